@@ -1,0 +1,194 @@
+//! `stackwarden check [PATH...]`: discover inputs, run every enabled rule in parallel, render.
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use stackwarden_core::config::{find_config_file, Config};
+use stackwarden_core::discover::{discover, InputKind};
+use stackwarden_core::{Finding, InputError, RuleFilter, Severity};
+
+use crate::output::{self, Format, Outcome};
+use crate::registry;
+
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// Files or folders to check.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format (default: text; agent when CLAUDECODE is set).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Configuration file (default: the nearest stackwarden.toml at or above each path).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Only these rules (ids or domains such as `cfn`), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Skip these rules (ids or domains), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// The stage every checked template deploys to (overrides stack names, parameters and tags).
+    #[arg(long)]
+    stage: Option<String>,
+    /// Write the report to this file instead of standard output.
+    #[arg(long)]
+    output: Option<PathBuf>,
+}
+
+pub(crate) fn run(args: Args) -> Result<ExitCode> {
+    let known = registry::rule_ids();
+    for selector in args.select.iter().chain(&args.ignore) {
+        let domain = selector.trim_end_matches('/');
+        if !known.iter().any(|id| *id == selector || id.split('/').next() == Some(domain)) {
+            anyhow::bail!("--select/--ignore: `{selector}` is neither a rule id nor a rule domain (`stackwarden rules` lists them)");
+        }
+    }
+    let filter = RuleFilter { select: args.select.clone(), ignore: args.ignore.clone() };
+    let explicit = match &args.config {
+        Some(path) => Some(load_config(path, &known)?),
+        None => None,
+    };
+    let today = today();
+    let (inputs, walk_errors) = discover(&args.paths);
+
+    let mut configs: HashMap<Option<PathBuf>, Config> = HashMap::new();
+    let mut jobs = Vec::new();
+    for input in inputs.iter().filter(|i| matches!(i.kind, InputKind::TemplateCandidate | InputKind::CdkAssembly)) {
+        let config_path = match &explicit {
+            Some(config) => config.path.clone(),
+            None => find_config_file(&input.path),
+        };
+        if !configs.contains_key(&config_path) {
+            let config = match (&explicit, &config_path) {
+                (Some(config), _) => config.clone(),
+                (None, Some(path)) => load_config(path, &known)?,
+                (None, None) => Config::default(),
+            };
+            configs.insert(config_path.clone(), config);
+        }
+        jobs.push((input, config_path));
+    }
+
+    let reports: Vec<stackwarden_cfn::Report> = jobs
+        .par_iter()
+        .map(|(input, config_path)| {
+            let options = stackwarden_cfn::Options {
+                config: &configs[config_path],
+                filter: &filter,
+                stage: args.stage.as_deref(),
+                today: &today,
+                known_rules: &known,
+            };
+            match input.kind {
+                InputKind::CdkAssembly => stackwarden_cfn::check_assembly(&input.path, &options),
+                _ => stackwarden_cfn::check_template_file(&input.path, &options),
+            }
+        })
+        .collect();
+
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut errors: Vec<InputError> = walk_errors
+        .into_iter()
+        .map(|e| InputError { path: e.path, line: None, column: None, message: e.message })
+        .collect();
+    let mut templates = 0;
+    for report in reports {
+        findings.extend(report.findings);
+        errors.extend(report.errors);
+        templates += report.templates;
+    }
+    for finding in &mut findings {
+        finding.path = tidy(&finding.path);
+        if let Some(source) = &mut finding.source {
+            source.path = tidy(&source.path);
+        }
+    }
+    for error in &mut errors {
+        error.path = tidy(&error.path);
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.dedup();
+    errors.sort();
+
+    let format = args.format.unwrap_or_else(default_format);
+    let outcome = Outcome { findings, errors, files: templates };
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let rendered = output::render(format, &outcome, to_terminal)?;
+    match &args.output {
+        Some(path) => std::fs::write(path, rendered).with_context(|| format!("writing {}", path.display()))?,
+        None => anstream::stdout().lock().write_all(rendered.as_bytes())?,
+    }
+    Ok(exit_code(&outcome))
+}
+
+fn load_config(path: &Path, known: &[&str]) -> Result<Config> {
+    let config = Config::load(path)?;
+    config.validate_rule_ids(known)?;
+    Ok(config)
+}
+
+/// `agent` under Claude Code (it sets CLAUDECODE), text otherwise.
+fn default_format() -> Format {
+    if std::env::var_os("CLAUDECODE").is_some() {
+        Format::Agent
+    } else {
+        Format::Text
+    }
+}
+
+fn exit_code(outcome: &Outcome) -> ExitCode {
+    if !outcome.errors.is_empty() {
+        ExitCode::from(2)
+    } else if outcome.findings.iter().any(|f| f.severity == Severity::Error) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `./a/b` → `a/b`, so paths print the way people type them.
+fn tidy(path: &Path) -> PathBuf {
+    path.strip_prefix(".").map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Today's date (UTC) as YYYY-MM-DD; `STACKWARDEN_TODAY` pins it for reproducible runs.
+fn today() -> String {
+    if let Ok(pinned) = std::env::var("STACKWARDEN_TODAY") {
+        return pinned;
+    }
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() / 86_400)
+        .unwrap_or(0);
+    civil_date(i64::try_from(days).unwrap_or(0))
+}
+
+/// Days since 1970-01-01 → `YYYY-MM-DD` (Howard Hinnant's civil_from_days).
+fn civil_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(20_517), "2026-03-05");
+        assert_eq!(civil_date(11_016), "2000-02-29");
+    }
+}

@@ -1,0 +1,53 @@
+//! Rendering a check's outcome. Each format is a module with one `render` function from the
+//! outcome to text; nothing here decides what is a finding.
+
+mod agent;
+mod github;
+mod json;
+mod sarif;
+mod text;
+
+use stackwarden_core::{Finding, InputError, Severity};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    Text,
+    Json,
+    Sarif,
+    Github,
+    Agent,
+}
+
+/// What a check found, sorted and with paths as the user gave them.
+pub(crate) struct Outcome {
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) errors: Vec<InputError>,
+    /// Files checked.
+    pub(crate) files: usize,
+}
+
+impl Outcome {
+    pub(crate) fn count(&self, severity: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == severity).count()
+    }
+}
+
+/// `colour` only applies to text on a terminal; `NO_COLOR` is honoured by anstream.
+pub(crate) fn render(format: Format, outcome: &Outcome, colour: bool) -> anyhow::Result<String> {
+    Ok(match format {
+        Format::Text => text::render(outcome, colour),
+        Format::Json => json::render(outcome)?,
+        Format::Sarif => sarif::render(outcome)?,
+        Format::Github => github::render(outcome),
+        Format::Agent => agent::render(outcome),
+    })
+}
+
+/// `line:col` when known.
+pub(crate) fn position(line: Option<u32>, column: Option<u32>) -> String {
+    match (line, column) {
+        (Some(line), Some(column)) => format!(":{line}:{column}"),
+        (Some(line), None) => format!(":{line}"),
+        _ => String::new(),
+    }
+}

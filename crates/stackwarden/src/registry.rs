@@ -1,0 +1,34 @@
+//! Every rule the tool knows, gathered from the domain crates' own registries.
+
+use stackwarden_core::RuleMeta;
+
+pub(crate) fn all_rules() -> Vec<&'static RuleMeta> {
+    let mut rules: Vec<&'static RuleMeta> = stackwarden_cfn::rules::all_metas().collect();
+    rules.sort_by_key(|r| r.id);
+    rules
+}
+
+pub(crate) fn rule_ids() -> Vec<&'static str> {
+    all_rules().iter().map(|r| r.id).collect()
+}
+
+pub(crate) fn find(id: &str) -> Option<&'static RuleMeta> {
+    all_rules().into_iter().find(|r| r.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_is_documented_with_the_fixed_headings() {
+        for rule in all_rules() {
+            assert!(rule.missing_doc_headings().is_empty(), "{} lacks {:?}", rule.id, rule.missing_doc_headings());
+            assert!(rule.id.contains('/'), "{} is not domain/name", rule.id);
+            assert!(!rule.summary.is_empty());
+        }
+        let mut ids = rule_ids();
+        ids.dedup();
+        assert_eq!(ids.len(), all_rules().len(), "duplicate rule ids");
+    }
+}

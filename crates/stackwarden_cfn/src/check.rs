@@ -1,0 +1,243 @@
+//! Running the template rules over one template file or one CDK cloud assembly: rule selection,
+//! configured severities, `Metadata` suppressions, and the CDK stack and source location of each
+//! finding.
+
+use std::path::Path;
+
+use stackwarden_core::config::Config;
+use stackwarden_core::{Finding, InputError, Node, RuleFilter, RuleMeta, Span};
+
+use crate::cdk::{self, CdkStack};
+use crate::context::{resolve_stage, TemplateContext};
+use crate::load::MAX_FILE_BYTES;
+use crate::rules::{suppression_without_reason, unused_suppression, RULES};
+use crate::template::Template;
+
+pub struct Options<'a> {
+    pub config: &'a Config,
+    pub filter: &'a RuleFilter,
+    /// `--stage`, overriding every other source of the stage.
+    pub stage: Option<&'a str>,
+    /// `YYYY-MM-DD`.
+    pub today: &'a str,
+    /// Every rule id the tool knows, so a suppression naming none is reported.
+    pub known_rules: &'a [&'a str],
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub errors: Vec<InputError>,
+    /// Templates checked (a cloud assembly counts its stacks).
+    pub templates: usize,
+}
+
+/// Reads and checks one file; a file that is not a template yields an empty report.
+pub fn check_template_file(path: &Path, options: &Options<'_>) -> Report {
+    let mut report = Report::default();
+    let text = match read_text(path) {
+        Ok(text) => text,
+        Err(error) => {
+            report.errors.push(error);
+            return report;
+        }
+    };
+    check_template_text(path, &text, None, options, &mut report);
+    report
+}
+
+/// Checks every stack of a CDK cloud assembly.
+pub fn check_assembly(dir: &Path, options: &Options<'_>) -> Report {
+    let mut report = Report::default();
+    let stacks = match cdk::read_assembly(dir) {
+        Ok(stacks) => stacks,
+        Err(error) => {
+            report.errors.push(InputError { path: error.path, line: None, column: None, message: error.message });
+            return report;
+        }
+    };
+    for stack in &stacks {
+        match read_text(&stack.template_path) {
+            Ok(text) => check_template_text(&stack.template_path, &text, Some(stack), options, &mut report),
+            Err(error) => report.errors.push(error),
+        }
+    }
+    report
+}
+
+fn check_template_text(path: &Path, text: &str, stack: Option<&CdkStack>, options: &Options<'_>, report: &mut Report) {
+    let template = match Template::parse(text) {
+        Ok(Some(template)) => template,
+        Ok(None) => return,
+        Err(error) => {
+            report.errors.push(InputError {
+                path: path.to_path_buf(),
+                line: Some(error.span.line),
+                column: Some(error.span.column),
+                message: error.message,
+            });
+            return;
+        }
+    };
+    report.templates += 1;
+    for warning in &template.warnings {
+        report.errors.push(InputError {
+            path: path.to_path_buf(),
+            line: Some(warning.span.line),
+            column: Some(warning.span.column),
+            message: warning.message.clone(),
+        });
+    }
+    let context_stage = stack.and_then(|s| cdk_context_stage(&s.project_root));
+    let stage = resolve_stage(
+        options.config,
+        options.stage,
+        context_stage.as_deref(),
+        stack.map(|s| s.name.as_str()),
+        &template,
+        stack.map(|s| s.tags.as_slice()).unwrap_or_default(),
+    );
+    let ctx = TemplateContext { path, template: &template, config: options.config, stack, stage, today: options.today };
+    let mut findings = Vec::new();
+    for rule in RULES.iter().filter(|r| options.filter.enabled(r.meta.id)) {
+        (rule.check)(&ctx, &mut findings);
+    }
+    findings.retain_mut(|f| apply_severity(f, options.config));
+    apply_suppressions(&ctx, &mut findings, options);
+    if let Some(stack) = stack {
+        for finding in &mut findings {
+            finding.stack = Some(stack.name.clone());
+            finding.source = finding.resource.as_deref().and_then(|id| stack.source_of(id));
+        }
+    }
+    report.findings.extend(findings);
+}
+
+/// The configured severity; `false` (drop) when the rule is off.
+fn apply_severity(finding: &mut Finding, config: &Config) -> bool {
+    match config.severity_for(finding.rule, finding.severity) {
+        Some(severity) => {
+            finding.severity = severity;
+            true
+        }
+        None => false,
+    }
+}
+
+struct Suppression<'a> {
+    resource: &'a str,
+    rule: Option<String>,
+    reason: Option<String>,
+    span: Span,
+    used: bool,
+}
+
+/// `Metadata: {stackwarden: {ignore: [{rule: ..., reason: ...}]}}` on each resource.
+fn suppressions<'a>(template: &'a Template) -> Vec<Suppression<'a>> {
+    let mut found = Vec::new();
+    for resource in template.resources() {
+        let Some(entries) = resource.metadata().and_then(|m| m.path(&["stackwarden", "ignore"])) else {
+            continue;
+        };
+        for entry in entries.one_or_many() {
+            let (rule, reason) = match entry.as_str() {
+                Some(rule) => (Some(rule.to_string()), None),
+                None => (
+                    entry.get("rule").and_then(Node::as_str).map(str::to_string),
+                    entry.get("reason").and_then(Node::as_str).map(str::trim).filter(|r| !r.is_empty()).map(str::to_string),
+                ),
+            };
+            found.push(Suppression { resource: resource.id, rule, reason, span: entry.span, used: false });
+        }
+    }
+    found
+}
+
+fn apply_suppressions(ctx: &TemplateContext<'_>, findings: &mut Vec<Finding>, options: &Options<'_>) {
+    let mut entries = suppressions(ctx.template);
+    if entries.is_empty() {
+        return;
+    }
+    findings.retain(|finding| {
+        let matching = entries.iter_mut().find(|s| {
+            s.reason.is_some() && Some(s.resource) == finding.resource.as_deref() && s.rule.as_deref() == Some(finding.rule)
+        });
+        match matching {
+            Some(entry) => {
+                entry.used = true;
+                false
+            }
+            None => true,
+        }
+    });
+    let enabled = |meta: &RuleMeta| options.filter.enabled(meta.id) && options.config.severity_for(meta.id, meta.severity).is_some();
+    for entry in entries {
+        let rule = entry.rule.as_deref().unwrap_or("");
+        let (meta, message, help) = if entry.rule.is_none() {
+            (
+                &suppression_without_reason::META,
+                format!("suppression on `{}` names no rule", entry.resource),
+                "write each entry as {rule: RULE_ID, reason: \"why this is acceptable\"}".to_string(),
+            )
+        } else if entry.reason.is_none() {
+            (
+                &suppression_without_reason::META,
+                format!("suppression of {rule} on `{}` gives no reason, so it suppresses nothing", entry.resource),
+                format!("add reason: \"why {rule} does not apply here\" to the entry"),
+            )
+        } else if !options.known_rules.contains(&rule) {
+            (
+                &unused_suppression::META,
+                format!("suppression on `{}` names {rule}, which is not a stackwarden rule", entry.resource),
+                "fix the rule id (`stackwarden rules` lists them) or delete the entry".to_string(),
+            )
+        } else if !entry.used && options.filter.enabled(rule) && options.config.severity_for(rule, stackwarden_core::Severity::Warn).is_some() {
+            (
+                &unused_suppression::META,
+                format!("suppression of {rule} on `{}` suppresses nothing", entry.resource),
+                "delete the entry: the rule no longer fires on this resource".to_string(),
+            )
+        } else {
+            continue;
+        };
+        if !enabled(meta) {
+            continue;
+        }
+        let mut finding = ctx.finding(meta, entry.resource, entry.span, message, help);
+        if apply_severity(&mut finding, options.config) {
+            findings.push(finding);
+        }
+    }
+}
+
+/// `context.stage` in the app's cdk.json (what `-c stage=...` overrides at synth time).
+fn cdk_context_stage(project_root: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(project_root.join("cdk.json")).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    json.pointer("/context/stage").and_then(|v| v.as_str()).map(str::to_string)
+}
+
+/// Reads a file as UTF-8 text, refusing oversized files before reading them.
+pub fn read_text(path: &Path) -> Result<String, InputError> {
+    let error = |line: Option<u32>, message: String| InputError { path: path.to_path_buf(), line, column: None, message };
+    let size = std::fs::metadata(path).map_err(|e| error(None, format!("cannot read: {e}")))?.len();
+    if size > MAX_FILE_BYTES as u64 {
+        return Err(error(
+            None,
+            format!(
+                "file is {:.1} MB; stackwarden reads at most {} MB (CloudFormation accepts templates up to 1 MB)",
+                size as f64 / 1_048_576.0,
+                MAX_FILE_BYTES / 1_048_576
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| error(None, format!("cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+        error(
+            Some(u32::try_from(line).unwrap_or(u32::MAX)),
+            format!("not valid UTF-8 (byte {valid}); save the file as UTF-8"),
+        )
+    })
+}

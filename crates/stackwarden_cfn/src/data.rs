@@ -1,0 +1,70 @@
+//! The generated data files (see data/ and `cargo xtask update-data`), parsed once on first use.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+const TAGGABLE: &str = include_str!("../../../data/taggable-resource-types.tsv");
+const RUNTIMES: &str = include_str!("../../../data/lambda-runtimes.tsv");
+
+fn rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
+    text.lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .map(|line| line.split('\t').collect())
+}
+
+/// The property holding a resource type's tags (`Tags` for most), if the type is taggable.
+pub fn tag_property(type_name: &str) -> Option<&'static str> {
+    static TABLE: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| rows(TAGGABLE).filter_map(|r| Some((*r.first()?, *r.get(1)?))).collect())
+        .get(type_name)
+        .copied()
+}
+
+/// A Lambda runtime's lifecycle: its deprecation date and successor, when known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuntimeLifecycle {
+    pub deprecated: Option<&'static str>,
+    pub successor: Option<&'static str>,
+}
+
+pub fn runtime_lifecycle(runtime: &str) -> Option<RuntimeLifecycle> {
+    static TABLE: OnceLock<HashMap<&'static str, RuntimeLifecycle>> = OnceLock::new();
+    let dash_is_none = |s: &'static str| (s != "-" && !s.is_empty()).then_some(s);
+    TABLE
+        .get_or_init(|| {
+            rows(RUNTIMES)
+                .filter_map(|r| {
+                    Some((
+                        *r.first()?,
+                        RuntimeLifecycle {
+                            deprecated: r.get(1).copied().and_then(dash_is_none),
+                            successor: r.get(2).copied().and_then(dash_is_none),
+                        },
+                    ))
+                })
+                .collect()
+        })
+        .get(runtime)
+        .copied()
+}
+
+/// The provenance header of a data file, for `stackwarden --version`-style reporting and tests.
+pub fn provenance() -> impl Iterator<Item = &'static str> {
+    TAGGABLE.lines().take_while(|l| l.starts_with('#')).filter(|l| l.starts_with("# source:"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_tables_answer() {
+        assert_eq!(tag_property("AWS::S3::Bucket"), Some("Tags"));
+        assert_eq!(tag_property("AWS::Serverless::Function"), Some("Tags"));
+        assert_eq!(tag_property("AWS::Lambda::Permission"), None);
+        let node12 = runtime_lifecycle("nodejs12.x").expect("known runtime");
+        assert!(node12.deprecated.is_some_and(|d| d < "2024-01-01"));
+        assert!(provenance().next().is_some_and(|l| l.contains("cfn-lint")));
+    }
+}

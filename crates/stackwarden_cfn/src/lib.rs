@@ -1,0 +1,18 @@
+//! CloudFormation, SAM and CDK synth output: loading templates into the spanned model (YAML
+//! short-form tags and JSON long forms alike), SAM `Globals`, the CDK cloud assembly reader, and
+//! the template rules (`cfn/*`, `meta/*`).
+//!
+//! Nothing here prints or exits; the CLI renders what [`check`] returns.
+
+pub mod cdk;
+pub mod check;
+pub mod context;
+pub mod data;
+mod literals;
+pub mod load;
+pub mod rules;
+mod sam;
+pub mod template;
+
+pub use check::{check_assembly, check_template_file, Options, Report};
+pub use template::Template;

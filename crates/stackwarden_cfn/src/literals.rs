@@ -1,0 +1,188 @@
+//! The literal text written in a resource's properties, for the hardcoded-value rules: plain
+//! strings, the literal parts of `Fn::Sub` templates and the pieces of `Fn::Join`. Logical ids
+//! inside `Ref`/`Fn::GetAtt` and mapping names inside `Fn::FindInMap` are not literals.
+
+use std::borrow::Cow;
+
+use stackwarden_core::{Node, Span, Value};
+
+use crate::template::Resource;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LiteralKind {
+    /// A whole string value.
+    Plain,
+    /// An `Fn::Sub` template, `${...}` placeholders replaced by NUL so they split tokens.
+    Sub,
+    /// One piece of an `Fn::Join` list (a fragment of a larger value).
+    JoinPiece,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Literal<'a> {
+    pub text: Cow<'a, str>,
+    pub span: Span,
+    pub kind: LiteralKind,
+    /// The mapping key the value sits under (`Region`, `BucketName`, ...).
+    pub key: Option<&'a str>,
+}
+
+/// Every literal under the resource's `Properties`.
+pub(crate) fn property_literals<'a>(resource: &Resource<'a>) -> Vec<Literal<'a>> {
+    let mut out = Vec::new();
+    if let Some(properties) = resource.properties() {
+        collect(properties, None, false, &mut out);
+    }
+    out
+}
+
+fn collect<'a>(node: &'a Node, key: Option<&'a str>, in_join: bool, out: &mut Vec<Literal<'a>>) {
+    match &node.value {
+        Value::String(text) => out.push(Literal {
+            text: Cow::Borrowed(text),
+            span: node.span,
+            kind: if in_join { LiteralKind::JoinPiece } else { LiteralKind::Plain },
+            key,
+        }),
+        Value::Seq(items) => items.iter().for_each(|item| collect(item, key, in_join, out)),
+        Value::Map(map) => map.iter().for_each(|(k, v)| collect(v, Some(&k.name), false, out)),
+        Value::Intrinsic(intrinsic) => match intrinsic.name.as_str() {
+            "Fn::Sub" => {
+                let (template, variables) = match &intrinsic.arg.value {
+                    Value::Seq(items) => (items.first(), items.get(1)),
+                    _ => (Some(&intrinsic.arg), None),
+                };
+                if let Some(template) = template.filter(|t| t.as_str().is_some()) {
+                    let text = template.as_str().unwrap_or_default();
+                    out.push(Literal { text: Cow::Owned(blank_placeholders(text)), span: template.span, kind: LiteralKind::Sub, key });
+                }
+                if let Some(variables) = variables {
+                    collect(variables, key, false, out);
+                }
+            }
+            "Fn::Join" => {
+                if let Some(pieces) = intrinsic.arg.as_seq().and_then(|a| a.get(1)) {
+                    collect(pieces, key, true, out);
+                }
+            }
+            "Ref" | "Fn::GetAtt" | "Fn::FindInMap" | "Fn::ImportValue" | "Condition" | "Fn::GetAZs" => {}
+            "Fn::If" => {
+                // [condition name, value if true, value if false]
+                for branch in intrinsic.arg.as_seq().unwrap_or_default().iter().skip(1) {
+                    collect(branch, key, in_join, out);
+                }
+            }
+            _ => collect(&intrinsic.arg, key, in_join, out),
+        },
+        _ => {}
+    }
+}
+
+/// `arn:${AWS::Partition}:s3:::${Bucket}` → `arn:\0:s3:::\0` (`${!Literal}` stays literal).
+fn blank_placeholders(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        if let Some(literal) = after.strip_prefix('!') {
+            out.push_str("${");
+            rest = literal;
+            continue;
+        }
+        match after.find('}') {
+            Some(end) => {
+                out.push('\0');
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// 12-digit runs that stand alone (not part of a longer number or word).
+pub(crate) fn account_ids(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let bounded_before = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
+            let bounded_after = i == bytes.len() || !bytes[i].is_ascii_alphanumeric();
+            if i - start == 12 && bounded_before && bounded_after {
+                found.push(&text[start..i]);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
+const AREAS: &[&str] = &["us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx", "cn", "eusc"];
+const DIRECTIONS: &[&str] =
+    &["north", "south", "east", "west", "central", "northeast", "southeast", "northwest", "southwest"];
+
+/// Whether `token` has the shape of a region name (`eu-west-2`, `us-gov-west-1`).
+pub(crate) fn is_region(token: &str) -> bool {
+    let parts: Vec<&str> = token.split('-').collect();
+    let (area, direction, number) = match parts.as_slice() {
+        [area, direction, number] => (*area, *direction, *number),
+        [area, "gov" | "iso" | "isob", direction, number] => (*area, *direction, *number),
+        _ => return false,
+    };
+    AREAS.contains(&area)
+        && DIRECTIONS.contains(&direction)
+        && (1..=2).contains(&number.len())
+        && number.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Region names standing as whole tokens (delimited by anything but letters, digits and `-`).
+pub(crate) fn regions(text: &str) -> Vec<&str> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).filter(|t| is_region(t)).collect()
+}
+
+/// The fields of a literal ARN: partition, service, region, account, resource.
+pub(crate) struct Arn<'t> {
+    pub service: &'t str,
+    pub region: &'t str,
+    pub account: &'t str,
+}
+
+pub(crate) fn parse_arn(text: &str) -> Option<Arn<'_>> {
+    let mut fields = text.strip_prefix("arn:")?.splitn(5, ':');
+    let _partition = fields.next()?;
+    let service = fields.next()?;
+    let region = fields.next()?;
+    let account = fields.next()?;
+    fields.next()?;
+    Some(Arn { service, region, account })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_regions_and_placeholders() {
+        assert_eq!(account_ids("arn:aws:iam::123456789012:role/x"), ["123456789012"]);
+        assert!(account_ids("1234567890123").is_empty());
+        assert!(account_ids("abc123456789012").is_empty());
+        assert_eq!(regions("arn:aws:sns:eu-west-2:1:t"), ["eu-west-2"]);
+        assert_eq!(regions("sqs.us-gov-west-1.amazonaws.com"), ["us-gov-west-1"]);
+        assert!(regions("reports-eu-west-2").is_empty());
+        assert!(!is_region("eu-west-2a"));
+        assert_eq!(blank_placeholders("a-${AWS::Region}-${!Literal}"), "a-\0-${Literal}");
+        let arn = parse_arn("arn:aws:s3:::bucket/key").expect("arn");
+        assert_eq!((arn.service, arn.region, arn.account), ("s3", "", ""));
+    }
+}

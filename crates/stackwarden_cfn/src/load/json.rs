@@ -1,0 +1,118 @@
+//! JSON with positions, on jsonc-parser's AST in strict mode (no comments, no trailing commas:
+//! CloudFormation rejects both).
+
+use jsonc_parser::ast;
+use jsonc_parser::{CollectOptions, ParseOptions};
+use stackwarden_core::node::{is_intrinsic_key, Intrinsic};
+use stackwarden_core::{Key, LineIndex, Map, Node, Span, Value};
+
+use super::{LoadError, LoadWarning, Loaded, MAX_DEPTH};
+
+pub(super) fn load(text: &str) -> Result<Loaded, LoadError> {
+    let options = ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    };
+    let parsed = jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &options).map_err(|e| LoadError {
+        span: Span::new(
+            u32::try_from(e.line_display()).unwrap_or(u32::MAX),
+            u32::try_from(e.column_display()).unwrap_or(u32::MAX),
+        ),
+        message: e.kind().to_string(),
+    })?;
+    let Some(value) = parsed.value else {
+        return Err(LoadError { span: Span::new(1, 1), message: "the file holds no JSON value".into() });
+    };
+    let mut converter = Converter { text, index: LineIndex::new(text), warnings: Vec::new() };
+    let root = converter.node(&value, 0)?;
+    Ok(Loaded { root, warnings: converter.warnings })
+}
+
+struct Converter<'t> {
+    text: &'t str,
+    index: LineIndex,
+    warnings: Vec<LoadWarning>,
+}
+
+impl Converter<'_> {
+    fn span(&self, offset: usize) -> Span {
+        self.index.span(self.text, offset)
+    }
+
+    fn node(&mut self, value: &ast::Value<'_>, depth: usize) -> Result<Node, LoadError> {
+        if depth > MAX_DEPTH {
+            return Err(LoadError {
+                span: self.span(value_start(value)),
+                message: format!("nesting deeper than {MAX_DEPTH} levels"),
+            });
+        }
+        let span = self.span(value_start(value));
+        let value = match value {
+            ast::Value::StringLit(s) => Value::String(s.value.to_string()),
+            ast::Value::NumberLit(n) => Value::Number(n.value.to_string()),
+            ast::Value::BooleanLit(b) => Value::Bool(b.value),
+            ast::Value::NullKeyword(_) => Value::Null,
+            ast::Value::Array(array) => Value::Seq(
+                array
+                    .elements
+                    .iter()
+                    .map(|element| self.node(element, depth + 1))
+                    .collect::<Result<_, _>>()?,
+            ),
+            ast::Value::Object(object) => {
+                let mut map = Map::default();
+                let mut seen = std::collections::HashMap::new();
+                for property in &object.properties {
+                    let name = property.name.as_str().to_string();
+                    let key_span = self.span(property.range.start);
+                    if let Some(first) = seen.insert(name.clone(), key_span) {
+                        self.warnings.push(LoadWarning {
+                            span: key_span,
+                            message: format!(
+                                "duplicate key \"{name}\" (first at line {}); the last one is used, and CloudFormation rejects the template",
+                                first.line
+                            ),
+                        });
+                    }
+                    let value = self.node(&property.value, depth + 1)?;
+                    map.entries.push((Key { name, span: key_span }, value));
+                }
+                into_intrinsic(map)
+            }
+        };
+        Ok(Node::new(span, value))
+    }
+}
+
+/// `{"Fn::Sub": ...}` and `{"Ref": ...}` become intrinsic values; `{"Condition": "Name"}` too,
+/// but only with a string argument, since `Condition` is also an ordinary key.
+pub(crate) fn into_intrinsic(mut map: Map) -> Value {
+    if map.entries.len() == 1 {
+        let (key, _) = &map.entries[0];
+        let is_condition = key.name == "Condition" && map.entries[0].1.as_str().is_some();
+        if is_intrinsic_key(&key.name) || is_condition {
+            let (key, arg) = map.entries.remove(0);
+            return Value::Intrinsic(Box::new(Intrinsic { name: key.name, arg }));
+        }
+    }
+    Value::Map(map)
+}
+
+fn value_start(value: &ast::Value<'_>) -> usize {
+    match value {
+        ast::Value::StringLit(v) => v.range.start,
+        ast::Value::NumberLit(v) => v.range.start,
+        ast::Value::BooleanLit(v) => v.range.start,
+        ast::Value::NullKeyword(v) => v.range.start,
+        ast::Value::Array(v) => v.range.start,
+        ast::Value::Object(v) => v.range.start,
+    }
+}

@@ -1,0 +1,276 @@
+//! YAML with positions, composed from saphyr-parser's events. The composer is iterative (an
+//! explicit stack), so nesting depth costs heap, not call stack, and is capped by [`MAX_DEPTH`];
+//! alias expansion is charged against [`MAX_VALUES`].
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span as YamlSpan, Tag};
+use stackwarden_core::node::{intrinsic_for_tag, Intrinsic};
+use stackwarden_core::{Key, Map, Node, Span, Value};
+
+use super::json::into_intrinsic;
+use super::{LoadError, LoadWarning, Loaded, MAX_DEPTH, MAX_VALUES};
+
+enum Frame {
+    Seq { start: Span, anchor: usize, tag: Option<String>, items: Vec<Node>, size: usize },
+    Map { start: Span, anchor: usize, tag: Option<String>, map: Map, pending_key: Option<Key>, size: usize },
+}
+
+struct Composer {
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Node, usize)>,
+    values: usize,
+    warnings: Vec<LoadWarning>,
+    root: Option<Node>,
+}
+
+pub(super) fn load(text: &str) -> Result<Loaded, LoadError> {
+    let mut parser = Parser::new_from_str(text);
+    let mut composer = Composer {
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        values: 0,
+        warnings: Vec::new(),
+        root: None,
+    };
+    let mut documents = 0;
+    while let Some(event) = parser.next_event() {
+        let (event, span) = event.map_err(|e| LoadError {
+            span: Span::new(to_u32(e.marker().line()), to_u32(e.marker().col() + 1)),
+            message: e.info().to_string(),
+        })?;
+        let at = start_of(&span);
+        match event {
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    composer.warnings.push(LoadWarning {
+                        span: at,
+                        message: "a second YAML document (`---`); only the first is read, and CloudFormation rejects the file".into(),
+                    });
+                    break;
+                }
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let node = scalar(at, &text, style, tag.as_deref());
+                composer.complete(node, anchor, 1)?;
+            }
+            Event::Alias(id) => {
+                let (node, size) = composer.anchors.get(&id).cloned().ok_or_else(|| LoadError {
+                    span: at,
+                    message: "alias to an anchor that is not defined".into(),
+                })?;
+                let node = Node::new(at, node.value);
+                composer.complete(node, 0, size)?;
+            }
+            Event::SequenceStart(anchor, tag) => {
+                composer.open(at)?;
+                composer.stack.push(Frame::Seq { start: at, anchor, tag: local_tag(tag.as_deref()), items: Vec::new(), size: 1 });
+            }
+            Event::MappingStart(anchor, tag) => {
+                composer.open(at)?;
+                composer.stack.push(Frame::Map {
+                    start: at,
+                    anchor,
+                    tag: local_tag(tag.as_deref()),
+                    map: Map::default(),
+                    pending_key: None,
+                    size: 1,
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (node, anchor, size) = match composer.stack.pop() {
+                    Some(Frame::Seq { start, anchor, tag, items, size }) => {
+                        (tagged(Node::new(start, Value::Seq(items)), tag.as_deref()), anchor, size)
+                    }
+                    Some(Frame::Map { start, anchor, tag, map, size, .. }) => {
+                        (tagged(Node::new(start, into_intrinsic(map)), tag.as_deref()), anchor, size)
+                    }
+                    None => continue,
+                };
+                composer.complete(node, anchor, size)?;
+            }
+            Event::StreamEnd => break,
+            Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
+        }
+    }
+    Ok(Loaded {
+        root: composer.root.unwrap_or_else(|| Node::new(Span::new(1, 1), Value::Null)),
+        warnings: composer.warnings,
+    })
+}
+
+impl Composer {
+    fn open(&mut self, at: Span) -> Result<(), LoadError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(LoadError { span: at, message: format!("nesting deeper than {MAX_DEPTH} levels") });
+        }
+        Ok(())
+    }
+
+    /// A value is finished: remember its anchor and hand it to its parent (or make it the root).
+    fn complete(&mut self, node: Node, anchor: usize, size: usize) -> Result<(), LoadError> {
+        self.values = self.values.saturating_add(size);
+        if self.values > MAX_VALUES {
+            return Err(LoadError {
+                span: node.span,
+                message: format!(
+                    "the document expands to more than {MAX_VALUES} values through aliases (an alias bomb?)"
+                ),
+            });
+        }
+        if anchor != 0 {
+            self.anchors.insert(anchor, (node.clone(), size));
+        }
+        match self.stack.last_mut() {
+            None => {
+                if self.root.is_none() {
+                    self.root = Some(node);
+                }
+            }
+            Some(Frame::Seq { items, size: parent_size, .. }) => {
+                *parent_size = parent_size.saturating_add(size);
+                items.push(node);
+            }
+            Some(Frame::Map { map, pending_key, size: parent_size, .. }) => {
+                *parent_size = parent_size.saturating_add(size);
+                match pending_key.take() {
+                    Some(key) => {
+                        if let Some((first, _)) = map.entries.iter().find(|(k, _)| k.name == key.name) {
+                            self.warnings.push(LoadWarning {
+                                span: key.span,
+                                message: format!(
+                                    "duplicate key \"{}\" (first at line {}); the last one is used, and CloudFormation rejects the template",
+                                    key.name, first.span.line
+                                ),
+                            });
+                        }
+                        map.entries.push((key, node));
+                    }
+                    None => {
+                        let name = match &node.value {
+                            Value::String(s) | Value::Number(s) => s.clone(),
+                            Value::Bool(b) => b.to_string(),
+                            Value::Null => String::new(),
+                            _ => {
+                                return Err(LoadError {
+                                    span: node.span,
+                                    message: "a mapping key must be a plain value, not a list or mapping".into(),
+                                })
+                            }
+                        };
+                        *pending_key = Some(Key { name, span: node.span });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The suffix of a local tag (`!Ref` → `Ref`); core-schema tags (`!!str`) are handled on scalars.
+fn local_tag(tag: Option<&Tag>) -> Option<String> {
+    tag.filter(|t| t.handle == "!").map(|t| t.suffix.clone())
+}
+
+/// Wraps a value in the intrinsic its short-form tag stands for.
+fn tagged(node: Node, tag: Option<&str>) -> Node {
+    let Some(name) = tag.and_then(intrinsic_for_tag) else {
+        return node;
+    };
+    let span = node.span;
+    let arg = match (&node.value, name) {
+        // `!GetAtt Resource.Attribute` is the list form `[Resource, Attribute]`.
+        (Value::String(text), "Fn::GetAtt") => match text.split_once('.') {
+            Some((resource, attribute)) => Node::new(
+                span,
+                Value::Seq(vec![
+                    Node::new(span, Value::String(resource.to_string())),
+                    Node::new(span, Value::String(attribute.to_string())),
+                ]),
+            ),
+            None => node,
+        },
+        _ => node,
+    };
+    Node::new(span, Value::Intrinsic(Box::new(Intrinsic { name: name.to_string(), arg })))
+}
+
+fn scalar(at: Span, text: &Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Node {
+    let forced_string = tag.is_some_and(|t| t.handle == "!!" && t.suffix == "str");
+    let value = if style != ScalarStyle::Plain || forced_string {
+        Value::String(text.to_string())
+    } else {
+        resolve_plain(text)
+    };
+    tagged(Node::new(at, value), local_tag(tag).as_deref())
+}
+
+/// YAML 1.2 core schema resolution of a plain scalar.
+fn resolve_plain(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => Value::Null,
+        "true" | "True" | "TRUE" => Value::Bool(true),
+        "false" | "False" | "FALSE" => Value::Bool(false),
+        _ if is_number(text) => Value::Number(text.to_string()),
+        _ => Value::String(text.to_string()),
+    }
+}
+
+fn is_number(text: &str) -> bool {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if digits.is_empty() {
+        return false;
+    }
+    if let Some(hex) = digits.strip_prefix("0x") {
+        return !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit());
+    }
+    if let Some(octal) = digits.strip_prefix("0o") {
+        return !octal.is_empty() && octal.bytes().all(|b| (b'0'..=b'7').contains(&b));
+    }
+    if matches!(digits, ".inf" | ".Inf" | ".INF") || matches!(text, ".nan" | ".NaN" | ".NAN") {
+        return true;
+    }
+    let (mantissa, exponent) = match digits.find(['e', 'E']) {
+        Some(i) => (&digits[..i], Some(&digits[i + 1..])),
+        None => (digits, None),
+    };
+    let mut parts = mantissa.splitn(2, '.');
+    let whole = parts.next().unwrap_or("");
+    let fraction = parts.next();
+    let whole_ok = whole.bytes().all(|b| b.is_ascii_digit());
+    let fraction_ok = fraction.is_none_or(|f| f.bytes().all(|b| b.is_ascii_digit()));
+    let has_digit = !whole.is_empty() || fraction.is_some_and(|f| !f.is_empty());
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit())
+    });
+    whole_ok && fraction_ok && has_digit && exponent_ok
+}
+
+fn start_of(span: &YamlSpan) -> Span {
+    Span::new(to_u32(span.start.line()), to_u32(span.start.col() + 1))
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_scalars_resolve_by_the_core_schema() {
+        assert_eq!(resolve_plain("true"), Value::Bool(true));
+        assert_eq!(resolve_plain("~"), Value::Null);
+        assert_eq!(resolve_plain("12"), Value::Number("12".into()));
+        assert_eq!(resolve_plain("1.5e3"), Value::Number("1.5e3".into()));
+        assert_eq!(resolve_plain("123456789012"), Value::Number("123456789012".into()));
+        assert_eq!(resolve_plain("nodejs22.x"), Value::String("nodejs22.x".into()));
+        assert_eq!(resolve_plain("2010-09-09"), Value::String("2010-09-09".into()));
+        assert_eq!(resolve_plain("-"), Value::String("-".into()));
+        assert_eq!(resolve_plain("."), Value::String(".".into()));
+    }
+}

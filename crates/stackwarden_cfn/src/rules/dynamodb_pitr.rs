@@ -1,0 +1,81 @@
+use stackwarden_core::{Finding, Node, RuleMeta, Severity};
+
+use crate::context::TemplateContext;
+
+pub(crate) const META: RuleMeta = RuleMeta {
+    id: "cfn/dynamodb-pitr",
+    severity: Severity::Error,
+    summary: "DynamoDB table without point-in-time recovery",
+    docs: r#"## What it does
+Flags an `AWS::DynamoDB::Table` without `PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled:
+true`, an `AWS::DynamoDB::GlobalTable` replica without it, and `AWS::Serverless::SimpleTable`, which
+cannot enable it.
+
+## Why
+Point-in-time recovery restores a table to any second of the last 35 days. Without it, a bad write
+or a bulk delete is permanent.
+
+## Example
+```yaml
+Orders:
+  Type: AWS::DynamoDB::Table
+  Properties:
+    BillingMode: PAY_PER_REQUEST
+```
+
+## Fix
+```yaml
+    PointInTimeRecoverySpecification:
+      PointInTimeRecoveryEnabled: true
+```
+In CDK: `pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true }`.
+"#,
+};
+
+const HELP: &str = "set PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}; in CDK `pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true }`";
+
+fn enabled(spec: Option<&Node>) -> bool {
+    spec.and_then(|s| s.get("PointInTimeRecoveryEnabled"))
+        .is_some_and(|v| v.is_true() || v.as_intrinsic().is_some())
+}
+
+pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
+    for resource in ctx.template.resources() {
+        match resource.type_name() {
+            "AWS::DynamoDB::Table" => {
+                if !enabled(resource.property("PointInTimeRecoverySpecification")) {
+                    out.push(ctx.finding(
+                        &META,
+                        resource.id,
+                        resource.property_span("PointInTimeRecoverySpecification"),
+                        format!("DynamoDB table `{}` has no point-in-time recovery", resource.id),
+                        HELP.into(),
+                    ));
+                }
+            }
+            "AWS::DynamoDB::GlobalTable" => {
+                let replicas = resource.property("Replicas").map(Node::one_or_many).unwrap_or_default();
+                for replica in replicas {
+                    if !enabled(replica.get("PointInTimeRecoverySpecification")) {
+                        let region = replica.get("Region").and_then(|r| r.as_scalar()).unwrap_or_default();
+                        out.push(ctx.finding(
+                            &META,
+                            resource.id,
+                            replica.span,
+                            format!("DynamoDB global table `{}` replica {region} has no point-in-time recovery", resource.id),
+                            format!("{HELP} on every replica"),
+                        ));
+                    }
+                }
+            }
+            "AWS::Serverless::SimpleTable" => out.push(ctx.finding(
+                &META,
+                resource.id,
+                resource.type_span(),
+                format!("SAM SimpleTable `{}` cannot enable point-in-time recovery", resource.id),
+                format!("declare it as AWS::DynamoDB::Table and {HELP}"),
+            )),
+            _ => {}
+        }
+    }
+}

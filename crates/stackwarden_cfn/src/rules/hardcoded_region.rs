@@ -1,0 +1,60 @@
+use stackwarden_core::{Finding, RuleMeta, Severity};
+
+use crate::context::TemplateContext;
+use crate::literals::{parse_arn, property_literals, regions, LiteralKind};
+
+pub(crate) const META: RuleMeta = RuleMeta {
+    id: "cfn/hardcoded-region",
+    severity: Severity::Error,
+    summary: "literal region name where AWS::Region belongs",
+    docs: r#"## What it does
+Flags a region name (`eu-west-2`) written literally in resource properties: as a whole value, in
+an ARN's region field or a `*.eu-west-2.amazonaws.com` host, including inside `Fn::Sub` and
+`Fn::Join`. Values under a key that is about regions (`Region`, `Regions`, `RegionName`, as in a
+global table's replica list) are fine, and so is the region a CDK stack was synthesized for. A fully
+literal ARN is reported once, by `cfn/hardcoded-arn`.
+
+## Why
+A literal region breaks the template in any other region and hides cross-region calls.
+
+## Example
+```yaml
+Environment:
+  Variables:
+    QUEUE_URL: https://sqs.eu-west-2.amazonaws.com/123456789012/orders
+```
+
+## Fix
+`!Sub https://sqs.${AWS::Region}.${AWS::URLSuffix}/${AWS::AccountId}/orders`, or better `!Ref Queue`
+(CDK: `queue.queueUrl`, `Stack.of(this).region`).
+"#,
+};
+
+const REGION_KEYS: &[&str] = &["Region", "Regions", "RegionName", "ReplicaRegion", "SourceRegion", "DestinationRegion"];
+
+pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
+    for resource in ctx.template.resources() {
+        for literal in property_literals(&resource) {
+            if literal.key.is_some_and(|k| REGION_KEYS.contains(&k)) {
+                continue;
+            }
+            if literal.kind == LiteralKind::Plain && parse_arn(&literal.text).is_some() {
+                continue;
+            }
+            let mut seen = Vec::new();
+            for region in regions(&literal.text) {
+                if ctx.stack_region() == Some(region) || seen.contains(&region) {
+                    continue;
+                }
+                seen.push(region);
+                out.push(ctx.finding(
+                    &META,
+                    resource.id,
+                    literal.span,
+                    format!("`{}` has the region {region} written literally", resource.id),
+                    "use ${AWS::Region} in an Fn::Sub, or a reference (!Ref, !GetAtt) to the resource itself; in CDK `Stack.of(this).region`".into(),
+                ));
+            }
+        }
+    }
+}

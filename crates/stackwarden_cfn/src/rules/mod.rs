@@ -1,0 +1,53 @@
+//! The template rules. Each rule is one file: its metadata and documentation (`META`) and one
+//! function from the template context to findings. Adding a rule = copy a sibling, change it, add
+//! pass/fail fixtures under tests/fixtures/<rule>/, and list it in [`RULES`].
+
+use stackwarden_core::{Finding, RuleMeta};
+
+use crate::context::TemplateContext;
+
+mod dynamodb_pitr;
+mod hardcoded_account;
+mod hardcoded_arn;
+mod hardcoded_region;
+mod lambda_bundle_size;
+mod lambda_runtime;
+mod missing_tags;
+mod naming;
+mod prod_retain;
+mod s3_encryption;
+mod s3_public_access;
+mod s3_versioning;
+pub(crate) mod suppression_without_reason;
+pub(crate) mod unused_suppression;
+
+pub type Check = fn(&TemplateContext<'_>, &mut Vec<Finding>);
+
+pub struct TemplateRule {
+    pub meta: &'static RuleMeta,
+    pub check: Check,
+}
+
+/// Every template rule, in id order.
+pub static RULES: &[TemplateRule] = &[
+    TemplateRule { meta: &dynamodb_pitr::META, check: dynamodb_pitr::check },
+    TemplateRule { meta: &hardcoded_account::META, check: hardcoded_account::check },
+    TemplateRule { meta: &hardcoded_arn::META, check: hardcoded_arn::check },
+    TemplateRule { meta: &hardcoded_region::META, check: hardcoded_region::check },
+    TemplateRule { meta: &lambda_bundle_size::META, check: lambda_bundle_size::check },
+    TemplateRule { meta: &lambda_runtime::META, check: lambda_runtime::check },
+    TemplateRule { meta: &missing_tags::META, check: missing_tags::check },
+    TemplateRule { meta: &naming::META, check: naming::check },
+    TemplateRule { meta: &prod_retain::META, check: prod_retain::check },
+    TemplateRule { meta: &s3_encryption::META, check: s3_encryption::check },
+    TemplateRule { meta: &s3_public_access::META, check: s3_public_access::check },
+    TemplateRule { meta: &s3_versioning::META, check: s3_versioning::check },
+];
+
+/// Rules that the engine itself applies (suppressions), listed for `rules` and `explain`.
+pub static META_RULES: &[&RuleMeta] = &[&suppression_without_reason::META, &unused_suppression::META];
+
+/// The metadata of every rule this crate implements.
+pub fn all_metas() -> impl Iterator<Item = &'static RuleMeta> {
+    RULES.iter().map(|r| r.meta).chain(META_RULES.iter().copied())
+}

@@ -1,0 +1,53 @@
+use stackwarden_core::{Finding, RuleMeta, Severity};
+
+use crate::context::TemplateContext;
+
+pub(crate) const META: RuleMeta = RuleMeta {
+    id: "cfn/s3-versioning",
+    severity: Severity::Warn,
+    summary: "S3 bucket without versioning enabled",
+    docs: r#"## What it does
+Flags an `AWS::S3::Bucket` whose `VersioningConfiguration.Status` is not `Enabled`.
+
+## Why
+Without versioning an overwrite or a delete — by a bug, a bad deploy or an agent — loses the data
+for good. Versioning (with a lifecycle rule to expire old versions) makes both recoverable.
+
+## Example
+```yaml
+Receipts:
+  Type: AWS::S3::Bucket
+  Properties:
+    VersioningConfiguration:
+      Status: Suspended
+```
+
+## Fix
+```yaml
+    VersioningConfiguration:
+      Status: Enabled
+```
+In CDK: `versioned: true`.
+"#,
+};
+
+pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
+    for resource in ctx.template.resources().filter(|r| r.type_name() == "AWS::S3::Bucket") {
+        let status = resource.property("VersioningConfiguration").and_then(|v| v.get("Status"));
+        let enabled = status.is_some_and(|s| s.as_intrinsic().is_some() || s.as_str() == Some("Enabled"));
+        if enabled {
+            continue;
+        }
+        let (span, what) = match status {
+            Some(node) => (node.span, format!("has versioning `{}`", node.as_scalar().unwrap_or_default())),
+            None => (resource.property_span("VersioningConfiguration"), "does not enable versioning".to_string()),
+        };
+        out.push(ctx.finding(
+            &META,
+            resource.id,
+            span,
+            format!("S3 bucket `{}` {what}", resource.id),
+            "set VersioningConfiguration.Status: Enabled (CDK: `versioned: true`) and add a lifecycle rule that expires noncurrent versions".into(),
+        ));
+    }
+}

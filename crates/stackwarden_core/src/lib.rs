@@ -1,0 +1,17 @@
+//! The shared vocabulary of stackwarden: findings, rule metadata, configuration, the spanned
+//! document model that templates and policies are parsed into, and file discovery.
+//!
+//! This crate never prints, never exits and never reads the environment: callers pass inputs in
+//! and get data back.
+
+pub mod config;
+pub mod discover;
+pub mod finding;
+pub mod node;
+pub mod rule;
+pub mod span;
+
+pub use finding::{Finding, InputError, Severity, SourceLocation};
+pub use node::{Key, Map, Node, Value};
+pub use rule::{RuleFilter, RuleMeta};
+pub use span::{LineIndex, Span};

@@ -1,0 +1,69 @@
+//! Rule metadata. Each rule declares its id, default severity, one-line summary and its
+//! documentation in its own file; `stackwarden rules`, `stackwarden explain` and docs/rules are
+//! generated from these declarations.
+
+use crate::finding::Severity;
+
+#[derive(Debug, Clone, Copy)]
+pub struct RuleMeta {
+    /// Stable id, `domain/name` (`cfn/s3-encryption`).
+    pub id: &'static str,
+    pub severity: Severity,
+    /// One line for the rules table.
+    pub summary: &'static str,
+    /// Markdown with the fixed headings `## What it does`, `## Why`, `## Example`, `## Fix`.
+    pub docs: &'static str,
+}
+
+/// The headings every rule's documentation must have, in this order.
+pub const DOC_HEADINGS: [&str; 4] = ["## What it does", "## Why", "## Example", "## Fix"];
+
+impl RuleMeta {
+    /// The headings missing from the documentation, for the test that keeps docs complete.
+    pub fn missing_doc_headings(&self) -> Vec<&'static str> {
+        DOC_HEADINGS
+            .iter()
+            .copied()
+            .filter(|h| !self.docs.contains(h))
+            .collect()
+    }
+}
+
+/// `--select` / `--ignore`: rule ids or domain prefixes (`iam`, `cfn/`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleFilter {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+impl RuleFilter {
+    pub fn enabled(&self, id: &str) -> bool {
+        (self.select.is_empty() || self.select.iter().any(|s| selects(s, id)))
+            && !self.ignore.iter().any(|s| selects(s, id))
+    }
+}
+
+/// `cfn/s3-encryption` selects itself; `cfn` and `cfn/` select the whole domain.
+fn selects(selector: &str, id: &str) -> bool {
+    let selector = selector.trim();
+    if selector == id {
+        return true;
+    }
+    let domain = selector.trim_end_matches('/');
+    !domain.contains('/') && id.strip_prefix(domain).is_some_and(|rest| rest.starts_with('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_take_ids_and_domains() {
+        let filter = RuleFilter { select: vec!["cfn".into()], ignore: vec!["cfn/naming".into()] };
+        assert!(filter.enabled("cfn/s3-encryption"));
+        assert!(!filter.enabled("cfn/naming"));
+        assert!(!filter.enabled("iam/wildcard-action"));
+        assert!(!filter.enabled("cfnx/thing"));
+        assert!(RuleFilter::default().enabled("iam/wildcard-action"));
+    }
+}

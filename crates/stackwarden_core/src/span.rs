@@ -1,0 +1,80 @@
+//! Positions in a file as written: 1-based line and column, columns counted in characters.
+
+/// A position in a file: where a value, key or list item starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+}
+
+impl Span {
+    pub const fn new(line: u32, column: u32) -> Self {
+        Self { line, column }
+    }
+}
+
+/// Maps byte offsets to line and column; built once per file.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    /// Byte offset of the start of each line.
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
+        line_starts.push(0);
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        Self { line_starts }
+    }
+
+    /// The span of a byte offset; offsets past the end clamp to the last position.
+    pub fn span(&self, text: &str, offset: usize) -> Span {
+        let offset = offset.min(text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = self.line_starts[line];
+        // Count characters, not bytes, so columns match what an editor shows.
+        let column = text
+            .get(start..offset)
+            .map_or(offset - start, |prefix| prefix.chars().count());
+        Span::new(to_u32(line + 1), to_u32(column + 1))
+    }
+
+    /// The text of a 1-based line, without its line ending.
+    pub fn line_text<'t>(&self, text: &'t str, line: u32) -> Option<&'t str> {
+        let index = (line as usize).checked_sub(1)?;
+        let start = *self.line_starts.get(index)?;
+        let end = self.line_starts.get(index + 1).copied().unwrap_or(text.len());
+        text.get(start..end).map(|l| l.trim_end_matches(['\n', '\r']))
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_map_to_one_based_lines_and_character_columns() {
+        let text = "ab\nçd\n\nx";
+        let index = LineIndex::new(text);
+        assert_eq!(index.span(text, 0), Span::new(1, 1));
+        assert_eq!(index.span(text, 3), Span::new(2, 1));
+        // 'ç' is two bytes but one column.
+        assert_eq!(index.span(text, 5), Span::new(2, 2));
+        assert_eq!(index.span(text, 8), Span::new(4, 1));
+        assert_eq!(index.span(text, 999), Span::new(4, 2));
+        assert_eq!(index.line_text(text, 2), Some("çd"));
+        assert_eq!(index.line_text(text, 9), None);
+    }
+}
