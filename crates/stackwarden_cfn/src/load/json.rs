@@ -69,11 +69,11 @@ impl Converter<'_> {
             ),
             ast::Value::Object(object) => {
                 let mut map = Map::default();
-                let mut seen = std::collections::HashMap::new();
+                let mut seen: std::collections::HashMap<String, Span> = std::collections::HashMap::new();
                 for property in &object.properties {
                     let name = property.name.as_str().to_string();
                     let key_span = self.span(property.range.start);
-                    if let Some(first) = seen.insert(name.clone(), key_span) {
+                    if let Some(&first) = seen.get(&name) {
                         self.warnings.push(LoadWarning {
                             span: key_span,
                             message: format!(
@@ -82,6 +82,7 @@ impl Converter<'_> {
                             ),
                         });
                     }
+                    seen.entry(name.clone()).or_insert(key_span);
                     let value = self.node(&property.value, depth + 1)?;
                     map.entries.push((Key { name, span: key_span }, value));
                 }

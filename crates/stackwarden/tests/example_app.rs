@@ -1,0 +1,55 @@
+//! `stackwarden check examples/orders-app`: the compliant stacks get no finding, the deliberately
+//! non-compliant ones get exactly the findings they deserve, each traced to its TypeScript line.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn example_app_findings_in_agent_format() {
+    let output = stackwarden(&["check", "examples/orders-app", "--format", "agent"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(!text.contains("-orders.template.json"), "the compliant stacks must be clean:\n{text}");
+    insta::assert_snapshot!("orders-app-agent", text);
+}
+
+#[test]
+fn example_app_json_carries_stack_resource_and_source() {
+    let output = stackwarden(&["check", "examples/orders-app", "--format", "json"]);
+    let report = json(&output);
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["summary"]["files"], 4);
+    assert_eq!(report["summary"]["errors"], 0);
+    let findings = report["findings"].as_array().expect("findings");
+    assert_eq!(report["summary"]["findings"].as_u64(), Some(findings.len() as u64));
+    let retain = findings
+        .iter()
+        .find(|f| f["rule"] == "cfn/prod-retain" && f["resource"] == "ReportsBucket4E7C5994")
+        .expect("prod-retain on the reports bucket");
+    assert_eq!(retain["path"], "examples/orders-app/cdk.out/prod-reports.template.json");
+    assert_eq!(retain["line"], 29);
+    assert_eq!(retain["column"], 4);
+    assert_eq!(retain["stack"], "prod-reports");
+    assert_eq!(retain["severity"], "error");
+    assert_eq!(retain["source"]["path"], "examples/orders-app/lib/stacks/reports-stack.ts");
+    assert_eq!(retain["source"]["line"], 20);
+    // Only the prod stack is a production stage.
+    assert!(!findings.iter().any(|f| f["rule"] == "cfn/prod-retain" && f["stack"] == "dev-reports"));
+    // The orders stacks follow every rule.
+    assert!(findings.iter().all(|f| f["stack"].as_str().is_some_and(|s| s.ends_with("-reports"))));
+}
+
+#[test]
+fn stage_flag_overrides_the_stack_name() {
+    let output = stackwarden(&["check", "examples/orders-app", "--format", "json", "--stage", "prod", "--select", "cfn/prod-retain"]);
+    let report = json(&output);
+    let stacks: std::collections::BTreeSet<String> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["stack"].as_str().map(str::to_string))
+        .collect();
+    // Forced to prod, the dev orders stack (built with RemovalPolicy.DESTROY for dev) is flagged too.
+    assert_eq!(stacks.into_iter().collect::<Vec<_>>(), ["dev-orders", "dev-reports", "prod-reports"]);
+}

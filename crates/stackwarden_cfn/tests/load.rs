@@ -1,0 +1,164 @@
+//! The loader: short and long intrinsic forms, positions, and bad input that must give a clear
+//! error (or a bounded, correct result) — never a panic, hang or out-of-memory.
+
+use stackwarden_cfn::load::{load, Format};
+use stackwarden_cfn::Template;
+use stackwarden_core::{Node, Span, Value};
+
+/// A node without positions, for comparing documents written in different forms.
+fn shape(node: &Node) -> String {
+    match &node.value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.clone(),
+        Value::String(s) => format!("{s:?}"),
+        Value::Seq(items) => format!("[{}]", items.iter().map(shape).collect::<Vec<_>>().join(",")),
+        Value::Map(map) => format!("{{{}}}", map.iter().map(|(k, v)| format!("{}:{}", k.name, shape(v))).collect::<Vec<_>>().join(",")),
+        Value::Intrinsic(i) => format!("<{} {}>", i.name, shape(&i.arg)),
+    }
+}
+
+const SHORT: &str = r#"
+Resources:
+  R:
+    Type: AWS::X::Y
+    Properties:
+      A: !Ref Param
+      B: !Sub "arn:${AWS::Partition}:s3:::${Bucket}"
+      C: !GetAtt Bucket.Arn
+      D: !If [IsProd, !Join ["-", [a, b]], !Select [0, !Split [",", !ImportValue Shared]]]
+      E: !FindInMap [M, !Ref AWS::Region, Key]
+      F: !Base64 text
+      G: !GetAZs ""
+      H: !Cidr [!GetAtt Vpc.CidrBlock, 6, 8]
+Conditions:
+  C1: !And [!Equals [!Ref S, prod], !Not [!Condition C2], !Or [!Condition C3, !Condition C4]]
+"#;
+
+const LONG: &str = r#"{
+  "Resources": { "R": { "Type": "AWS::X::Y", "Properties": {
+    "A": {"Ref": "Param"},
+    "B": {"Fn::Sub": "arn:${AWS::Partition}:s3:::${Bucket}"},
+    "C": {"Fn::GetAtt": ["Bucket", "Arn"]},
+    "D": {"Fn::If": ["IsProd", {"Fn::Join": ["-", ["a", "b"]]}, {"Fn::Select": [0, {"Fn::Split": [",", {"Fn::ImportValue": "Shared"}]}]}]},
+    "E": {"Fn::FindInMap": ["M", {"Ref": "AWS::Region"}, "Key"]},
+    "F": {"Fn::Base64": "text"},
+    "G": {"Fn::GetAZs": ""},
+    "H": {"Fn::Cidr": [{"Fn::GetAtt": ["Vpc", "CidrBlock"]}, 6, 8]}
+  }}},
+  "Conditions": {
+    "C1": {"Fn::And": [{"Fn::Equals": [{"Ref": "S"}, "prod"]}, {"Fn::Not": [{"Condition": "C2"}]}, {"Fn::Or": [{"Condition": "C3"}, {"Condition": "C4"}]}]}
+  }
+}"#;
+
+#[test]
+fn short_form_tags_equal_long_forms() {
+    let short = load(SHORT, Format::Yaml).expect("yaml");
+    let long = load(LONG, Format::Json).expect("json");
+    let (short, long) = (shape(&short.root), shape(&long.root));
+    // `G: !GetAZs ""` is a quoted empty string in both; everything else is the same value.
+    assert_eq!(short, long);
+    assert!(short.contains("<Fn::GetAtt [\"Bucket\",\"Arn\"]>"), "{short}");
+}
+
+#[test]
+fn values_know_where_they_are_written() {
+    let loaded = load(SHORT, Format::Yaml).expect("yaml");
+    let properties = loaded.root.path(&["Resources", "R", "Properties"]).expect("properties");
+    let map = properties.as_map().expect("map");
+    let (key, value) = map.entry("C").expect("C");
+    assert_eq!(key.span, Span::new(8, 7));
+    assert_eq!(value.span, Span::new(8, 10));
+    let loaded = load(LONG, Format::Json).expect("json");
+    let (key, _) = loaded.root.path(&["Resources", "R", "Properties"]).and_then(Node::as_map).and_then(|m| m.entry("B")).expect("B");
+    assert_eq!(key.span, Span::new(4, 5));
+}
+
+#[test]
+fn anchors_and_aliases_expand() {
+    let text = "Resources:\n  A: &bucket\n    Type: AWS::S3::Bucket\n  B: *bucket\n";
+    let loaded = load(text, Format::Yaml).expect("yaml");
+    assert_eq!(loaded.root.path(&["Resources", "B", "Type"]).and_then(Node::as_str), Some("AWS::S3::Bucket"));
+}
+
+#[test]
+fn duplicate_keys_are_warned_about_and_the_last_wins() {
+    let text = "Resources:\n  A:\n    Type: AWS::S3::Bucket\n  A:\n    Type: AWS::SNS::Topic\n";
+    let loaded = load(text, Format::Yaml).expect("yaml");
+    assert_eq!(loaded.warnings.len(), 1);
+    assert_eq!(loaded.warnings[0].span, Span::new(4, 3));
+    assert!(loaded.warnings[0].message.contains("first at line 2"));
+    let json = "{\"Resources\": {\"A\": 1,\n \"A\": 2,\n \"A\": 3}}";
+    let loaded = load(json, Format::Json).expect("json");
+    assert_eq!(loaded.warnings.len(), 2);
+    assert!(loaded.warnings.iter().all(|w| w.message.contains("first at line 1")));
+}
+
+#[test]
+fn truncated_yaml_is_an_error_with_a_line() {
+    let text = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A:\n    Type: \"AWS::S3::Bucket\n";
+    let error = Template::parse(text).expect_err("truncated");
+    assert!(error.span.line >= 4, "{error:?}");
+    assert!(error.message.contains("quoted scalar"), "{error:?}");
+}
+
+#[test]
+fn deep_nesting_is_refused_without_overflowing_the_stack() {
+    let depth = 10_000;
+    let yaml = format!("Resources:\n  A: {}{}\n", "[".repeat(depth), "]".repeat(depth));
+    let error = load(&yaml, Format::Yaml).expect_err("too deep");
+    assert!(error.message.contains("nesting") || error.message.contains("recursion"), "{error:?}");
+    let json = format!("{{\"Resources\": {}{}}}", "[".repeat(depth), "]".repeat(depth));
+    let error = load(&json, Format::Json).expect_err("too deep");
+    assert!(!error.message.is_empty());
+    let block: String = (0..depth).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+    assert!(load(&block, Format::Yaml).is_err());
+}
+
+#[test]
+fn alias_bombs_are_bounded() {
+    let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+        text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    text.push_str("Resources: {}\n");
+    let error = load(&text, Format::Yaml).expect_err("bomb");
+    assert!(error.message.contains("alias"), "{error:?}");
+}
+
+#[test]
+fn oversized_input_is_refused_up_front() {
+    let mut text = String::from("Resources:\n");
+    while text.len() <= 17 * 1024 * 1024 {
+        text.push_str("  # padding padding padding padding padding padding padding padding\n");
+    }
+    let error = load(&text, Format::Yaml).expect_err("too big");
+    assert!(error.message.contains("reads at most 16 MB"), "{error:?}");
+}
+
+#[test]
+fn files_that_are_not_templates_are_skipped_silently() {
+    assert!(Template::parse("name: ci\non: [push]\njobs: {}\n").expect("not an error").is_none());
+    assert!(Template::parse("{\"name\": \"pkg\", \"version\": \"1.0.0\"}").expect("not an error").is_none());
+    // A Helm chart is not YAML until rendered; it mentions no template keys either.
+    assert!(Template::parse("kind: {{ .Values.kind }}\n  bad: [\n").expect("not an error").is_none());
+    // But a broken file that is clearly a template is an error.
+    assert!(Template::parse("AWSTemplateFormatVersion: '2010-09-09'\nResources: [\n").is_err());
+}
+
+#[test]
+fn sam_globals_merge_into_functions() {
+    let text = "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Runtime: nodejs22.x\n    Timeout: 10\n    Environment:\n      Variables: {A: global, B: global}\n    Layers: [g]\nResources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Timeout: 3\n      Environment:\n        Variables: {B: own}\n      Layers: [own]\n  Bare:\n    Type: AWS::Serverless::Function\n";
+    let template = Template::parse(text).expect("parses").expect("template");
+    let f = template.resource("F").expect("F");
+    assert_eq!(f.property("Runtime").and_then(Node::as_str), Some("nodejs22.x"));
+    assert_eq!(f.property("Timeout").and_then(|n| n.as_scalar()).as_deref(), Some("3"));
+    let variables = f.property("Environment").and_then(|e| e.get("Variables")).expect("vars");
+    assert_eq!(variables.get("A").and_then(Node::as_str), Some("global"));
+    assert_eq!(variables.get("B").and_then(Node::as_str), Some("own"));
+    let layers: Vec<&str> = f.property("Layers").map(Node::one_or_many).unwrap_or_default().iter().filter_map(Node::as_str).collect();
+    assert_eq!(layers, ["g", "own"]);
+    let bare = template.resource("Bare").expect("Bare");
+    assert_eq!(bare.property("Runtime").and_then(Node::as_str), Some("nodejs22.x"));
+}
