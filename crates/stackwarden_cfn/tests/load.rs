@@ -162,3 +162,16 @@ fn sam_globals_merge_into_functions() {
     let bare = template.resource("Bare").expect("Bare");
     assert_eq!(bare.property("Runtime").and_then(Node::as_str), Some("nodejs22.x"));
 }
+
+#[test]
+fn flow_lists_closed_less_indented_are_read_as_cloudformation_reads_them() {
+    // Strict YAML 1.2 rejects the `]` at the key's own indentation; libyaml (PyYAML, cfn-lint,
+    // CloudFormation) accepts it, and so do we. Found in sam-patterns/appsync-lambda-sfn-sam.
+    let text = "Resources:\n  P:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: [\n              \"dynamodb:PutItem\",\n            ]\n            Resource: !GetAtt T.Arn\n";
+    let template = Template::parse(text).expect("parses").expect("template");
+    let statement = template.root.path(&["Resources", "P", "Properties", "PolicyDocument", "Statement"]).expect("statement");
+    let first = &statement.one_or_many()[0];
+    assert_eq!(first.get("Action").and_then(Node::as_seq).map(<[Node]>::len), Some(1));
+    assert_eq!(first.get("Resource").and_then(Node::as_intrinsic).map(|i| i.name.as_str()), Some("Fn::GetAtt"));
+    assert_eq!(first.get("Resource").map(|n| n.span), Some(Span::new(11, 23)));
+}

@@ -1,32 +1,76 @@
-//! YAML with positions, composed from saphyr-parser's events. The composer is iterative (an
-//! explicit stack), so nesting depth costs heap, not call stack, and is capped by [`MAX_DEPTH`];
-//! alias expansion is charged against [`MAX_VALUES`].
+//! YAML with positions. Events come from saphyr-parser (YAML 1.2, strict); when it rejects a
+//! file, libyaml's reading (the one PyYAML, cfn-lint and CloudFormation's own parsers share, which
+//! tolerates e.g. a flow list closed less indented than its key) gets a second look, so templates
+//! that CloudFormation deploys are not reported as broken. Both feed one composer.
+//!
+//! The composer is iterative (an explicit stack), so nesting depth costs heap, not call stack,
+//! and is capped by [`MAX_DEPTH`]; alias expansion is charged against [`MAX_VALUES`].
 
-use std::borrow::Cow;
+mod libyaml_events;
+mod saphyr_events;
+
 use std::collections::HashMap;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Span as YamlSpan, Tag};
 use stackwarden_core::node::{intrinsic_for_tag, Intrinsic};
 use stackwarden_core::{Key, Map, Node, Span, Value};
 
 use super::json::into_intrinsic;
 use super::{LoadError, LoadWarning, Loaded, MAX_DEPTH, MAX_VALUES};
 
+/// A parser event, whichever parser produced it.
+pub(super) enum YamlEvent {
+    DocumentStart,
+    Scalar { text: String, plain: bool, anchor: Option<String>, tag: YamlTag },
+    SequenceStart { anchor: Option<String>, tag: YamlTag },
+    MappingStart { anchor: Option<String>, tag: YamlTag },
+    SequenceEnd,
+    MappingEnd,
+    Alias(String),
+    StreamEnd,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum YamlTag {
+    None,
+    /// `!Ref` → `Ref`.
+    Local(String),
+    /// `!!str`.
+    Str,
+    Other,
+}
+
+/// Syntax errors may be retried with the other parser; exceeded limits may not.
+enum Failure {
+    Syntax(LoadError),
+    Limit(LoadError),
+}
+
 enum Frame {
-    Seq { start: Span, anchor: usize, tag: Option<String>, items: Vec<Node>, size: usize },
-    Map { start: Span, anchor: usize, tag: Option<String>, map: Map, pending_key: Option<Key>, size: usize },
+    Seq { start: Span, anchor: Option<String>, tag: Option<String>, items: Vec<Node>, size: usize },
+    Map { start: Span, anchor: Option<String>, tag: Option<String>, map: Map, pending_key: Option<Key>, size: usize },
 }
 
 struct Composer {
     stack: Vec<Frame>,
-    anchors: HashMap<usize, (Node, usize)>,
+    anchors: HashMap<String, (Node, usize)>,
     values: usize,
     warnings: Vec<LoadWarning>,
     root: Option<Node>,
 }
 
 pub(super) fn load(text: &str) -> Result<Loaded, LoadError> {
-    let mut parser = Parser::new_from_str(text);
+    match compose(saphyr_events::events(text)) {
+        Ok(loaded) => Ok(loaded),
+        Err(Failure::Limit(error)) => Err(error),
+        Err(Failure::Syntax(strict)) => match compose(libyaml_events::events(text)) {
+            Ok(loaded) => Ok(loaded),
+            // saphyr's messages and positions are the more precise ones.
+            Err(_) => Err(strict),
+        },
+    }
+}
+
+fn compose(events: impl Iterator<Item = Result<(YamlEvent, Span), LoadError>>) -> Result<Loaded, Failure> {
     let mut composer = Composer {
         stack: Vec::new(),
         anchors: HashMap::new(),
@@ -35,14 +79,10 @@ pub(super) fn load(text: &str) -> Result<Loaded, LoadError> {
         root: None,
     };
     let mut documents = 0;
-    while let Some(event) = parser.next_event() {
-        let (event, span) = event.map_err(|e| LoadError {
-            span: Span::new(to_u32(e.marker().line()), to_u32(e.marker().col() + 1)),
-            message: e.info().to_string(),
-        })?;
-        let at = start_of(&span);
+    for event in events {
+        let (event, at) = event.map_err(Failure::Syntax)?;
         match event {
-            Event::DocumentStart(_) => {
+            YamlEvent::DocumentStart => {
                 documents += 1;
                 if documents > 1 {
                     composer.warnings.push(LoadWarning {
@@ -52,34 +92,33 @@ pub(super) fn load(text: &str) -> Result<Loaded, LoadError> {
                     break;
                 }
             }
-            Event::Scalar(text, style, anchor, tag) => {
-                let node = scalar(at, &text, style, tag.as_deref());
-                composer.complete(node, anchor, 1)?;
+            YamlEvent::Scalar { text, plain, anchor, tag } => {
+                let node = scalar(at, text, plain, &tag);
+                composer.complete(node, anchor, 1).map_err(Failure::Limit)?;
             }
-            Event::Alias(id) => {
-                let (node, size) = composer.anchors.get(&id).cloned().ok_or_else(|| LoadError {
-                    span: at,
-                    message: "alias to an anchor that is not defined".into(),
+            YamlEvent::Alias(name) => {
+                let (node, size) = composer.anchors.get(&name).cloned().ok_or_else(|| {
+                    Failure::Syntax(LoadError { span: at, message: format!("alias *{name} to an anchor that is not defined") })
                 })?;
                 let node = Node::new(at, node.value);
-                composer.complete(node, 0, size)?;
+                composer.complete(node, None, size).map_err(Failure::Limit)?;
             }
-            Event::SequenceStart(anchor, tag) => {
-                composer.open(at)?;
-                composer.stack.push(Frame::Seq { start: at, anchor, tag: local_tag(tag.as_deref()), items: Vec::new(), size: 1 });
+            YamlEvent::SequenceStart { anchor, tag } => {
+                composer.open(at).map_err(Failure::Limit)?;
+                composer.stack.push(Frame::Seq { start: at, anchor, tag: local_tag(&tag), items: Vec::new(), size: 1 });
             }
-            Event::MappingStart(anchor, tag) => {
-                composer.open(at)?;
+            YamlEvent::MappingStart { anchor, tag } => {
+                composer.open(at).map_err(Failure::Limit)?;
                 composer.stack.push(Frame::Map {
                     start: at,
                     anchor,
-                    tag: local_tag(tag.as_deref()),
+                    tag: local_tag(&tag),
                     map: Map::default(),
                     pending_key: None,
                     size: 1,
                 });
             }
-            Event::SequenceEnd | Event::MappingEnd => {
+            YamlEvent::SequenceEnd | YamlEvent::MappingEnd => {
                 let (node, anchor, size) = match composer.stack.pop() {
                     Some(Frame::Seq { start, anchor, tag, items, size }) => {
                         (tagged(Node::new(start, Value::Seq(items)), tag.as_deref()), anchor, size)
@@ -89,10 +128,9 @@ pub(super) fn load(text: &str) -> Result<Loaded, LoadError> {
                     }
                     None => continue,
                 };
-                composer.complete(node, anchor, size)?;
+                composer.complete(node, anchor, size).map_err(Failure::Limit)?;
             }
-            Event::StreamEnd => break,
-            Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
+            YamlEvent::StreamEnd => break,
         }
     }
     Ok(Loaded {
@@ -110,7 +148,7 @@ impl Composer {
     }
 
     /// A value is finished: remember its anchor and hand it to its parent (or make it the root).
-    fn complete(&mut self, node: Node, anchor: usize, size: usize) -> Result<(), LoadError> {
+    fn complete(&mut self, node: Node, anchor: Option<String>, size: usize) -> Result<(), LoadError> {
         self.values = self.values.saturating_add(size);
         if self.values > MAX_VALUES {
             return Err(LoadError {
@@ -120,7 +158,7 @@ impl Composer {
                 ),
             });
         }
-        if anchor != 0 {
+        if let Some(anchor) = anchor {
             self.anchors.insert(anchor, (node.clone(), size));
         }
         match self.stack.last_mut() {
@@ -154,6 +192,7 @@ impl Composer {
                             Value::Bool(b) => b.to_string(),
                             Value::Null => String::new(),
                             _ => {
+                                // A structural problem of the document, not a parser quirk.
                                 return Err(LoadError {
                                     span: node.span,
                                     message: "a mapping key must be a plain value, not a list or mapping".into(),
@@ -170,8 +209,11 @@ impl Composer {
 }
 
 /// The suffix of a local tag (`!Ref` → `Ref`); core-schema tags (`!!str`) are handled on scalars.
-fn local_tag(tag: Option<&Tag>) -> Option<String> {
-    tag.filter(|t| t.handle == "!").map(|t| t.suffix.clone())
+fn local_tag(tag: &YamlTag) -> Option<String> {
+    match tag {
+        YamlTag::Local(suffix) => Some(suffix.clone()),
+        _ => None,
+    }
 }
 
 /// Wraps a value in the intrinsic its short-form tag stands for.
@@ -197,13 +239,8 @@ fn tagged(node: Node, tag: Option<&str>) -> Node {
     Node::new(span, Value::Intrinsic(Box::new(Intrinsic { name: name.to_string(), arg })))
 }
 
-fn scalar(at: Span, text: &Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Node {
-    let forced_string = tag.is_some_and(|t| t.handle == "!!" && t.suffix == "str");
-    let value = if style != ScalarStyle::Plain || forced_string {
-        Value::String(text.to_string())
-    } else {
-        resolve_plain(text)
-    };
+fn scalar(at: Span, text: String, plain: bool, tag: &YamlTag) -> Node {
+    let value = if !plain || *tag == YamlTag::Str { Value::String(text) } else { resolve_plain(&text) };
     tagged(Node::new(at, value), local_tag(tag).as_deref())
 }
 
@@ -249,13 +286,6 @@ fn is_number(text: &str) -> bool {
     whole_ok && fraction_ok && has_digit && exponent_ok
 }
 
-fn start_of(span: &YamlSpan) -> Span {
-    Span::new(to_u32(span.start.line()), to_u32(span.start.col() + 1))
-}
-
-fn to_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
 
 #[cfg(test)]
 mod tests {

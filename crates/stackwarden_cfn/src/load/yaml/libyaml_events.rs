@@ -1,0 +1,71 @@
+//! libyaml's events (through libyaml-safer, a safe Rust port) as [`YamlEvent`]s: the lenient
+//! reading PyYAML and CloudFormation share, used when the strict parser rejects a file.
+
+use libyaml_safer::{EventData, Parser, ScalarStyle};
+use stackwarden_core::Span;
+
+use super::{YamlEvent, YamlTag};
+use crate::load::LoadError;
+
+pub(super) fn events(text: &str) -> impl Iterator<Item = Result<(YamlEvent, Span), LoadError>> + '_ {
+    let mut input = text.as_bytes();
+    let mut parser = Parser::new();
+    let mut events = Vec::new();
+    // libyaml-safer's parser borrows its input for its whole life; collect the events eagerly
+    // (the composer bounds what they expand to).
+    parser.set_input_string(&mut input);
+    loop {
+        match parser.parse() {
+            Ok(event) => {
+                let at = Span::new(to_u32(event.start_mark.line + 1), to_u32(event.start_mark.column + 1));
+                let converted = match event.data {
+                    EventData::DocumentStart { .. } => Some(YamlEvent::DocumentStart),
+                    EventData::Scalar { anchor, tag, value, style, .. } => Some(YamlEvent::Scalar {
+                        text: value,
+                        plain: style == ScalarStyle::Plain,
+                        anchor,
+                        tag: convert(tag.as_deref()),
+                    }),
+                    EventData::SequenceStart { anchor, tag, .. } => Some(YamlEvent::SequenceStart { anchor, tag: convert(tag.as_deref()) }),
+                    EventData::MappingStart { anchor, tag, .. } => Some(YamlEvent::MappingStart { anchor, tag: convert(tag.as_deref()) }),
+                    EventData::SequenceEnd => Some(YamlEvent::SequenceEnd),
+                    EventData::MappingEnd => Some(YamlEvent::MappingEnd),
+                    EventData::Alias { anchor } => Some(YamlEvent::Alias(anchor)),
+                    EventData::StreamEnd => {
+                        events.push(Ok((YamlEvent::StreamEnd, at)));
+                        break;
+                    }
+                    _ => None,
+                };
+                if let Some(converted) = converted {
+                    events.push(Ok((converted, at)));
+                }
+            }
+            Err(error) => {
+                let mark = error.problem_mark().unwrap_or_default();
+                events.push(Err(LoadError {
+                    span: Span::new(to_u32(mark.line + 1), to_u32(mark.column + 1)),
+                    message: error.problem().to_string(),
+                }));
+                break;
+            }
+        }
+    }
+    events.into_iter()
+}
+
+/// libyaml resolves tag handles: `!Ref` arrives as `!Ref`, `!!str` as `tag:yaml.org,2002:str`.
+fn convert(tag: Option<&str>) -> YamlTag {
+    match tag {
+        None => YamlTag::None,
+        Some("tag:yaml.org,2002:str") => YamlTag::Str,
+        Some(tag) => match tag.strip_prefix('!') {
+            Some(suffix) if !suffix.starts_with('!') => YamlTag::Local(suffix.to_string()),
+            _ => YamlTag::Other,
+        },
+    }
+}
+
+fn to_u32(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
