@@ -150,3 +150,11 @@ fn rules_and_explain() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("did you mean cfn/s3-encryption?"));
 }
+
+#[test]
+fn docs_rules_md_is_generated_from_the_rules() {
+    let output = stackwarden(&["rules", "--format", "docs"]);
+    assert_eq!(output.status.code(), Some(0));
+    let committed = std::fs::read_to_string(repo_root().join("docs/rules.md")).unwrap_or_default();
+    assert!(committed == stdout(&output), "docs/rules.md is stale: run `cargo xtask docs`");
+}
