@@ -71,8 +71,17 @@ impl Template {
         if !mentions_template_keys(text) {
             return Ok(None);
         }
-        let format = load::sniff_format(text);
-        let loaded = match load::load(text, format) {
+        let mut format = load::sniff_format(text);
+        let mut loaded = load::load(text, format);
+        if format == Format::Json && loaded.is_err() {
+            // `{Resources: {...}}` is YAML flow style, not JSON: read it as YAML before giving up
+            // (and report the JSON error if that fails too).
+            if let Ok(yaml) = load::load(text, Format::Yaml) {
+                format = Format::Yaml;
+                loaded = Ok(yaml);
+            }
+        }
+        let loaded = match loaded {
             Ok(loaded) => loaded,
             Err(err) if looks_like_template(text) => return Err(err),
             Err(_) => return Ok(None),
@@ -118,12 +127,14 @@ fn mentions_template_keys(text: &str) -> bool {
 }
 
 /// For a file that does not parse: does it still look like a template (so the parse error is
-/// worth reporting)? A top-level `Resources`/`AWSTemplateFormatVersion` key at line start.
+/// worth reporting)? `AWSTemplateFormatVersion` anywhere, a quoted `"Resources"` key, or
+/// `Resources:` opening a line or a flow mapping.
 fn looks_like_template(text: &str) -> bool {
     text.contains("AWSTemplateFormatVersion")
+        || text.contains("\"Resources\"")
         || text.lines().any(|line| {
-            let line = line.trim_end();
-            line.starts_with("Resources:") || line.trim_start().starts_with("\"Resources\"")
+            let line = line.trim_start().trim_start_matches('{').trim_start();
+            line.starts_with("Resources:")
         })
 }
 

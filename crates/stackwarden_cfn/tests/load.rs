@@ -175,3 +175,17 @@ fn flow_lists_closed_less_indented_are_read_as_cloudformation_reads_them() {
     assert_eq!(first.get("Resource").and_then(Node::as_intrinsic).map(|i| i.name.as_str()), Some("Fn::GetAtt"));
     assert_eq!(first.get("Resource").map(|n| n.span), Some(Span::new(11, 23)));
 }
+
+#[test]
+fn yaml_flow_style_documents_are_not_mistaken_for_json() {
+    // Found by the formatting property test: a flow-style YAML template starts with `{`.
+    let text = "{AWSTemplateFormatVersion: 2010-09-09, Resources: {B: {Type: 'AWS::S3::Bucket', Properties: {BucketName: !Sub '${AWS::AccountId}-x'}}}}\n";
+    let template = Template::parse(text).expect("parses").expect("template");
+    assert_eq!(template.format, Format::Yaml);
+    assert_eq!(template.resource("B").map(|r| r.type_name()), Some("AWS::S3::Bucket"));
+    // A trailing comma is valid YAML flow style (CloudFormation reads it so too); a missing comma
+    // is an error either way, and the JSON parser's message is the one reported.
+    assert!(Template::parse("{\"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\",}}}").is_ok());
+    let error = Template::parse("{\"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\"\n \"Properties\": {}}}}").expect_err("missing comma");
+    assert_eq!((error.span.line, error.message.as_str()), (1, "Expected comma"));
+}
