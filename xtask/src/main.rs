@@ -12,6 +12,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod iam_data;
+
 /// cfn-lint ships the CloudFormation resource provider schemas and Lambda runtime lifecycle.
 const CFN_LINT: Pinned = Pinned {
     name: "cfn-lint",
@@ -38,8 +40,26 @@ fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("update-data") => update_data(),
-        _ => bail!("usage: cargo xtask update-data"),
+        Some("docs") => docs(),
+        _ => bail!("usage: cargo xtask update-data | docs"),
     }
+}
+
+/// Regenerates docs/rules.md from the rules' own documentation (`stackwarden rules --format docs`).
+fn docs() -> Result<()> {
+    let root = workspace_root();
+    let output = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "-p", "stackwarden", "--", "rules", "--format", "docs"])
+        .current_dir(&root)
+        .output()
+        .context("running stackwarden rules")?;
+    if !output.status.success() {
+        bail!("stackwarden rules failed: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    std::fs::create_dir_all(root.join("docs"))?;
+    std::fs::write(root.join("docs/rules.md"), &output.stdout)?;
+    eprintln!("wrote docs/rules.md");
+    Ok(())
 }
 
 fn workspace_root() -> PathBuf {
@@ -72,6 +92,7 @@ fn update_data() -> Result<()> {
         text.push_str(&format!("{runtime}\t{deprecated}\t{successor}\n"));
     }
     std::fs::write(data.join("lambda-runtimes.tsv"), text)?;
+    iam_data::update(&data, &temp, &today)?;
     std::fs::remove_dir_all(&temp).ok();
     eprintln!("wrote {} taggable types and {} runtimes to {}", taggable.len(), runtimes.len(), data.display());
     Ok(())

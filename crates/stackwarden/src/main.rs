@@ -3,6 +3,7 @@
 
 mod commands;
 mod output;
+mod progress;
 mod registry;
 
 use std::process::ExitCode;
@@ -24,14 +25,41 @@ enum Command {
     Rules(commands::rules::RulesArgs),
     /// Show a rule's documentation: what it checks, why, an example and the fix.
     Explain(commands::rules::ExplainArgs),
+    /// IAM policies: check standalone policy files, expand action wildcards.
+    #[command(subcommand)]
+    Iam(commands::iam::IamCommand),
+    /// Decide one shell command as the hook would: allow, ask or deny, with the rule and reason.
+    Guard(commands::guard::Args),
+    /// Claude Code hook: reads one event (JSON) on stdin and answers per the hook contract.
+    Hook(commands::hook::Args),
+    /// The guard's audit log: every deny/ask decision the hook made in this project.
+    Log(commands::log::Args),
+}
+
+/// libyaml-safer (the lenient second YAML reader) can panic on malformed input; the loader
+/// contains that and reports the strict parser's error, so its panic message is noise on stderr.
+/// Every other panic is still printed.
+fn quiet_contained_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let contained = info.location().is_some_and(|l| l.file().contains("libyaml-safer"));
+        if !contained {
+            default(info);
+        }
+    }));
 }
 
 fn main() -> ExitCode {
+    quiet_contained_panics();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => commands::check::run(args),
         Command::Rules(args) => commands::rules::run_rules(args),
         Command::Explain(args) => commands::rules::run_explain(args),
+        Command::Iam(command) => commands::iam::run(command),
+        Command::Guard(args) => commands::guard::run(args),
+        Command::Hook(args) => commands::hook::run(args),
+        Command::Log(args) => commands::log::run(args),
     };
     match result {
         Ok(code) => code,

@@ -4,6 +4,9 @@ use stackwarden_core::RuleMeta;
 
 pub(crate) fn all_rules() -> Vec<&'static RuleMeta> {
     let mut rules: Vec<&'static RuleMeta> = stackwarden_cfn::rules::all_metas().collect();
+    rules.extend(stackwarden_iam::all_metas());
+    rules.extend(stackwarden_code::all_metas());
+    rules.extend(stackwarden_guard::RULES.iter());
     rules.sort_by_key(|r| r.id);
     rules
 }

@@ -158,3 +158,18 @@ fn docs_rules_md_is_generated_from_the_rules() {
     let committed = std::fs::read_to_string(repo_root().join("docs/rules.md")).unwrap_or_default();
     assert!(committed == stdout(&output), "docs/rules.md is stale: run `cargo xtask docs`");
 }
+
+#[test]
+fn quiet_drops_the_summary_and_statistics_count_per_rule() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "a.yaml", BAD_BUCKET);
+    write(dir.path(), "b.yaml", BAD_BUCKET);
+    let quiet = stdout(&stackwarden_in(dir.path(), &["check", "--quiet", "--select", "cfn/s3-encryption"]));
+    assert!(quiet.contains("error[cfn/s3-encryption]") && !quiet.contains("Found "), "{quiet}");
+    let output = stackwarden_in(dir.path(), &["check", "--statistics", "--ignore", "cfn/missing-tags"]);
+    assert_eq!(output.status.code(), Some(1), "exit codes are unchanged");
+    assert_eq!(
+        stdout(&output),
+        "     2  cfn/s3-encryption     error\n     2  cfn/s3-public-access  error\n     2  cfn/s3-versioning     warn\n"
+    );
+}

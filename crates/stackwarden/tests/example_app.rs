@@ -11,6 +11,10 @@ fn example_app_findings_in_agent_format() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(!text.contains("-orders.template.json"), "the compliant stacks must be clean:\n{text}");
+    for compliant in ["process-order/index.ts", "orders-stack.ts:", "bin/orders-app.ts", "lib/config.ts", "package.json"] {
+        assert!(!text.lines().any(|l| l.starts_with("examples/") && l.split(' ').next().is_some_and(|p| p.contains(compliant))), "{compliant} must be clean:\n{text}");
+    }
+    assert!(text.contains("nightly-report/index.js:3:21: error code/sdk-v2"), "{text}");
     insta::assert_snapshot!("orders-app-agent", text);
 }
 
@@ -19,7 +23,8 @@ fn example_app_json_carries_stack_resource_and_source() {
     let output = stackwarden(&["check", "examples/orders-app", "--format", "json"]);
     let report = json(&output);
     assert_eq!(report["version"], 1);
-    assert_eq!(report["summary"]["files"], 4);
+    // 4 synthesized templates, 6 TypeScript/JavaScript sources and package.json.
+    assert_eq!(report["summary"]["files"], 11);
     assert_eq!(report["summary"]["errors"], 0);
     let findings = report["findings"].as_array().expect("findings");
     assert_eq!(report["summary"]["findings"].as_u64(), Some(findings.len() as u64));
@@ -37,7 +42,11 @@ fn example_app_json_carries_stack_resource_and_source() {
     // Only the prod stack is a production stage.
     assert!(!findings.iter().any(|f| f["rule"] == "cfn/prod-retain" && f["stack"] == "dev-reports"));
     // The orders stacks follow every rule.
-    assert!(findings.iter().all(|f| f["stack"].as_str().is_some_and(|s| s.ends_with("-reports"))));
+    let (templates, sources): (Vec<_>, Vec<_>) = findings.iter().partition(|f| f["stack"].is_string());
+    assert!(templates.iter().all(|f| f["stack"].as_str().is_some_and(|s| s.ends_with("-reports"))));
+    // Source findings: only the deliberately non-compliant construct and handler.
+    assert!(sources.iter().all(|f| f["rule"].as_str().is_some_and(|r| r.starts_with("code/"))
+        && f["path"].as_str().is_some_and(|p| p.ends_with("reports-stack.ts") || p.ends_with("nightly-report/index.js"))));
 }
 
 #[test]

@@ -46,6 +46,14 @@ pub fn check_template_file(path: &Path, options: &Options<'_>) -> Report {
     report
 }
 
+/// Checks template text already in memory (the edit hook's file, a fuzzer's input); `path` is
+/// only used in findings. Text that is not a template yields an empty report.
+pub fn check_template_source(path: &Path, text: &str, options: &Options<'_>) -> Report {
+    let mut report = Report::default();
+    check_template_text(path, text, None, options, &mut report);
+    report
+}
+
 /// Checks every stack of a CDK cloud assembly.
 pub fn check_assembly(dir: &Path, options: &Options<'_>) -> Report {
     let mut report = Report::default();
@@ -68,7 +76,7 @@ pub fn check_assembly(dir: &Path, options: &Options<'_>) -> Report {
 fn check_template_text(path: &Path, text: &str, stack: Option<&CdkStack>, options: &Options<'_>, report: &mut Report) {
     let template = match Template::parse(text) {
         Ok(Some(template)) => template,
-        Ok(None) => return,
+        Ok(None) => return check_policy_document(path, text, options, report),
         Err(error) => {
             report.errors.push(InputError {
                 path: path.to_path_buf(),
@@ -102,6 +110,7 @@ fn check_template_text(path: &Path, text: &str, stack: Option<&CdkStack>, option
     for rule in RULES.iter().filter(|r| options.filter.enabled(r.meta.id)) {
         (rule.check)(&ctx, &mut findings);
     }
+    crate::policies::check(&ctx, options.filter, &mut findings);
     findings.retain_mut(|f| apply_severity(f, options.config));
     apply_suppressions(&ctx, &mut findings, options);
     if let Some(stack) = stack {
@@ -240,4 +249,19 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
             format!("not valid UTF-8 (byte {valid}); save the file as UTF-8"),
         )
     })
+}
+
+/// A standalone IAM policy document: a JSON file whose root has `Version` and `Statement`.
+fn check_policy_document(path: &Path, text: &str, options: &Options<'_>, report: &mut Report) {
+    if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+        return;
+    }
+    match crate::policies::check_policy_text(path, text, options.config, options.filter, false) {
+        Ok(Some(findings)) => {
+            report.templates += 1;
+            report.findings.extend(findings);
+        }
+        Ok(None) => {}
+        Err(error) => report.errors.push(error),
+    }
 }

@@ -10,9 +10,10 @@ pub mod context;
 pub mod data;
 mod literals;
 pub mod load;
+pub mod policies;
 pub mod rules;
 mod sam;
 pub mod template;
 
-pub use check::{check_assembly, check_template_file, Options, Report};
+pub use check::{check_assembly, check_template_file, check_template_source, Options, Report};
 pub use template::Template;

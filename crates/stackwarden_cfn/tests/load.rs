@@ -189,3 +189,12 @@ fn yaml_flow_style_documents_are_not_mistaken_for_json() {
     let error = Template::parse("{\"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\"\n \"Properties\": {}}}}").expect_err("missing comma");
     assert_eq!((error.span.line, error.message.as_str()), (1, "Expected comma"));
 }
+
+#[test]
+fn a_panic_in_the_lenient_reader_is_contained() {
+    // Found by fuzzing (template_check): saphyr rejects this, and libyaml-safer 0.3 panics on the
+    // tag followed by `,`. The strict parser's error is reported instead.
+    let text = "AWSTemplateFormatVersion: 2010-09-09\nResources:\n  A:\n    Type: AWS::S3::Bucket\n    Properties: {Tags: [!Ref, x]}\n   bad\n";
+    let error = Template::parse(text).expect_err("broken");
+    assert!(error.span.line >= 5, "{error:?}");
+}

@@ -12,6 +12,7 @@ use stackwarden_core::discover::{discover, InputKind};
 use stackwarden_core::{Finding, InputError, RuleFilter, Severity};
 
 use crate::output::{self, Format, Outcome};
+use crate::progress::Progress;
 use crate::registry;
 
 #[derive(clap::Args)]
@@ -37,6 +38,12 @@ pub(crate) struct Args {
     /// Write the report to this file instead of standard output.
     #[arg(long)]
     output: Option<PathBuf>,
+    /// Print the findings only: no summary line (text format).
+    #[arg(long, short)]
+    quiet: bool,
+    /// Print how many findings each rule produced instead of the findings.
+    #[arg(long, conflicts_with = "format")]
+    statistics: bool,
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode> {
@@ -57,7 +64,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
 
     let mut configs: HashMap<Option<PathBuf>, Config> = HashMap::new();
     let mut jobs = Vec::new();
-    for input in inputs.iter().filter(|i| matches!(i.kind, InputKind::TemplateCandidate | InputKind::CdkAssembly)) {
+    for input in inputs.iter().filter(|i| matches!(i.kind, InputKind::TemplateCandidate | InputKind::CdkAssembly | InputKind::Source | InputKind::PackageJson)) {
         let config_path = match &explicit {
             Some(config) => config.path.clone(),
             None => find_config_file(&input.path),
@@ -73,6 +80,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         jobs.push((input, config_path));
     }
 
+    let progress = Progress::new(jobs.len());
     let reports: Vec<stackwarden_cfn::Report> = jobs
         .par_iter()
         .map(|(input, config_path)| {
@@ -83,12 +91,18 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
                 today: &today,
                 known_rules: &known,
             };
+            let code = || stackwarden_code::Options { config: options.config, filter: options.filter, known_rules: options.known_rules };
             match input.kind {
                 InputKind::CdkAssembly => stackwarden_cfn::check_assembly(&input.path, &options),
+                // Source files and package.json go to the code rules; their report has the same shape.
+                InputKind::Source => code_report(stackwarden_code::check_source_file(&input.path, &code())),
+                InputKind::PackageJson => code_report(stackwarden_code::check_package_json(&input.path, &code())),
                 _ => stackwarden_cfn::check_template_file(&input.path, &options),
             }
         })
+        .inspect(|_| progress.tick())
         .collect();
+    progress.finish();
 
     let mut findings: Vec<Finding> = Vec::new();
     let mut errors: Vec<InputError> = walk_errors
@@ -117,12 +131,21 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
     let format = args.format.unwrap_or_else(default_format);
     let outcome = Outcome { findings, errors, files: templates };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let rendered = output::render(format, &outcome, to_terminal)?;
+    let rendered = if args.statistics {
+        output::statistics::render(&outcome)
+    } else {
+        output::render(format, &outcome, to_terminal, args.quiet)?
+    };
     match &args.output {
         Some(path) => std::fs::write(path, rendered).with_context(|| format!("writing {}", path.display()))?,
         None => anstream::stdout().lock().write_all(rendered.as_bytes())?,
     }
     Ok(exit_code(&outcome))
+}
+
+/// A code-rules report in the shape the template reports are accumulated in.
+fn code_report(report: stackwarden_code::Report) -> stackwarden_cfn::Report {
+    stackwarden_cfn::Report { findings: report.findings, errors: report.errors, templates: report.files }
 }
 
 fn load_config(path: &Path, known: &[&str]) -> Result<Config> {

@@ -5,6 +5,7 @@ mod agent;
 mod github;
 mod json;
 mod sarif;
+pub(crate) mod statistics;
 mod text;
 
 use stackwarden_core::{Finding, InputError, Severity};
@@ -33,9 +34,9 @@ impl Outcome {
 }
 
 /// `colour` only applies to text on a terminal; `NO_COLOR` is honoured by anstream.
-pub(crate) fn render(format: Format, outcome: &Outcome, colour: bool) -> anyhow::Result<String> {
+pub(crate) fn render(format: Format, outcome: &Outcome, colour: bool, quiet: bool) -> anyhow::Result<String> {
     Ok(match format {
-        Format::Text => text::render(outcome, colour),
+        Format::Text => text::render(outcome, colour, quiet),
         Format::Json => json::render(outcome)?,
         Format::Sarif => sarif::render(outcome)?,
         Format::Github => github::render(outcome),

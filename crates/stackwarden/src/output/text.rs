@@ -9,7 +9,8 @@ use stackwarden_core::{Finding, Severity};
 
 use super::{position, Outcome};
 
-pub(super) fn render(outcome: &Outcome, colour: bool) -> String {
+/// `quiet`: the findings and errors only, no summary line.
+pub(super) fn render(outcome: &Outcome, colour: bool, quiet: bool) -> String {
     let renderer = if colour { Renderer::styled() } else { Renderer::plain() };
     let mut sources: HashMap<PathBuf, Option<String>> = HashMap::new();
     let mut out = String::new();
@@ -21,7 +22,9 @@ pub(super) fn render(outcome: &Outcome, colour: bool) -> String {
     for error in &outcome.errors {
         out.push_str(&format!("{}{}: error: {}\n", error.path.display(), position(error.line, error.column), error.message));
     }
-    out.push_str(&summary(outcome));
+    if !quiet {
+        out.push_str(&summary(outcome));
+    }
     out
 }
 

@@ -1,0 +1,70 @@
+//! `stackwarden hook`: reads one Claude Code hook event on stdin and answers per the hook
+//! contract. The library decides; this file only gathers the process's inputs and prints.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use stackwarden_agent::HookEnv;
+
+#[derive(clap::Args)]
+pub(crate) struct Args {}
+
+pub(crate) fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    let mut input = String::new();
+    if let Err(e) = std::io::stdin().read_to_string(&mut input) {
+        write_stderr(&format!("stackwarden hook: cannot read the event from stdin: {e}"));
+        return Ok(ExitCode::from(2));
+    }
+    let env = process_env();
+    // A bug must block, never allow: exit 2 makes Claude Code refuse the tool call, while a
+    // panic's exit code 101 would let it run.
+    let Ok(outcome) = std::panic::catch_unwind(|| stackwarden_agent::handle(&input, &env)) else {
+        write_stderr("stackwarden hook: internal error while judging the event; blocking it to be safe");
+        return Ok(ExitCode::from(2));
+    };
+    for line in &outcome.stderr {
+        write_stderr(line);
+    }
+    if let Some(answer) = outcome.stdout {
+        let mut out = std::io::stdout().lock();
+        // A deny that cannot be written must still block: exit 2 makes Claude Code refuse.
+        if out.write_all(answer.as_bytes()).and_then(|()| out.write_all(b"\n")).and_then(|()| out.flush()).is_err() {
+            return Ok(ExitCode::from(2));
+        }
+    }
+    Ok(ExitCode::from(outcome.exit_code))
+}
+
+/// The environment, AWS config text, folder and clock of this process.
+pub(crate) fn process_env() -> HookEnv {
+    let env: BTreeMap<String, String> = std::env::vars().collect();
+    HookEnv {
+        aws_config: aws_config_text(&env),
+        process_cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+        now_ms: now_ms(),
+        env,
+    }
+}
+
+/// `$AWS_CONFIG_FILE`, else `~/.aws/config` (`%USERPROFILE%` on Windows).
+pub(crate) fn aws_config_text(env: &BTreeMap<String, String>) -> Option<String> {
+    let path = match env.get("AWS_CONFIG_FILE") {
+        Some(file) => PathBuf::from(file),
+        None => PathBuf::from(env.get("HOME").or_else(|| env.get("USERPROFILE"))?).join(".aws").join("config"),
+    };
+    std::fs::read_to_string(path).ok()
+}
+
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+pub(crate) fn write_stderr(line: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(line.as_bytes()).and_then(|()| err.write_all(b"\n"));
+}

@@ -1,0 +1,168 @@
+//! `stackwarden hook`: one Claude Code event in, one answer out. The dispatch is a table on
+//! (event, tool): PreToolUse/Bash judges the command, PostToolUse/Bash records successful
+//! `cdk diff` runs. Everything else gets no answer (exit 0), so registering the hook for more
+//! events than it handles is harmless; a later handler (PostToolUse Write/Edit file checks) is
+//! one more arm in [`handle`].
+//!
+//! Decide first, log second: the answer is computed before the ledger is touched, and a ledger
+//! failure is reported on stderr without changing the answer.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use stackwarden_core::config::Config;
+use stackwarden_guard::{AwsConfig, Context, DiskFiles};
+
+use crate::ledger::{DecisionRecord, DiffRecord, Ledger, LedgerDiffs};
+use crate::project::{ledger_path, project_root};
+use crate::protocol::{BashInput, HookEvent, PreToolUseAnswer};
+
+/// What the hook process has to offer besides stdin, gathered by the binary.
+pub struct HookEnv {
+    pub env: BTreeMap<String, String>,
+    /// Text of `$AWS_CONFIG_FILE` or `~/.aws/config`, when readable.
+    pub aws_config: Option<String>,
+    /// The process's own folder, used when the event carries no `cwd`.
+    pub process_cwd: PathBuf,
+    pub now_ms: i64,
+}
+
+/// What the binary should print and return.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct HookOutcome {
+    pub stdout: Option<String>,
+    pub stderr: Vec<String>,
+    pub exit_code: u8,
+}
+
+impl HookOutcome {
+    fn malformed(message: String) -> Self {
+        Self { stdout: None, stderr: vec![format!("stackwarden hook: {message}")], exit_code: 2 }
+    }
+}
+
+pub fn handle(input: &str, env: &HookEnv) -> HookOutcome {
+    let event: HookEvent = match serde_json::from_str(input) {
+        Ok(event) => event,
+        Err(e) => return HookOutcome::malformed(format!("the hook input is not a Claude Code event ({e})")),
+    };
+    match (event.hook_event_name.as_str(), event.tool_name.as_deref()) {
+        ("PreToolUse", Some("Bash")) => pre_bash(&event, env),
+        ("PostToolUse", Some("Bash")) => post_bash(&event, env),
+        _ => HookOutcome::default(),
+    }
+}
+
+fn bash_input(event: &HookEvent) -> Result<BashInput, String> {
+    let input = event.tool_input.clone().ok_or("the Bash event has no tool_input")?;
+    serde_json::from_value(input).map_err(|e| format!("the Bash tool_input has no usable `command` ({e})"))
+}
+
+fn event_cwd(event: &HookEvent, env: &HookEnv) -> PathBuf {
+    event.cwd.as_deref().map(PathBuf::from).unwrap_or_else(|| env.process_cwd.clone())
+}
+
+/// The configuration for `cwd`. A broken file must not switch the guard off: the defaults
+/// apply and the error goes to stderr.
+fn config_for(cwd: &Path, stderr: &mut Vec<String>) -> Config {
+    Config::discover(cwd).unwrap_or_else(|e| {
+        stderr.push(format!("stackwarden hook: {e}; using the default configuration"));
+        Config::default()
+    })
+}
+
+fn pre_bash(event: &HookEvent, env: &HookEnv) -> HookOutcome {
+    let input = match bash_input(event) {
+        Ok(input) => input,
+        Err(message) => return HookOutcome::malformed(message),
+    };
+    let mut outcome = HookOutcome::default();
+    let cwd = event_cwd(event, env);
+    let config = config_for(&cwd, &mut outcome.stderr);
+    let root = project_root(&cwd);
+    let diffs = LedgerDiffs { root: root.clone() };
+    let ctx = Context {
+        config: &config,
+        env: env.env.clone(),
+        cwd: cwd.clone(),
+        aws_config: env.aws_config.as_deref().map(AwsConfig::parse).unwrap_or_default(),
+        files: &DiskFiles,
+        diffs: &diffs,
+    };
+    let judgement = stackwarden_guard::judge(&input.command, &ctx);
+    let (Some(top), Some(reason)) = (judgement.strictest(), judgement.combined_reason()) else { return outcome };
+    let answer = PreToolUseAnswer::new(top.decision, format!("stackwarden: {reason}"));
+    match serde_json::to_string(&answer) {
+        Ok(json) => outcome.stdout = Some(json),
+        // Cannot happen for these plain structs; if it did, exit 2 still blocks the command.
+        Err(e) => return HookOutcome::malformed(format!("cannot write the answer: {e}")),
+    }
+    let record = DecisionRecord {
+        time_ms: env.now_ms,
+        session: event.session_id.clone(),
+        tool_use_id: event.tool_use_id.clone(),
+        cwd: Some(cwd.to_string_lossy().into_owned()),
+        command: input.command.clone(),
+        rule: top.rule.to_string(),
+        decision: top.decision.as_str().to_string(),
+        reason,
+    };
+    if let Err(e) = Ledger::open(&ledger_path(&root)).and_then(|ledger| ledger.record_decision(&record)) {
+        outcome.stderr.push(format!("stackwarden hook: the decision was not logged: {e}"));
+    }
+    outcome
+}
+
+fn post_bash(event: &HookEvent, env: &HookEnv) -> HookOutcome {
+    let input = match bash_input(event) {
+        Ok(input) => input,
+        Err(message) => return HookOutcome::malformed(message),
+    };
+    let mut outcome = HookOutcome::default();
+    // PostToolUse only fires for tools that succeeded; an interrupted run saw nothing whole.
+    let interrupted = event
+        .tool_response
+        .as_ref()
+        .and_then(|r| r.get("interrupted"))
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false);
+    if interrupted {
+        return outcome;
+    }
+    let cwd = event_cwd(event, env);
+    let config = config_for(&cwd, &mut outcome.stderr);
+    let aws_config = env.aws_config.as_deref().map(AwsConfig::parse).unwrap_or_default();
+    let ctx = Context {
+        config: &config,
+        env: env.env.clone(),
+        cwd: cwd.clone(),
+        aws_config: aws_config.clone(),
+        files: &DiskFiles,
+        diffs: &stackwarden_guard::NoDiffs,
+    };
+    let analysis = stackwarden_guard::analyse(&input.command, &ctx);
+    if analysis.diffs.is_empty() {
+        return outcome;
+    }
+    let root = project_root(&cwd);
+    let fingerprint = crate::fingerprint::source_fingerprint(&root);
+    let result = Ledger::open(&ledger_path(&root)).and_then(|ledger| {
+        for key in analysis.diffs {
+            let account = key.profile.as_deref().and_then(|p| aws_config.account_of(p));
+            ledger.record_diff(&DiffRecord {
+                time_ms: env.now_ms,
+                session: event.session_id.clone(),
+                cwd: Some(cwd.to_string_lossy().into_owned()),
+                command: input.command.clone(),
+                key,
+                account,
+                fingerprint: fingerprint.clone(),
+            })?;
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        outcome.stderr.push(format!("stackwarden hook: the cdk diff was not recorded: {e}"));
+    }
+    outcome
+}

@@ -1,0 +1,147 @@
+//! Every IAM policy of a template, run through the `iam/*` rules of `stackwarden_iam`: identity
+//! policies (AWS::IAM::Policy/ManagedPolicy, the inline `Policies` of roles, users and groups,
+//! SAM `Policies` including SAM policy templates), trust policies (`AssumeRolePolicyDocument`),
+//! resource policies (S3/SQS/SNS/KMS), managed policy attachments, and the template-level IAM
+//! rules (`iam/iam-user`, `iam/access-key`, `iam/shared-execution-role`). Also standalone policy
+//! documents (`stackwarden iam check`, and `check` on a policy JSON file).
+
+mod find;
+mod sam_templates;
+mod template_rules;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use stackwarden_core::config::Config;
+use stackwarden_core::{Finding, InputError, Node, RuleFilter};
+use stackwarden_iam::{PolicyContext, PolicyFinding, PolicyKind};
+
+use crate::context::TemplateContext;
+use crate::load;
+
+pub use find::{find, Found, Source};
+
+/// Runs the IAM rules over every policy of the template in `ctx`.
+pub fn check(ctx: &TemplateContext<'_>, filter: &RuleFilter, out: &mut Vec<Finding>) {
+    let found = find(ctx.template);
+    let policy_ctx = PolicyContext {
+        // The CDK stack's env.account, else the account configured for the template's stage.
+        own_account: ctx
+            .stack_account()
+            .filter(|a| stackwarden_core::config::is_account_id(a))
+            .or_else(|| ctx.stage.as_ref().and_then(|s| ctx.config.accounts.get(&s.name)).map(String::as_str)),
+        trusted_accounts: &ctx.config.trusted_accounts,
+    };
+    let policies: Vec<(&Source<'_>, stackwarden_iam::Policy<'_>)> =
+        found.sources.iter().map(|s| (s, stackwarden_iam::parse(found.node(s), s.kind))).collect();
+    let mut policy_findings = Vec::new();
+    for (source, policy) in &policies {
+        policy_findings.clear();
+        stackwarden_iam::check_policy(policy, &policy_ctx, filter, &mut policy_findings);
+        if let Some(name) = source.sam_template {
+            sam_template_findings(name, &mut policy_findings);
+        }
+        out.extend(policy_findings.drain(..).map(|f| to_finding(ctx, source.resource, f)));
+    }
+
+    // Everything granted to one principal is judged together (privilege escalation paths).
+    let mut by_principal: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (index, (source, _)) in policies.iter().enumerate() {
+        for principal in &source.principals {
+            by_principal.entry(principal.as_str()).or_default().push(index);
+        }
+    }
+    for indexes in by_principal.values() {
+        let group: Vec<&stackwarden_iam::Policy<'_>> = indexes.iter().map(|&i| &policies[i].1).collect();
+        let mut escalations = Vec::new();
+        stackwarden_iam::check_principal(&group, filter, &mut escalations);
+        for (at, finding) in escalations {
+            let resource = policies[indexes[at]].0.resource;
+            out.push(to_finding(ctx, resource, finding));
+        }
+    }
+
+    if filter.enabled(stackwarden_iam::rules::admin_policy::META.id) {
+        for (resource, entry) in &found.managed {
+            if let Some(finding) = stackwarden_iam::rules::admin_policy::check_managed(entry) {
+                out.push(to_finding(ctx, resource, finding));
+            }
+        }
+    }
+    template_rules::check(ctx, filter, out);
+}
+
+/// Findings on a SAM policy template's own statements. The user chose the template, not its
+/// action names: the translator's spelling (SQSPollerPolicy's `sqs:DeleteMessageBatch`) is not
+/// theirs to fix, so only what the template grants is reported, and the fix is to replace it.
+fn sam_template_findings(name: &str, findings: &mut Vec<PolicyFinding>) {
+    const NOT_THE_USERS: &[&str] = &["iam/unknown-action", "iam/unknown-service", "iam/malformed-policy"];
+    findings.retain(|f| !NOT_THE_USERS.contains(&f.rule.id));
+    for finding in findings.iter_mut() {
+        finding.message = format!("SAM policy template {name}: {}", finding.message);
+        finding.help = format!("replace {name} with an inline statement that is narrower: {}", finding.help);
+    }
+}
+
+fn to_finding(ctx: &TemplateContext<'_>, resource: &str, finding: PolicyFinding) -> Finding {
+    let mut out = ctx.finding(finding.rule, resource, finding.span, finding.message, finding.help);
+    out.suggestion = finding.suggestion;
+    out
+}
+
+/// A root mapping with `Statement` and `Version`: what `check` treats as a standalone policy.
+pub fn is_policy_document(root: &Node) -> bool {
+    root.get("Statement").is_some() && root.get("Version").is_some()
+}
+
+/// Checks one standalone policy document (JSON, or YAML). `Ok(None)` when the text is not a
+/// policy document and `require` is false; with `require`, that is an error.
+pub fn check_policy_text(
+    path: &Path,
+    text: &str,
+    config: &Config,
+    filter: &RuleFilter,
+    require: bool,
+) -> Result<Option<Vec<Finding>>, InputError> {
+    let error = |line: Option<u32>, column: Option<u32>, message: String| InputError { path: path.to_path_buf(), line, column, message };
+    let loaded = match load::load(text, load::sniff_format(text)) {
+        Ok(loaded) => loaded,
+        Err(e) if require => return Err(error(Some(e.span.line), Some(e.span.column), e.message)),
+        Err(_) => return Ok(None),
+    };
+    let root = &loaded.root;
+    let is_policy = if require { root.get("Statement").is_some() } else { is_policy_document(root) };
+    if !is_policy {
+        return match require {
+            true => Err(error(None, None, "not an IAM policy document (no top-level Statement)".into())),
+            false => Ok(None),
+        };
+    }
+    let policy = stackwarden_iam::parse(root, PolicyKind::Identity);
+    let ctx = PolicyContext { own_account: None, trusted_accounts: &config.trusted_accounts };
+    let mut found = Vec::new();
+    stackwarden_iam::check_policy(&policy, &ctx, filter, &mut found);
+    let mut escalations = Vec::new();
+    stackwarden_iam::check_principal(&[&policy], filter, &mut escalations);
+    found.extend(escalations.into_iter().map(|(_, f)| f));
+    let findings = found
+        .into_iter()
+        .filter_map(|f| {
+            let severity = config.severity_for(f.rule.id, f.rule.severity)?;
+            Some(Finding {
+                rule: f.rule.id,
+                severity,
+                message: f.message,
+                path: path.to_path_buf(),
+                line: f.span.line,
+                column: f.span.column,
+                resource: None,
+                stack: None,
+                source: None,
+                help: f.help,
+                suggestion: f.suggestion,
+            })
+        })
+        .collect();
+    Ok(Some(findings))
+}

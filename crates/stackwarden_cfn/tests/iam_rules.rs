@@ -1,0 +1,163 @@
+//! Every `iam/*` rule against its fixtures (`tests/fixtures/iam-<rule>/{fail,pass}.*`): the fail
+//! fixture must produce the snapshotted findings (rule, line, column, message, help), and only of
+//! that rule; the pass fixture must produce none of that rule.
+
+use std::path::{Path, PathBuf};
+
+use stackwarden_cfn::{check_template_file, check_template_source, Options};
+use stackwarden_core::config::Config;
+use stackwarden_core::RuleFilter;
+
+const TODAY: &str = "2026-11-25";
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn known_rules() -> Vec<&'static str> {
+    stackwarden_cfn::rules::all_metas().chain(stackwarden_iam::all_metas()).map(|m| m.id).collect()
+}
+
+fn render(report: stackwarden_cfn::Report) -> String {
+    let mut findings = report.findings;
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings
+        .iter()
+        .map(|f| {
+            let suggestion = f.suggestion.as_deref().map(|s| format!("\n    suggestion: {s}")).unwrap_or_default();
+            format!("{}:{} {} [{}] {}\n    help: {}{suggestion}", f.line, f.column, f.severity.as_str(), f.rule, f.message, f.help)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn options<'a>(config: &'a Config, filter: &'a RuleFilter, known: &'a [&'a str]) -> Options<'a> {
+    Options { config, filter, stage: None, today: TODAY, known_rules: known }
+}
+
+fn run(path: &Path, select: &[&str]) -> String {
+    let config = Config::load(&fixtures().join("stackwarden.toml")).expect("fixture config");
+    let filter = RuleFilter { select: select.iter().map(|s| s.to_string()).collect(), ignore: vec![] };
+    let known = known_rules();
+    let report = check_template_file(path, &options(&config, &filter, &known));
+    assert!(report.errors.is_empty(), "{}: {:?}", path.display(), report.errors);
+    assert_eq!(report.templates, 1, "{} is not read as a template or policy", path.display());
+    render(report)
+}
+
+fn fixture(rule_dir: &str, kind: &str) -> PathBuf {
+    let dir = fixtures().join(rule_dir);
+    std::fs::read_dir(&dir)
+        .expect("fixture folder")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.file_stem().is_some_and(|s| s == kind))
+        .unwrap_or_else(|| panic!("no {kind} fixture in {}", dir.display()))
+}
+
+macro_rules! iam_fixtures {
+    ($($name:ident => $rule:literal),* $(,)?) => {$(
+        mod $name {
+            use super::*;
+
+            #[test]
+            fn fail_fixture_findings() {
+                let found = run(&fixture(concat!("iam-", $rule), "fail"), &[concat!("iam/", $rule)]);
+                assert!(!found.is_empty(), "the fail fixture of {} found nothing", $rule);
+                assert!(found.lines().filter(|l| !l.starts_with("    ")).all(|l| l.contains(concat!("[iam/", $rule, "]"))));
+                insta::assert_snapshot!(concat!("iam-", $rule, "-fail"), found);
+            }
+
+            #[test]
+            fn pass_fixture_is_clean() {
+                assert_eq!(run(&fixture(concat!("iam-", $rule), "pass"), &[concat!("iam/", $rule)]), "");
+            }
+        }
+    )*};
+}
+
+iam_fixtures! {
+    wildcard_action => "wildcard-action",
+    wildcard_privileged => "wildcard-privileged",
+    wildcard_resource => "wildcard-resource",
+    unknown_action => "unknown-action",
+    unknown_service => "unknown-service",
+    not_action_allow => "not-action-allow",
+    not_resource_allow => "not-resource-allow",
+    passrole_star => "passrole-star",
+    privilege_escalation => "privilege-escalation",
+    admin_policy => "admin-policy",
+    iam_user => "iam-user",
+    access_key => "access-key",
+    cross_account_no_external_id => "cross-account-no-external-id",
+    shared_execution_role => "shared-execution-role",
+    malformed_policy => "malformed-policy",
+}
+
+/// Every pass fixture is clean under every IAM rule, not only its own: the `*`-only actions,
+/// CDK grant patterns and SAM policy templates in them must not trip a neighbour.
+#[test]
+fn pass_fixtures_are_clean_under_all_iam_rules() {
+    let ignore_template_rules = ["iam/shared-execution-role"];
+    for entry in std::fs::read_dir(fixtures()).expect("fixtures").flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if !name.starts_with("iam-") {
+            continue;
+        }
+        let found = run(&fixture(&name, "pass"), &["iam"]);
+        let found: Vec<&str> = found.lines().filter(|l| !ignore_template_rules.iter().any(|r| l.contains(r))).collect();
+        assert!(found.is_empty(), "{name}/pass: {found:?}");
+    }
+}
+
+fn check_text(name: &str, text: &str) -> stackwarden_cfn::Report {
+    let config = Config::default();
+    let filter = RuleFilter { select: vec!["iam".into()], ignore: vec![] };
+    let known = known_rules();
+    check_template_source(Path::new(name), text, &options(&config, &filter, &known))
+}
+
+#[test]
+fn standalone_policy_json_is_checked_by_check() {
+    let report = check_text(
+        "policy.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}"#,
+    );
+    assert_eq!(report.templates, 1);
+    let rules: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
+    assert!(rules.contains(&"iam/wildcard-action"), "{rules:?}");
+    assert!(rules.contains(&"iam/wildcard-resource"), "{rules:?}");
+    // JSON that is neither a template nor a policy stays silent.
+    let report = check_text("package.json", r#"{"name": "x", "version": "1.0.0"}"#);
+    assert_eq!((report.templates, report.findings.len(), report.errors.len()), (0, 0, 0));
+}
+
+#[test]
+fn the_sam_policy_template_statements_are_judged() {
+    let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Policies:\n        - AWSSecretsManagerRotationPolicy: {FunctionName: x}\n";
+    let report = check_text("template.yaml", text);
+    // The template grants secretsmanager actions on "*" in the SAM translator's own definition.
+    let found = render(report);
+    assert!(found.is_empty() || found.contains("7:11"), "{found}");
+}
+
+#[test]
+fn bad_input_never_panics() {
+    let huge_action = format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:{}*","Resource":"*"}}]}}"#, "x".repeat(1 << 20));
+    let report = check_text("huge.json", &huge_action);
+    assert!(report.findings.iter().any(|f| f.rule == "iam/unknown-action" && f.message.len() < 400), "{:?}", report.findings.iter().map(|f| &f.message).collect::<Vec<_>>());
+
+    let many: Vec<String> = (0..10_000).map(|i| format!(r#"{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b{i}/*"}}"#)).collect();
+    let report = check_text("many.json", &format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, many.join(",")));
+    assert_eq!(report.findings.len(), 0);
+
+    for text in [
+        r#"{"Version": 2012, "Statement": {"Effect": "Allow", "Action": ["s3:GetObject", null, 1.5, {"a": 1}], "Resource": []}}"#,
+        r#"{"Version": "2012-10-17", "Statement": "nope"}"#,
+        r#"{"Version": "2012-10-17", "Statement": [[], 1, true, {"Effect": ["Allow"]}]}"#,
+        r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": ":", "Resource": "*", "Principal": {"AWS": [{"Fn::Join": []}, {"Fn::Sub": 3}]}}}"#,
+    ] {
+        let report = check_text("bad.json", text);
+        assert!(report.findings.iter().any(|f| f.rule == "iam/malformed-policy" || f.rule == "iam/unknown-action"), "{text}: {:?}", report.findings);
+    }
+}

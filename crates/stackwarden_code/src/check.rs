@@ -1,0 +1,197 @@
+//! Running the code rules over one source file or one package.json: reading (bounded), parsing
+//! with oxc, semantic analysis, rule selection, configured severities, and
+//! `// stackwarden-ignore RULE: reason` suppressions.
+
+use std::path::Path;
+
+use oxc::allocator::Allocator;
+use oxc::parser::{ParseOptions, Parser};
+use oxc::semantic::SemanticBuilder;
+use oxc::span::SourceType;
+use stackwarden_core::config::Config;
+use stackwarden_core::{Finding, InputError, LineIndex, RuleFilter, Severity};
+
+use crate::context::SourceContext;
+use crate::rules::{RULES, SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION};
+use crate::suppress::{self, Suppression};
+
+/// Source files larger than this are not parsed: hand-written code is far smaller, and anything
+/// this big is a bundle or generated output that would only cost time.
+pub const MAX_SOURCE_BYTES: u64 = 4 * 1024 * 1024;
+
+pub struct Options<'a> {
+    pub config: &'a Config,
+    pub filter: &'a RuleFilter,
+    /// Every rule id the tool knows, so a suppression naming none is reported.
+    pub known_rules: &'a [&'a str],
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub errors: Vec<InputError>,
+    /// Files checked (0 when the file was skipped as build output).
+    pub files: usize,
+}
+
+/// Whether a path is skipped: declaration files, generated files (`*.generated.*`, which say so in
+/// their name and are rewritten by their generator), CDK synth output (`cdk.out`), and the `dist`/
+/// `build` output folders of a JavaScript package (a folder of that name beside a package.json or
+/// tsconfig.json, so an unrelated `build/` higher up the filesystem does not hide a project).
+pub fn is_skipped(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    if [".d.ts", ".d.mts", ".d.cts"].iter().any(|s| name.ends_with(s)) || name.contains(".generated.") {
+        return true;
+    }
+    path.ancestors().skip(1).any(|dir| match dir.file_name().and_then(|n| n.to_str()) {
+        Some("cdk.out") => true,
+        Some("dist" | "build") => dir.parent().is_some_and(|p| p.join("package.json").is_file() || p.join("tsconfig.json").is_file()),
+        _ => false,
+    })
+}
+
+/// Reads, parses and checks one TypeScript/JavaScript file.
+pub fn check_source_file(path: &Path, options: &Options<'_>) -> Report {
+    let mut report = Report::default();
+    if is_skipped(path) {
+        return report;
+    }
+    match read_text(path) {
+        Ok(text) => check_source_text(path, &text, options, &mut report),
+        Err(error) => report.errors.push(error),
+    }
+    report
+}
+
+/// Checks source text as if read from `path` (the extension picks TypeScript or JavaScript).
+pub fn check_source_text(path: &Path, text: &str, options: &Options<'_>, report: &mut Report) {
+    let source_type = SourceType::from_path(path).unwrap_or_else(|_| SourceType::ts());
+    let allocator = Allocator::default();
+    let parsed = Parser::new(&allocator, text, source_type)
+        .with_options(ParseOptions { parse_regular_expression: false, ..ParseOptions::default() })
+        .parse();
+    if parsed.panicked || parsed.diagnostics.has_errors() {
+        let lines = LineIndex::new(text);
+        let first = parsed.diagnostics.errors().next();
+        let span = first
+            .and_then(|d| d.labels.first().map(|l| l.offset()))
+            .map(|offset| lines.span(text, offset as usize));
+        report.errors.push(InputError {
+            path: path.to_path_buf(),
+            line: span.map(|s| s.line),
+            column: span.map(|s| s.column),
+            message: format!("cannot parse: {}", first.map_or_else(|| "syntax error".to_string(), |d| d.message.to_string())),
+        });
+        return;
+    }
+    let semantic = SemanticBuilder::new().with_build_nodes(true).build(&parsed.program).semantic;
+    let ctx = SourceContext::new(path, text, &semantic, options.config);
+    report.files += 1;
+    let mut findings = Vec::new();
+    for rule in RULES.iter().filter(|r| options.filter.enabled(r.meta.id)) {
+        (rule.check)(&ctx, &mut findings);
+    }
+    let suppressions = suppress::collect(&ctx);
+    finish(findings, suppressions, |offset| ctx.span(offset), path, options, report);
+}
+
+/// Applies severities and suppressions, reports bad or unused suppressions, and appends the rest.
+pub(crate) fn finish(
+    mut findings: Vec<Finding>,
+    mut suppressions: Vec<Suppression>,
+    span_of: impl Fn(u32) -> stackwarden_core::Span,
+    path: &Path,
+    options: &Options<'_>,
+    report: &mut Report,
+) {
+    findings.retain_mut(|f| apply_severity(f, options.config));
+    findings.retain(|finding| {
+        let hit = suppressions.iter_mut().find(|s| {
+            s.reason.is_some() && s.rules.iter().any(|r| r == finding.rule) && s.covers(finding.line)
+        });
+        match hit {
+            Some(s) => {
+                s.used = true;
+                false
+            }
+            None => true,
+        }
+    });
+    let active = |id: &str, default: Severity| options.filter.enabled(id) && options.config.severity_for(id, default).is_some();
+    for s in &suppressions {
+        let at = span_of(s.offset);
+        let rules = s.rules.join(", ");
+        let (meta, message, help) = if s.rules.is_empty() {
+            (&SUPPRESSION_WITHOUT_REASON, "`stackwarden-ignore` names no rule".to_string(), "write `// stackwarden-ignore RULE_ID: why this is acceptable`".to_string())
+        } else if s.reason.is_none() {
+            (
+                &SUPPRESSION_WITHOUT_REASON,
+                format!("suppression of {rules} gives no reason, so it suppresses nothing"),
+                format!("add `: why {rules} does not apply here` after the rule id"),
+            )
+        } else if let Some(unknown) = s.rules.iter().find(|r| !options.known_rules.contains(&r.as_str())) {
+            (
+                &UNUSED_SUPPRESSION,
+                format!("suppression names {unknown}, which is not a stackwarden rule"),
+                "fix the rule id (`stackwarden rules` lists them) or delete the comment".to_string(),
+            )
+        } else if !s.used && s.rules.iter().all(|r| active(r, Severity::Warn)) {
+            (&UNUSED_SUPPRESSION, format!("suppression of {rules} suppresses nothing"), "delete the comment: the rule no longer fires on this line or the next".to_string())
+        } else {
+            continue;
+        };
+        if !active(meta.id, meta.severity) {
+            continue;
+        }
+        let mut finding = Finding {
+            rule: meta.id,
+            severity: meta.severity,
+            message,
+            path: path.to_path_buf(),
+            line: at.line,
+            column: at.column,
+            resource: None,
+            stack: None,
+            source: None,
+            help,
+            suggestion: None,
+        };
+        if apply_severity(&mut finding, options.config) {
+            findings.push(finding);
+        }
+    }
+    report.findings.extend(findings);
+}
+
+/// The configured severity; `false` (drop) when the rule is off.
+fn apply_severity(finding: &mut Finding, config: &Config) -> bool {
+    match config.severity_for(finding.rule, finding.severity) {
+        Some(severity) => {
+            finding.severity = severity;
+            true
+        }
+        None => false,
+    }
+}
+
+/// Reads a file as UTF-8 text, refusing oversized files before reading them.
+pub(crate) fn read_text(path: &Path) -> Result<String, InputError> {
+    let error = |line: Option<u32>, message: String| InputError { path: path.to_path_buf(), line, column: None, message };
+    let size = std::fs::metadata(path).map_err(|e| error(None, format!("cannot read: {e}")))?.len();
+    if size > MAX_SOURCE_BYTES {
+        return Err(error(
+            None,
+            format!(
+                "file is {:.1} MB; stackwarden checks source files up to {} MB (bundles and generated code belong in a skipped build folder)",
+                size as f64 / 1_048_576.0,
+                MAX_SOURCE_BYTES / 1_048_576
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| error(None, format!("cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+        error(Some(u32::try_from(line).unwrap_or(u32::MAX)), format!("not valid UTF-8 (byte {valid}); save the file as UTF-8"))
+    })
+}

@@ -1,0 +1,21 @@
+//! TypeScript/JavaScript and package.json rules (`code/*`), on the oxc parser and its semantic
+//! analysis (scopes, symbols, references, imports within a file): rules ask what a name refers
+//! to, never what the text looks like.
+//!
+//! Nothing here prints or exits; the CLI renders what [`check_source_file`] and
+//! [`check_package_json`] return.
+
+mod catches;
+mod cdk;
+mod check;
+mod context;
+mod handler;
+mod literals;
+mod package_json;
+pub mod rules;
+mod sdk;
+mod suppress;
+
+pub use check::{check_source_file, check_source_text, is_skipped, Options, Report, MAX_SOURCE_BYTES};
+pub use package_json::check_package_json;
+pub use rules::all_metas;

@@ -1,0 +1,104 @@
+//! String values written in code that the hardcoded-* rules judge: string literals and the static
+//! text of template literals, minus the places where a literal is not a value that reaches AWS
+//! (module specifiers, object keys, type positions, comparisons and `case` labels, which test a
+//! value rather than supply one).
+
+use oxc::ast::ast::{BinaryOperator, Expression};
+use oxc::ast::AstKind;
+use oxc::span::{GetSpan, Span as OxcSpan};
+use oxc::syntax::node::NodeId;
+
+use crate::context::SourceContext;
+
+pub(crate) struct Literal {
+    pub text: String,
+    pub span: OxcSpan,
+    pub node: NodeId,
+    /// A template literal with substitutions (`${...}` parts are replaced by `${}`).
+    pub templated: bool,
+}
+
+pub(crate) fn value_literals(ctx: &SourceContext<'_, '_>) -> Vec<Literal> {
+    let mut found = Vec::new();
+    for node in ctx.nodes() {
+        let (text, span, templated) = match node.kind() {
+            AstKind::StringLiteral(lit) => (lit.value.as_str().to_string(), lit.span, false),
+            AstKind::TemplateLiteral(t) => {
+                if matches!(ctx.parent_kind(node.id()), AstKind::TaggedTemplateExpression(_)) {
+                    continue;
+                }
+                let parts: Vec<&str> = t.quasis.iter().map(|q| q.value.raw.as_str()).collect();
+                (parts.join("${}"), t.span, !t.expressions.is_empty())
+            }
+            _ => continue,
+        };
+        if text.len() < 9 || is_not_a_value(ctx, node.id(), span) {
+            continue;
+        }
+        found.push(Literal { text, span, node: node.id(), templated });
+    }
+    found
+}
+
+fn is_not_a_value(ctx: &SourceContext<'_, '_>, id: NodeId, span: OxcSpan) -> bool {
+    match ctx.parent_kind(id) {
+        AstKind::ImportDeclaration(_)
+        | AstKind::ExportNamedDeclaration(_)
+        | AstKind::ExportAllDeclaration(_)
+        | AstKind::ImportExpression(_)
+        | AstKind::TSLiteralType(_)
+        | AstKind::TSExternalModuleReference(_)
+        | AstKind::Directive(_)
+        | AstKind::SwitchCase(_)
+        | AstKind::TSEnumMember(_) => true,
+        AstKind::ObjectProperty(p) => p.key.span() == span,
+        AstKind::BinaryExpression(b) => b.operator.is_equality() || matches!(b.operator, BinaryOperator::In),
+        AstKind::CallExpression(call) => matches!(call.callee.get_inner_expression(), Expression::Identifier(i) if i.name.as_str() == "require"),
+        _ => false,
+    }
+}
+
+pub(crate) fn is_account_id(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `eu-west-2`, `us-gov-west-1`, `ap-southeast-3`, `cn-north-1`: a region name as a whole value.
+pub(crate) fn is_region(text: &str) -> bool {
+    const AREAS: &[&str] = &["us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx", "cn", "us-gov", "us-iso", "us-isob", "eusc"];
+    let Some((rest, number)) = text.rsplit_once('-') else { return false };
+    if number.is_empty() || number.len() > 2 || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let Some((area, direction)) = rest.rsplit_once('-') else { return false };
+    const DIRECTIONS: &[&str] =
+        &["east", "west", "north", "south", "central", "northeast", "northwest", "southeast", "southwest"];
+    AREAS.contains(&area) && DIRECTIONS.contains(&direction)
+}
+
+/// The fields of an ARN: partition, service, region, account, resource.
+pub(crate) struct Arn<'t> {
+    pub region: &'t str,
+    pub account: &'t str,
+}
+
+pub(crate) fn parse_arn(text: &str) -> Option<Arn<'_>> {
+    let mut fields = text.splitn(6, ':');
+    if fields.next()? != "arn" {
+        return None;
+    }
+    let partition = fields.next()?;
+    if !matches!(partition, "aws" | "aws-cn" | "aws-us-gov") {
+        return None;
+    }
+    let _service = fields.next()?;
+    let region = fields.next()?;
+    let account = fields.next()?;
+    fields.next()?;
+    Some(Arn { region, account })
+}
+
+/// A value in a per-region lookup table (`{ 'eu-west-2': ... }`): data about AWS's own resources
+/// in each region (service accounts, published layers), not this project's account or region.
+pub(crate) fn under_region_key(ctx: &SourceContext<'_, '_>, id: NodeId) -> bool {
+    matches!(ctx.parent_kind(id), AstKind::ObjectProperty(p) if p.key.static_name().is_some_and(|k| is_region(&k)))
+}

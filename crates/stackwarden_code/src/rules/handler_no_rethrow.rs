@@ -1,0 +1,56 @@
+use oxc::ast::AstKind;
+use stackwarden_core::{Finding, RuleMeta, Severity};
+
+use crate::catches::catch_facts;
+use crate::context::SourceContext;
+
+pub(crate) const META: RuleMeta = RuleMeta {
+    id: "code/handler-no-rethrow",
+    severity: Severity::Error,
+    summary: "a Lambda handler's catch that logs but does not rethrow",
+    docs: r#"## What it does
+In a Lambda handler (the exported `handler`, directly or through a wrapper such as
+`makeIdempotent(fn)` or middy, and the functions of the same file it calls), flags a `catch` that
+logs the error but neither rethrows it nor hands it on.
+
+## Why
+When the handler returns normally, Lambda counts the invocation as a success: asynchronous and
+stream events are not retried, DLQs and failure destinations never see it, and alarms on errors
+stay silent. Logging alone does not make the failure visible to the platform.
+
+## Example
+```ts
+export const handler = async (event) => {
+  try {
+    await process(event);
+  } catch (error) {
+    logger.error('failed', { error });
+  }
+};
+```
+
+## Fix
+Rethrow after logging (`throw error;`), or return a batch item failure for that record.
+"#,
+};
+
+pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
+    if !ctx.handler.is_handler_module() {
+        return;
+    }
+    for node in ctx.nodes() {
+        let AstKind::CatchClause(clause) = node.kind() else { continue };
+        if !ctx.handler.in_handler(ctx, node.id()) {
+            continue;
+        }
+        let facts = catch_facts(ctx, clause);
+        if facts.logs && !facts.rethrows {
+            out.push(ctx.finding(
+                &META,
+                clause.span,
+                "this catch in the Lambda handler logs the error but does not rethrow it, so the invocation counts as a success".into(),
+                "add `throw error;` after logging so Lambda retries and alarms see the failure",
+            ));
+        }
+    }
+}

@@ -1,0 +1,74 @@
+use oxc::ast::ast::{Expression, LogicalOperator};
+use oxc::ast::AstKind;
+use oxc::syntax::node::NodeId;
+use stackwarden_core::{Finding, RuleMeta, Severity};
+
+use crate::context::SourceContext;
+use crate::literals::{is_region, value_literals};
+
+pub(crate) const META: RuleMeta = RuleMeta {
+    id: "code/hardcoded-region",
+    severity: Severity::Error,
+    summary: "a literal region name in CDK or handler code",
+    docs: r#"## What it does
+Flags a string that is a region name (`eu-west-2`). Fine: the fallback of
+`process.env.AWS_REGION ?? 'eu-west-2'`; the configured `project.default_region` as the `region`
+of a CDK `env`; region lists and per-region tables (arrays of several regions, values under region
+keys); comparisons and `case` labels. Regions inside ARNs are reported by `code/hardcoded-arn`.
+
+## Why
+A literal region breaks the code in any other region and hides cross-region calls (latency, data
+residency, cost).
+
+## Example
+```ts
+const sqs = new SQSClient({ region: 'us-east-1' });
+```
+
+## Fix
+Let the SDK take the Lambda's region (`AWS_REGION`), use `Stack.of(this).region` in CDK, or keep
+the region in `stackwarden.toml`'s `default_region` and the CDK app's `env`.
+"#,
+};
+
+pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
+    for literal in value_literals(ctx) {
+        if literal.templated || !is_region(&literal.text) || is_acceptable(ctx, literal.node, &literal.text) {
+            continue;
+        }
+        out.push(ctx.finding(
+            &META,
+            literal.span,
+            format!("region {} is written literally", literal.text),
+            "let the SDK use AWS_REGION, use `Stack.of(this).region` in CDK, or `process.env.AWS_REGION ?? '<region>'` as a fallback",
+        ));
+    }
+}
+
+fn is_acceptable(ctx: &SourceContext<'_, '_>, id: NodeId, region: &str) -> bool {
+    let parent = ctx.parent_id(id);
+    match ctx.kind(parent) {
+        AstKind::LogicalExpression(l) if matches!(l.operator, LogicalOperator::Coalesce | LogicalOperator::Or) => {
+            matches!(l.left.get_inner_expression(), Expression::StaticMemberExpression(m)
+                if m.property.name.as_str().ends_with("REGION"))
+        }
+        AstKind::ArrayExpression(array) => {
+            array.elements.iter().filter_map(|e| e.as_expression()).filter(|e| crate::context::static_string(e).is_some_and(is_region)).count() > 1
+        }
+        AstKind::ObjectProperty(p) => {
+            let Some(key) = p.key.static_name() else { return false };
+            if is_region(&key) {
+                return true;
+            }
+            // `env: { account, region: 'eu-west-2' }` with the configured default region.
+            key == "region"
+                && ctx.config.default_region.as_deref() == Some(region)
+                && match ctx.kind(ctx.parent_id(ctx.parent_id(parent))) {
+                    AstKind::ObjectProperty(outer) => outer.key.static_name().is_some_and(|k| k == "env"),
+                    AstKind::VariableDeclarator(d) => d.id.get_binding_identifier().is_some_and(|b| b.name.as_str() == "env"),
+                    _ => false,
+                }
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,46 @@
+use oxc::ast::AstKind;
+use stackwarden_core::{Finding, RuleMeta, Severity};
+
+use crate::context::SourceContext;
+use crate::sdk::{new_client, ClientKind};
+
+pub(crate) const META: RuleMeta = RuleMeta {
+    id: "code/sdk-aggregated-client",
+    severity: Severity::Warn,
+    summary: "the v3 aggregated client (`new S3()`, `s3.putObject()`) instead of `client.send(new XCommand())`",
+    docs: r#"## What it does
+Flags `new S3()`, `new DynamoDB()` (any class of an `@aws-sdk/client-*` package that is not an
+`XClient`, command or exception) and `DynamoDBDocument` from `@aws-sdk/lib-dynamodb`.
+
+## Why
+The aggregated client imports every operation of the service, so bundles and cold starts grow;
+the bare client with commands tree-shakes down to the operations used.
+
+## Example
+```ts
+import { S3 } from '@aws-sdk/client-s3';
+const s3 = new S3({});
+await s3.putObject({ Bucket, Key, Body });
+```
+
+## Fix
+```ts
+import { S3Client, PutObjectCommand } from '@aws-sdk/client-s3';
+const s3 = new S3Client({ requestHandler: { requestTimeout: 3_000 } });
+await s3.send(new PutObjectCommand({ Bucket, Key, Body }));
+```
+"#,
+};
+
+pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
+    for node in ctx.nodes() {
+        let AstKind::NewExpression(new) = node.kind() else { continue };
+        let Some(client) = new_client(ctx, new).filter(|c| c.kind == ClientKind::V3Aggregated) else { continue };
+        out.push(ctx.finding(
+            &META,
+            new.span,
+            format!("`new {}()` is the aggregated v3 client, which bundles every operation of the service", client.name),
+            format!("use `new {}Client(...)` and `client.send(new <Operation>Command(...))`", client.name.trim_end_matches("Document")),
+        ));
+    }
+}

@@ -1,0 +1,49 @@
+use stackwarden_core::{Finding, RuleMeta, Severity};
+
+use crate::cdk::statements;
+use crate::context::SourceContext;
+
+pub(crate) const META: RuleMeta = RuleMeta {
+    id: "code/wildcard-action",
+    severity: Severity::Error,
+    summary: "`actions: ['*']` or `'<service>:*'` in an Allow PolicyStatement in CDK code",
+    docs: r#"## What it does
+Flags an `actions` entry `'*'` or `'<service>:*'` in `new iam.PolicyStatement({...})` (or `Action`
+in `PolicyStatement.fromJson({...})`) unless the statement's effect is Deny. Bounded patterns
+such as `s3:Get*` are not this rule. The template rule `iam/wildcard-action` reports the same after
+synth; this one catches it the moment the code is written.
+
+## Why
+A service-wide wildcard grants every current and future action of the service, including the
+ones that change permissions or delete data.
+
+## Example
+```ts
+new iam.PolicyStatement({ actions: ['s3:*'], resources: [bucket.arnForObjects('*')] });
+```
+
+## Fix
+List the actions the code calls (`s3:GetObject`, `s3:PutObject`), or use the construct's grant
+methods (`bucket.grantReadWrite(fn)`).
+"#,
+};
+
+pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
+    for statement in statements(ctx) {
+        if statement.is_deny() {
+            continue;
+        }
+        for (action, span) in statement.actions() {
+            let service_wide = action == "*" || action.strip_suffix(":*").is_some_and(|s| !s.is_empty() && !s.contains('*'));
+            if !service_wide {
+                continue;
+            }
+            out.push(ctx.finding(
+                &META,
+                span,
+                format!("action `{action}` allows every action{}", action.strip_suffix(":*").map(|s| format!(" of {s}")).unwrap_or_default()),
+                "list the actions the code needs, or use the construct's grant methods (bucket.grantRead(fn), table.grantReadWriteData(fn))",
+            ));
+        }
+    }
+}

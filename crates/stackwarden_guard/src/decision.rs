@@ -1,0 +1,175 @@
+//! What the guard answers: a decision, the rule that made it, and a reason that names what was
+//! seen and what to do instead. "No decision" is the absence of a verdict: the guard never
+//! approves anything, it only stops or asks.
+
+use serde::Serialize;
+use stackwarden_core::{RuleMeta, Severity};
+
+/// Stop the command, or ask a person. Ordered so that the strictest compares greatest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    Ask,
+    Deny,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Ask => "ask",
+            Decision::Deny => "deny",
+        }
+    }
+}
+
+/// One rule's answer about one simple command reached by the shell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    pub decision: Decision,
+    pub rule: &'static str,
+    pub reason: String,
+    /// The simple command the verdict is about, after resolution (`cdk deploy prod-orders`).
+    pub seen: String,
+}
+
+/// Every verdict for one command line, in the order the shell would reach them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Judgement {
+    pub verdicts: Vec<Verdict>,
+}
+
+impl Judgement {
+    /// The verdict that decides: deny over ask, then the rule listed first in [`RULE_ORDER`]
+    /// (a production deploy explains more than a missing flag), then the first reached.
+    pub fn strictest(&self) -> Option<&Verdict> {
+        self.verdicts.iter().enumerate().max_by(|(ia, a), (ib, b)| {
+            a.decision
+                .cmp(&b.decision)
+                .then(rule_rank(b.rule).cmp(&rule_rank(a.rule)))
+                .then(ib.cmp(ia))
+        }).map(|(_, v)| v)
+    }
+
+    pub fn decision(&self) -> Option<Decision> {
+        self.strictest().map(|v| v.decision)
+    }
+
+    /// The strictest verdict's reason, followed by the other deny/ask reasons so the agent can fix
+    /// everything in one go instead of discovering the rules one denial at a time.
+    pub fn combined_reason(&self) -> Option<String> {
+        let top = self.strictest()?;
+        let mut text = format!("[{}] {}", top.rule, top.reason);
+        let mut seen = vec![(top.rule, top.reason.as_str())];
+        for other in &self.verdicts {
+            if seen.contains(&(other.rule, other.reason.as_str())) {
+                continue;
+            }
+            seen.push((other.rule, other.reason.as_str()));
+            text.push_str(&format!("\nAlso [{}] {}", other.rule, other.reason));
+        }
+        Some(text)
+    }
+}
+
+pub const PROD_DEPLOY: &str = "guard/prod-deploy";
+pub const REQUIRE_APPROVAL: &str = "guard/require-approval";
+pub const DEPLOY_WITHOUT_DIFF: &str = "guard/deploy-without-diff";
+pub const DESTRUCTIVE: &str = "guard/destructive";
+pub const IAM_USER: &str = "guard/iam-user";
+pub const CREDENTIALS: &str = "guard/credentials";
+pub const UNRESOLVED: &str = "guard/unresolved";
+/// The project's own `[guard] deny/ask` patterns from stackwarden.toml.
+pub const PROJECT_PATTERN: &str = "guard/project-pattern";
+
+const RULE_ORDER: [&str; 8] = [
+    CREDENTIALS,
+    PROD_DEPLOY,
+    DESTRUCTIVE,
+    IAM_USER,
+    PROJECT_PATTERN,
+    REQUIRE_APPROVAL,
+    DEPLOY_WITHOUT_DIFF,
+    UNRESOLVED,
+];
+
+fn rule_rank(rule: &str) -> usize {
+    RULE_ORDER.iter().position(|r| *r == rule).unwrap_or(RULE_ORDER.len())
+}
+
+/// Metadata of the guard rules, for `stackwarden rules` and `stackwarden explain`.
+pub const RULES: &[RuleMeta] = &[
+    RuleMeta {
+        id: PROD_DEPLOY,
+        severity: Severity::Error,
+        summary: "deny a cdk/sam/cloudformation deploy that resolves to a production stage or account",
+        docs: "## What it does\nDenies `cdk deploy`, `sam deploy`, `aws cloudformation deploy/create-stack/update-stack/execute-change-set` when the profile (flag, AWS_PROFILE, ~/.aws/config account), context, stack name or selector resolves to a production stage.\n## Why\nProduction deploys are a person's decision.\n## Example\n`AWS_PROFILE=prod npx cdk deploy --all`\n## Fix\nDeploy to a non-production stage (`--profile dev`), or ask a person to deploy production.\n",
+    },
+    RuleMeta {
+        id: REQUIRE_APPROVAL,
+        severity: Severity::Error,
+        summary: "deny cdk deploy without --require-approval broadening or any-change",
+        docs: "## What it does\nDenies `cdk deploy` unless it passes `--require-approval broadening` or `any-change`.\n## Why\nSecurity-broadening changes must be confirmed by a person.\n## Example\n`cdk deploy dev-orders --require-approval never`\n## Fix\nAdd `--require-approval broadening`.\n",
+    },
+    RuleMeta {
+        id: DEPLOY_WITHOUT_DIFF,
+        severity: Severity::Error,
+        summary: "deny cdk deploy with no successful cdk diff of the same stacks, profile and context since the sources changed",
+        docs: "## What it does\nDenies `cdk deploy` unless the ledger holds a successful `cdk diff` of the same stacks, profile and context, recorded since the sources last changed.\n## Why\nA deploy should only ship a change somebody has looked at.\n## Example\n`cdk deploy dev-orders --profile dev --require-approval broadening` with no diff\n## Fix\nRun `cdk diff dev-orders --profile dev` first, then deploy.\n",
+    },
+    RuleMeta {
+        id: DESTRUCTIVE,
+        severity: Severity::Error,
+        summary: "deny destroy/delete commands (cdk destroy, aws s3 rb, delete-stack, terraform destroy, ...)",
+        docs: "## What it does\nDenies commands that delete infrastructure or data: `cdk destroy`, `sam delete`, `aws s3 rb/rm`, `aws <service> delete-*`, `kms schedule-key-deletion`, `terraform destroy`, ...\n## Why\nDeletion is irreversible; an agent must not do it on its own.\n## Example\n`bash -c \"npx cdk destroy --force\"`\n## Fix\nAsk a person to run it.\n",
+    },
+    RuleMeta {
+        id: IAM_USER,
+        severity: Severity::Error,
+        summary: "deny creating IAM users, access keys and user policies",
+        docs: "## What it does\nDenies `aws iam create-user`, `create-access-key`, `attach-user-policy`, `put-user-policy`, `create-login-profile`.\n## Why\nLong-lived users and keys are the credentials that leak.\n## Example\n`aws iam create-access-key --user-name ci`\n## Fix\nUse roles (and IAM Identity Center for people).\n",
+    },
+    RuleMeta {
+        id: CREDENTIALS,
+        severity: Severity::Error,
+        summary: "deny writing or exporting AWS access keys",
+        docs: "## What it does\nDenies `aws configure set aws_secret_access_key ...`, `export AWS_SECRET_ACCESS_KEY=...` with a literal key, and writes of keys into ~/.aws/credentials.\n## Why\nKeys typed into a command end up in transcripts and shell history.\n## Example\n`export AWS_SECRET_ACCESS_KEY=wJalr...`\n## Fix\nUse `aws sso login` and a named profile.\n",
+    },
+    RuleMeta {
+        id: UNRESOLVED,
+        severity: Severity::Warn,
+        summary: "ask when a command that could reach AWS cannot be seen through (eval, a command name built at run time)",
+        docs: "## What it does\nAsks a person when a command that could reach AWS/CDK/SAM is built at run time (`eval \"$CMD\"`, `$(echo cdk) deploy`) or is too large or too deeply nested to inspect.\n## Why\nWhat the guard cannot see, it cannot judge.\n## Example\n`eval \"$DEPLOY\"`\n## Fix\nWrite the command out literally.\n",
+    },
+    RuleMeta {
+        id: PROJECT_PATTERN,
+        severity: Severity::Error,
+        summary: "deny or ask for commands matching the project's [guard] deny/ask patterns",
+        docs: "## What it does\nApplies the `[guard] deny` and `ask` patterns of stackwarden.toml to every resolved simple command.\n## Why\nEach project has its own dangerous commands.\n## Example\n`deny = [\"terraform apply\"]` stops `bash -c 'terraform apply'`.\n## Fix\nFollow the project's deploy process.\n",
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(decision: Decision, rule: &'static str) -> Verdict {
+        Verdict { decision, rule, reason: rule.to_string(), seen: String::new() }
+    }
+
+    #[test]
+    fn deny_beats_ask_and_prod_beats_missing_flag() {
+        let j = Judgement {
+            verdicts: vec![v(Decision::Ask, UNRESOLVED), v(Decision::Deny, REQUIRE_APPROVAL), v(Decision::Deny, PROD_DEPLOY)],
+        };
+        assert_eq!(j.strictest().map(|v| v.rule), Some(PROD_DEPLOY));
+        let reason = j.combined_reason().unwrap_or_default();
+        assert!(reason.starts_with("[guard/prod-deploy]") && reason.contains("Also [guard/require-approval]"), "{reason}");
+    }
+
+    #[test]
+    fn every_rule_has_complete_docs() {
+        for rule in RULES {
+            assert!(rule.missing_doc_headings().is_empty(), "{}", rule.id);
+        }
+    }
+}

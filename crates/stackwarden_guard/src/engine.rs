@@ -1,0 +1,122 @@
+//! One simple command, expanded: peel wrappers, launchers, npm scripts and make targets off it
+//! until a tool the guard knows (aws, cdk, sam, terraform) or an ordinary command remains, and
+//! judge every command met on the way (the project's own patterns apply at each level).
+
+use crate::scope::Scope;
+use crate::walk::{shorten, Walker, MAX_DEPTH};
+use crate::words::{Arg, Var};
+use crate::wrappers::{self, Step};
+
+/// `/usr/local/bin/cdk`, `./node_modules/.bin/cdk` → `cdk`.
+pub(crate) fn basename(name: &str) -> &str {
+    name.rsplit('/').next().unwrap_or(name)
+}
+
+pub(crate) fn describe(argv: &[Arg]) -> String {
+    shorten(&argv.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join(" "))
+}
+
+/// Judges `argv` run with `scope` (which already holds its inline assignments); `outer` is the
+/// shell's own state, which `cd`, `export` and `unset` change for the commands after this one.
+pub(crate) fn dispatch(walker: &mut Walker<'_, '_>, argv: Vec<Arg>, scope: &mut Scope, depth: usize, outer: &mut Scope) {
+    if depth > MAX_DEPTH {
+        walker.unresolved(&describe(&argv), "the command nests wrappers too deeply");
+        return;
+    }
+    let Some(first) = argv.first() else { return };
+    crate::patterns::check(walker, &argv);
+    let Some(name) = first.known() else {
+        walker.unresolved(&describe(&argv), "the command name is built at run time");
+        return;
+    };
+    let name = basename(name).to_string();
+    if shell_builtin(walker, &name, &argv, outer) {
+        return;
+    }
+    let steps = wrappers::unwrap(&name, &argv, &scope.cwd)
+        .or_else(|| crate::launchers::unwrap(walker.ctx, &name, &argv, &scope.cwd))
+        .or_else(|| crate::make::unwrap(walker.ctx, &name, &argv, &scope.cwd));
+    if let Some(steps) = steps {
+        for step in steps {
+            run_step(walker, step, scope, depth + 1);
+        }
+        return;
+    }
+    if is_script_path(first) {
+        if let Some(path) = first.known() {
+            run_step(walker, Step::ScriptFile(crate::scope::normalize(&scope.cwd.join(path))), scope, depth + 1);
+        }
+        return;
+    }
+    let env = &walker.ctx.env;
+    let lookup = |var: &str| match scope.get(var, env) {
+        Some(Var::Known(value)) => Some(value),
+        _ => None,
+    };
+    let tool = crate::tools::Invocation { name: &name, args: &argv[1..], lookup: &lookup, cwd: &scope.cwd };
+    crate::tools::judge(walker, &tool);
+}
+
+fn run_step(walker: &mut Walker<'_, '_>, step: Step, scope: &Scope, depth: usize) {
+    match step {
+        Step::Run { argv, set, unset, clear_env, cd } => {
+            let mut inner = scope.clone();
+            if clear_env {
+                inner.clear_environment();
+            }
+            for name in unset {
+                inner.unset(&name);
+            }
+            for (name, value) in set {
+                inner.set(&name, value);
+            }
+            if let Some(dir) = cd {
+                inner.change_dir(&dir);
+            }
+            let mut outer = inner.clone();
+            dispatch(walker, argv, &mut inner, depth, &mut outer);
+        }
+        Step::Script(text) => walker.script(&text, &mut scope.clone(), depth),
+        Step::ScriptFile(path) => {
+            if let Some(text) = walker.ctx.files.read(&path) {
+                let mut inner = scope.clone();
+                walker.script(&text, &mut inner, depth);
+            }
+        }
+        Step::Unresolved(text, why) => walker.unresolved(&text, why),
+    }
+}
+
+/// `cd`, `export`, `unset` and friends change the shell for the commands after them.
+fn shell_builtin(walker: &mut Walker<'_, '_>, name: &str, argv: &[Arg], outer: &mut Scope) -> bool {
+    match name {
+        "cd" | "pushd" => {
+            if let Some(dir) = argv.get(1).and_then(Arg::known) {
+                outer.change_dir(dir);
+            }
+            true
+        }
+        "export" | "declare" | "typeset" | "local" | "readonly" => {
+            for arg in &argv[1..] {
+                if let Some((name, value)) = wrappers::assignment(&arg.text) {
+                    let value = if arg.literal { Var::Known(value) } else { Var::Unknown(value) };
+                    crate::credentials::check_export(walker, &name, &value, &describe(argv));
+                    outer.set(&name, value);
+                }
+            }
+            true
+        }
+        "unset" => {
+            for arg in argv[1..].iter().filter_map(Arg::known).filter(|a| !a.starts_with('-')) {
+                outer.unset(arg);
+            }
+            true
+        }
+        _ => false,
+    }
+}
+
+/// `./deploy.sh`, `scripts/release.sh`: a script file run by path.
+fn is_script_path(first: &Arg) -> bool {
+    first.known().is_some_and(|name| name.contains('/') && (name.ends_with(".sh") || name.ends_with(".bash")))
+}

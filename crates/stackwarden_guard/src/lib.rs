@@ -1,0 +1,89 @@
+//! The command guard: decides whether a shell command an agent wants to run deploys to
+//! production, deploys without approval or without a reviewed diff, destroys resources, creates
+//! IAM users or handles access keys — through whatever shell form it takes.
+//!
+//! The command is parsed with a real shell grammar, then walked in execution order: every simple
+//! command reached (in pipelines, lists, subshells, groups, `$(...)`, `bash -c`, `eval` of literal
+//! text, functions, loops, here-documents fed to a shell, npm scripts, make recipes, script files)
+//! is expanded as far as it can be known, peeled of wrappers (`env`, `sudo`, `xargs`, `find -exec`,
+//! `npx`, ...) and judged. The strictest verdict wins; "no verdict" means the guard has no
+//! objection and Claude Code's own permission flow decides. The guard never approves.
+//!
+//! It never reads the environment, the home folder or the network: the caller passes the
+//! environment, the AWS config text, a file reader and the diff history in a [`Context`].
+//!
+//! # Choice of parser: brush-parser 0.4
+//!
+//! Measured on a corpus of 25 tricky commands (quoting, `bash -c`, `env -i`, here-documents,
+//! substitutions, functions, `case`, process substitution), release build, this machine (2 cores):
+//!
+//! | | brush-parser 0.4.0 | tree-sitter-bash 0.25.1 |
+//! |---|---|---|
+//! | corpus parsed without error | 25/25 | 25/25 |
+//! | mean time per command | 5.4 µs | 5.9 µs |
+//! | 1 MB of `echo hello world;` | 219 ms | 177 ms |
+//! | 1,000 nested subshells | 0.6 ms | 0.5 ms |
+//! | 10,000 nested subshells | 9 ms (8 MB stack) | 5 ms |
+//!
+//! Speed is a wash. brush-parser wins on what the guard needs: a typed AST (simple command with
+//! prefix assignments, words, redirects, here-document bodies kept apart from commands) and a word
+//! parser that splits quotes, escapes, parameter expansions and command substitutions — with
+//! tree-sitter each of those is a CST node kind to unquote by hand. It is pure Rust (no C
+//! toolchain in the build). Its cost is recursion: it is a recursive-descent parser, so input
+//! nested deeper than [`walk`]'s limit (150 levels of `(`/`{`) is refused before parsing and, when
+//! it could reach AWS, answered with `guard/unresolved`; inputs over [`MAX_COMMAND_BYTES`] likewise.
+
+mod aws_cli;
+pub mod cdk;
+pub mod context;
+mod credentials;
+pub mod decision;
+mod engine;
+mod launchers;
+mod make;
+mod patterns;
+pub mod profiles;
+mod sam;
+mod scope;
+mod stage;
+mod tools;
+mod walk;
+mod words;
+mod wrappers;
+
+pub use cdk::DiffKey;
+pub use context::{Context, DiffHistory, DiskFiles, MemoryFiles, NoDiffs, ProjectFiles};
+pub use decision::{Decision, Judgement, Verdict, RULES};
+pub use profiles::AwsConfig;
+
+/// Commands longer than this are not parsed (Claude Code's own commands are far shorter).
+pub const MAX_COMMAND_BYTES: usize = 1 << 20;
+
+/// What one command line does, as far as the guard is concerned.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    pub judgement: Judgement,
+    /// The `cdk diff` runs in the command, for the ledger once the command has succeeded.
+    pub diffs: Vec<DiffKey>,
+}
+
+/// Judges one command line.
+pub fn judge(command: &str, ctx: &Context<'_>) -> Judgement {
+    analyse(command, ctx).judgement
+}
+
+/// Judges one command line and reports the `cdk diff` runs in it.
+pub fn analyse(command: &str, ctx: &Context<'_>) -> Analysis {
+    let mut walker = walk::Walker::new(ctx);
+    if command.len() > MAX_COMMAND_BYTES {
+        walker.unresolved(command, "the command is too long to inspect");
+    } else {
+        let mut scope = scope::Scope::new(&ctx.cwd);
+        walker.script(command, &mut scope, 0);
+        if walker.truncated {
+            // What was not walked may hold anything: judge the text as a whole.
+            walker.unresolved(command, "the command line is too long to inspect completely");
+        }
+    }
+    Analysis { judgement: Judgement { verdicts: walker.verdicts }, diffs: walker.diffs }
+}

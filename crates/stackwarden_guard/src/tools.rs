@@ -1,0 +1,141 @@
+//! The tools the guard knows, reached after every wrapper and launcher is peeled off: the AWS
+//! CLI, CDK, SAM and Terraform-like tools. Everything else is an ordinary command: no decision.
+
+use std::path::Path;
+
+use crate::decision::{Decision, DESTRUCTIVE};
+use crate::engine::describe;
+use crate::walk::Walker;
+use crate::words::Arg;
+
+/// A tool run: its name (basename), its arguments, and the environment it sees.
+pub(crate) struct Invocation<'i> {
+    pub(crate) name: &'i str,
+    pub(crate) args: &'i [Arg],
+    /// Known environment values (inline, exported earlier, or inherited).
+    pub(crate) lookup: &'i dyn Fn(&str) -> Option<String>,
+    pub(crate) cwd: &'i Path,
+}
+
+impl Invocation<'_> {
+    pub(crate) fn seen(&self) -> String {
+        let mut argv = vec![Arg::lit(self.name)];
+        argv.extend(self.args.iter().cloned());
+        describe(&argv)
+    }
+}
+
+pub(crate) fn judge(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {
+    match tool.name {
+        "aws" => crate::aws_cli::judge(walker, tool),
+        "cdk" => crate::cdk::judge(walker, tool),
+        "sam" => crate::sam::judge(walker, tool),
+        "terraform" | "tofu" | "terragrunt" | "cdktf" | "pulumi" => terraform_like(walker, tool),
+        "serverless" | "sls" if first_positional(tool.args) == Some("remove") => {
+            destructive(walker, tool, "`serverless remove` deletes the whole service stack");
+        }
+        _ => {}
+    }
+}
+
+fn terraform_like(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {
+    let words: Vec<&str> = tool.args.iter().filter_map(Arg::known).filter(|a| !a.starts_with('-')).collect();
+    let sub = match words.first() {
+        Some(&"run-all") | Some(&"run") => words.get(1).copied(),
+        other => other.copied(),
+    };
+    let flags_destroy = tool.args.iter().filter_map(Arg::known).any(|a| a == "-destroy" || a == "--destroy");
+    match sub {
+        Some("destroy") => destructive(walker, tool, &format!("`{} destroy` deletes every resource it manages", tool.name)),
+        Some("apply") if flags_destroy => {
+            destructive(walker, tool, &format!("`{} apply -destroy` deletes every resource it manages", tool.name))
+        }
+        Some("state") if words.get(1) == Some(&"rm") => {
+            destructive(walker, tool, "`state rm` makes Terraform forget resources (they are then orphaned or recreated)")
+        }
+        _ => {}
+    }
+}
+
+pub(crate) fn destructive(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>, what: &str) {
+    let seen = tool.seen();
+    walker.push(
+        Decision::Deny,
+        DESTRUCTIVE,
+        &seen,
+        format!("{what} (`{seen}`). Deleting infrastructure or data is irreversible: ask a person to run it, or change the stack definition and deploy that instead."),
+    );
+}
+
+/// The first argument that is not an option.
+pub(crate) fn first_positional(args: &[Arg]) -> Option<&str> {
+    args.iter().filter_map(Arg::known).find(|a| !a.starts_with('-'))
+}
+
+/// `--name value` / `--name=value` (also short aliases), the last one winning as in most CLIs.
+pub(crate) fn option_value<'a>(args: &'a [Arg], names: &[&str]) -> Option<&'a Arg> {
+    let mut found = None;
+    let mut i = 0;
+    while i < args.len() {
+        let text = args[i].text.as_str();
+        if names.contains(&text) {
+            found = args.get(i + 1);
+            i += 2;
+            continue;
+        }
+        if let Some((name, _)) = text.split_once('=') {
+            if names.contains(&name) && args[i].literal {
+                found = Some(&args[i]);
+            }
+        }
+        i += 1;
+    }
+    found
+}
+
+/// The value of an option found by [`option_value`]: the part after `=` or the next word.
+pub(crate) fn value_text(arg: &Arg, names: &[&str]) -> Arg {
+    match arg.text.split_once('=') {
+        Some((name, value)) if names.contains(&name) => Arg { text: value.to_string(), literal: arg.literal },
+        _ => arg.clone(),
+    }
+}
+
+/// Matches `*` and `?` globs (CDK stack selectors, project patterns).
+pub(crate) fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_match;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("prod-*", "prod-orders"));
+        assert!(glob_match("*", "x"));
+        assert!(glob_match("*orders*", "prod-orders-api"));
+        assert!(!glob_match("dev-*", "prod-orders"));
+        assert!(glob_match("a?c", "abc"));
+    }
+}

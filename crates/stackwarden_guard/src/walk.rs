@@ -1,0 +1,359 @@
+//! Walks the shell syntax tree in execution order and hands every simple command it reaches, with
+//! its expanded words and the shell state at that point, to the dispatcher. Here-document bodies
+//! are data (only their `$(...)` run); functions, loop bodies and every branch of `if`/`case` are
+//! judged, since the guard cannot know which branch runs.
+
+use brush_parser::ast::{self, Command, CommandPrefixOrSuffixItem as Item, CompoundCommand, IoRedirect};
+
+use crate::context::Context;
+use crate::cdk::DiffKey;
+use crate::decision::{Decision, Verdict, UNRESOLVED};
+use crate::scope::Scope;
+use crate::words::{self, Arg, Var};
+
+/// Nesting of scripts inside scripts (`bash -c`, `$(...)`, npm scripts, make recipes) and of
+/// compound commands; past it the guard stops looking and says so.
+pub(crate) const MAX_DEPTH: usize = 100;
+/// Simple commands judged for one command line; bounds the work on pathological input.
+const MAX_STEPS: usize = 20_000;
+/// `(`/`{` nesting the parser is allowed to see. brush-parser is recursive descent, so deeper input
+/// is refused before parsing rather than risking the stack.
+const MAX_SYNTAX_NESTING: usize = 150;
+/// Loop values the body is judged with, one by one (`for s in dev prod; do cdk deploy $s; done`).
+const MAX_LOOP_VALUES: usize = 8;
+
+pub(crate) struct Walker<'c, 'a> {
+    pub(crate) ctx: &'c Context<'a>,
+    pub(crate) verdicts: Vec<Verdict>,
+    /// `cdk diff` invocations met, for the PostToolUse ledger record.
+    pub(crate) diffs: Vec<DiffKey>,
+    steps: usize,
+    /// Set when a bound stopped the walk early: the caller then judges the whole text.
+    pub(crate) truncated: bool,
+}
+
+impl<'c, 'a> Walker<'c, 'a> {
+    pub(crate) fn new(ctx: &'c Context<'a>) -> Self {
+        Self { ctx, verdicts: Vec::new(), diffs: Vec::new(), steps: 0, truncated: false }
+    }
+
+    pub(crate) fn push(&mut self, decision: Decision, rule: &'static str, seen: &str, reason: String) {
+        let verdict = Verdict { decision, rule, reason, seen: seen.to_string() };
+        if !self.verdicts.contains(&verdict) {
+            self.verdicts.push(verdict);
+        }
+    }
+
+    /// Asks when `text` could reach AWS; used wherever the guard cannot see through.
+    pub(crate) fn unresolved(&mut self, seen: &str, why: &str) {
+        if mentions_cloud(seen) {
+            self.push(
+                Decision::Ask,
+                UNRESOLVED,
+                seen,
+                format!("{why}, so the guard cannot tell whether `{}` deploys or deletes AWS resources. Write the command out literally (no eval, no command names built at run time).", shorten(seen)),
+            );
+        }
+    }
+
+    /// Parses and judges a script: the command line itself, a `bash -c` string, an npm script.
+    pub(crate) fn script(&mut self, text: &str, scope: &mut Scope, depth: usize) {
+        if depth > MAX_DEPTH {
+            self.unresolved(text, "the command nests scripts too deeply");
+            return;
+        }
+        if syntax_nesting(text) > MAX_SYNTAX_NESTING {
+            self.unresolved(text, "the command nests subshells too deeply to inspect");
+            return;
+        }
+        let mut parser = brush_parser::Parser::new(std::io::BufReader::new(text.as_bytes()), &words::options());
+        match parser.parse_program() {
+            Ok(program) => {
+                for list in &program.complete_commands {
+                    self.list(list, scope, depth);
+                }
+            }
+            // bash would refuse it too, but the guard's grammar may be narrower than bash's:
+            // when the text could reach AWS, a person decides.
+            Err(_) => self.unresolved(text, "the command could not be parsed"),
+        }
+    }
+
+    fn list(&mut self, list: &ast::CompoundList, scope: &mut Scope, depth: usize) {
+        for ast::CompoundListItem(and_or, separator) in &list.0 {
+            if matches!(separator, ast::SeparatorOperator::Async) {
+                // `cmd &` runs in a subshell-like child: its assignments do not come back.
+                self.pipeline(&and_or.first, &mut scope.clone(), depth);
+            } else {
+                self.pipeline(&and_or.first, scope, depth);
+            }
+            for next in &and_or.additional {
+                let (ast::AndOr::And(p) | ast::AndOr::Or(p)) = next;
+                self.pipeline(p, scope, depth);
+            }
+        }
+    }
+
+    fn pipeline(&mut self, pipeline: &ast::Pipeline, scope: &mut Scope, depth: usize) {
+        if pipeline.seq.len() == 1 {
+            if let Some(command) = pipeline.seq.first() {
+                self.command(command, scope, depth);
+            }
+            return;
+        }
+        for command in &pipeline.seq {
+            self.command(command, &mut scope.clone(), depth);
+        }
+    }
+
+    fn command(&mut self, command: &Command, scope: &mut Scope, depth: usize) {
+        if depth > MAX_DEPTH {
+            self.unresolved(&command.to_string(), "the command nests too deeply");
+            return;
+        }
+        match command {
+            Command::Simple(simple) => self.simple(simple, scope, depth),
+            Command::Compound(compound, redirects) => {
+                self.compound(compound, scope, depth + 1);
+                if let Some(list) = redirects {
+                    for redirect in &list.0 {
+                        self.redirect(redirect, scope, depth, None);
+                    }
+                }
+            }
+            Command::Function(def) => self.compound(&def.body.0, &mut scope.clone(), depth + 1),
+            Command::ExtendedTest(test, _) => {
+                let text = test.expr.to_string();
+                for sub in words::expand(&text, &|_| None).substitutions {
+                    self.script(&sub, &mut scope.clone(), depth + 1);
+                }
+            }
+        }
+    }
+
+    fn compound(&mut self, compound: &CompoundCommand, scope: &mut Scope, depth: usize) {
+        match compound {
+            CompoundCommand::BraceGroup(group) => self.list(&group.list, scope, depth),
+            CompoundCommand::Subshell(sub) => self.list(&sub.list, &mut scope.clone(), depth),
+            CompoundCommand::IfClause(clause) => {
+                self.list(&clause.condition, scope, depth);
+                self.list(&clause.then, scope, depth);
+                for other in clause.elses.iter().flatten() {
+                    if let Some(condition) = &other.condition {
+                        self.list(condition, scope, depth);
+                    }
+                    self.list(&other.body, scope, depth);
+                }
+            }
+            CompoundCommand::ForClause(clause) => {
+                let values: Vec<Arg> = clause
+                    .values
+                    .iter()
+                    .flatten()
+                    .map(|w| self.word(&w.value, scope, depth))
+                    .collect();
+                let literal: Vec<&str> = values.iter().filter_map(Arg::known).collect();
+                if literal.len() == values.len() && !literal.is_empty() && literal.len() <= MAX_LOOP_VALUES {
+                    for value in literal {
+                        let mut inner = scope.clone();
+                        inner.set(&clause.variable_name, Var::Known(value.to_string()));
+                        self.list(&clause.body.list, &mut inner, depth);
+                    }
+                } else {
+                    let raw = values.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join(" ");
+                    scope.set(&clause.variable_name, Var::Unknown(raw));
+                    self.list(&clause.body.list, scope, depth);
+                }
+            }
+            CompoundCommand::ArithmeticForClause(clause) => self.list(&clause.body.list, scope, depth),
+            CompoundCommand::CaseClause(clause) => {
+                self.word(&clause.value.value, scope, depth);
+                for item in &clause.cases {
+                    if let Some(list) = &item.cmd {
+                        self.list(list, scope, depth);
+                    }
+                }
+            }
+            CompoundCommand::WhileClause(clause) | CompoundCommand::UntilClause(clause) => {
+                self.list(&clause.0, scope, depth);
+                self.list(&clause.1.list, scope, depth);
+            }
+            CompoundCommand::Coprocess(co) => self.command(&co.body, &mut scope.clone(), depth),
+            // brush-parser reads `( ( cmd ) )` as arithmetic `(( cmd ))`, where bash falls back to
+            // nested subshells when the text is no arithmetic. So the text is judged as commands
+            // when it parses as such (harmless for real arithmetic: `i++` is no tool), and its
+            // `$(...)`, which run either way, always are.
+            CompoundCommand::Arithmetic(arith) => {
+                let text = &arith.expr.value;
+                let parsed = syntax_nesting(text) <= MAX_SYNTAX_NESTING
+                    && brush_parser::Parser::new(std::io::BufReader::new(text.as_bytes()), &words::options())
+                        .parse_program()
+                        .is_ok();
+                if parsed {
+                    self.script(text, &mut scope.clone(), depth + 1);
+                } else {
+                    for sub in words::heredoc_substitutions(text) {
+                        self.script(&sub, &mut scope.clone(), depth + 1);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Expands a word and judges the command substitutions inside it.
+    pub(crate) fn word(&mut self, raw: &str, scope: &Scope, depth: usize) -> Arg {
+        let env = &self.ctx.env;
+        let expansion = words::expand(raw, &|name| scope.get(name, env));
+        for sub in &expansion.substitutions {
+            self.script(sub, &mut scope.clone(), depth + 1);
+        }
+        expansion.arg
+    }
+
+    fn simple(&mut self, simple: &ast::SimpleCommand, scope: &mut Scope, depth: usize) {
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
+            self.truncated = true;
+            return;
+        }
+        let mut assignments: Vec<(String, Var, bool)> = Vec::new();
+        let mut argv: Vec<Arg> = Vec::new();
+        let mut redirects: Vec<&IoRedirect> = Vec::new();
+        let items = simple.prefix.iter().flat_map(|p| p.0.iter());
+        let suffix = simple.suffix.iter().flat_map(|s| s.0.iter());
+        for item in items {
+            match item {
+                Item::AssignmentWord(assignment, _) => {
+                    if let Some(a) = self.assignment(assignment, scope, depth) {
+                        assignments.push(a);
+                    }
+                }
+                Item::IoRedirect(r) => redirects.push(r),
+                Item::Word(w) => argv.push(self.word(&w.value, scope, depth)),
+                Item::ProcessSubstitution(_, sub) => self.list(&sub.list, &mut scope.clone(), depth + 1),
+            }
+        }
+        if let Some(name) = &simple.word_or_name {
+            argv.push(self.word(&name.value, scope, depth));
+        }
+        for item in suffix {
+            match item {
+                Item::Word(w) => argv.push(self.word(&w.value, scope, depth)),
+                // `export A=b` / `declare A=b`: brush hands these as assignment words.
+                Item::AssignmentWord(_, w) => argv.push(self.word(&w.value, scope, depth)),
+                Item::IoRedirect(r) => redirects.push(r),
+                Item::ProcessSubstitution(_, sub) => self.list(&sub.list, &mut scope.clone(), depth + 1),
+            }
+        }
+        let seen = simple.to_string();
+        crate::credentials::check_assignments(self, &assignments, &seen);
+        if argv.is_empty() {
+            // Bare assignments change the shell itself.
+            for (name, value, _) in assignments {
+                scope.set(&name, value);
+            }
+            for redirect in redirects {
+                self.redirect(redirect, scope, depth, None);
+            }
+            return;
+        }
+        let mut command_scope = scope.clone();
+        for (name, value, _) in assignments {
+            command_scope.set(&name, value);
+        }
+        for redirect in &redirects {
+            self.redirect(redirect, &command_scope, depth, Some(&argv));
+        }
+        crate::credentials::check_redirects(self, &redirects, &argv, &seen);
+        crate::engine::dispatch(self, argv, &mut command_scope, depth, scope);
+    }
+
+    fn assignment(&mut self, a: &ast::Assignment, scope: &Scope, depth: usize) -> Option<(String, Var, bool)> {
+        let ast::AssignmentName::VariableName(name) = &a.name else { return None };
+        let value = match &a.value {
+            ast::AssignmentValue::Scalar(w) => {
+                let arg = self.word(&w.value, scope, depth);
+                if arg.literal { Var::Known(arg.text) } else { Var::Unknown(arg.text) }
+            }
+            ast::AssignmentValue::Array(_) => Var::Unknown(a.to_string()),
+        };
+        Some((name.clone(), value, a.append))
+    }
+
+    /// Here-documents and here-strings are data, except when fed to a shell (`bash <<EOF`), and
+    /// except the `$(...)` inside an unquoted here-document, which the shell runs.
+    fn redirect(&mut self, redirect: &IoRedirect, scope: &Scope, depth: usize, argv: Option<&[Arg]>) {
+        let feeds_shell = argv.is_some_and(crate::wrappers::is_shell_reading_stdin);
+        match redirect {
+            IoRedirect::HereDocument(_, doc) => {
+                if feeds_shell {
+                    self.script(&doc.doc.value, &mut scope.clone(), depth + 1);
+                } else if doc.requires_expansion {
+                    for sub in words::heredoc_substitutions(&doc.doc.value) {
+                        self.script(&sub, &mut scope.clone(), depth + 1);
+                    }
+                }
+            }
+            IoRedirect::HereString(_, word) => {
+                let arg = self.word(&word.value, scope, depth);
+                if feeds_shell {
+                    match arg.known() {
+                        Some(text) => self.script(text, &mut scope.clone(), depth + 1),
+                        None => self.unresolved(&arg.text, "a shell reads a script built at run time"),
+                    }
+                }
+            }
+            IoRedirect::File(_, _, target) => match target {
+                ast::IoFileRedirectTarget::Filename(w) | ast::IoFileRedirectTarget::Duplicate(w) => {
+                    self.word(&w.value, scope, depth);
+                }
+                ast::IoFileRedirectTarget::ProcessSubstitution(_, sub) => {
+                    self.list(&sub.list, &mut scope.clone(), depth + 1);
+                }
+                ast::IoFileRedirectTarget::Fd(_) => {}
+            },
+            IoRedirect::OutputAndError(w, _) => {
+                self.word(&w.value, scope, depth);
+            }
+        }
+    }
+}
+
+/// Whether a text could reach AWS: it names one of the tools the guard judges. Words are split
+/// on anything that is not a letter or digit, so `npx aws-cdk`, `/usr/bin/aws` and `$(echo cdk)`
+/// all count while `awesome` does not.
+pub(crate) fn mentions_cloud(text: &str) -> bool {
+    const TOOLS: &[&str] = &[
+        "aws", "cdk", "sam", "terraform", "tofu", "cdktf", "cloudformation", "deploy", "destroy", "pulumi",
+        "serverless", "sls", "eksctl", "amplify", "copilot",
+    ];
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| TOOLS.iter().any(|tool| word.eq_ignore_ascii_case(tool)))
+}
+
+/// Deepest `(`/`{` nesting in the raw text, quotes ignored: an over-estimate, only used to refuse
+/// input that would recurse the parser too deep.
+fn syntax_nesting(text: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for byte in text.bytes() {
+        match byte {
+            b'(' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b')' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+pub(crate) fn shorten(text: &str) -> String {
+    const MAX: usize = 160;
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= MAX {
+        one_line
+    } else {
+        format!("{}…", one_line.chars().take(MAX).collect::<String>())
+    }
+}

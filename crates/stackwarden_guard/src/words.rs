@@ -1,0 +1,219 @@
+//! Expanding one shell word the way the shell would, as far as it can be known before running:
+//! quotes and escapes are removed (`c"d"k` → `cdk`), variables set earlier in the command line or
+//! present in the environment are substituted, and everything else (command substitutions,
+//! arithmetic, unknown variables) makes the word *dynamic*. Command substitution bodies are
+//! handed back so the caller judges the commands inside them too.
+
+use brush_parser::word::{ParameterExpr, WordPiece, WordPieceWithSource};
+use brush_parser::ParserOptions;
+
+/// A shell variable's value as far as the guard knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Var {
+    Known(String),
+    /// Set at run time (from a command substitution, ...): the raw text it came from.
+    Unknown(String),
+}
+
+/// One argument after expansion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Arg {
+    /// The expanded text when `literal`, else the raw text as written.
+    pub(crate) text: String,
+    pub(crate) literal: bool,
+}
+
+impl Arg {
+    pub(crate) fn lit(text: impl Into<String>) -> Self {
+        Self { text: text.into(), literal: true }
+    }
+
+    pub(crate) fn dynamic(raw: impl Into<String>) -> Self {
+        Self { text: raw.into(), literal: false }
+    }
+
+    /// The literal text, or `None` when only known at run time.
+    pub(crate) fn known(&self) -> Option<&str> {
+        self.literal.then_some(self.text.as_str())
+    }
+}
+
+pub(crate) struct Expansion {
+    pub(crate) arg: Arg,
+    /// Bodies of `$(...)` and backticks met in the word, to be judged as commands.
+    pub(crate) substitutions: Vec<String>,
+}
+
+pub(crate) fn options() -> ParserOptions {
+    ParserOptions { tilde_expansion_at_word_start: false, ..ParserOptions::default() }
+}
+
+/// Expands `raw` with `lookup` for variables (`None` = unset/unknown to the guard).
+pub(crate) fn expand(raw: &str, lookup: &dyn Fn(&str) -> Option<Var>) -> Expansion {
+    let mut out = Expansion { arg: Arg::lit(String::new()), substitutions: Vec::new() };
+    match brush_parser::word::parse(raw, &options()) {
+        Ok(pieces) => {
+            let mut text = String::new();
+            let mut origins = Vec::new();
+            let literal = collect(&pieces, lookup, &mut text, &mut out.substitutions, &mut origins);
+            out.arg = if literal {
+                Arg::lit(text)
+            } else if origins.is_empty() {
+                Arg::dynamic(raw)
+            } else {
+                // Keep where run-time values came from, so `X=$(echo aws); $X s3 ls` still
+                // reads as something that could reach AWS.
+                Arg::dynamic(format!("{raw} (= {})", origins.join(", ")))
+            };
+        }
+        // A word brush cannot split is not something the shell would run as written either;
+        // keep it, dynamic, so a command name made of it is treated as unresolved.
+        Err(_) => out.arg = Arg::dynamic(raw),
+    }
+    out
+}
+
+/// Expands a here-document body whose delimiter was unquoted: only the substitutions matter,
+/// because those run; the text itself is data.
+pub(crate) fn heredoc_substitutions(body: &str) -> Vec<String> {
+    let mut subs = Vec::new();
+    if let Ok(pieces) = brush_parser::word::parse_heredoc(body, &options()) {
+        let mut sink = String::new();
+        collect(&pieces, &|_| None, &mut sink, &mut subs, &mut Vec::new());
+    }
+    subs
+}
+
+/// Appends the literal text of `pieces` to `text`; returns false once anything is dynamic.
+fn collect(
+    pieces: &[WordPieceWithSource],
+    lookup: &dyn Fn(&str) -> Option<Var>,
+    text: &mut String,
+    subs: &mut Vec<String>,
+    origins: &mut Vec<String>,
+) -> bool {
+    let mut literal = true;
+    for piece in pieces {
+        match &piece.piece {
+            WordPiece::Text(t) | WordPiece::SingleQuotedText(t) => text.push_str(t),
+            WordPiece::AnsiCQuotedText(t) => text.push_str(&ansi_c(t)),
+            WordPiece::EscapeSequence(t) => text.push_str(t.strip_prefix('\\').unwrap_or(t)),
+            WordPiece::DoubleQuotedSequence(inner) | WordPiece::GettextDoubleQuotedSequence(inner) => {
+                literal &= collect(inner, lookup, text, subs, origins);
+            }
+            WordPiece::TildeExpansion(_) => text.push('~'),
+            WordPiece::ParameterExpansion(expr) => match parameter(expr, lookup) {
+                Ok(value) => text.push_str(&value),
+                Err(origin) => {
+                    origins.extend(origin);
+                    literal = false;
+                }
+            },
+            WordPiece::CommandSubstitution(body) | WordPiece::BackquotedCommandSubstitution(body) => {
+                subs.push(body.clone());
+                literal = false;
+            }
+            WordPiece::ArithmeticExpression(_) => literal = false,
+        }
+    }
+    literal
+}
+
+/// `$NAME` / `${NAME}` / `${NAME:-default}` when the value is known; else the raw text the
+/// unknown value came from, when the command line itself set it.
+fn parameter(expr: &ParameterExpr, lookup: &dyn Fn(&str) -> Option<Var>) -> Result<String, Option<String>> {
+    use brush_parser::word::Parameter;
+    match expr {
+        ParameterExpr::Parameter { parameter: Parameter::Named(name), indirect: false } => match lookup(name) {
+            Some(Var::Known(value)) => Ok(value),
+            Some(Var::Unknown(origin)) => Err(Some(origin)),
+            None => Err(None),
+        },
+        ParameterExpr::UseDefaultValues {
+            parameter: Parameter::Named(name),
+            indirect: false,
+            default_value,
+            ..
+        } => match lookup(name) {
+            Some(Var::Known(value)) if !value.is_empty() => Ok(value),
+            Some(Var::Unknown(origin)) => Err(Some(origin)),
+            // Unset: the default is what runs, when it is itself plain text.
+            _ => default_value
+                .as_deref()
+                .filter(|d| !d.contains(['$', '`', '"', '\'', '\\']))
+                .map(str::to_string)
+                .ok_or(None),
+        },
+        _ => Err(None),
+    }
+}
+
+/// The few ANSI-C escapes that matter for spelling a command name (`$'\x63dk'`).
+fn ansi_c(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('x') => {
+                let hex: String = std::iter::from_fn(|| chars.next_if(char::is_ascii_hexdigit)).take(2).collect();
+                match u8::from_str_radix(&hex, 16) {
+                    Ok(b) => out.push(char::from(b)),
+                    Err(_) => out.push_str("\\x"),
+                }
+            }
+            Some(d @ '0'..='7') => {
+                let mut oct = String::from(d);
+                while oct.len() < 3 {
+                    match chars.next_if(|c| ('0'..='7').contains(c)) {
+                        Some(c) => oct.push(c),
+                        None => break,
+                    }
+                }
+                match u8::from_str_radix(&oct, 8) {
+                    Ok(b) => out.push(char::from(b)),
+                    Err(_) => out.push('\\'),
+                }
+            }
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lit(raw: &str) -> Option<String> {
+        let e = expand(raw, &|name| (name == "P").then(|| Var::Known("prod".into())));
+        e.arg.literal.then_some(e.arg.text)
+    }
+
+    #[test]
+    fn quotes_escapes_and_known_variables() {
+        assert_eq!(lit(r#"c"d"k"#).as_deref(), Some("cdk"));
+        assert_eq!(lit(r"\cdk").as_deref(), Some("cdk"));
+        assert_eq!(lit("'de'ploy").as_deref(), Some("deploy"));
+        assert_eq!(lit(r"$'\x63dk'").as_deref(), Some("cdk"));
+        assert_eq!(lit("--profile=$P").as_deref(), Some("--profile=prod"));
+        assert_eq!(lit("${P}-orders").as_deref(), Some("prod-orders"));
+        assert_eq!(lit("${X:-prod}").as_deref(), Some("prod"));
+        assert_eq!(lit("$X"), None);
+    }
+
+    #[test]
+    fn substitutions_are_returned() {
+        let e = expand("$(echo cdk)", &|_| None);
+        assert!(!e.arg.literal);
+        assert_eq!(e.substitutions, vec!["echo cdk".to_string()]);
+        let e = expand("\"`aws s3 rb s3://x`\"", &|_| None);
+        assert_eq!(e.substitutions, vec!["aws s3 rb s3://x".to_string()]);
+    }
+}

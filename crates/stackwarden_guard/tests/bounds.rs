@@ -1,0 +1,87 @@
+//! Pathological input is answered in bounded time and stack: 1 MB command lines and 10,000
+//! nested subshells (Claude Code would never send them; an attacker or a fuzzer might).
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use stackwarden_guard::Decision;
+
+fn timed(command: &str) -> (Option<(Decision, &'static str)>, Duration) {
+    let fixture = common::Fixture::new();
+    let start = Instant::now();
+    let judgement = fixture.judge(command);
+    (judgement.strictest().map(|v| (v.decision, v.rule)), start.elapsed())
+}
+
+#[test]
+fn ten_thousand_nested_subshells_do_not_overflow() {
+    let deep = 10_000;
+    let (verdict, _) = timed(&format!("{}cdk destroy{}", "(".repeat(deep), ")".repeat(deep)));
+    assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
+    let (verdict, _) = timed(&format!("{}true{}", "(".repeat(deep), ")".repeat(deep)));
+    assert_eq!(verdict, None);
+    // Within the limit, nesting is seen through.
+    let (verdict, _) = timed(&format!("{}cdk destroy{}", "( ".repeat(100), " )".repeat(100)));
+    assert_eq!(verdict, Some((Decision::Deny, "guard/destructive")));
+    let nested_bash = (0..8).fold("cdk destroy".to_string(), |inner, _| format!("bash -c {}", shell_quote(&inner)));
+    let (verdict, _) = timed(&nested_bash);
+    assert!(verdict.is_some());
+    let (verdict, _) = timed("(( $(aws s3 rb s3://x) + 1 ))");
+    assert_eq!(verdict, Some((Decision::Deny, "guard/destructive")));
+    let braces = format!("{}cdk destroy;{}", "{ ".repeat(10_000), " }".repeat(10_000));
+    let (verdict, _) = timed(&braces);
+    assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
+}
+
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+#[test]
+fn one_megabyte_inputs_are_bounded() {
+    let limit = Duration::from_secs(30); // debug build on 2 cores; release is ~100x faster
+    let many = "echo hello world; ".repeat(((1 << 20) - 64) / 18);
+    let (verdict, elapsed) = timed(&many);
+    assert_eq!(verdict, None);
+    assert!(elapsed < limit, "{elapsed:?}");
+
+    let with_deny = format!("{many}aws s3 rb s3://x");
+    let (verdict, elapsed) = timed(&with_deny[..with_deny.len().min(1 << 20)]);
+    assert!(elapsed < limit, "{elapsed:?}");
+    assert!(verdict.is_some_and(|(d, _)| d >= Decision::Ask), "{verdict:?}");
+
+    let one_word = format!("echo {}", "a".repeat(1 << 20));
+    let (verdict, elapsed) = timed(&one_word[..1 << 20]);
+    assert_eq!(verdict, None);
+    assert!(elapsed < limit, "{elapsed:?}");
+
+    let over = format!("cdk destroy; {}", "x".repeat(2 << 20));
+    let (verdict, _) = timed(&over);
+    assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
+
+    let quotes = "\"".repeat(1 << 20);
+    let (_, elapsed) = timed(&quotes);
+    assert!(elapsed < limit, "{elapsed:?}");
+}
+
+/// Every prefix of tricky commands (unterminated quotes, half here-documents, dangling
+/// operators) is judged without panicking: a poor man's fuzz run that stays in the test suite.
+#[test]
+fn every_prefix_of_tricky_commands_is_handled() {
+    let fixture = common::Fixture::new();
+    let tricky = [
+        "bash -lc 'bash -c \"cdk destroy\"' && echo $(aws s3 rm s3://b/k) `x` <<EOF\n$(y)\nEOF",
+        "for s in dev prod; do AWS_PROFILE=$s npx --yes aws-cdk@2 deploy \"${s}-orders\" -c stage=$s; done | tee log",
+        "find . -exec sh -c 'aws s3 rb \"s3://$1\"' _ {} + ; eval \"$(printf %s cdk) destroy\"",
+        "case \"$x\" in (prod) cdk deploy;; *) ((i++));; esac; f() { (cd a && make -C b deploy-prod); }; f",
+        "$'\\x63dk' deploy ${P:-prod}-orders <(aws s3 ls) >> ~/.aws/credentials 2>&1 &",
+    ];
+    for command in tricky {
+        for (end, _) in command.char_indices() {
+            let _ = fixture.judge(&command[..end]);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! A small project shared by the corpus tests: two accounts, an AWS config, package.json
+//! scripts, a Makefile, a samconfig.toml, a synthesized cdk.out and one recorded diff.
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use stackwarden_core::config::Config;
+use stackwarden_guard::{AwsConfig, Context, DiffHistory, DiffKey, Judgement, MemoryFiles};
+
+pub(crate) const CONFIG: &str = r#"
+[accounts]
+dev = "123456789012"
+prod = "123456789013"
+[stages]
+production = ["prod"]
+[guard]
+deny = ["terraform apply", "aws ssm put-*"]
+ask = ["kubectl delete"]
+"#;
+
+pub(crate) const AWS_CONFIG: &str = "
+[default]
+region = eu-west-2
+[profile dev]
+sso_account_id = 123456789012
+[profile ops]
+role_arn = arn:aws:iam::123456789013:role/Deployer
+source_profile = base
+[profile base]
+region = eu-west-2
+[profile sandbox]
+sso_account_id = 123456789012
+";
+
+pub(crate) const PACKAGE_JSON: &str = r#"{
+  "name": "orders",
+  "scripts": {
+    "test": "vitest run",
+    "build": "tsc -p .",
+    "synth": "cdk synth",
+    "diff": "cdk diff dev-orders --profile dev",
+    "deploy:prod": "cdk deploy prod-orders --require-approval broadening",
+    "deploy:dev": "cdk deploy dev-orders --profile dev --require-approval broadening",
+    "nuke": "npm run destroy-all",
+    "destroy-all": "npx aws-cdk destroy --all --force",
+    "predeploy": "npm run build",
+    "deploy": "echo deploying",
+    "postdeploy": "aws s3 rb s3://orders-artifacts --force",
+    "cdk": "cdk",
+    "lint": "eslint ."
+  }
+}"#;
+
+pub(crate) const MAKEFILE: &str = "STAGE ?= dev\n\nbuild:\n\tnpm run build\n\ndeploy-prod: build\n\t@npx cdk deploy --profile ops --require-approval broadening\n\nclean:\n\trm -rf cdk.out\n\nteardown:\n\t-aws cloudformation delete-stack --stack-name $(STAGE)-orders\n\n.PHONY: build deploy-prod clean teardown\n";
+
+pub(crate) const SAMCONFIG: &str = "version = 0.1\n[default.deploy.parameters]\nstack_name = \"dev-orders\"\nprofile = \"dev\"\n[live.deploy.parameters]\nstack_name = \"orders-live\"\nprofile = \"ops\"\n";
+
+pub(crate) const MANIFEST: &str = r#"{"version":"36.0.0","artifacts":{
+  "dev-orders":{"type":"aws:cloudformation:stack","environment":"aws://123456789012/eu-west-2"},
+  "orders-live":{"type":"aws:cloudformation:stack","environment":"aws://123456789013/eu-west-2"},
+  "Tree":{"type":"cdk:tree"}}}"#;
+
+pub(crate) struct Recorded(pub Vec<DiffKey>);
+
+impl DiffHistory for Recorded {
+    fn has_covering_diff(&self, deploy: &DiffKey) -> Result<bool, String> {
+        Ok(self.0.iter().any(|d| d.covers(deploy)))
+    }
+}
+
+pub(crate) struct Fixture {
+    pub(crate) config: Config,
+    pub(crate) files: MemoryFiles,
+    pub(crate) diffs: Recorded,
+    pub(crate) env: BTreeMap<String, String>,
+}
+
+impl Fixture {
+    pub(crate) fn new() -> Self {
+        let files = MemoryFiles::default()
+            .with("/proj/package.json", PACKAGE_JSON)
+            .with("/proj/Makefile", MAKEFILE)
+            .with("/proj/samconfig.toml", SAMCONFIG)
+            .with("/proj/cdk.out/manifest.json", MANIFEST)
+            .with("/proj/scripts/release.sh", "#!/bin/sh\nset -e\nnpm run build\ncdk deploy --all --require-approval broadening\n")
+            .with("/proj/scripts/check.sh", "#!/bin/sh\nnpm test\ncdk synth\n");
+        let diffs = Recorded(vec![DiffKey { stacks: vec!["dev-orders".into()], profile: Some("dev".into()), context: vec![] }]);
+        Self { config: Config::parse(Path::new("/proj/stackwarden.toml"), CONFIG).unwrap(), files, diffs, env: BTreeMap::new() }
+    }
+
+    pub(crate) fn judge(&self, command: &str) -> Judgement {
+        let ctx = Context {
+            config: &self.config,
+            env: self.env.clone(),
+            cwd: "/proj".into(),
+            aws_config: AwsConfig::parse(AWS_CONFIG),
+            files: &self.files,
+            diffs: &self.diffs,
+        };
+        stackwarden_guard::judge(command, &ctx)
+    }
+}

@@ -1,0 +1,277 @@
+//! The guard's specification by example: dangerous commands, plain and obfuscated, in every
+//! category, each stopped by the expected rule; and everyday commands, left alone.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::Fixture;
+use stackwarden_guard::Decision;
+
+/// (command, decision, rule that decides)
+const DANGEROUS: &[(&str, Decision, &str)] = &[
+    // --- production deploys
+    ("cdk deploy prod-orders --profile dev --require-approval broadening", Decision::Deny, "guard/prod-deploy"),
+    ("cdk deploy dev-orders --profile prod --require-approval broadening", Decision::Deny, "guard/prod-deploy"),
+    ("cdk deploy dev-orders --profile ops --require-approval broadening", Decision::Deny, "guard/prod-deploy"),
+    ("cdk deploy dev-orders --profile=ops --require-approval broadening", Decision::Deny, "guard/prod-deploy"),
+    ("AWS_PROFILE=ops cdk deploy dev-orders --require-approval broadening", Decision::Deny, "guard/prod-deploy"),
+    ("AWS_DEFAULT_PROFILE=ops npx cdk deploy dev-orders", Decision::Deny, "guard/prod-deploy"),
+    ("export AWS_PROFILE=ops; cdk deploy dev-orders", Decision::Deny, "guard/prod-deploy"),
+    ("export AWS_PROFILE=ops && npx aws-cdk@2.150.0 deploy dev-orders", Decision::Deny, "guard/prod-deploy"),
+    ("P=ops; cdk deploy dev-orders --profile $P", Decision::Deny, "guard/prod-deploy"),
+    ("cdk deploy -c stage=prod --profile dev", Decision::Deny, "guard/prod-deploy"),
+    ("cdk deploy --context=stage=prod --profile dev", Decision::Deny, "guard/prod-deploy"),
+    ("cdk deploy --all --profile dev --require-approval broadening", Decision::Deny, "guard/prod-deploy"),
+    ("cdk deploy 'orders-*' --profile dev", Decision::Deny, "guard/prod-deploy"),
+    ("cdk deploy OrdersProdStack --profile dev", Decision::Deny, "guard/prod-deploy"),
+    ("npx --yes aws-cdk deploy prod-orders", Decision::Deny, "guard/prod-deploy"),
+    ("pnpm dlx aws-cdk deploy prod-orders", Decision::Deny, "guard/prod-deploy"),
+    ("pnpm exec cdk deploy prod-orders", Decision::Deny, "guard/prod-deploy"),
+    ("yarn dlx aws-cdk deploy prod-orders", Decision::Deny, "guard/prod-deploy"),
+    ("bunx cdk deploy prod-orders", Decision::Deny, "guard/prod-deploy"),
+    ("./node_modules/.bin/cdk deploy prod-orders", Decision::Deny, "guard/prod-deploy"),
+    ("npm run deploy:prod", Decision::Deny, "guard/prod-deploy"),
+    ("yarn deploy:prod", Decision::Deny, "guard/prod-deploy"),
+    ("pnpm run deploy:prod", Decision::Deny, "guard/prod-deploy"),
+    ("npm run cdk -- deploy prod-orders", Decision::Deny, "guard/prod-deploy"),
+    ("make deploy-prod", Decision::Deny, "guard/prod-deploy"),
+    ("bash -c 'cdk deploy prod-orders'", Decision::Deny, "guard/prod-deploy"),
+    ("sh -c \"cd infra && AWS_PROFILE=ops cdk deploy dev-orders\"", Decision::Deny, "guard/prod-deploy"),
+    ("env AWS_PROFILE=ops cdk deploy dev-orders", Decision::Deny, "guard/prod-deploy"),
+    ("sudo -E env AWS_PROFILE=prod cdk deploy", Decision::Deny, "guard/prod-deploy"),
+    ("c\"d\"k deploy prod-orders", Decision::Deny, "guard/prod-deploy"),
+    ("\\cdk deploy prod-orders", Decision::Deny, "guard/prod-deploy"),
+    ("$'\\x63dk' deploy prod-orders", Decision::Deny, "guard/prod-deploy"),
+    ("for s in dev prod; do cdk deploy $s-orders; done", Decision::Deny, "guard/prod-deploy"),
+    ("sam deploy --config-env prod", Decision::Deny, "guard/prod-deploy"),
+    ("sam deploy --config-env live", Decision::Deny, "guard/prod-deploy"),
+    ("sam deploy --stack-name orders-prod --profile dev", Decision::Deny, "guard/prod-deploy"),
+    ("aws cloudformation deploy --template-file t.yaml --stack-name prod-orders", Decision::Deny, "guard/prod-deploy"),
+    ("aws --profile ops cloudformation update-stack --stack-name orders", Decision::Deny, "guard/prod-deploy"),
+    ("aws cloudformation create-stack --stack-name orders --parameters ParameterKey=Stage,ParameterValue=prod", Decision::Deny, "guard/prod-deploy"),
+    ("aws cloudformation execute-change-set --change-set-name cs --stack-name prod-api", Decision::Deny, "guard/prod-deploy"),
+    ("./scripts/release.sh", Decision::Deny, "guard/prod-deploy"),
+    // --- approval and diff
+    ("cdk deploy dev-orders --profile dev", Decision::Deny, "guard/require-approval"),
+    ("cdk deploy dev-orders --profile dev --require-approval never", Decision::Deny, "guard/require-approval"),
+    ("cdk deploy dev-api --profile dev --require-approval broadening", Decision::Deny, "guard/deploy-without-diff"),
+    ("cdk deploy dev-orders --profile sandbox --require-approval any-change", Decision::Deny, "guard/deploy-without-diff"),
+    ("cdk deploy dev-orders --profile dev -c feature=x --require-approval broadening", Decision::Deny, "guard/deploy-without-diff"),
+    // --- destructive
+    ("cdk destroy", Decision::Deny, "guard/destructive"),
+    ("npx cdk destroy dev-orders --force", Decision::Deny, "guard/destructive"),
+    ("npm run nuke", Decision::Deny, "guard/destructive"),
+    ("npm run deploy", Decision::Deny, "guard/destructive"),
+    ("aws s3 rb s3://orders-data --force", Decision::Deny, "guard/destructive"),
+    ("aws s3 rm s3://orders-data --recursive", Decision::Deny, "guard/destructive"),
+    ("aws s3 sync ./build s3://site --delete", Decision::Deny, "guard/destructive"),
+    ("aws s3api delete-bucket --bucket orders", Decision::Deny, "guard/destructive"),
+    ("aws s3api delete-object --bucket b --key k", Decision::Deny, "guard/destructive"),
+    ("aws dynamodb delete-table --table-name orders", Decision::Deny, "guard/destructive"),
+    ("aws cloudformation delete-stack --stack-name dev-orders", Decision::Deny, "guard/destructive"),
+    ("aws lambda delete-function --function-name f", Decision::Deny, "guard/destructive"),
+    ("aws kms schedule-key-deletion --key-id k --pending-window-in-days 7", Decision::Deny, "guard/destructive"),
+    ("aws rds delete-db-instance --db-instance-identifier db --skip-final-snapshot", Decision::Deny, "guard/destructive"),
+    ("aws logs delete-log-group --log-group-name /aws/lambda/f", Decision::Deny, "guard/destructive"),
+    ("aws iam delete-role --role-name r", Decision::Deny, "guard/destructive"),
+    ("aws ec2 terminate-instances --instance-ids i-1", Decision::Deny, "guard/destructive"),
+    ("sam delete --no-prompts", Decision::Deny, "guard/destructive"),
+    ("terraform destroy -auto-approve", Decision::Deny, "guard/destructive"),
+    ("terraform -chdir=infra apply -destroy", Decision::Deny, "guard/destructive"),
+    ("tofu destroy", Decision::Deny, "guard/destructive"),
+    ("make teardown", Decision::Deny, "guard/destructive"),
+    ("(cd infra && cdk destroy --force)", Decision::Deny, "guard/destructive"),
+    ("{ aws s3 rb s3://x --force; }", Decision::Deny, "guard/destructive"),
+    ("echo $(aws s3 rm s3://b/k)", Decision::Deny, "guard/destructive"),
+    ("echo `aws dynamodb delete-table --table-name t`", Decision::Deny, "guard/destructive"),
+    ("true && aws s3 rb s3://b || echo failed", Decision::Deny, "guard/destructive"),
+    ("ls | xargs -I{} aws s3 rb s3://{}", Decision::Deny, "guard/destructive"),
+    ("echo b1 b2 | xargs -n1 aws s3 rb", Decision::Deny, "guard/destructive"),
+    ("find . -name '*.bak' -exec aws s3 rm s3://b/{} \\;", Decision::Deny, "guard/destructive"),
+    ("timeout 60 nice -n 5 nohup cdk destroy --force &", Decision::Deny, "guard/destructive"),
+    ("time command cdk destroy", Decision::Deny, "guard/destructive"),
+    ("exec aws s3 rb s3://x", Decision::Deny, "guard/destructive"),
+    ("watch -n 5 aws s3 rm s3://b/k", Decision::Deny, "guard/destructive"),
+    ("bash -lc 'bash -c \"cdk destroy\"'", Decision::Deny, "guard/destructive"),
+    ("bash <<'EOF'\naws s3 rb s3://x --force\nEOF", Decision::Deny, "guard/destructive"),
+    ("cat <<EOF\n$(cdk destroy --force)\nEOF", Decision::Deny, "guard/destructive"),
+    ("sh <<< 'cdk destroy'", Decision::Deny, "guard/destructive"),
+    ("eval 'aws s3 rb s3://x'", Decision::Deny, "guard/destructive"),
+    ("f() { cdk destroy --force; }; f", Decision::Deny, "guard/destructive"),
+    ("if [ -d cdk.out ]; then cdk destroy; fi", Decision::Deny, "guard/destructive"),
+    ("case $1 in *) aws s3 rb s3://x;; esac", Decision::Deny, "guard/destructive"),
+    ("diff <(aws s3 rm s3://b/k) x", Decision::Deny, "guard/destructive"),
+    ("env -S 'aws s3 rb s3://x'", Decision::Deny, "guard/destructive"),
+    ("/usr/local/bin/aws --region eu-west-2 s3 rb s3://x", Decision::Deny, "guard/destructive"),
+    ("aws --debug --output json dynamodb delete-table --table-name t", Decision::Deny, "guard/destructive"),
+    ("source scripts/release.sh", Decision::Deny, "guard/prod-deploy"),
+    (". ./scripts/release.sh", Decision::Deny, "guard/prod-deploy"),
+    ("bash scripts/release.sh", Decision::Deny, "guard/prod-deploy"),
+    ("npm --prefix . run deploy:prod", Decision::Deny, "guard/prod-deploy"),
+    ("yarn cdk deploy prod-orders", Decision::Deny, "guard/prod-deploy"),
+    ("stdbuf -oL aws s3 rb s3://x", Decision::Deny, "guard/destructive"),
+    ("( ( cdk destroy ) )", Decision::Deny, "guard/destructive"),
+    ("git commit -m \"$(cdk destroy --force)\"", Decision::Deny, "guard/destructive"),
+    // --- IAM users
+    ("aws iam create-user --user-name bob", Decision::Deny, "guard/iam-user"),
+    ("aws iam create-access-key --user-name ci", Decision::Deny, "guard/iam-user"),
+    ("aws iam attach-user-policy --user-name bob --policy-arn arn:aws:iam::aws:policy/AdministratorAccess", Decision::Deny, "guard/iam-user"),
+    ("aws iam put-user-policy --user-name bob --policy-name p --policy-document file://p.json", Decision::Deny, "guard/iam-user"),
+    ("sudo -u root aws iam create-access-key", Decision::Deny, "guard/iam-user"),
+    // --- credentials
+    ("aws configure set aws_secret_access_key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", Decision::Deny, "guard/credentials"),
+    ("aws configure set profile.dev.aws_access_key_id AKIAIOSFODNN7EXAMPLE", Decision::Deny, "guard/credentials"),
+    ("export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", Decision::Deny, "guard/credentials"),
+    ("AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE aws s3 ls", Decision::Deny, "guard/credentials"),
+    ("echo '[default]' >> ~/.aws/credentials", Decision::Deny, "guard/credentials"),
+    ("cat > .env <<EOF\nAWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nEOF", Decision::Deny, "guard/credentials"),
+    ("printf 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG' | tee -a ~/.aws/credentials", Decision::Deny, "guard/credentials"),
+    // --- unresolved
+    ("eval \"$DEPLOY_CMD cdk\"", Decision::Ask, "guard/unresolved"),
+    ("$(echo cdk) deploy dev-orders", Decision::Ask, "guard/unresolved"),
+    ("X=$(echo aws); $X s3 ls", Decision::Ask, "guard/unresolved"),
+    ("DEPLOY=$(cat cmd.txt); bash -c \"$DEPLOY\"", Decision::Ask, "guard/unresolved"),
+    ("CMD='npx cdk deploy prod-orders'; bash -c \"$CMD\"", Decision::Deny, "guard/prod-deploy"),
+    ("aws $SERVICE $OPERATION", Decision::Ask, "guard/unresolved"),
+    // --- project patterns
+    ("terraform apply -auto-approve", Decision::Deny, "guard/project-pattern"),
+    ("bash -c 'terraform apply'", Decision::Deny, "guard/project-pattern"),
+    ("aws ssm put-parameter --name x --value y", Decision::Deny, "guard/project-pattern"),
+    ("kubectl delete pod x", Decision::Ask, "guard/project-pattern"),
+];
+
+const EVERYDAY: &[&str] = &[
+    "git commit -m \"never cdk destroy\"",
+    "git commit -m 'docs: explain why aws s3 rb is denied'",
+    "grep -rn \"cdk deploy\" docs/",
+    "grep -r 'aws iam create-user' .",
+    "echo 'aws s3 rb'",
+    "echo \"cdk destroy --force\" > notes.txt",
+    "cat <<'EOF' > README.md\nRun `cdk deploy prod-orders` only after approval.\naws s3 rb s3://x\nEOF",
+    "cat <<EOF\ncdk destroy\nEOF",
+    "cdk synth",
+    "npx cdk synth --quiet",
+    "cdk diff",
+    "cdk diff prod-orders --profile ops",
+    "cdk ls",
+    "cdk doctor",
+    "npx cdk deploy dev-orders --profile dev --require-approval broadening",
+    "aws s3 ls",
+    "aws s3 ls s3://orders-data --profile ops",
+    "aws s3 cp build/ s3://site/ --recursive",
+    "aws sts get-caller-identity --profile prod",
+    "aws cloudformation describe-stacks --stack-name prod-orders",
+    "aws logs tail /aws/lambda/f --follow",
+    "aws iam list-users",
+    "aws configure list",
+    "aws configure get region",
+    "aws sso login --profile dev",
+    "npm test",
+    "npm run test -- --watch=false",
+    "npm run build",
+    "npm run synth",
+    "npm run diff",
+    "npm run lint",
+    "npm install aws-cdk-lib",
+    "pnpm test",
+    "yarn build",
+    "make build",
+    "make clean",
+    "make -n teardown",
+    "sam build",
+    "sam validate --lint",
+    "sam local invoke Fn -e event.json",
+    "sam deploy --config-env default",
+    "terraform plan",
+    "terraform fmt -recursive",
+    "cargo test --workspace",
+    "git status && git diff --stat",
+    "ls -la | head -20",
+    "find . -name '*.ts' -not -path './node_modules/*' | xargs wc -l",
+    "docker build -t orders .",
+    "python3 -m pytest -q",
+    "tsc --noEmit && eslint . --ext .ts",
+    "export AWS_PROFILE=dev && aws s3 ls",
+    "export AWS_REGION=eu-west-2",
+    "AWS_PROFILE=dev npx cdk diff dev-orders",
+    "./scripts/check.sh",
+    "command -v cdk",
+    "for f in *.json; do jq . \"$f\" > /dev/null; done",
+    "eval \"$(ssh-agent -s)\"",
+    "$EDITOR notes.md",
+    "echo $((1 + 2))",
+    "if [ -f package.json ]; then npm ci; fi",
+    "rm -rf cdk.out node_modules",
+    "git log --oneline | grep -i destroy",
+    "node -e 'console.log(\"cdk deploy\")'",
+    "echo \"$(git rev-parse HEAD)\"",
+    "npx prettier --check .",
+    "bash -c 'npm test && npm run build'",
+    "(( count += 1 ))",
+];
+
+#[test]
+fn dangerous_commands_are_stopped_by_the_right_rule() {
+    let fixture = Fixture::new();
+    let mut failures = Vec::new();
+    for (command, decision, rule) in DANGEROUS {
+        let judgement = fixture.judge(command);
+        match judgement.strictest() {
+            Some(v) if v.decision == *decision && v.rule == *rule => {
+                assert!(!v.reason.is_empty());
+            }
+            other => failures.push(format!("{command:?}: expected {decision:?} {rule}, got {other:?}")),
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} wrong:\n{}", failures.len(), DANGEROUS.len(), failures.join("\n"));
+    assert!(DANGEROUS.len() >= 60);
+}
+
+#[test]
+fn everyday_commands_are_untouched() {
+    let fixture = Fixture::new();
+    let mut failures = Vec::new();
+    for command in EVERYDAY {
+        let judgement = fixture.judge(command);
+        if let Some(v) = judgement.strictest() {
+            failures.push(format!("{command:?}: {} {} — {}", v.decision.as_str(), v.rule, v.reason));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} touched:\n{}", failures.len(), EVERYDAY.len(), failures.join("\n"));
+    assert!(EVERYDAY.len() >= 40);
+}
+
+#[test]
+fn hook_environment_profile_counts() {
+    let mut fixture = Fixture::new();
+    fixture.env.insert("AWS_PROFILE".into(), "ops".into());
+    let v = fixture.judge("cdk deploy dev-orders --require-approval broadening");
+    let top = v.strictest().unwrap();
+    assert_eq!(top.rule, "guard/prod-deploy");
+    assert!(top.reason.contains("account 123456789013 = stage prod"), "{}", top.reason);
+    // env -i drops the inherited profile: back to the default profile (no account), not prod.
+    let v = fixture.judge("env -i cdk deploy dev-orders --require-approval broadening");
+    assert_ne!(v.strictest().map(|v| v.rule), Some("guard/prod-deploy"));
+}
+
+#[test]
+fn reasons_name_what_was_seen_and_the_alternative() {
+    let fixture = Fixture::new();
+    let j = fixture.judge("cdk deploy dev-orders --profile ops --require-approval broadening");
+    let reason = &j.strictest().unwrap().reason;
+    assert!(reason.contains("profile `ops` (account 123456789013 = stage prod)"), "{reason}");
+    assert!(reason.contains("--profile dev"), "{reason}");
+    let j = fixture.judge("cdk deploy dev-api --profile dev --require-approval broadening");
+    let reason = &j.strictest().unwrap().reason;
+    assert!(reason.contains("run `cdk diff dev-api --profile dev` first") || reason.contains("Run `cdk diff dev-api --profile dev` first"), "{reason}");
+    let j = fixture.judge("export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+    let reason = &j.strictest().unwrap().reason;
+    assert!(!reason.contains("wJalrXUtnFEMI/K7MDENG"), "secret leaked: {reason}");
+}
+
+#[test]
+fn a_covered_dev_deploy_has_no_decision() {
+    let fixture = Fixture::new();
+    assert!(fixture.judge("cdk deploy dev-orders --profile dev --require-approval broadening").verdicts.is_empty());
+}

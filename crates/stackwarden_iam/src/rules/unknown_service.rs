@@ -1,0 +1,48 @@
+use stackwarden_core::{RuleMeta, Severity};
+
+use super::finding;
+use crate::db::{db, ExpandError};
+use crate::policy::{shorten, Policy};
+use crate::{resolve, suggest, PolicyContext, PolicyFinding};
+
+pub const META: RuleMeta = RuleMeta {
+    id: "iam/unknown-service",
+    severity: Severity::Error,
+    summary: "an action whose service prefix does not exist (dynamdb:GetItem)",
+    docs: r#"## What it does
+Reports `Action`/`NotAction` entries whose service prefix is not in the action database
+(`dynamdb:GetItem`, `lamda:InvokeFunction`), with the closest real prefix.
+
+## Why
+IAM ignores actions of unknown services: the permission the author meant is never granted (or
+never denied), and nothing says so until a call fails in production.
+
+## Example
+```yaml
+Action: dynamdb:GetItem
+```
+
+## Fix
+```yaml
+Action: dynamodb:GetItem
+```
+"#,
+};
+
+pub fn check(policy: &Policy<'_>, _ctx: &PolicyContext<'_>, out: &mut Vec<PolicyFinding>) {
+    for statement in &policy.statements {
+        let Some(actions) = &statement.actions else { continue };
+        for (entry, span) in actions.literals() {
+            let Err(ExpandError::UnknownService(prefix)) = &*resolve::actions(entry) else { continue };
+            let guess = suggest::service(db(), prefix);
+            let prefix = shorten(prefix);
+            let message = match &guess {
+                Some(guess) => format!("`{prefix}` is not an AWS service prefix; did you mean `{guess}`?"),
+                None => format!("`{prefix}` is not an AWS service prefix"),
+            };
+            let mut f = finding(&META, span, message, "use the service prefix of the Service Authorization Reference (`s3`, `dynamodb`, `lambda`, ...)");
+            f.suggestion = guess.map(|g| format!("{g}:{}", entry.split_once(':').map_or("", |(_, n)| n)));
+            out.push(f);
+        }
+    }
+}

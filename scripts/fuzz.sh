@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Reruns the cargo-fuzz targets (not part of CI: fuzzing needs a nightly toolchain).
+# Seeds: the rule fixtures and, when present, ../shared/corpus. Crashes land in
+# fuzz/artifacts/<target>/; turn each into a regression test before fixing it.
+#
+# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]    (default 120 s, every target)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-120}"
+shift || true
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+toolchain=nightly
+rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=($(cargo +"$toolchain" fuzz list --fuzz-dir fuzz))
+
+for target in "${targets[@]}"; do
+  seeds="fuzz/corpus/$target"
+  mkdir -p "$seeds"
+  case "$target" in
+    template_yaml|template_check) pattern='*.yaml' ;;
+    template_json) pattern='*.json' ;;
+    *) pattern='' ;;
+  esac
+  if [ -n "$pattern" ]; then
+    find crates/*/tests/fixtures examples -name "$pattern" -not -path '*/node_modules/*' -exec cp -n {} "$seeds/" \; 2>/dev/null || true
+    [ -d ../shared/corpus ] && find ../shared/corpus -name "$pattern" -size -64k -exec cp -n {} "$seeds/" \; 2>/dev/null || true
+  fi
+  echo "== $target: ${seconds}s, $(ls "$seeds" | wc -l) seeds"
+  cargo +"$toolchain" fuzz run --fuzz-dir fuzz "$target" "$seeds" -- \
+    -max_total_time="$seconds" -max_len=262144 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 2>&1 \
+    | grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss|==[0-9]+==|SUMMARY|Test unit written|INFO: -max_total_time)' || true
+done
