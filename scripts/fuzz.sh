@@ -20,9 +20,18 @@ for target in "${targets[@]}"; do
   mkdir -p "$seeds"
   case "$target" in
     template_yaml|template_check) pattern='*.yaml' ;;
-    template_json) pattern='*.json' ;;
+    template_json|hook_event) pattern='*.json' ;;
     *) pattern='' ;;
   esac
+  if [ "$target" = guard_command ]; then
+    i=0
+    for seed in "cdk deploy --all" "bash -c 'AWS_PROFILE=prod npx aws-cdk@2 deploy'" "npm run nuke" "make deploy" \
+        "git commit -m \"never cdk destroy\"" "env -i FOO=1 sudo xargs aws s3 rb s3://x <<EOF
+x
+EOF" "\$(echo cdk) destroy" "( { cd /x && c\"d\"k diff; } ) | tee log"; do
+      printf '%s' "$seed" > "$seeds/seed-$i"; i=$((i + 1))
+    done
+  fi
   if [ -n "$pattern" ]; then
     find crates/*/tests/fixtures examples -name "$pattern" -not -path '*/node_modules/*' -exec cp -n {} "$seeds/" \; 2>/dev/null || true
     [ -d ../shared/corpus ] && find ../shared/corpus -name "$pattern" -size -64k -exec cp -n {} "$seeds/" \; 2>/dev/null || true

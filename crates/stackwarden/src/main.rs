@@ -36,13 +36,16 @@ enum Command {
     Log(commands::log::Args),
 }
 
-/// libyaml-safer (the lenient second YAML reader) can panic on malformed input; the loader
-/// contains that and reports the strict parser's error, so its panic message is noise on stderr.
-/// Every other panic is still printed.
+/// libyaml-safer (the lenient second YAML reader) and brush-parser (the shell grammar) can panic
+/// on malformed input; their callers contain that (the strict YAML error is reported; the command
+/// is judged unresolved), so those panic messages are noise on stderr. Every other panic is still
+/// printed.
 fn quiet_contained_panics() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let contained = info.location().is_some_and(|l| l.file().contains("libyaml-safer"));
+        let contained = info
+            .location()
+            .is_some_and(|l| l.file().contains("libyaml-safer") || l.file().contains("brush-parser"));
         if !contained {
             default(info);
         }

@@ -66,16 +66,15 @@ impl<'c, 'a> Walker<'c, 'a> {
             self.unresolved(text, "the command nests subshells too deeply to inspect");
             return;
         }
-        let mut parser = brush_parser::Parser::new(std::io::BufReader::new(text.as_bytes()), &words::options());
-        match parser.parse_program() {
-            Ok(program) => {
+        match parse_program(text) {
+            Some(program) => {
                 for list in &program.complete_commands {
                     self.list(list, scope, depth);
                 }
             }
             // bash would refuse it too, but the guard's grammar may be narrower than bash's:
             // when the text could reach AWS, a person decides.
-            Err(_) => self.unresolved(text, "the command could not be parsed"),
+            None => self.unresolved(text, "the command could not be parsed"),
         }
     }
 
@@ -186,9 +185,7 @@ impl<'c, 'a> Walker<'c, 'a> {
             CompoundCommand::Arithmetic(arith) => {
                 let text = &arith.expr.value;
                 let parsed = syntax_nesting(text) <= MAX_SYNTAX_NESTING
-                    && brush_parser::Parser::new(std::io::BufReader::new(text.as_bytes()), &words::options())
-                        .parse_program()
-                        .is_ok();
+                    && parse_program(text).is_some();
                 if parsed {
                     self.script(text, &mut scope.clone(), depth + 1);
                 } else {
@@ -329,6 +326,20 @@ pub(crate) fn mentions_cloud(text: &str) -> bool {
     ];
     text.split(|c: char| !c.is_ascii_alphanumeric())
         .any(|word| TOOLS.iter().any(|tool| word.eq_ignore_ascii_case(tool)))
+}
+
+/// The parsed script, or `None` when it does not parse. brush-parser 0.4 panics on some input (a
+/// file-descriptor number too large for an integer, `c 8888888888888888888<44`, found by
+/// fuzzing): that is a parse failure too, so the command is judged as unresolved, never allowed
+/// by accident. (The CLI's panic hook keeps the contained panic off stderr.)
+fn parse_program(text: &str) -> Option<ast::Program> {
+    std::panic::catch_unwind(|| {
+        brush_parser::Parser::new(std::io::BufReader::new(text.as_bytes()), &words::options())
+            .parse_program()
+            .ok()
+    })
+    .ok()
+    .flatten()
 }
 
 /// Deepest `(`/`{` nesting in the raw text, quotes ignored: an over-estimate, only used to refuse

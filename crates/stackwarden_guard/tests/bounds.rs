@@ -85,3 +85,12 @@ fn every_prefix_of_tricky_commands_is_handled() {
         }
     }
 }
+
+#[test]
+fn a_parser_panic_is_an_unresolved_command_not_a_crash() {
+    // Found by fuzzing (guard_command): brush-parser 0.4 unwraps the fd number of a redirection.
+    let (verdict, _) = timed("c 8888888888888888888<44");
+    assert_eq!(verdict, None, "no AWS tool in sight: no decision");
+    let (verdict, _) = timed("cdk destroy 8888888888888888888<44");
+    assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
+}

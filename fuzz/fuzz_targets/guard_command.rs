@@ -1,0 +1,43 @@
+//! Any text as a shell command through the guard (parse, resolve launchers/scripts, decide), in
+//! an in-memory project: no panic, no hang, nothing written.
+#![no_main]
+
+use std::collections::BTreeMap;
+use std::sync::Once;
+
+use libfuzzer_sys::fuzz_target;
+use stackwarden_core::config::Config;
+use stackwarden_guard::{AwsConfig, Context, MemoryFiles, NoDiffs};
+
+/// brush-parser's known panics are contained by the guard (walk.rs `parse_program`); libFuzzer's
+/// hook would abort on them anyway, so they are let through here and every other panic aborts.
+fn contain_known_panics() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            if !info.location().is_some_and(|l| l.file().contains("brush-parser")) {
+                eprintln!("{info}");
+                std::process::abort();
+            }
+        }));
+    });
+}
+
+fuzz_target!(|data: &[u8]| {
+    contain_known_panics();
+    let Ok(command) = std::str::from_utf8(data) else { return };
+    let config = Config::parse(std::path::Path::new("stackwarden.toml"), "[accounts]\ndev = \"111111111111\"\nprod = \"222222222222\"\n")
+        .expect("static config");
+    let files = MemoryFiles::default()
+        .with("/proj/package.json", r#"{"scripts":{"deploy":"cdk deploy --all","nuke":"npm run deploy && aws s3 rb s3://x"}}"#)
+        .with("/proj/Makefile", "deploy:\n\tnpx cdk deploy prod-orders\n");
+    let ctx = Context {
+        config: &config,
+        env: BTreeMap::new(),
+        cwd: "/proj".into(),
+        aws_config: AwsConfig::parse("[profile prod]\nsso_account_id = 222222222222\n"),
+        files: &files,
+        diffs: &NoDiffs,
+    };
+    let _ = stackwarden_guard::judge(command, &ctx);
+});
