@@ -173,3 +173,29 @@ fn quiet_drops_the_summary_and_statistics_count_per_rule() {
         "     2  cfn/s3-encryption     error\n     2  cfn/s3-public-access  error\n     2  cfn/s3-versioning     warn\n"
     );
 }
+
+#[test]
+fn the_hook_blocks_a_command_it_cannot_analyse_in_time() {
+    // Found by fuzzing (guard_command): 53 bytes on which the shell parser takes close to a
+    // minute. The hook must answer within its budget, and block (exit 2), never allow.
+    let command = "$(e=Ecompound command<<  t(e; &tttttttstro t {>[[ [[ ";
+    let event = serde_json::json!({
+        "session_id": "s", "transcript_path": "/tmp/t.jsonl", "cwd": std::env::temp_dir(),
+        "permission_mode": "default", "hook_event_name": "PreToolUse", "tool_name": "Bash",
+        "tool_input": { "command": command }, "tool_use_id": "toolu_1"
+    });
+    let start = std::time::Instant::now();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_stackwarden"))
+        .arg("hook")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    use std::io::Write;
+    child.stdin.take().expect("stdin").write_all(event.to_string().as_bytes()).expect("write");
+    let output = child.wait_with_output().expect("wait");
+    assert!(start.elapsed() < std::time::Duration::from_secs(30));
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("blocking it to be safe"), "{}", stderr(&output));
+}

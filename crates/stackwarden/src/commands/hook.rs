@@ -11,6 +11,9 @@ use stackwarden_agent::HookEnv;
 #[derive(clap::Args)]
 pub(crate) struct Args {}
 
+/// How long one event may take to judge (typical: a few milliseconds).
+const JUDGE_BUDGET: std::time::Duration = std::time::Duration::from_secs(5);
+
 pub(crate) fn run(_args: Args) -> anyhow::Result<ExitCode> {
     let mut input = String::new();
     if let Err(e) = std::io::stdin().read_to_string(&mut input) {
@@ -20,9 +23,28 @@ pub(crate) fn run(_args: Args) -> anyhow::Result<ExitCode> {
     let env = process_env();
     // A bug must block, never allow: exit 2 makes Claude Code refuse the tool call, while a
     // panic's exit code 101 would let it run.
-    let Ok(outcome) = std::panic::catch_unwind(|| stackwarden_agent::handle(&input, &env)) else {
-        write_stderr("stackwarden hook: internal error while judging the event; blocking it to be safe");
-        return Ok(ExitCode::from(2));
+    // The judgement runs on its own thread with a time budget: fuzzing found 53-byte commands
+    // (unclosed `$(` with heredocs) on which the shell parser takes close to a minute. A command
+    // the guard cannot analyse in time is blocked, never let through; returning from main ends
+    // the still-running thread.
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let outcome = std::panic::catch_unwind(|| stackwarden_agent::handle(&input, &env));
+        let _ = sender.send(outcome);
+    });
+    let outcome = match receiver.recv_timeout(JUDGE_BUDGET) {
+        Ok(Ok(outcome)) => outcome,
+        Ok(Err(_)) | Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            write_stderr("stackwarden hook: internal error while judging the event; blocking it to be safe");
+            return Ok(ExitCode::from(2));
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            write_stderr(&format!(
+                "stackwarden hook: could not analyse this command within {} s; blocking it to be safe. Write it more simply (split it up, close every $( and heredoc).",
+                JUDGE_BUDGET.as_secs()
+            ));
+            return Ok(ExitCode::from(2));
+        }
     };
     for line in &outcome.stderr {
         write_stderr(line);
