@@ -155,7 +155,7 @@ fn load_config(path: &Path, known: &[&str]) -> Result<Config> {
 }
 
 /// `agent` under Claude Code (it sets CLAUDECODE), text otherwise.
-fn default_format() -> Format {
+pub(crate) fn default_format() -> Format {
     if std::env::var_os("CLAUDECODE").is_some() {
         Format::Agent
     } else {
@@ -163,7 +163,8 @@ fn default_format() -> Format {
     }
 }
 
-fn exit_code(outcome: &Outcome) -> ExitCode {
+/// 2 unreadable input, 1 error-severity findings, 0 otherwise (shared with `iam check`).
+pub(crate) fn exit_code(outcome: &Outcome) -> ExitCode {
     if !outcome.errors.is_empty() {
         ExitCode::from(2)
     } else if outcome.findings.iter().any(|f| f.severity == Severity::Error) {

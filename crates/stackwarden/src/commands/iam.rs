@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use stackwarden_core::config::Config;
-use stackwarden_core::{Finding, InputError, RuleFilter, Severity};
+use stackwarden_core::{Finding, InputError, RuleFilter};
 use stackwarden_iam::db::{db, ExpandError};
 
 use crate::output::{self, Format, Outcome};
@@ -85,7 +85,7 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     errors.sort();
-    let format = args.format.unwrap_or_else(default_format);
+    let format = args.format.unwrap_or_else(super::check::default_format);
     let outcome = Outcome { findings, errors, files };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let rendered = output::render(format, &outcome, to_terminal, false)?;
@@ -93,14 +93,7 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         Some(path) => std::fs::write(path, rendered).with_context(|| format!("writing {}", path.display()))?,
         None => anstream::stdout().lock().write_all(rendered.as_bytes())?,
     }
-    // The exit codes of `check`: 2 unreadable input, 1 error findings, 0 otherwise.
-    Ok(if !outcome.errors.is_empty() {
-        ExitCode::from(2)
-    } else if outcome.findings.iter().any(|f| f.severity == Severity::Error) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(super::check::exit_code(&outcome))
 }
 
 fn expand(pattern: &str) -> Result<ExitCode> {
@@ -124,11 +117,3 @@ fn expand(pattern: &str) -> Result<ExitCode> {
     Ok(if actions.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-/// `agent` under Claude Code (it sets CLAUDECODE), text otherwise — as `check` does.
-fn default_format() -> Format {
-    if std::env::var_os("CLAUDECODE").is_some() {
-        Format::Agent
-    } else {
-        Format::Text
-    }
-}
