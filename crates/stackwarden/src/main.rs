@@ -11,7 +11,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "stackwarden", version, about = "Checks AWS CDK/CloudFormation projects, and an AI agent's commands and edits, against a team's infrastructure rules")]
+#[command(
+    name = "stackwarden",
+    version,
+    about = "Checks AWS CDK/CloudFormation projects, and an AI agent's commands and edits, against a team's infrastructure rules"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -43,9 +47,9 @@ enum Command {
 fn quiet_contained_panics() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let contained = info
-            .location()
-            .is_some_and(|l| l.file().contains("libyaml-safer") || l.file().contains("brush-parser"));
+        let contained = info.location().is_some_and(|l| {
+            l.file().contains("libyaml-safer") || l.file().contains("brush-parser")
+        });
         if !contained {
             default(info);
         }

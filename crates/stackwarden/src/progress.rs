@@ -16,8 +16,14 @@ pub(crate) struct Progress {
 
 impl Progress {
     pub(crate) fn new(total: usize) -> Self {
-        let enabled = total >= MIN_INPUTS && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
-        Self { total, done: AtomicUsize::new(0), enabled }
+        let enabled = total >= MIN_INPUTS
+            && std::io::stderr().is_terminal()
+            && std::env::var_os("CI").is_none();
+        Self {
+            total,
+            done: AtomicUsize::new(0),
+            enabled,
+        }
     }
 
     pub(crate) fn tick(&self) {

@@ -26,7 +26,12 @@ mod tests {
     #[test]
     fn every_rule_is_documented_with_the_fixed_headings() {
         for rule in all_rules() {
-            assert!(rule.missing_doc_headings().is_empty(), "{} lacks {:?}", rule.id, rule.missing_doc_headings());
+            assert!(
+                rule.missing_doc_headings().is_empty(),
+                "{} lacks {:?}",
+                rule.id,
+                rule.missing_doc_headings()
+            );
             assert!(rule.id.contains('/'), "{} is not domain/name", rule.id);
             assert!(!rule.summary.is_empty());
         }

@@ -26,9 +26,17 @@ fn clean_templates_exit_zero() {
 fn a_broken_template_is_reported_and_the_rest_still_checked() {
     let dir = tempfile::tempdir().expect("tmp");
     write(dir.path(), "bad.yaml", BAD_BUCKET);
-    write(dir.path(), "broken.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A:\n    Type: [AWS::S3::Bucket\n");
+    write(
+        dir.path(),
+        "broken.yaml",
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A:\n    Type: [AWS::S3::Bucket\n",
+    );
     write(dir.path(), "binary.json", "");
-    std::fs::write(dir.path().join("latin1.yaml"), b"Resources:\n  A:\n    Type: caf\xe9\n").expect("write");
+    std::fs::write(
+        dir.path().join("latin1.yaml"),
+        b"Resources:\n  A:\n    Type: caf\xe9\n",
+    )
+    .expect("write");
     write(dir.path(), "workflow.yml", "on: [push]\njobs: {}\n");
     let output = stackwarden_in(dir.path(), &["check", "--format", "json"]);
     assert_eq!(output.status.code(), Some(2));
@@ -38,15 +46,25 @@ fn a_broken_template_is_reported_and_the_rest_still_checked() {
     assert_eq!(errors[0]["path"], "broken.yaml");
     assert_eq!(errors[0]["line"], 5);
     assert_eq!(errors[1]["path"], "latin1.yaml");
-    assert!(errors[1]["message"].as_str().expect("message").contains("not valid UTF-8"));
-    assert!(report["findings"].as_array().expect("findings").iter().any(|f| f["path"] == "bad.yaml" && f["rule"] == "cfn/s3-encryption"));
+    assert!(errors[1]["message"]
+        .as_str()
+        .expect("message")
+        .contains("not valid UTF-8"));
+    assert!(report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .any(|f| f["path"] == "bad.yaml" && f["rule"] == "cfn/s3-encryption"));
 }
 
 #[test]
 fn missing_paths_are_errors() {
     let output = stackwarden(&["check", "no/such/dir", "--format", "json"]);
     assert_eq!(output.status.code(), Some(2));
-    assert_eq!(json(&output)["errors"][0]["message"], "no such file or directory");
+    assert_eq!(
+        json(&output)["errors"][0]["message"],
+        "no such file or directory"
+    );
 }
 
 #[test]
@@ -64,7 +82,16 @@ fn text_output_has_a_code_frame_and_no_colour_in_a_pipe() {
 fn github_and_agent_formats() {
     let dir = tempfile::tempdir().expect("tmp");
     write(dir.path(), "template.yaml", BAD_BUCKET);
-    let github = stdout(&stackwarden_in(dir.path(), &["check", "--format", "github", "--select", "cfn/s3-versioning"]));
+    let github = stdout(&stackwarden_in(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "github",
+            "--select",
+            "cfn/s3-versioning",
+        ],
+    ));
     assert_eq!(
         github,
         "::warning file=template.yaml,line=3,col=5,title=cfn/s3-versioning::S3 bucket `Data` does not enable versioning — set VersioningConfiguration.Status: Enabled (CDK: `versioned: true`) and add a lifecycle rule that expires noncurrent versions\n"
@@ -87,20 +114,42 @@ fn github_and_agent_formats() {
 fn sarif_is_2_1_0_with_rules_and_fingerprints() {
     let dir = tempfile::tempdir().expect("tmp");
     write(dir.path(), "template.yaml", BAD_BUCKET);
-    let output = stackwarden_in(dir.path(), &["check", "--format", "sarif", "--output", "report.sarif"]);
+    let output = stackwarden_in(
+        dir.path(),
+        &["check", "--format", "sarif", "--output", "report.sarif"],
+    );
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).is_empty());
-    let sarif: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.sarif")).expect("written")).expect("json");
+    let sarif: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("report.sarif")).expect("written"),
+    )
+    .expect("json");
     assert_eq!(sarif["version"], "2.1.0");
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
-    assert!(rules.iter().any(|r| r["id"] == "cfn/s3-encryption" && r["help"]["text"].as_str().is_some_and(|t| t.contains("## Fix"))));
-    let result = run["results"].as_array().expect("results").iter().find(|r| r["ruleId"] == "cfn/s3-encryption").expect("result");
-    assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 3);
+    assert!(rules.iter().any(|r| r["id"] == "cfn/s3-encryption"
+        && r["help"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("## Fix"))));
+    let result = run["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["ruleId"] == "cfn/s3-encryption")
+        .expect("result");
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["region"]["startLine"],
+        3
+    );
     assert_eq!(result["level"], "error");
     let index = result["ruleIndex"].as_u64().expect("index") as usize;
     assert_eq!(rules[index]["id"], "cfn/s3-encryption");
-    assert_eq!(result["partialFingerprints"]["stackwarden/v1"].as_str().map(str::len), Some(16));
+    assert_eq!(
+        result["partialFingerprints"]["stackwarden/v1"]
+            .as_str()
+            .map(str::len),
+        Some(16)
+    );
 }
 
 #[test]
@@ -108,28 +157,68 @@ fn configuration_is_discovered_and_validated() {
     let dir = tempfile::tempdir().expect("tmp");
     write(dir.path(), "infra/template.yaml", BAD_BUCKET);
     write(dir.path(), "stackwarden.toml", "[rules]\n\"cfn/s3-encryption\" = \"off\"\n\"cfn/s3-public-access\" = \"warn\"\n[tags]\nrequired = []\n");
-    let report = json(&stackwarden_in(dir.path(), &["check", "infra", "--format", "json"]));
-    let rules: Vec<&str> = report["findings"].as_array().expect("findings").iter().filter_map(|f| f["rule"].as_str()).collect();
+    let report = json(&stackwarden_in(
+        dir.path(),
+        &["check", "infra", "--format", "json"],
+    ));
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
     assert_eq!(rules, ["cfn/s3-public-access", "cfn/s3-versioning"]);
     assert_eq!(report["findings"][0]["severity"], "warn");
 
-    write(dir.path(), "stackwarden.toml", "[project]\nnode_runtimes = \"nodejs22.x\"\n");
+    write(
+        dir.path(),
+        "stackwarden.toml",
+        "[project]\nnode_runtimes = \"nodejs22.x\"\n",
+    );
     let output = stackwarden_in(dir.path(), &["check", "infra"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("stackwarden.toml:2: unknown field `node_runtimes`"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("stackwarden.toml:2: unknown field `node_runtimes`"),
+        "{}",
+        stderr(&output)
+    );
 
-    write(dir.path(), "stackwarden.toml", "[rules]\n\"cfn/s3-encrypt\" = \"off\"\n");
+    write(
+        dir.path(),
+        "stackwarden.toml",
+        "[rules]\n\"cfn/s3-encrypt\" = \"off\"\n",
+    );
     let output = stackwarden_in(dir.path(), &["check", "infra"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("did you mean \"cfn/s3-encryption\""), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("did you mean \"cfn/s3-encryption\""),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
 fn select_and_ignore_take_ids_and_domains() {
     let dir = tempfile::tempdir().expect("tmp");
     write(dir.path(), "template.yaml", BAD_BUCKET);
-    let report = json(&stackwarden_in(dir.path(), &["check", "--format", "json", "--select", "cfn", "--ignore", "cfn/missing-tags,cfn/s3-versioning"]));
-    let rules: Vec<&str> = report["findings"].as_array().expect("findings").iter().filter_map(|f| f["rule"].as_str()).collect();
+    let report = json(&stackwarden_in(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "cfn",
+            "--ignore",
+            "cfn/missing-tags,cfn/s3-versioning",
+        ],
+    ));
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
     assert_eq!(rules, ["cfn/s3-encryption", "cfn/s3-public-access"]);
     let output = stackwarden_in(dir.path(), &["check", "--select", "cfn/nope"]);
     assert_eq!(output.status.code(), Some(2));
@@ -140,7 +229,9 @@ fn select_and_ignore_take_ids_and_domains() {
 fn rules_and_explain() {
     let output = stackwarden(&["rules"]);
     assert_eq!(output.status.code(), Some(0));
-    assert!(stdout(&output).lines().any(|l| l.starts_with("cfn/prod-retain") && l.contains("error")));
+    assert!(stdout(&output)
+        .lines()
+        .any(|l| l.starts_with("cfn/prod-retain") && l.contains("error")));
     let output = stackwarden(&["explain", "cfn/s3-encryption"]);
     let text = stdout(&output);
     for heading in ["## What it does", "## Why", "## Example", "## Fix"] {
@@ -156,7 +247,10 @@ fn docs_rules_md_is_generated_from_the_rules() {
     let output = stackwarden(&["rules", "--format", "docs"]);
     assert_eq!(output.status.code(), Some(0));
     let committed = std::fs::read_to_string(repo_root().join("docs/rules.md")).unwrap_or_default();
-    assert!(committed == stdout(&output), "docs/rules.md is stale: run `cargo xtask docs`");
+    assert!(
+        committed == stdout(&output),
+        "docs/rules.md is stale: run `cargo xtask docs`"
+    );
 }
 
 #[test]
@@ -164,9 +258,18 @@ fn quiet_drops_the_summary_and_statistics_count_per_rule() {
     let dir = tempfile::tempdir().expect("tmp");
     write(dir.path(), "a.yaml", BAD_BUCKET);
     write(dir.path(), "b.yaml", BAD_BUCKET);
-    let quiet = stdout(&stackwarden_in(dir.path(), &["check", "--quiet", "--select", "cfn/s3-encryption"]));
-    assert!(quiet.contains("error[cfn/s3-encryption]") && !quiet.contains("Found "), "{quiet}");
-    let output = stackwarden_in(dir.path(), &["check", "--statistics", "--ignore", "cfn/missing-tags"]);
+    let quiet = stdout(&stackwarden_in(
+        dir.path(),
+        &["check", "--quiet", "--select", "cfn/s3-encryption"],
+    ));
+    assert!(
+        quiet.contains("error[cfn/s3-encryption]") && !quiet.contains("Found "),
+        "{quiet}"
+    );
+    let output = stackwarden_in(
+        dir.path(),
+        &["check", "--statistics", "--ignore", "cfn/missing-tags"],
+    );
     assert_eq!(output.status.code(), Some(1), "exit codes are unchanged");
     assert_eq!(
         stdout(&output),
@@ -193,9 +296,18 @@ fn the_hook_blocks_a_command_it_cannot_analyse_in_time() {
         .spawn()
         .expect("spawn");
     use std::io::Write;
-    child.stdin.take().expect("stdin").write_all(event.to_string().as_bytes()).expect("write");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(event.to_string().as_bytes())
+        .expect("write");
     let output = child.wait_with_output().expect("wait");
     assert!(start.elapsed() < std::time::Duration::from_secs(30));
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(stderr(&output).contains("blocking it to be safe"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("blocking it to be safe"),
+        "{}",
+        stderr(&output)
+    );
 }

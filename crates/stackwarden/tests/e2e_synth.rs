@@ -33,13 +33,25 @@ fn findings(report: &serde_json::Value) -> BTreeSet<String> {
         .iter()
         .map(|f| {
             let source = f["source"]["path"].as_str().map(|p| {
-                let relative = p.split("orders-app").last().unwrap_or(p).trim_start_matches('/');
-                let relative = relative.rsplit_once("lib/").map_or(relative.to_string(), |(_, r)| format!("lib/{r}"));
+                let relative = p
+                    .split("orders-app")
+                    .last()
+                    .unwrap_or(p)
+                    .trim_start_matches('/');
+                let relative = relative
+                    .rsplit_once("lib/")
+                    .map_or(relative.to_string(), |(_, r)| format!("lib/{r}"));
                 format!("{relative}:{}", f["source"]["line"])
             });
             format!(
                 "{} {} {} {}:{} {} @{}",
-                f["rule"], f["stack"], f["resource"], f["line"], f["column"], f["message"], source.unwrap_or_default()
+                f["rule"],
+                f["stack"],
+                f["resource"],
+                f["line"],
+                f["column"],
+                f["message"],
+                source.unwrap_or_default()
             )
         })
         .collect()
@@ -62,13 +74,28 @@ fn a_fresh_synth_gives_the_committed_findings() {
     for item in ["bin", "lib", "src", "scripts"] {
         copy_tree(&app.join(item), &copy.join(item));
     }
-    for file in ["package.json", "package-lock.json", "cdk.json", "tsconfig.json", "stackwarden.toml"] {
+    for file in [
+        "package.json",
+        "package-lock.json",
+        "cdk.json",
+        "tsconfig.json",
+        "stackwarden.toml",
+    ] {
         std::fs::copy(app.join(file), copy.join(file)).expect("copy");
     }
-    std::os::unix::fs::symlink(app.join("node_modules"), copy.join("node_modules")).expect("symlink");
+    std::os::unix::fs::symlink(app.join("node_modules"), copy.join("node_modules"))
+        .expect("symlink");
 
-    let synth = Command::new("bash").arg(copy.join("scripts/synth.sh")).output().expect("run synth.sh");
-    assert!(synth.status.success(), "synth failed:\n{}\n{}", stdout(&synth), stderr(&synth));
+    let synth = Command::new("bash")
+        .arg(copy.join("scripts/synth.sh"))
+        .output()
+        .expect("run synth.sh");
+    assert!(
+        synth.status.success(),
+        "synth failed:\n{}\n{}",
+        stdout(&synth),
+        stderr(&synth)
+    );
     assert!(copy.join("cdk.out/manifest.json").is_file());
 
     let fresh = stackwarden_in(dir.path(), &["check", "orders-app", "--format", "json"]);
@@ -77,6 +104,11 @@ fn a_fresh_synth_gives_the_committed_findings() {
     let (fresh, committed) = (findings(&json(&fresh)), findings(&json(&committed)));
     // Template findings are traced to their TypeScript line; code/* findings are on the source itself.
     let traced = fresh.iter().filter(|f| !f.starts_with("\"code/"));
-    assert!(traced.clone().all(|f| f.contains("@lib/stacks/reports-stack.ts:")), "every finding traced to its line: {fresh:#?}");
+    assert!(
+        traced
+            .clone()
+            .all(|f| f.contains("@lib/stacks/reports-stack.ts:")),
+        "every finding traced to its line: {fresh:#?}"
+    );
     assert_eq!(fresh, committed);
 }

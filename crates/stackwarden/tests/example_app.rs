@@ -10,11 +10,27 @@ fn example_app_findings_in_agent_format() {
     let output = stackwarden(&["check", "examples/orders-app", "--format", "agent"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let text = stdout(&output);
-    assert!(!text.contains("-orders.template.json"), "the compliant stacks must be clean:\n{text}");
-    for compliant in ["process-order/index.ts", "orders-stack.ts:", "bin/orders-app.ts", "lib/config.ts", "package.json"] {
-        assert!(!text.lines().any(|l| l.starts_with("examples/") && l.split(' ').next().is_some_and(|p| p.contains(compliant))), "{compliant} must be clean:\n{text}");
+    assert!(
+        !text.contains("-orders.template.json"),
+        "the compliant stacks must be clean:\n{text}"
+    );
+    for compliant in [
+        "process-order/index.ts",
+        "orders-stack.ts:",
+        "bin/orders-app.ts",
+        "lib/config.ts",
+        "package.json",
+    ] {
+        assert!(
+            !text.lines().any(|l| l.starts_with("examples/")
+                && l.split(' ').next().is_some_and(|p| p.contains(compliant))),
+            "{compliant} must be clean:\n{text}"
+        );
     }
-    assert!(text.contains("nightly-report/index.js:3:21: error code/sdk-v2"), "{text}");
+    assert!(
+        text.contains("nightly-report/index.js:3:21: error code/sdk-v2"),
+        "{text}"
+    );
     insta::assert_snapshot!("orders-app-agent", text);
 }
 
@@ -27,31 +43,58 @@ fn example_app_json_carries_stack_resource_and_source() {
     assert_eq!(report["summary"]["files"], 11);
     assert_eq!(report["summary"]["errors"], 0);
     let findings = report["findings"].as_array().expect("findings");
-    assert_eq!(report["summary"]["findings"].as_u64(), Some(findings.len() as u64));
+    assert_eq!(
+        report["summary"]["findings"].as_u64(),
+        Some(findings.len() as u64)
+    );
     let retain = findings
         .iter()
         .find(|f| f["rule"] == "cfn/prod-retain" && f["resource"] == "ReportsBucket4E7C5994")
         .expect("prod-retain on the reports bucket");
-    assert_eq!(retain["path"], "examples/orders-app/cdk.out/prod-reports.template.json");
+    assert_eq!(
+        retain["path"],
+        "examples/orders-app/cdk.out/prod-reports.template.json"
+    );
     assert_eq!(retain["line"], 29);
     assert_eq!(retain["column"], 4);
     assert_eq!(retain["stack"], "prod-reports");
     assert_eq!(retain["severity"], "error");
-    assert_eq!(retain["source"]["path"], "examples/orders-app/lib/stacks/reports-stack.ts");
+    assert_eq!(
+        retain["source"]["path"],
+        "examples/orders-app/lib/stacks/reports-stack.ts"
+    );
     assert_eq!(retain["source"]["line"], 20);
     // Only the prod stack is a production stage.
-    assert!(!findings.iter().any(|f| f["rule"] == "cfn/prod-retain" && f["stack"] == "dev-reports"));
+    assert!(!findings
+        .iter()
+        .any(|f| f["rule"] == "cfn/prod-retain" && f["stack"] == "dev-reports"));
     // The orders stacks follow every rule.
-    let (templates, sources): (Vec<_>, Vec<_>) = findings.iter().partition(|f| f["stack"].is_string());
-    assert!(templates.iter().all(|f| f["stack"].as_str().is_some_and(|s| s.ends_with("-reports"))));
+    let (templates, sources): (Vec<_>, Vec<_>) =
+        findings.iter().partition(|f| f["stack"].is_string());
+    assert!(templates
+        .iter()
+        .all(|f| f["stack"].as_str().is_some_and(|s| s.ends_with("-reports"))));
     // Source findings: only the deliberately non-compliant construct and handler.
-    assert!(sources.iter().all(|f| f["rule"].as_str().is_some_and(|r| r.starts_with("code/"))
-        && f["path"].as_str().is_some_and(|p| p.ends_with("reports-stack.ts") || p.ends_with("nightly-report/index.js"))));
+    assert!(sources.iter().all(
+        |f| f["rule"].as_str().is_some_and(|r| r.starts_with("code/"))
+            && f["path"].as_str().is_some_and(
+                |p| p.ends_with("reports-stack.ts") || p.ends_with("nightly-report/index.js")
+            )
+    ));
 }
 
 #[test]
 fn stage_flag_overrides_the_stack_name() {
-    let output = stackwarden(&["check", "examples/orders-app", "--format", "json", "--stage", "prod", "--select", "cfn/prod-retain"]);
+    let output = stackwarden(&[
+        "check",
+        "examples/orders-app",
+        "--format",
+        "json",
+        "--stage",
+        "prod",
+        "--select",
+        "cfn/prod-retain",
+    ]);
     let report = json(&output);
     let stacks: std::collections::BTreeSet<String> = report["findings"]
         .as_array()
@@ -60,5 +103,8 @@ fn stage_flag_overrides_the_stack_name() {
         .filter_map(|f| f["stack"].as_str().map(str::to_string))
         .collect();
     // Forced to prod, the dev orders stack (built with RemovalPolicy.DESTROY for dev) is flagged too.
-    assert_eq!(stacks.into_iter().collect::<Vec<_>>(), ["dev-orders", "dev-reports", "prod-reports"]);
+    assert_eq!(
+        stacks.into_iter().collect::<Vec<_>>(),
+        ["dev-orders", "dev-reports", "prod-reports"]
+    );
 }

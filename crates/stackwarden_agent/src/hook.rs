@@ -37,14 +37,22 @@ pub struct HookOutcome {
 
 impl HookOutcome {
     fn malformed(message: String) -> Self {
-        Self { stdout: None, stderr: vec![format!("stackwarden hook: {message}")], exit_code: 2 }
+        Self {
+            stdout: None,
+            stderr: vec![format!("stackwarden hook: {message}")],
+            exit_code: 2,
+        }
     }
 }
 
 pub fn handle(input: &str, env: &HookEnv) -> HookOutcome {
     let event: HookEvent = match serde_json::from_str(input) {
         Ok(event) => event,
-        Err(e) => return HookOutcome::malformed(format!("the hook input is not a Claude Code event ({e})")),
+        Err(e) => {
+            return HookOutcome::malformed(format!(
+                "the hook input is not a Claude Code event ({e})"
+            ))
+        }
     };
     match (event.hook_event_name.as_str(), event.tool_name.as_deref()) {
         ("PreToolUse", Some("Bash")) => pre_bash(&event, env),
@@ -54,19 +62,29 @@ pub fn handle(input: &str, env: &HookEnv) -> HookOutcome {
 }
 
 fn bash_input(event: &HookEvent) -> Result<BashInput, String> {
-    let input = event.tool_input.clone().ok_or("the Bash event has no tool_input")?;
-    serde_json::from_value(input).map_err(|e| format!("the Bash tool_input has no usable `command` ({e})"))
+    let input = event
+        .tool_input
+        .clone()
+        .ok_or("the Bash event has no tool_input")?;
+    serde_json::from_value(input)
+        .map_err(|e| format!("the Bash tool_input has no usable `command` ({e})"))
 }
 
 fn event_cwd(event: &HookEvent, env: &HookEnv) -> PathBuf {
-    event.cwd.as_deref().map(PathBuf::from).unwrap_or_else(|| env.process_cwd.clone())
+    event
+        .cwd
+        .as_deref()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| env.process_cwd.clone())
 }
 
 /// The configuration for `cwd`. A broken file must not switch the guard off: the defaults
 /// apply and the error goes to stderr.
 fn config_for(cwd: &Path, stderr: &mut Vec<String>) -> Config {
     Config::discover(cwd).unwrap_or_else(|e| {
-        stderr.push(format!("stackwarden hook: {e}; using the default configuration"));
+        stderr.push(format!(
+            "stackwarden hook: {e}; using the default configuration"
+        ));
         Config::default()
     })
 }
@@ -85,12 +103,18 @@ fn pre_bash(event: &HookEvent, env: &HookEnv) -> HookOutcome {
         config: &config,
         env: env.env.clone(),
         cwd: cwd.clone(),
-        aws_config: env.aws_config.as_deref().map(AwsConfig::parse).unwrap_or_default(),
+        aws_config: env
+            .aws_config
+            .as_deref()
+            .map(AwsConfig::parse)
+            .unwrap_or_default(),
         files: &DiskFiles,
         diffs: &diffs,
     };
     let judgement = stackwarden_guard::judge(&input.command, &ctx);
-    let (Some(top), Some(reason)) = (judgement.strictest(), judgement.combined_reason()) else { return outcome };
+    let (Some(top), Some(reason)) = (judgement.strictest(), judgement.combined_reason()) else {
+        return outcome;
+    };
     let answer = PreToolUseAnswer::new(top.decision, format!("stackwarden: {reason}"));
     match serde_json::to_string(&answer) {
         Ok(json) => outcome.stdout = Some(json),
@@ -107,8 +131,12 @@ fn pre_bash(event: &HookEvent, env: &HookEnv) -> HookOutcome {
         decision: top.decision.as_str().to_string(),
         reason,
     };
-    if let Err(e) = Ledger::open(&ledger_path(&root)).and_then(|ledger| ledger.record_decision(&record)) {
-        outcome.stderr.push(format!("stackwarden hook: the decision was not logged: {e}"));
+    if let Err(e) =
+        Ledger::open(&ledger_path(&root)).and_then(|ledger| ledger.record_decision(&record))
+    {
+        outcome.stderr.push(format!(
+            "stackwarden hook: the decision was not logged: {e}"
+        ));
     }
     outcome
 }
@@ -131,7 +159,11 @@ fn post_bash(event: &HookEvent, env: &HookEnv) -> HookOutcome {
     }
     let cwd = event_cwd(event, env);
     let config = config_for(&cwd, &mut outcome.stderr);
-    let aws_config = env.aws_config.as_deref().map(AwsConfig::parse).unwrap_or_default();
+    let aws_config = env
+        .aws_config
+        .as_deref()
+        .map(AwsConfig::parse)
+        .unwrap_or_default();
     let ctx = Context {
         config: &config,
         env: env.env.clone(),
@@ -148,7 +180,10 @@ fn post_bash(event: &HookEvent, env: &HookEnv) -> HookOutcome {
     let fingerprint = crate::fingerprint::source_fingerprint(&root);
     let result = Ledger::open(&ledger_path(&root)).and_then(|ledger| {
         for key in analysis.diffs {
-            let account = key.profile.as_deref().and_then(|p| aws_config.account_of(p));
+            let account = key
+                .profile
+                .as_deref()
+                .and_then(|p| aws_config.account_of(p));
             ledger.record_diff(&DiffRecord {
                 time_ms: env.now_ms,
                 session: event.session_id.clone(),
@@ -162,7 +197,9 @@ fn post_bash(event: &HookEvent, env: &HookEnv) -> HookOutcome {
         Ok(())
     });
     if let Err(e) = result {
-        outcome.stderr.push(format!("stackwarden hook: the cdk diff was not recorded: {e}"));
+        outcome.stderr.push(format!(
+            "stackwarden hook: the cdk diff was not recorded: {e}"
+        ));
     }
     outcome
 }

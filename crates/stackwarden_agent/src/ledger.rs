@@ -46,11 +46,20 @@ CREATE INDEX IF NOT EXISTS diffs_fingerprint ON diffs(fingerprint);
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
     #[error("{path}: cannot create the folder: {source}")]
-    Folder { path: PathBuf, source: std::io::Error },
+    Folder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}: {source}")]
-    Sqlite { path: PathBuf, source: rusqlite::Error },
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
     #[error("{path}: a stored diff is unreadable: {source}")]
-    Corrupt { path: PathBuf, source: serde_json::Error },
+    Corrupt {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
 }
 
 /// One deny/ask decision of the hook.
@@ -87,21 +96,37 @@ impl Ledger {
     /// Opens (creating on first use) the ledger at `path`.
     pub fn open(path: &Path) -> Result<Self, LedgerError> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|source| LedgerError::Folder { path: dir.to_path_buf(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| LedgerError::Folder {
+                path: dir.to_path_buf(),
+                source,
+            })?;
         }
-        let sqlite = |source| LedgerError::Sqlite { path: path.to_path_buf(), source };
+        let sqlite = |source| LedgerError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        };
         let conn = Connection::open(path).map_err(sqlite)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite)?;
         // journal_mode returns a row, so it is read with query_row rather than executed.
-        let _mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(sqlite)?;
+        let _mode: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(sqlite)?;
         // WAL + NORMAL: a commit appends to the WAL without an fsync (durable against a crashed
         // process, not a crashed OS — fine for an audit log). The last connection to close
         // would checkpoint the WAL into the database with fsyncs, ~20 ms per hook process; that
         // is left to SQLite's automatic checkpoint every 1000 pages instead.
-        conn.execute_batch("PRAGMA synchronous=NORMAL;").map_err(sqlite)?;
-        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true).map_err(sqlite)?;
+        conn.execute_batch("PRAGMA synchronous=NORMAL;")
+            .map_err(sqlite)?;
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            true,
+        )
+        .map_err(sqlite)?;
         conn.execute_batch(SCHEMA).map_err(sqlite)?;
-        Ok(Self { path: path.to_path_buf(), conn })
+        Ok(Self {
+            path: path.to_path_buf(),
+            conn,
+        })
     }
 
     /// Opens an existing ledger read-only; `None` when there is none yet.
@@ -109,15 +134,27 @@ impl Ledger {
         if !path.is_file() {
             return Ok(None);
         }
-        let sqlite = |source| LedgerError::Sqlite { path: path.to_path_buf(), source };
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(sqlite)?;
+        let sqlite = |source| LedgerError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(sqlite)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite)?;
-        Ok(Some(Self { path: path.to_path_buf(), conn }))
+        Ok(Some(Self {
+            path: path.to_path_buf(),
+            conn,
+        }))
     }
 
     fn sqlite(&self, source: rusqlite::Error) -> LedgerError {
-        LedgerError::Sqlite { path: self.path.clone(), source }
+        LedgerError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
     }
 
     pub fn record_decision(&self, record: &DecisionRecord) -> Result<(), LedgerError> {
@@ -141,7 +178,10 @@ impl Ledger {
     }
 
     pub fn record_diff(&self, record: &DiffRecord) -> Result<(), LedgerError> {
-        let corrupt = |source| LedgerError::Corrupt { path: self.path.clone(), source };
+        let corrupt = |source| LedgerError::Corrupt {
+            path: self.path.clone(),
+            source,
+        };
         let stacks = serde_json::to_string(&record.key.stacks).map_err(corrupt)?;
         let context = serde_json::to_string(&record.key.context).map_err(corrupt)?;
         self.conn
@@ -168,17 +208,26 @@ impl Ledger {
     pub fn diffs_with_fingerprint(&self, fingerprint: &str) -> Result<Vec<DiffKey>, LedgerError> {
         let mut statement = self
             .conn
-            .prepare("SELECT stacks, profile, context FROM diffs WHERE fingerprint = ?1 ORDER BY id")
+            .prepare(
+                "SELECT stacks, profile, context FROM diffs WHERE fingerprint = ?1 ORDER BY id",
+            )
             .map_err(|e| self.sqlite(e))?;
         let rows = statement
             .query_map([fingerprint], |row| {
-                Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?, row.get::<_, String>(2)?))
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, Option<String>>(1)?,
+                    row.get::<_, String>(2)?,
+                ))
             })
             .map_err(|e| self.sqlite(e))?;
         let mut keys = Vec::new();
         for row in rows {
             let (stacks, profile, context) = row.map_err(|e| self.sqlite(e))?;
-            let corrupt = |source| LedgerError::Corrupt { path: self.path.clone(), source };
+            let corrupt = |source| LedgerError::Corrupt {
+                path: self.path.clone(),
+                source,
+            };
             keys.push(DiffKey {
                 stacks: serde_json::from_str(&stacks).map_err(corrupt)?,
                 profile,
@@ -211,7 +260,8 @@ impl Ledger {
                 })
             })
             .map_err(|e| self.sqlite(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.sqlite(e))
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.sqlite(e))
     }
 }
 
@@ -224,9 +274,13 @@ pub struct LedgerDiffs {
 impl stackwarden_guard::DiffHistory for LedgerDiffs {
     fn has_covering_diff(&self, deploy: &DiffKey) -> Result<bool, String> {
         let path = crate::project::ledger_path(&self.root);
-        let Some(ledger) = Ledger::open_existing(&path).map_err(|e| e.to_string())? else { return Ok(false) };
+        let Some(ledger) = Ledger::open_existing(&path).map_err(|e| e.to_string())? else {
+            return Ok(false);
+        };
         let fingerprint = crate::fingerprint::source_fingerprint(&self.root);
-        let diffs = ledger.diffs_with_fingerprint(&fingerprint).map_err(|e| e.to_string())?;
+        let diffs = ledger
+            .diffs_with_fingerprint(&fingerprint)
+            .map_err(|e| e.to_string())?;
         Ok(diffs.iter().any(|d| d.covers(deploy)))
     }
 }

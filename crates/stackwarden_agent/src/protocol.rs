@@ -82,7 +82,8 @@ mod tests {
         .expect("parses");
         assert_eq!(event.tool_name.as_deref(), Some("Bash"));
         assert_eq!(event.tool_use_id.as_deref(), Some("toolu_1"));
-        let input: BashInput = serde_json::from_value(event.tool_input.unwrap_or_default()).expect("bash input");
+        let input: BashInput =
+            serde_json::from_value(event.tool_input.unwrap_or_default()).expect("bash input");
         assert_eq!(input.command, "ls");
     }
 

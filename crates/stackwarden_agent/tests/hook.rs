@@ -24,7 +24,11 @@ fn event(name: &str, tool: &str, command: &str, cwd: &Path) -> String {
 
 fn project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("stackwarden.toml"), "[accounts]\ndev = \"123456789012\"\nprod = \"123456789013\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("stackwarden.toml"),
+        "[accounts]\ndev = \"123456789012\"\nprod = \"123456789013\"\n",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("app.ts"), "new App()").unwrap();
     dir
 }
@@ -32,12 +36,23 @@ fn project() -> tempfile::TempDir {
 #[test]
 fn deny_answer_and_log() {
     let dir = project();
-    let out = handle(&event("PreToolUse", "Bash", "bash -c 'npx cdk destroy --force'", dir.path()), &env(dir.path()));
+    let out = handle(
+        &event(
+            "PreToolUse",
+            "Bash",
+            "bash -c 'npx cdk destroy --force'",
+            dir.path(),
+        ),
+        &env(dir.path()),
+    );
     assert_eq!(out.exit_code, 0);
     let json: serde_json::Value = serde_json::from_str(out.stdout.as_deref().unwrap()).unwrap();
     assert_eq!(json["hookSpecificOutput"]["hookEventName"], "PreToolUse");
     assert_eq!(json["hookSpecificOutput"]["permissionDecision"], "deny");
-    assert!(json["hookSpecificOutput"]["permissionDecisionReason"].as_str().unwrap().contains("guard/destructive"));
+    assert!(json["hookSpecificOutput"]["permissionDecisionReason"]
+        .as_str()
+        .unwrap()
+        .contains("guard/destructive"));
     let ledger = Ledger::open(&dir.path().join(".stackwarden/state.db")).unwrap();
     let logged = ledger.decisions_since(0).unwrap();
     assert_eq!(logged.len(), 1);
@@ -49,7 +64,12 @@ fn deny_answer_and_log() {
 fn silence_for_benign_commands_and_other_events() {
     let dir = project();
     for input in [
-        event("PreToolUse", "Bash", "git commit -m 'never cdk destroy'", dir.path()),
+        event(
+            "PreToolUse",
+            "Bash",
+            "git commit -m 'never cdk destroy'",
+            dir.path(),
+        ),
         event("PreToolUse", "Read", "x", dir.path()),
         event("PostToolUse", "Write", "x", dir.path()),
         r#"{"hook_event_name":"SessionStart","session_id":"s"}"#.to_string(),
@@ -57,13 +77,22 @@ fn silence_for_benign_commands_and_other_events() {
         let out = handle(&input, &env(dir.path()));
         assert_eq!((out.stdout, out.exit_code), (None, 0), "{input}");
     }
-    assert!(!dir.path().join(".stackwarden").exists(), "nothing to log, no ledger created");
+    assert!(
+        !dir.path().join(".stackwarden").exists(),
+        "nothing to log, no ledger created"
+    );
 }
 
 #[test]
 fn malformed_input_exits_2() {
     let dir = project();
-    for input in ["", "{", "[]", r#"{"tool_name":"Bash"}"#, r#"{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{}}"#] {
+    for input in [
+        "",
+        "{",
+        "[]",
+        r#"{"tool_name":"Bash"}"#,
+        r#"{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{}}"#,
+    ] {
         let out = handle(input, &env(dir.path()));
         assert_eq!(out.exit_code, 2, "{input}");
         assert!(out.stdout.is_none() && !out.stderr.is_empty());
@@ -74,33 +103,88 @@ fn malformed_input_exits_2() {
 fn diff_then_deploy_then_edit() {
     let dir = project();
     let deploy = "npx cdk deploy dev-orders --profile dev --require-approval broadening";
-    let denied = handle(&event("PreToolUse", "Bash", deploy, dir.path()), &env(dir.path()));
+    let denied = handle(
+        &event("PreToolUse", "Bash", deploy, dir.path()),
+        &env(dir.path()),
+    );
     let reason = denied.stdout.unwrap();
-    assert!(reason.contains("guard/deploy-without-diff") && reason.contains("cdk diff dev-orders --profile dev"), "{reason}");
+    assert!(
+        reason.contains("guard/deploy-without-diff")
+            && reason.contains("cdk diff dev-orders --profile dev"),
+        "{reason}"
+    );
 
-    let recorded = handle(&event("PostToolUse", "Bash", "cdk diff dev-orders --profile dev", dir.path()), &env(dir.path()));
+    let recorded = handle(
+        &event(
+            "PostToolUse",
+            "Bash",
+            "cdk diff dev-orders --profile dev",
+            dir.path(),
+        ),
+        &env(dir.path()),
+    );
     assert_eq!(recorded, Default::default());
-    let allowed = handle(&event("PreToolUse", "Bash", deploy, dir.path()), &env(dir.path()));
-    assert_eq!(allowed.stdout, None, "a matching diff lets the deploy through");
+    let allowed = handle(
+        &event("PreToolUse", "Bash", deploy, dir.path()),
+        &env(dir.path()),
+    );
+    assert_eq!(
+        allowed.stdout, None,
+        "a matching diff lets the deploy through"
+    );
 
-    let other_profile = handle(&event("PreToolUse", "Bash", &deploy.replace("--profile dev", "--profile sandbox"), dir.path()), &env(dir.path()));
+    let other_profile = handle(
+        &event(
+            "PreToolUse",
+            "Bash",
+            &deploy.replace("--profile dev", "--profile sandbox"),
+            dir.path(),
+        ),
+        &env(dir.path()),
+    );
     assert!(other_profile.stdout.is_some());
 
     // Editing a source invalidates the diff.
     std::thread::sleep(std::time::Duration::from_millis(20));
     std::fs::write(dir.path().join("app.ts"), "new App(); // changed").unwrap();
-    let after_edit = handle(&event("PreToolUse", "Bash", deploy, dir.path()), &env(dir.path()));
-    assert!(after_edit.stdout.is_some_and(|s| s.contains("guard/deploy-without-diff")));
+    let after_edit = handle(
+        &event("PreToolUse", "Bash", deploy, dir.path()),
+        &env(dir.path()),
+    );
+    assert!(after_edit
+        .stdout
+        .is_some_and(|s| s.contains("guard/deploy-without-diff")));
 }
 
 #[test]
 fn a_broken_ledger_never_turns_a_deny_into_an_allow() {
     let dir = project();
     std::fs::create_dir_all(dir.path().join(".stackwarden")).unwrap();
-    std::fs::write(dir.path().join(".stackwarden/state.db"), "this is not a database").unwrap();
-    let out = handle(&event("PreToolUse", "Bash", "aws s3 rb s3://x", dir.path()), &env(dir.path()));
+    std::fs::write(
+        dir.path().join(".stackwarden/state.db"),
+        "this is not a database",
+    )
+    .unwrap();
+    let out = handle(
+        &event("PreToolUse", "Bash", "aws s3 rb s3://x", dir.path()),
+        &env(dir.path()),
+    );
     assert!(out.stdout.is_some_and(|s| s.contains("\"deny\"")));
-    assert!(out.stderr.iter().any(|e| e.contains("not logged")), "{:?}", out.stderr);
-    let out = handle(&event("PreToolUse", "Bash", "cdk deploy dev-orders --profile dev --require-approval broadening", dir.path()), &env(dir.path()));
-    assert!(out.stdout.is_some_and(|s| s.contains("ledger could not be read")));
+    assert!(
+        out.stderr.iter().any(|e| e.contains("not logged")),
+        "{:?}",
+        out.stderr
+    );
+    let out = handle(
+        &event(
+            "PreToolUse",
+            "Bash",
+            "cdk deploy dev-orders --profile dev --require-approval broadening",
+            dir.path(),
+        ),
+        &env(dir.path()),
+    );
+    assert!(out
+        .stdout
+        .is_some_and(|s| s.contains("ledger could not be read")));
 }

@@ -40,13 +40,20 @@ impl CdkStack {
     /// recorded creation stacks (`CDK_DEBUG=true` or `cdk synth --debug`).
     pub fn source_of(&self, logical_id: &str) -> Option<SourceLocation> {
         let frames = self.traces.get(logical_id)?;
-        frames.iter().filter_map(|frame| parse_frame(frame)).find_map(|(path, line, column)| {
-            if is_library_path(&path) {
-                return None;
-            }
-            let local = match_by_suffix(&self.project_root, &path)?;
-            Some(SourceLocation { path: local, line, column })
-        })
+        frames
+            .iter()
+            .filter_map(|frame| parse_frame(frame))
+            .find_map(|(path, line, column)| {
+                if is_library_path(&path) {
+                    return None;
+                }
+                let local = match_by_suffix(&self.project_root, &path)?;
+                Some(SourceLocation {
+                    path: local,
+                    line,
+                    column,
+                })
+            })
     }
 }
 
@@ -59,7 +66,12 @@ pub fn read_assembly(dir: &Path) -> Result<Vec<CdkStack>, AssemblyError> {
     Ok(stacks)
 }
 
-fn read_into(dir: &Path, project_root: &Path, depth: usize, stacks: &mut Vec<CdkStack>) -> Result<(), AssemblyError> {
+fn read_into(
+    dir: &Path,
+    project_root: &Path,
+    depth: usize,
+    stacks: &mut Vec<CdkStack>,
+) -> Result<(), AssemblyError> {
     let manifest_path = dir.join("manifest.json");
     let manifest = read_json(&manifest_path)?;
     let Some(artifacts) = manifest.get("artifacts").and_then(Json::as_object) else {
@@ -71,7 +83,10 @@ fn read_into(dir: &Path, project_root: &Path, depth: usize, stacks: &mut Vec<Cdk
                 stacks.push(read_stack(dir, project_root, id, artifact)?);
             }
             Some("cdk:cloud-assembly") if depth < MAX_NESTING => {
-                if let Some(nested) = artifact.pointer("/properties/directoryName").and_then(Json::as_str) {
+                if let Some(nested) = artifact
+                    .pointer("/properties/directoryName")
+                    .and_then(Json::as_str)
+                {
                     read_into(&dir.join(nested), project_root, depth + 1, stacks)?;
                 }
             }
@@ -81,7 +96,12 @@ fn read_into(dir: &Path, project_root: &Path, depth: usize, stacks: &mut Vec<Cdk
     Ok(())
 }
 
-fn read_stack(dir: &Path, project_root: &Path, id: &str, artifact: &Json) -> Result<CdkStack, AssemblyError> {
+fn read_stack(
+    dir: &Path,
+    project_root: &Path,
+    id: &str,
+    artifact: &Json,
+) -> Result<CdkStack, AssemblyError> {
     let properties = artifact.get("properties");
     let template_file = properties
         .and_then(|p| p.get("templateFile"))
@@ -105,7 +125,10 @@ fn read_stack(dir: &Path, project_root: &Path, id: &str, artifact: &Json) -> Res
 
     // Metadata is inline in older assemblies and in `<stack>.metadata.json` in newer ones.
     let external;
-    let metadata = match artifact.get("additionalMetadataFile").and_then(Json::as_str) {
+    let metadata = match artifact
+        .get("additionalMetadataFile")
+        .and_then(Json::as_str)
+    {
         Some(file) => {
             external = read_json(&dir.join(file))?;
             Some(&external)
@@ -114,7 +137,11 @@ fn read_stack(dir: &Path, project_root: &Path, id: &str, artifact: &Json) -> Res
     };
     let mut tags = Vec::new();
     let mut traces = HashMap::new();
-    for entries in metadata.and_then(Json::as_object).into_iter().flat_map(|m| m.values()) {
+    for entries in metadata
+        .and_then(Json::as_object)
+        .into_iter()
+        .flat_map(|m| m.values())
+    {
         let entries = entries.as_array().map(Vec::as_slice).unwrap_or_default();
         let logical_id = entries
             .iter()
@@ -125,8 +152,14 @@ fn read_stack(dir: &Path, project_root: &Path, id: &str, artifact: &Json) -> Res
             match entry.get("type").and_then(Json::as_str) {
                 Some("aws:cdk:stack-tags") => tags.extend(stack_tags(entry.get("data"))),
                 Some("aws:cdk:creationStack") => {
-                    if let (Some(logical_id), Some(frames)) = (logical_id, entry.get("data").and_then(Json::as_array)) {
-                        let frames = frames.iter().filter_map(Json::as_str).map(str::to_string).collect();
+                    if let (Some(logical_id), Some(frames)) =
+                        (logical_id, entry.get("data").and_then(Json::as_array))
+                    {
+                        let frames = frames
+                            .iter()
+                            .filter_map(Json::as_str)
+                            .map(str::to_string)
+                            .collect();
                         traces.insert(logical_id.to_string(), frames);
                     }
                 }
@@ -135,8 +168,14 @@ fn read_stack(dir: &Path, project_root: &Path, id: &str, artifact: &Json) -> Res
         }
     }
     if tags.is_empty() {
-        if let Some(map) = properties.and_then(|p| p.get("tags")).and_then(Json::as_object) {
-            tags.extend(map.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))));
+        if let Some(map) = properties
+            .and_then(|p| p.get("tags"))
+            .and_then(Json::as_object)
+        {
+            tags.extend(
+                map.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))),
+            );
         }
     }
     Ok(CdkStack {
@@ -169,8 +208,10 @@ fn stack_tags(data: Option<&Json>) -> Vec<(String, String)> {
 }
 
 fn read_json(path: &Path) -> Result<Json, AssemblyError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| AssemblyError { path: path.to_path_buf(), message: format!("cannot read: {e}") })?;
+    let text = std::fs::read_to_string(path).map_err(|e| AssemblyError {
+        path: path.to_path_buf(),
+        message: format!("cannot read: {e}"),
+    })?;
     serde_json::from_str(&text).map_err(|e| AssemblyError {
         path: path.to_path_buf(),
         message: format!("line {}: {e}", e.line()),
@@ -197,9 +238,14 @@ fn is_library_path(path: &str) -> bool {
 /// Trace paths are absolute on the machine that ran the synth; find the same file in this
 /// project by the longest path suffix that exists under `root`.
 fn match_by_suffix(root: &Path, trace_path: &str) -> Option<PathBuf> {
-    let parts: Vec<&str> = trace_path.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&str> = trace_path
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty())
+        .collect();
     (0..parts.len()).find_map(|start| {
-        let candidate = parts[start..].iter().fold(root.to_path_buf(), |path, part| path.join(part));
+        let candidate = parts[start..]
+            .iter()
+            .fold(root.to_path_buf(), |path, part| path.join(part));
         candidate.is_file().then_some(candidate)
     })
 }
@@ -214,8 +260,13 @@ mod tests {
             parse_frame("new ReportsStack (/work/app/lib/stacks/reports-stack.ts:20:20)"),
             Some(("/work/app/lib/stacks/reports-stack.ts".into(), 20, 20))
         );
-        assert_eq!(parse_frame("at /x/bin/app.ts:3:1"), Some(("/x/bin/app.ts".into(), 3, 1)));
+        assert_eq!(
+            parse_frame("at /x/bin/app.ts:3:1"),
+            Some(("/x/bin/app.ts".into(), 3, 1))
+        );
         assert_eq!(parse_frame("...new Bucket2 in aws-cdk-lib..."), None);
-        assert!(is_library_path("/x/node_modules/aws-cdk-lib/aws-s3/lib/bucket.js"));
+        assert!(is_library_path(
+            "/x/node_modules/aws-cdk-lib/aws-s3/lib/bucket.js"
+        ));
     }
 }

@@ -60,20 +60,37 @@ pub fn check_assembly(dir: &Path, options: &Options<'_>) -> Report {
     let stacks = match cdk::read_assembly(dir) {
         Ok(stacks) => stacks,
         Err(error) => {
-            report.errors.push(InputError { path: error.path, line: None, column: None, message: error.message });
+            report.errors.push(InputError {
+                path: error.path,
+                line: None,
+                column: None,
+                message: error.message,
+            });
             return report;
         }
     };
     for stack in &stacks {
         match read_text(&stack.template_path) {
-            Ok(text) => check_template_text(&stack.template_path, &text, Some(stack), options, &mut report),
+            Ok(text) => check_template_text(
+                &stack.template_path,
+                &text,
+                Some(stack),
+                options,
+                &mut report,
+            ),
             Err(error) => report.errors.push(error),
         }
     }
     report
 }
 
-fn check_template_text(path: &Path, text: &str, stack: Option<&CdkStack>, options: &Options<'_>, report: &mut Report) {
+fn check_template_text(
+    path: &Path,
+    text: &str,
+    stack: Option<&CdkStack>,
+    options: &Options<'_>,
+    report: &mut Report,
+) {
     let template = match Template::parse(text) {
         Ok(Some(template)) => template,
         Ok(None) => return check_policy_document(path, text, options, report),
@@ -105,7 +122,14 @@ fn check_template_text(path: &Path, text: &str, stack: Option<&CdkStack>, option
         &template,
         stack.map(|s| s.tags.as_slice()).unwrap_or_default(),
     );
-    let ctx = TemplateContext { path, template: &template, config: options.config, stack, stage, today: options.today };
+    let ctx = TemplateContext {
+        path,
+        template: &template,
+        config: options.config,
+        stack,
+        stage,
+        today: options.today,
+    };
     let mut findings = Vec::new();
     for rule in RULES.iter().filter(|r| options.filter.enabled(r.meta.id)) {
         (rule.check)(&ctx, &mut findings);
@@ -116,7 +140,10 @@ fn check_template_text(path: &Path, text: &str, stack: Option<&CdkStack>, option
     if let Some(stack) = stack {
         for finding in &mut findings {
             finding.stack = Some(stack.name.clone());
-            finding.source = finding.resource.as_deref().and_then(|id| stack.source_of(id));
+            finding.source = finding
+                .resource
+                .as_deref()
+                .and_then(|id| stack.source_of(id));
         }
     }
     report.findings.extend(findings);
@@ -145,7 +172,10 @@ struct Suppression<'a> {
 fn suppressions<'a>(template: &'a Template) -> Vec<Suppression<'a>> {
     let mut found = Vec::new();
     for resource in template.resources() {
-        let Some(entries) = resource.metadata().and_then(|m| m.path(&["stackwarden", "ignore"])) else {
+        let Some(entries) = resource
+            .metadata()
+            .and_then(|m| m.path(&["stackwarden", "ignore"]))
+        else {
             continue;
         };
         for entry in entries.one_or_many() {
@@ -153,23 +183,40 @@ fn suppressions<'a>(template: &'a Template) -> Vec<Suppression<'a>> {
                 Some(rule) => (Some(rule.to_string()), None),
                 None => (
                     entry.get("rule").and_then(Node::as_str).map(str::to_string),
-                    entry.get("reason").and_then(Node::as_str).map(str::trim).filter(|r| !r.is_empty()).map(str::to_string),
+                    entry
+                        .get("reason")
+                        .and_then(Node::as_str)
+                        .map(str::trim)
+                        .filter(|r| !r.is_empty())
+                        .map(str::to_string),
                 ),
             };
-            found.push(Suppression { resource: resource.id, rule, reason, span: entry.span, used: false });
+            found.push(Suppression {
+                resource: resource.id,
+                rule,
+                reason,
+                span: entry.span,
+                used: false,
+            });
         }
     }
     found
 }
 
-fn apply_suppressions(ctx: &TemplateContext<'_>, findings: &mut Vec<Finding>, options: &Options<'_>) {
+fn apply_suppressions(
+    ctx: &TemplateContext<'_>,
+    findings: &mut Vec<Finding>,
+    options: &Options<'_>,
+) {
     let mut entries = suppressions(ctx.template);
     if entries.is_empty() {
         return;
     }
     findings.retain(|finding| {
         let matching = entries.iter_mut().find(|s| {
-            s.reason.is_some() && Some(s.resource) == finding.resource.as_deref() && s.rule.as_deref() == Some(finding.rule)
+            s.reason.is_some()
+                && Some(s.resource) == finding.resource.as_deref()
+                && s.rule.as_deref() == Some(finding.rule)
         });
         match matching {
             Some(entry) => {
@@ -179,31 +226,53 @@ fn apply_suppressions(ctx: &TemplateContext<'_>, findings: &mut Vec<Finding>, op
             None => true,
         }
     });
-    let enabled = |meta: &RuleMeta| options.filter.enabled(meta.id) && options.config.severity_for(meta.id, meta.severity).is_some();
+    let enabled = |meta: &RuleMeta| {
+        options.filter.enabled(meta.id)
+            && options
+                .config
+                .severity_for(meta.id, meta.severity)
+                .is_some()
+    };
     for entry in entries {
         let rule = entry.rule.as_deref().unwrap_or("");
         let (meta, message, help) = if entry.rule.is_none() {
             (
                 &suppression_without_reason::META,
                 format!("suppression on `{}` names no rule", entry.resource),
-                "write each entry as {rule: RULE_ID, reason: \"why this is acceptable\"}".to_string(),
+                "write each entry as {rule: RULE_ID, reason: \"why this is acceptable\"}"
+                    .to_string(),
             )
         } else if entry.reason.is_none() {
             (
                 &suppression_without_reason::META,
-                format!("suppression of {rule} on `{}` gives no reason, so it suppresses nothing", entry.resource),
+                format!(
+                    "suppression of {rule} on `{}` gives no reason, so it suppresses nothing",
+                    entry.resource
+                ),
                 format!("add reason: \"why {rule} does not apply here\" to the entry"),
             )
         } else if !options.known_rules.contains(&rule) {
             (
                 &unused_suppression::META,
-                format!("suppression on `{}` names {rule}, which is not a stackwarden rule", entry.resource),
+                format!(
+                    "suppression on `{}` names {rule}, which is not a stackwarden rule",
+                    entry.resource
+                ),
                 "fix the rule id (`stackwarden rules` lists them) or delete the entry".to_string(),
             )
-        } else if !entry.used && options.filter.enabled(rule) && options.config.severity_for(rule, stackwarden_core::Severity::Warn).is_some() {
+        } else if !entry.used
+            && options.filter.enabled(rule)
+            && options
+                .config
+                .severity_for(rule, stackwarden_core::Severity::Warn)
+                .is_some()
+        {
             (
                 &unused_suppression::META,
-                format!("suppression of {rule} on `{}` suppresses nothing", entry.resource),
+                format!(
+                    "suppression of {rule} on `{}` suppresses nothing",
+                    entry.resource
+                ),
                 "delete the entry: the rule no longer fires on this resource".to_string(),
             )
         } else {
@@ -223,13 +292,22 @@ fn apply_suppressions(ctx: &TemplateContext<'_>, findings: &mut Vec<Finding>, op
 fn cdk_context_stage(project_root: &Path) -> Option<String> {
     let text = std::fs::read_to_string(project_root.join("cdk.json")).ok()?;
     let json: serde_json::Value = serde_json::from_str(&text).ok()?;
-    json.pointer("/context/stage").and_then(|v| v.as_str()).map(str::to_string)
+    json.pointer("/context/stage")
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
 }
 
 /// Reads a file as UTF-8 text, refusing oversized files before reading them.
 pub fn read_text(path: &Path) -> Result<String, InputError> {
-    let error = |line: Option<u32>, message: String| InputError { path: path.to_path_buf(), line, column: None, message };
-    let size = std::fs::metadata(path).map_err(|e| error(None, format!("cannot read: {e}")))?.len();
+    let error = |line: Option<u32>, message: String| InputError {
+        path: path.to_path_buf(),
+        line,
+        column: None,
+        message,
+    };
+    let size = std::fs::metadata(path)
+        .map_err(|e| error(None, format!("cannot read: {e}")))?
+        .len();
     if size > MAX_FILE_BYTES as u64 {
         return Err(error(
             None,
@@ -243,7 +321,11 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
     let bytes = std::fs::read(path).map_err(|e| error(None, format!("cannot read: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = e.as_bytes()[..valid]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
         error(
             Some(u32::try_from(line).unwrap_or(u32::MAX)),
             format!("not valid UTF-8 (byte {valid}); save the file as UTF-8"),
@@ -253,7 +335,10 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
 
 /// A standalone IAM policy document: a JSON file whose root has `Version` and `Statement`.
 fn check_policy_document(path: &Path, text: &str, options: &Options<'_>, report: &mut Report) {
-    if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+    if !path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
         return;
     }
     match crate::policies::check_policy_text(path, text, options.config, options.filter, false) {

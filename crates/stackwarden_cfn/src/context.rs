@@ -55,7 +55,14 @@ pub struct TemplateContext<'a> {
 impl TemplateContext<'_> {
     /// A finding of `rule` at `span` on resource `resource`, at the rule's default severity (the
     /// engine applies the configured one).
-    pub fn finding(&self, rule: &RuleMeta, resource: &str, span: Span, message: String, help: String) -> Finding {
+    pub fn finding(
+        &self,
+        rule: &RuleMeta,
+        resource: &str,
+        span: Span,
+        message: String,
+        help: String,
+    ) -> Finding {
         Finding {
             rule: rule.id,
             severity: rule.severity,
@@ -104,15 +111,24 @@ pub fn resolve_stage(
         return Some(make(stage, StageSource::CdkContext));
     }
     if let Some(name) = stack_name {
-        let known: Vec<&String> = config.production_stages.iter().chain(config.accounts.keys()).collect();
-        if let Some(stage) = name_tokens(name)
-            .into_iter()
-            .find_map(|token| known.iter().find(|k| k.eq_ignore_ascii_case(&token)).map(|k| k.to_string()))
-        {
+        let known: Vec<&String> = config
+            .production_stages
+            .iter()
+            .chain(config.accounts.keys())
+            .collect();
+        if let Some(stage) = name_tokens(name).into_iter().find_map(|token| {
+            known
+                .iter()
+                .find(|k| k.eq_ignore_ascii_case(&token))
+                .map(|k| k.to_string())
+        }) {
             return Some(make(&stage, StageSource::StackName));
         }
     }
-    if let Some(default) = template.parameter_default("Stage").and_then(|n| n.as_scalar()) {
+    if let Some(default) = template
+        .parameter_default("Stage")
+        .and_then(|n| n.as_scalar())
+    {
         return Some(make(&default, StageSource::Parameter));
     }
     stack_tags

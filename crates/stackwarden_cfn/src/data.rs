@@ -16,7 +16,11 @@ fn rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
 pub fn tag_property(type_name: &str) -> Option<&'static str> {
     static TABLE: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
     TABLE
-        .get_or_init(|| rows(TAGGABLE).filter_map(|r| Some((*r.first()?, *r.get(1)?))).collect())
+        .get_or_init(|| {
+            rows(TAGGABLE)
+                .filter_map(|r| Some((*r.first()?, *r.get(1)?)))
+                .collect()
+        })
         .get(type_name)
         .copied()
 }
@@ -51,7 +55,10 @@ pub fn runtime_lifecycle(runtime: &str) -> Option<RuntimeLifecycle> {
 
 /// The provenance header of a data file, for `stackwarden --version`-style reporting and tests.
 pub fn provenance() -> impl Iterator<Item = &'static str> {
-    TAGGABLE.lines().take_while(|l| l.starts_with('#')).filter(|l| l.starts_with("# source:"))
+    TAGGABLE
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .filter(|l| l.starts_with("# source:"))
 }
 
 #[cfg(test)]

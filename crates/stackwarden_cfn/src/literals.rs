@@ -41,11 +41,19 @@ fn collect<'a>(node: &'a Node, key: Option<&'a str>, in_join: bool, out: &mut Ve
         Value::String(text) => out.push(Literal {
             text: Cow::Borrowed(text),
             span: node.span,
-            kind: if in_join { LiteralKind::JoinPiece } else { LiteralKind::Plain },
+            kind: if in_join {
+                LiteralKind::JoinPiece
+            } else {
+                LiteralKind::Plain
+            },
             key,
         }),
-        Value::Seq(items) => items.iter().for_each(|item| collect(item, key, in_join, out)),
-        Value::Map(map) => map.iter().for_each(|(k, v)| collect(v, Some(&k.name), false, out)),
+        Value::Seq(items) => items
+            .iter()
+            .for_each(|item| collect(item, key, in_join, out)),
+        Value::Map(map) => map
+            .iter()
+            .for_each(|(k, v)| collect(v, Some(&k.name), false, out)),
         Value::Intrinsic(intrinsic) => match intrinsic.name.as_str() {
             "Fn::Sub" => {
                 let (template, variables) = match &intrinsic.arg.value {
@@ -54,7 +62,12 @@ fn collect<'a>(node: &'a Node, key: Option<&'a str>, in_join: bool, out: &mut Ve
                 };
                 if let Some(template) = template.filter(|t| t.as_str().is_some()) {
                     let text = template.as_str().unwrap_or_default();
-                    out.push(Literal { text: Cow::Owned(blank_placeholders(text)), span: template.span, kind: LiteralKind::Sub, key });
+                    out.push(Literal {
+                        text: Cow::Owned(blank_placeholders(text)),
+                        span: template.span,
+                        kind: LiteralKind::Sub,
+                        key,
+                    });
                 }
                 if let Some(variables) = variables {
                     collect(variables, key, false, out);
@@ -65,7 +78,8 @@ fn collect<'a>(node: &'a Node, key: Option<&'a str>, in_join: bool, out: &mut Ve
                     collect(pieces, key, true, out);
                 }
             }
-            "Ref" | "Fn::GetAtt" | "Fn::FindInMap" | "Fn::ImportValue" | "Condition" | "Fn::GetAZs" => {}
+            "Ref" | "Fn::GetAtt" | "Fn::FindInMap" | "Fn::ImportValue" | "Condition"
+            | "Fn::GetAZs" => {}
             "Fn::If" => {
                 // [condition name, value if true, value if false]
                 for branch in intrinsic.arg.as_seq().unwrap_or_default().iter().skip(1) {
@@ -128,9 +142,20 @@ pub(crate) fn account_ids(text: &str) -> Vec<&str> {
     found
 }
 
-const AREAS: &[&str] = &["us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx", "cn", "eusc"];
-const DIRECTIONS: &[&str] =
-    &["north", "south", "east", "west", "central", "northeast", "southeast", "northwest", "southwest"];
+const AREAS: &[&str] = &[
+    "us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx", "cn", "eusc",
+];
+const DIRECTIONS: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "central",
+    "northeast",
+    "southeast",
+    "northwest",
+    "southwest",
+];
 
 /// Whether `token` has the shape of a region name (`eu-west-2`, `us-gov-west-1`).
 pub(crate) fn is_region(token: &str) -> bool {
@@ -148,7 +173,9 @@ pub(crate) fn is_region(token: &str) -> bool {
 
 /// Region names standing as whole tokens (delimited by anything but letters, digits and `-`).
 pub(crate) fn regions(text: &str) -> Vec<&str> {
-    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).filter(|t| is_region(t)).collect()
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|t| is_region(t))
+        .collect()
 }
 
 /// The fields of a literal ARN: partition, service, region, account, resource.
@@ -165,7 +192,11 @@ pub(crate) fn parse_arn(text: &str) -> Option<Arn<'_>> {
     let region = fields.next()?;
     let account = fields.next()?;
     fields.next()?;
-    Some(Arn { service, region, account })
+    Some(Arn {
+        service,
+        region,
+        account,
+    })
 }
 
 #[cfg(test)]
@@ -174,14 +205,23 @@ mod tests {
 
     #[test]
     fn accounts_regions_and_placeholders() {
-        assert_eq!(account_ids("arn:aws:iam::123456789012:role/x"), ["123456789012"]);
+        assert_eq!(
+            account_ids("arn:aws:iam::123456789012:role/x"),
+            ["123456789012"]
+        );
         assert!(account_ids("1234567890123").is_empty());
         assert!(account_ids("abc123456789012").is_empty());
         assert_eq!(regions("arn:aws:sns:eu-west-2:1:t"), ["eu-west-2"]);
-        assert_eq!(regions("sqs.us-gov-west-1.amazonaws.com"), ["us-gov-west-1"]);
+        assert_eq!(
+            regions("sqs.us-gov-west-1.amazonaws.com"),
+            ["us-gov-west-1"]
+        );
         assert!(regions("reports-eu-west-2").is_empty());
         assert!(!is_region("eu-west-2a"));
-        assert_eq!(blank_placeholders("a-${AWS::Region}-${!Literal}"), "a-\0-${Literal}");
+        assert_eq!(
+            blank_placeholders("a-${AWS::Region}-${!Literal}"),
+            "a-\0-${Literal}"
+        );
         let arn = parse_arn("arn:aws:s3:::bucket/key").expect("arn");
         assert_eq!((arn.service, arn.region, arn.account), ("s3", "", ""));
     }

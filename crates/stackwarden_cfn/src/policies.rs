@@ -29,11 +29,19 @@ pub fn check(ctx: &TemplateContext<'_>, filter: &RuleFilter, out: &mut Vec<Findi
         own_account: ctx
             .stack_account()
             .filter(|a| stackwarden_core::config::is_account_id(a))
-            .or_else(|| ctx.stage.as_ref().and_then(|s| ctx.config.accounts.get(&s.name)).map(String::as_str)),
+            .or_else(|| {
+                ctx.stage
+                    .as_ref()
+                    .and_then(|s| ctx.config.accounts.get(&s.name))
+                    .map(String::as_str)
+            }),
         trusted_accounts: &ctx.config.trusted_accounts,
     };
-    let policies: Vec<(&Source<'_>, stackwarden_iam::Policy<'_>)> =
-        found.sources.iter().map(|s| (s, stackwarden_iam::parse(found.node(s), s.kind))).collect();
+    let policies: Vec<(&Source<'_>, stackwarden_iam::Policy<'_>)> = found
+        .sources
+        .iter()
+        .map(|s| (s, stackwarden_iam::parse(found.node(s), s.kind)))
+        .collect();
     let mut policy_findings = Vec::new();
     for (source, policy) in &policies {
         policy_findings.clear();
@@ -41,18 +49,26 @@ pub fn check(ctx: &TemplateContext<'_>, filter: &RuleFilter, out: &mut Vec<Findi
         if let Some(name) = source.sam_template {
             sam_template_findings(name, &mut policy_findings);
         }
-        out.extend(policy_findings.drain(..).map(|f| to_finding(ctx, source.resource, f)));
+        out.extend(
+            policy_findings
+                .drain(..)
+                .map(|f| to_finding(ctx, source.resource, f)),
+        );
     }
 
     // Everything granted to one principal is judged together (privilege escalation paths).
     let mut by_principal: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (index, (source, _)) in policies.iter().enumerate() {
         for principal in &source.principals {
-            by_principal.entry(principal.as_str()).or_default().push(index);
+            by_principal
+                .entry(principal.as_str())
+                .or_default()
+                .push(index);
         }
     }
     for indexes in by_principal.values() {
-        let group: Vec<&stackwarden_iam::Policy<'_>> = indexes.iter().map(|&i| &policies[i].1).collect();
+        let group: Vec<&stackwarden_iam::Policy<'_>> =
+            indexes.iter().map(|&i| &policies[i].1).collect();
         let mut escalations = Vec::new();
         stackwarden_iam::check_principal(&group, filter, &mut escalations);
         for (at, finding) in escalations {
@@ -75,16 +91,29 @@ pub fn check(ctx: &TemplateContext<'_>, filter: &RuleFilter, out: &mut Vec<Findi
 /// action names: the translator's spelling (SQSPollerPolicy's `sqs:DeleteMessageBatch`) is not
 /// theirs to fix, so only what the template grants is reported, and the fix is to replace it.
 fn sam_template_findings(name: &str, findings: &mut Vec<PolicyFinding>) {
-    const NOT_THE_USERS: &[&str] = &["iam/unknown-action", "iam/unknown-service", "iam/malformed-policy"];
+    const NOT_THE_USERS: &[&str] = &[
+        "iam/unknown-action",
+        "iam/unknown-service",
+        "iam/malformed-policy",
+    ];
     findings.retain(|f| !NOT_THE_USERS.contains(&f.rule.id));
     for finding in findings.iter_mut() {
         finding.message = format!("SAM policy template {name}: {}", finding.message);
-        finding.help = format!("replace {name} with an inline statement that is narrower: {}", finding.help);
+        finding.help = format!(
+            "replace {name} with an inline statement that is narrower: {}",
+            finding.help
+        );
     }
 }
 
 fn to_finding(ctx: &TemplateContext<'_>, resource: &str, finding: PolicyFinding) -> Finding {
-    let mut out = ctx.finding(finding.rule, resource, finding.span, finding.message, finding.help);
+    let mut out = ctx.finding(
+        finding.rule,
+        resource,
+        finding.span,
+        finding.message,
+        finding.help,
+    );
     out.suggestion = finding.suggestion;
     out
 }
@@ -103,22 +132,38 @@ pub fn check_policy_text(
     filter: &RuleFilter,
     require: bool,
 ) -> Result<Option<Vec<Finding>>, InputError> {
-    let error = |line: Option<u32>, column: Option<u32>, message: String| InputError { path: path.to_path_buf(), line, column, message };
+    let error = |line: Option<u32>, column: Option<u32>, message: String| InputError {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message,
+    };
     let loaded = match load::load(text, load::sniff_format(text)) {
         Ok(loaded) => loaded,
         Err(e) if require => return Err(error(Some(e.span.line), Some(e.span.column), e.message)),
         Err(_) => return Ok(None),
     };
     let root = &loaded.root;
-    let is_policy = if require { root.get("Statement").is_some() } else { is_policy_document(root) };
+    let is_policy = if require {
+        root.get("Statement").is_some()
+    } else {
+        is_policy_document(root)
+    };
     if !is_policy {
         return match require {
-            true => Err(error(None, None, "not an IAM policy document (no top-level Statement)".into())),
+            true => Err(error(
+                None,
+                None,
+                "not an IAM policy document (no top-level Statement)".into(),
+            )),
             false => Ok(None),
         };
     }
     let policy = stackwarden_iam::parse(root, PolicyKind::Identity);
-    let ctx = PolicyContext { own_account: None, trusted_accounts: &config.trusted_accounts };
+    let ctx = PolicyContext {
+        own_account: None,
+        trusted_accounts: &config.trusted_accounts,
+    };
     let mut found = Vec::new();
     stackwarden_iam::check_policy(&policy, &ctx, filter, &mut found);
     let mut escalations = Vec::new();

@@ -46,7 +46,12 @@ pub(crate) fn merge_globals(root: &mut Node) {
             };
             let properties = properties_of(resource_map);
             for (key, global) in defaults.iter() {
-                match properties.entries.iter_mut().rev().find(|(k, _)| k.name == key.name) {
+                match properties
+                    .entries
+                    .iter_mut()
+                    .rev()
+                    .find(|(k, _)| k.name == key.name)
+                {
                     Some((_, own)) => merge_into(own, global),
                     None => properties.entries.push((key.clone(), global.clone())),
                 }
@@ -57,12 +62,23 @@ pub(crate) fn merge_globals(root: &mut Node) {
 
 /// The resource's `Properties` map, created when missing (a function may get all from Globals).
 fn properties_of(resource: &mut Map) -> &mut Map {
-    let index = match resource.entries.iter().rposition(|(k, _)| k.name == "Properties") {
+    let index = match resource
+        .entries
+        .iter()
+        .rposition(|(k, _)| k.name == "Properties")
+    {
         Some(index) => index,
         None => {
-            let span = resource.entries.first().map(|(k, _)| k.span).unwrap_or_default();
+            let span = resource
+                .entries
+                .first()
+                .map(|(k, _)| k.span)
+                .unwrap_or_default();
             resource.entries.push((
-                stackwarden_core::Key { name: "Properties".into(), span },
+                stackwarden_core::Key {
+                    name: "Properties".into(),
+                    span,
+                },
                 Node::new(span, Value::Map(Map::default())),
             ));
             resource.entries.len() - 1
@@ -82,7 +98,12 @@ fn merge_into(own: &mut Node, global: &Node) {
     match (&mut own.value, &global.value) {
         (Value::Map(own_map), Value::Map(global_map)) => {
             for (key, value) in global_map.iter() {
-                match own_map.entries.iter_mut().rev().find(|(k, _)| k.name == key.name) {
+                match own_map
+                    .entries
+                    .iter_mut()
+                    .rev()
+                    .find(|(k, _)| k.name == key.name)
+                {
                     Some((_, existing)) => merge_into(existing, value),
                     None => own_map.entries.push((key.clone(), value.clone())),
                 }

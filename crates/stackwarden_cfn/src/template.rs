@@ -31,7 +31,10 @@ impl<'a> Resource<'a> {
 
     /// Where `Type:` is written: findings about a missing property point here.
     pub fn type_span(&self) -> Span {
-        self.node.as_map().and_then(|m| m.entry("Type")).map_or(self.id_span, |(k, _)| k.span)
+        self.node
+            .as_map()
+            .and_then(|m| m.entry("Type"))
+            .map_or(self.id_span, |(k, _)| k.span)
     }
 
     pub fn properties(&self) -> Option<&'a Node> {
@@ -59,7 +62,9 @@ impl<'a> Resource<'a> {
 
     /// The construct path CDK records in `Metadata: {aws:cdk:path: ...}`.
     pub fn cdk_path(&self) -> Option<&'a str> {
-        self.metadata().and_then(|m| m.get("aws:cdk:path")).and_then(Node::as_str)
+        self.metadata()
+            .and_then(|m| m.get("aws:cdk:path"))
+            .and_then(Node::as_str)
     }
 }
 
@@ -89,7 +94,11 @@ impl Template {
         if !is_template(&loaded.root) {
             return Ok(None);
         }
-        let mut template = Template { root: loaded.root, format, warnings: loaded.warnings };
+        let mut template = Template {
+            root: loaded.root,
+            format,
+            warnings: loaded.warnings,
+        };
         if template.is_sam() {
             sam::merge_globals(&mut template.root);
         }
@@ -102,7 +111,11 @@ impl Template {
             .and_then(Node::as_map)
             .into_iter()
             .flat_map(|m| m.iter())
-            .map(|(key, node)| Resource { id: &key.name, id_span: key.span, node })
+            .map(|(key, node)| Resource {
+                id: &key.name,
+                id_span: key.span,
+                node,
+            })
     }
 
     pub fn resource(&self, id: &str) -> Option<Resource<'_>> {
@@ -110,9 +123,11 @@ impl Template {
     }
 
     pub fn is_sam(&self) -> bool {
-        self.root
-            .get("Transform")
-            .is_some_and(|t| t.one_or_many().iter().any(|n| n.as_str() == Some(SAM_TRANSFORM)))
+        self.root.get("Transform").is_some_and(|t| {
+            t.one_or_many()
+                .iter()
+                .any(|n| n.as_str() == Some(SAM_TRANSFORM))
+        })
     }
 
     /// A parameter's `Default`, for stage detection (`Stage` parameter).

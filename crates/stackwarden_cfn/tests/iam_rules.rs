@@ -15,7 +15,10 @@ fn fixtures() -> PathBuf {
 }
 
 fn known_rules() -> Vec<&'static str> {
-    stackwarden_cfn::rules::all_metas().chain(stackwarden_iam::all_metas()).map(|m| m.id).collect()
+    stackwarden_cfn::rules::all_metas()
+        .chain(stackwarden_iam::all_metas())
+        .map(|m| m.id)
+        .collect()
 }
 
 fn render(report: stackwarden_cfn::Report) -> String {
@@ -24,24 +27,55 @@ fn render(report: stackwarden_cfn::Report) -> String {
     findings
         .iter()
         .map(|f| {
-            let suggestion = f.suggestion.as_deref().map(|s| format!("\n    suggestion: {s}")).unwrap_or_default();
-            format!("{}:{} {} [{}] {}\n    help: {}{suggestion}", f.line, f.column, f.severity.as_str(), f.rule, f.message, f.help)
+            let suggestion = f
+                .suggestion
+                .as_deref()
+                .map(|s| format!("\n    suggestion: {s}"))
+                .unwrap_or_default();
+            format!(
+                "{}:{} {} [{}] {}\n    help: {}{suggestion}",
+                f.line,
+                f.column,
+                f.severity.as_str(),
+                f.rule,
+                f.message,
+                f.help
+            )
         })
         .collect::<Vec<_>>()
         .join("\n")
 }
 
 fn options<'a>(config: &'a Config, filter: &'a RuleFilter, known: &'a [&'a str]) -> Options<'a> {
-    Options { config, filter, stage: None, today: TODAY, known_rules: known }
+    Options {
+        config,
+        filter,
+        stage: None,
+        today: TODAY,
+        known_rules: known,
+    }
 }
 
 fn run(path: &Path, select: &[&str]) -> String {
     let config = Config::load(&fixtures().join("stackwarden.toml")).expect("fixture config");
-    let filter = RuleFilter { select: select.iter().map(|s| s.to_string()).collect(), ignore: vec![] };
+    let filter = RuleFilter {
+        select: select.iter().map(|s| s.to_string()).collect(),
+        ignore: vec![],
+    };
     let known = known_rules();
     let report = check_template_file(path, &options(&config, &filter, &known));
-    assert!(report.errors.is_empty(), "{}: {:?}", path.display(), report.errors);
-    assert_eq!(report.templates, 1, "{} is not read as a template or policy", path.display());
+    assert!(
+        report.errors.is_empty(),
+        "{}: {:?}",
+        path.display(),
+        report.errors
+    );
+    assert_eq!(
+        report.templates,
+        1,
+        "{} is not read as a template or policy",
+        path.display()
+    );
     render(report)
 }
 
@@ -105,14 +139,20 @@ fn pass_fixtures_are_clean_under_all_iam_rules() {
             continue;
         }
         let found = run(&fixture(&name, "pass"), &["iam"]);
-        let found: Vec<&str> = found.lines().filter(|l| !ignore_template_rules.iter().any(|r| l.contains(r))).collect();
+        let found: Vec<&str> = found
+            .lines()
+            .filter(|l| !ignore_template_rules.iter().any(|r| l.contains(r)))
+            .collect();
         assert!(found.is_empty(), "{name}/pass: {found:?}");
     }
 }
 
 fn check_text(name: &str, text: &str) -> stackwarden_cfn::Report {
     let config = Config::default();
-    let filter = RuleFilter { select: vec!["iam".into()], ignore: vec![] };
+    let filter = RuleFilter {
+        select: vec!["iam".into()],
+        ignore: vec![],
+    };
     let known = known_rules();
     check_template_source(Path::new(name), text, &options(&config, &filter, &known))
 }
@@ -129,7 +169,10 @@ fn standalone_policy_json_is_checked_by_check() {
     assert!(rules.contains(&"iam/wildcard-resource"), "{rules:?}");
     // JSON that is neither a template nor a policy stays silent.
     let report = check_text("package.json", r#"{"name": "x", "version": "1.0.0"}"#);
-    assert_eq!((report.templates, report.findings.len(), report.errors.len()), (0, 0, 0));
+    assert_eq!(
+        (report.templates, report.findings.len(), report.errors.len()),
+        (0, 0, 0)
+    );
 }
 
 #[test]
@@ -143,12 +186,38 @@ fn the_sam_policy_template_statements_are_judged() {
 
 #[test]
 fn bad_input_never_panics() {
-    let huge_action = format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:{}*","Resource":"*"}}]}}"#, "x".repeat(1 << 20));
+    let huge_action = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:{}*","Resource":"*"}}]}}"#,
+        "x".repeat(1 << 20)
+    );
     let report = check_text("huge.json", &huge_action);
-    assert!(report.findings.iter().any(|f| f.rule == "iam/unknown-action" && f.message.len() < 400), "{:?}", report.findings.iter().map(|f| &f.message).collect::<Vec<_>>());
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.rule == "iam/unknown-action" && f.message.len() < 400),
+        "{:?}",
+        report
+            .findings
+            .iter()
+            .map(|f| &f.message)
+            .collect::<Vec<_>>()
+    );
 
-    let many: Vec<String> = (0..10_000).map(|i| format!(r#"{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b{i}/*"}}"#)).collect();
-    let report = check_text("many.json", &format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, many.join(",")));
+    let many: Vec<String> = (0..10_000)
+        .map(|i| {
+            format!(
+                r#"{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b{i}/*"}}"#
+            )
+        })
+        .collect();
+    let report = check_text(
+        "many.json",
+        &format!(
+            r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+            many.join(",")
+        ),
+    );
     assert_eq!(report.findings.len(), 0);
 
     for text in [
@@ -158,6 +227,13 @@ fn bad_input_never_panics() {
         r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": ":", "Resource": "*", "Principal": {"AWS": [{"Fn::Join": []}, {"Fn::Sub": 3}]}}}"#,
     ] {
         let report = check_text("bad.json", text);
-        assert!(report.findings.iter().any(|f| f.rule == "iam/malformed-policy" || f.rule == "iam/unknown-action"), "{text}: {:?}", report.findings);
+        assert!(
+            report
+                .findings
+                .iter()
+                .any(|f| f.rule == "iam/malformed-policy" || f.rule == "iam/unknown-action"),
+            "{text}: {:?}",
+            report.findings
+        );
     }
 }

@@ -12,8 +12,17 @@ fn shape(node: &Node) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.clone(),
         Value::String(s) => format!("{s:?}"),
-        Value::Seq(items) => format!("[{}]", items.iter().map(shape).collect::<Vec<_>>().join(",")),
-        Value::Map(map) => format!("{{{}}}", map.iter().map(|(k, v)| format!("{}:{}", k.name, shape(v))).collect::<Vec<_>>().join(",")),
+        Value::Seq(items) => format!(
+            "[{}]",
+            items.iter().map(shape).collect::<Vec<_>>().join(",")
+        ),
+        Value::Map(map) => format!(
+            "{{{}}}",
+            map.iter()
+                .map(|(k, v)| format!("{}:{}", k.name, shape(v)))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
         Value::Intrinsic(i) => format!("<{} {}>", i.name, shape(&i.arg)),
     }
 }
@@ -58,19 +67,30 @@ fn short_form_tags_equal_long_forms() {
     let (short, long) = (shape(&short.root), shape(&long.root));
     // `G: !GetAZs ""` is a quoted empty string in both; everything else is the same value.
     assert_eq!(short, long);
-    assert!(short.contains("<Fn::GetAtt [\"Bucket\",\"Arn\"]>"), "{short}");
+    assert!(
+        short.contains("<Fn::GetAtt [\"Bucket\",\"Arn\"]>"),
+        "{short}"
+    );
 }
 
 #[test]
 fn values_know_where_they_are_written() {
     let loaded = load(SHORT, Format::Yaml).expect("yaml");
-    let properties = loaded.root.path(&["Resources", "R", "Properties"]).expect("properties");
+    let properties = loaded
+        .root
+        .path(&["Resources", "R", "Properties"])
+        .expect("properties");
     let map = properties.as_map().expect("map");
     let (key, value) = map.entry("C").expect("C");
     assert_eq!(key.span, Span::new(8, 7));
     assert_eq!(value.span, Span::new(8, 10));
     let loaded = load(LONG, Format::Json).expect("json");
-    let (key, _) = loaded.root.path(&["Resources", "R", "Properties"]).and_then(Node::as_map).and_then(|m| m.entry("B")).expect("B");
+    let (key, _) = loaded
+        .root
+        .path(&["Resources", "R", "Properties"])
+        .and_then(Node::as_map)
+        .and_then(|m| m.entry("B"))
+        .expect("B");
     assert_eq!(key.span, Span::new(4, 5));
 }
 
@@ -78,7 +98,13 @@ fn values_know_where_they_are_written() {
 fn anchors_and_aliases_expand() {
     let text = "Resources:\n  A: &bucket\n    Type: AWS::S3::Bucket\n  B: *bucket\n";
     let loaded = load(text, Format::Yaml).expect("yaml");
-    assert_eq!(loaded.root.path(&["Resources", "B", "Type"]).and_then(Node::as_str), Some("AWS::S3::Bucket"));
+    assert_eq!(
+        loaded
+            .root
+            .path(&["Resources", "B", "Type"])
+            .and_then(Node::as_str),
+        Some("AWS::S3::Bucket")
+    );
 }
 
 #[test]
@@ -91,12 +117,16 @@ fn duplicate_keys_are_warned_about_and_the_last_wins() {
     let json = "{\"Resources\": {\"A\": 1,\n \"A\": 2,\n \"A\": 3}}";
     let loaded = load(json, Format::Json).expect("json");
     assert_eq!(loaded.warnings.len(), 2);
-    assert!(loaded.warnings.iter().all(|w| w.message.contains("first at line 1")));
+    assert!(loaded
+        .warnings
+        .iter()
+        .all(|w| w.message.contains("first at line 1")));
 }
 
 #[test]
 fn truncated_yaml_is_an_error_with_a_line() {
-    let text = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A:\n    Type: \"AWS::S3::Bucket\n";
+    let text =
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A:\n    Type: \"AWS::S3::Bucket\n";
     let error = Template::parse(text).expect_err("truncated");
     assert!(error.span.line >= 4, "{error:?}");
     assert!(error.message.contains("quoted scalar"), "{error:?}");
@@ -105,13 +135,26 @@ fn truncated_yaml_is_an_error_with_a_line() {
 #[test]
 fn deep_nesting_is_refused_without_overflowing_the_stack() {
     let depth = 10_000;
-    let yaml = format!("Resources:\n  A: {}{}\n", "[".repeat(depth), "]".repeat(depth));
+    let yaml = format!(
+        "Resources:\n  A: {}{}\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
     let error = load(&yaml, Format::Yaml).expect_err("too deep");
-    assert!(error.message.contains("nesting") || error.message.contains("recursion"), "{error:?}");
-    let json = format!("{{\"Resources\": {}{}}}", "[".repeat(depth), "]".repeat(depth));
+    assert!(
+        error.message.contains("nesting") || error.message.contains("recursion"),
+        "{error:?}"
+    );
+    let json = format!(
+        "{{\"Resources\": {}{}}}",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
     let error = load(&json, Format::Json).expect_err("too deep");
     assert!(!error.message.is_empty());
-    let block: String = (0..depth).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+    let block: String = (0..depth)
+        .map(|i| format!("{}k:\n", " ".repeat(i)))
+        .collect();
     assert!(load(&block, Format::Yaml).is_err());
 }
 
@@ -139,10 +182,18 @@ fn oversized_input_is_refused_up_front() {
 
 #[test]
 fn files_that_are_not_templates_are_skipped_silently() {
-    assert!(Template::parse("name: ci\non: [push]\njobs: {}\n").expect("not an error").is_none());
-    assert!(Template::parse("{\"name\": \"pkg\", \"version\": \"1.0.0\"}").expect("not an error").is_none());
+    assert!(Template::parse("name: ci\non: [push]\njobs: {}\n")
+        .expect("not an error")
+        .is_none());
+    assert!(
+        Template::parse("{\"name\": \"pkg\", \"version\": \"1.0.0\"}")
+            .expect("not an error")
+            .is_none()
+    );
     // A Helm chart is not YAML until rendered; it mentions no template keys either.
-    assert!(Template::parse("kind: {{ .Values.kind }}\n  bad: [\n").expect("not an error").is_none());
+    assert!(Template::parse("kind: {{ .Values.kind }}\n  bad: [\n")
+        .expect("not an error")
+        .is_none());
     // But a broken file that is clearly a template is an error.
     assert!(Template::parse("AWSTemplateFormatVersion: '2010-09-09'\nResources: [\n").is_err());
 }
@@ -152,15 +203,33 @@ fn sam_globals_merge_into_functions() {
     let text = "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Runtime: nodejs22.x\n    Timeout: 10\n    Environment:\n      Variables: {A: global, B: global}\n    Layers: [g]\nResources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Timeout: 3\n      Environment:\n        Variables: {B: own}\n      Layers: [own]\n  Bare:\n    Type: AWS::Serverless::Function\n";
     let template = Template::parse(text).expect("parses").expect("template");
     let f = template.resource("F").expect("F");
-    assert_eq!(f.property("Runtime").and_then(Node::as_str), Some("nodejs22.x"));
-    assert_eq!(f.property("Timeout").and_then(|n| n.as_scalar()).as_deref(), Some("3"));
-    let variables = f.property("Environment").and_then(|e| e.get("Variables")).expect("vars");
+    assert_eq!(
+        f.property("Runtime").and_then(Node::as_str),
+        Some("nodejs22.x")
+    );
+    assert_eq!(
+        f.property("Timeout").and_then(|n| n.as_scalar()).as_deref(),
+        Some("3")
+    );
+    let variables = f
+        .property("Environment")
+        .and_then(|e| e.get("Variables"))
+        .expect("vars");
     assert_eq!(variables.get("A").and_then(Node::as_str), Some("global"));
     assert_eq!(variables.get("B").and_then(Node::as_str), Some("own"));
-    let layers: Vec<&str> = f.property("Layers").map(Node::one_or_many).unwrap_or_default().iter().filter_map(Node::as_str).collect();
+    let layers: Vec<&str> = f
+        .property("Layers")
+        .map(Node::one_or_many)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Node::as_str)
+        .collect();
     assert_eq!(layers, ["g", "own"]);
     let bare = template.resource("Bare").expect("Bare");
-    assert_eq!(bare.property("Runtime").and_then(Node::as_str), Some("nodejs22.x"));
+    assert_eq!(
+        bare.property("Runtime").and_then(Node::as_str),
+        Some("nodejs22.x")
+    );
 }
 
 #[test]
@@ -169,11 +238,35 @@ fn flow_lists_closed_less_indented_are_read_as_cloudformation_reads_them() {
     // CloudFormation) accepts it, and so do we. Found in sam-patterns/appsync-lambda-sfn-sam.
     let text = "Resources:\n  P:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyDocument:\n        Statement:\n          - Effect: Allow\n            Action: [\n              \"dynamodb:PutItem\",\n            ]\n            Resource: !GetAtt T.Arn\n";
     let template = Template::parse(text).expect("parses").expect("template");
-    let statement = template.root.path(&["Resources", "P", "Properties", "PolicyDocument", "Statement"]).expect("statement");
+    let statement = template
+        .root
+        .path(&[
+            "Resources",
+            "P",
+            "Properties",
+            "PolicyDocument",
+            "Statement",
+        ])
+        .expect("statement");
     let first = &statement.one_or_many()[0];
-    assert_eq!(first.get("Action").and_then(Node::as_seq).map(<[Node]>::len), Some(1));
-    assert_eq!(first.get("Resource").and_then(Node::as_intrinsic).map(|i| i.name.as_str()), Some("Fn::GetAtt"));
-    assert_eq!(first.get("Resource").map(|n| n.span), Some(Span::new(11, 23)));
+    assert_eq!(
+        first
+            .get("Action")
+            .and_then(Node::as_seq)
+            .map(<[Node]>::len),
+        Some(1)
+    );
+    assert_eq!(
+        first
+            .get("Resource")
+            .and_then(Node::as_intrinsic)
+            .map(|i| i.name.as_str()),
+        Some("Fn::GetAtt")
+    );
+    assert_eq!(
+        first.get("Resource").map(|n| n.span),
+        Some(Span::new(11, 23))
+    );
 }
 
 #[test]
@@ -182,12 +275,21 @@ fn yaml_flow_style_documents_are_not_mistaken_for_json() {
     let text = "{AWSTemplateFormatVersion: 2010-09-09, Resources: {B: {Type: 'AWS::S3::Bucket', Properties: {BucketName: !Sub '${AWS::AccountId}-x'}}}}\n";
     let template = Template::parse(text).expect("parses").expect("template");
     assert_eq!(template.format, Format::Yaml);
-    assert_eq!(template.resource("B").map(|r| r.type_name()), Some("AWS::S3::Bucket"));
+    assert_eq!(
+        template.resource("B").map(|r| r.type_name()),
+        Some("AWS::S3::Bucket")
+    );
     // A trailing comma is valid YAML flow style (CloudFormation reads it so too); a missing comma
     // is an error either way, and the JSON parser's message is the one reported.
     assert!(Template::parse("{\"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\",}}}").is_ok());
-    let error = Template::parse("{\"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\"\n \"Properties\": {}}}}").expect_err("missing comma");
-    assert_eq!((error.span.line, error.message.as_str()), (1, "Expected comma"));
+    let error = Template::parse(
+        "{\"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\"\n \"Properties\": {}}}}",
+    )
+    .expect_err("missing comma");
+    assert_eq!(
+        (error.span.line, error.message.as_str()),
+        (1, "Expected comma")
+    );
 }
 
 #[test]

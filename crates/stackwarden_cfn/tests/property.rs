@@ -45,15 +45,24 @@ impl Bad {
     }
 
     fn resource(self) -> Vec<(String, V)> {
-        let tags = V::List(vec![V::Map(vec![("Key".into(), s("Project")), ("Value".into(), V::Fn("Ref", Box::new(s("AWS::StackName"))))])]);
+        let tags = V::List(vec![V::Map(vec![
+            ("Key".into(), s("Project")),
+            ("Value".into(), V::Fn("Ref", Box::new(s("AWS::StackName")))),
+        ])]);
         match self {
             Bad::UnencryptedBucket => vec![
                 ("Type".into(), s("AWS::S3::Bucket")),
                 (
                     "Properties".into(),
                     V::Map(vec![
-                        ("BucketName".into(), V::Fn("Sub", Box::new(s("${AWS::AccountId}-dev-data")))),
-                        ("VersioningConfiguration".into(), V::Map(vec![("Status".into(), s("Enabled"))])),
+                        (
+                            "BucketName".into(),
+                            V::Fn("Sub", Box::new(s("${AWS::AccountId}-dev-data"))),
+                        ),
+                        (
+                            "VersioningConfiguration".into(),
+                            V::Map(vec![("Status".into(), s("Enabled"))]),
+                        ),
                         ("Tags".into(), tags),
                     ]),
                 ),
@@ -64,7 +73,13 @@ impl Bad {
                     "Properties".into(),
                     V::Map(vec![
                         ("BillingMode".into(), s("PAY_PER_REQUEST")),
-                        ("KeySchema".into(), V::List(vec![V::Map(vec![("AttributeName".into(), s("pk")), ("KeyType".into(), s("HASH"))])])),
+                        (
+                            "KeySchema".into(),
+                            V::List(vec![V::Map(vec![
+                                ("AttributeName".into(), s("pk")),
+                                ("KeyType".into(), s("HASH")),
+                            ])]),
+                        ),
                         ("Tags".into(), tags),
                     ]),
                 ),
@@ -76,8 +91,14 @@ impl Bad {
                     V::Map(vec![
                         ("Runtime".into(), s("nodejs16.x")),
                         ("Handler".into(), s("index.handler")),
-                        ("Role".into(), V::Fn("GetAtt", Box::new(V::List(vec![s("Role"), s("Arn")])))),
-                        ("Code".into(), V::Map(vec![("S3Bucket".into(), s("b")), ("S3Key".into(), s("k"))])),
+                        (
+                            "Role".into(),
+                            V::Fn("GetAtt", Box::new(V::List(vec![s("Role"), s("Arn")]))),
+                        ),
+                        (
+                            "Code".into(),
+                            V::Map(vec![("S3Bucket".into(), s("b")), ("S3Key".into(), s("k"))]),
+                        ),
                     ]),
                 ),
             ],
@@ -87,9 +108,18 @@ impl Bad {
 
 #[derive(Debug, Clone, Copy)]
 enum Style {
-    Json { pretty: bool },
-    Block { indent: usize, short_tags: bool, quote: Quote },
-    Flow { short_tags: bool, quote: Quote },
+    Json {
+        pretty: bool,
+    },
+    Block {
+        indent: usize,
+        short_tags: bool,
+        quote: Quote,
+    },
+    Flow {
+        short_tags: bool,
+        quote: Quote,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -100,14 +130,20 @@ enum Quote {
 }
 
 fn long_name(short: &str) -> String {
-    if short == "Ref" { "Ref".into() } else { format!("Fn::{short}") }
+    if short == "Ref" {
+        "Ref".into()
+    } else {
+        format!("Fn::{short}")
+    }
 }
 
 fn json(v: &V) -> serde_json::Value {
     match v {
         V::Str(text) => serde_json::Value::String(text.clone()),
         V::List(items) => serde_json::Value::Array(items.iter().map(json).collect()),
-        V::Map(entries) => serde_json::Value::Object(entries.iter().map(|(k, v)| (k.clone(), json(v))).collect()),
+        V::Map(entries) => {
+            serde_json::Value::Object(entries.iter().map(|(k, v)| (k.clone(), json(v))).collect())
+        }
         V::Fn(name, arg) => serde_json::json!({ long_name(name): json(arg) }),
     }
 }
@@ -124,10 +160,28 @@ fn scalar(text: &str, quote: Quote) -> String {
 fn flow(v: &V, short_tags: bool, quote: Quote) -> String {
     match v {
         V::Str(text) => scalar(text, quote),
-        V::List(items) => format!("[{}]", items.iter().map(|i| flow(i, short_tags, quote)).collect::<Vec<_>>().join(", ")),
-        V::Map(entries) => format!("{{{}}}", entries.iter().map(|(k, v)| format!("{k}: {}", flow(v, short_tags, quote))).collect::<Vec<_>>().join(", ")),
+        V::List(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(|i| flow(i, short_tags, quote))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        V::Map(entries) => format!(
+            "{{{}}}",
+            entries
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", flow(v, short_tags, quote)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         V::Fn(name, arg) if short_tags => format!("!{name} {}", flow(arg, short_tags, quote)),
-        V::Fn(name, arg) => format!("{{\"{}\": {}}}", long_name(name), flow(arg, short_tags, quote)),
+        V::Fn(name, arg) => format!(
+            "{{\"{}\": {}}}",
+            long_name(name),
+            flow(arg, short_tags, quote)
+        ),
     }
 }
 
@@ -142,7 +196,12 @@ fn block(v: &V, depth: usize, indent: usize, short_tags: bool, quote: Quote, out
                         block(value, depth + 1, indent, short_tags, quote, out);
                     }
                     V::Fn(name, arg) if !short_tags => {
-                        out.push_str(&format!("{pad}{key}:\n{pad}{}{}: {}\n", " ".repeat(indent), long_name(name), flow(arg, short_tags, quote)));
+                        out.push_str(&format!(
+                            "{pad}{key}:\n{pad}{}{}: {}\n",
+                            " ".repeat(indent),
+                            long_name(name),
+                            flow(arg, short_tags, quote)
+                        ));
                     }
                     _ => out.push_str(&format!("{pad}{key}: {}\n", flow(value, short_tags, quote))),
                 }
@@ -159,9 +218,15 @@ fn block(v: &V, depth: usize, indent: usize, short_tags: bool, quote: Quote, out
 
 fn render(root: &V, style: Style) -> String {
     match style {
-        Style::Json { pretty: true } => serde_json::to_string_pretty(&json(root)).unwrap_or_default(),
+        Style::Json { pretty: true } => {
+            serde_json::to_string_pretty(&json(root)).unwrap_or_default()
+        }
         Style::Json { pretty: false } => json(root).to_string(),
-        Style::Block { indent, short_tags, quote } => {
+        Style::Block {
+            indent,
+            short_tags,
+            quote,
+        } => {
             let mut out = String::from("# generated\n");
             block(root, 0, indent, short_tags, quote, &mut out);
             out
@@ -177,14 +242,26 @@ fn quote() -> impl Strategy<Value = Quote> {
 fn style() -> impl Strategy<Value = Style> {
     prop_oneof![
         any::<bool>().prop_map(|pretty| Style::Json { pretty }),
-        (prop_oneof![Just(2usize), Just(3), Just(4)], any::<bool>(), quote())
-            .prop_map(|(indent, short_tags, quote)| Style::Block { indent, short_tags, quote }),
+        (
+            prop_oneof![Just(2usize), Just(3), Just(4)],
+            any::<bool>(),
+            quote()
+        )
+            .prop_map(|(indent, short_tags, quote)| Style::Block {
+                indent,
+                short_tags,
+                quote
+            }),
         (any::<bool>(), quote()).prop_map(|(short_tags, quote)| Style::Flow { short_tags, quote }),
     ]
 }
 
 fn bad() -> impl Strategy<Value = Bad> {
-    prop_oneof![Just(Bad::UnencryptedBucket), Just(Bad::TableWithoutPitr), Just(Bad::DeprecatedRuntime)]
+    prop_oneof![
+        Just(Bad::UnencryptedBucket),
+        Just(Bad::TableWithoutPitr),
+        Just(Bad::DeprecatedRuntime)
+    ]
 }
 
 proptest! {

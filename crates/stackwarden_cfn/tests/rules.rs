@@ -20,17 +20,46 @@ fn known_rules() -> Vec<&'static str> {
 /// Runs the rules selected by `select` over one fixture and renders what they found.
 fn run(path: &Path, select: &[&str]) -> String {
     let config = Config::load(&fixtures().join("stackwarden.toml")).expect("fixture config");
-    let filter = RuleFilter { select: select.iter().map(|s| s.to_string()).collect(), ignore: vec![] };
+    let filter = RuleFilter {
+        select: select.iter().map(|s| s.to_string()).collect(),
+        ignore: vec![],
+    };
     let known = known_rules();
-    let options = Options { config: &config, filter: &filter, stage: None, today: TODAY, known_rules: &known };
+    let options = Options {
+        config: &config,
+        filter: &filter,
+        stage: None,
+        today: TODAY,
+        known_rules: &known,
+    };
     let report = check_template_file(path, &options);
-    assert!(report.errors.is_empty(), "{}: {:?}", path.display(), report.errors);
-    assert_eq!(report.templates, 1, "{} is not read as a template", path.display());
+    assert!(
+        report.errors.is_empty(),
+        "{}: {:?}",
+        path.display(),
+        report.errors
+    );
+    assert_eq!(
+        report.templates,
+        1,
+        "{} is not read as a template",
+        path.display()
+    );
     let mut findings = report.findings;
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
         .iter()
-        .map(|f| format!("{}:{} {} [{}] {}\n    help: {}", f.line, f.column, f.severity.as_str(), f.rule, f.message, f.help))
+        .map(|f| {
+            format!(
+                "{}:{} {} [{}] {}\n    help: {}",
+                f.line,
+                f.column,
+                f.severity.as_str(),
+                f.rule,
+                f.message,
+                f.help
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -82,7 +111,13 @@ rule_fixtures! {
 
 #[test]
 fn prod_retain_is_silent_outside_production() {
-    assert_eq!(run(&fixtures().join("prod-retain/dev-stage.yaml"), &["cfn/prod-retain"]), "");
+    assert_eq!(
+        run(
+            &fixtures().join("prod-retain/dev-stage.yaml"),
+            &["cfn/prod-retain"]
+        ),
+        ""
+    );
 }
 
 #[test]
@@ -95,9 +130,15 @@ fn suppressions_need_a_reason_and_must_suppress_something() {
 
 #[test]
 fn unused_suppressions_of_deselected_rules_are_not_reported() {
-    let found = run(&fixture("suppressions", "fail"), &["cfn/s3-public-access", "meta"]);
+    let found = run(
+        &fixture("suppressions", "fail"),
+        &["cfn/s3-public-access", "meta"],
+    );
     assert!(!found.contains("on `Stale` suppresses nothing"), "{found}");
-    assert!(found.contains("gives no reason") && found.contains("not a stackwarden rule"), "{found}");
+    assert!(
+        found.contains("gives no reason") && found.contains("not a stackwarden rule"),
+        "{found}"
+    );
 }
 
 #[test]
@@ -119,5 +160,9 @@ fn lambda_bundle_size_measures_local_code() {
     let found = run(&template, &["cfn/lambda-bundle-size"]);
     let lines: Vec<&str> = found.lines().filter(|l| !l.starts_with("    ")).collect();
     assert_eq!(lines.len(), 1, "{found}");
-    assert!(lines[0].starts_with("8:7 warn [cfn/lambda-bundle-size] function `Big` ships 1.3 MB of code"), "{found}");
+    assert!(
+        lines[0]
+            .starts_with("8:7 warn [cfn/lambda-bundle-size] function `Big` ships 1.3 MB of code"),
+        "{found}"
+    );
 }

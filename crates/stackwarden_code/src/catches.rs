@@ -17,7 +17,18 @@ pub(crate) struct CatchFacts {
 }
 
 const PROPAGATORS: &[&str] = &["reject", "callback", "cb", "next", "done", "fail"];
-const LOG_METHODS: &[&str] = &["error", "warn", "warning", "info", "debug", "log", "critical", "exception", "fatal", "trace"];
+const LOG_METHODS: &[&str] = &[
+    "error",
+    "warn",
+    "warning",
+    "info",
+    "debug",
+    "log",
+    "critical",
+    "exception",
+    "fatal",
+    "trace",
+];
 
 pub(crate) fn catch_facts(ctx: &SourceContext<'_, '_>, clause: &CatchClause<'_>) -> CatchFacts {
     let clause_id: NodeId = clause.node_id();
@@ -25,7 +36,10 @@ pub(crate) fn catch_facts(ctx: &SourceContext<'_, '_>, clause: &CatchClause<'_>)
     let mut facts = CatchFacts {
         empty_or_assigns: clause.body.body.iter().all(|s| match s {
             Statement::EmptyStatement(_) => true,
-            Statement::ExpressionStatement(e) => matches!(e.expression.get_inner_expression(), Expression::AssignmentExpression(_)),
+            Statement::ExpressionStatement(e) => matches!(
+                e.expression.get_inner_expression(),
+                Expression::AssignmentExpression(_)
+            ),
             _ => false,
         }),
         ..CatchFacts::default()
@@ -40,7 +54,9 @@ pub(crate) fn catch_facts(ctx: &SourceContext<'_, '_>, clause: &CatchClause<'_>)
             AstKind::CallExpression(call) => {
                 if is_logging_call(ctx, call) {
                     facts.logs = true;
-                } else if !call.arguments.is_empty() && callee_name(&call.callee).is_some_and(|n| PROPAGATORS.contains(&n)) {
+                } else if !call.arguments.is_empty()
+                    && callee_name(&call.callee).is_some_and(|n| PROPAGATORS.contains(&n))
+                {
                     facts.rethrows = true;
                 } else if is_promise_reject(ctx, call) {
                     facts.rethrows = true;
@@ -53,14 +69,20 @@ pub(crate) fn catch_facts(ctx: &SourceContext<'_, '_>, clause: &CatchClause<'_>)
 }
 
 fn is_promise_reject(ctx: &SourceContext<'_, '_>, call: &CallExpression<'_>) -> bool {
-    call.callee.get_member_expr().is_some_and(|m| ctx.is_global(m.object(), "Promise") && m.static_property_name() == Some("reject"))
+    call.callee.get_member_expr().is_some_and(|m| {
+        ctx.is_global(m.object(), "Promise") && m.static_property_name() == Some("reject")
+    })
 }
 
 /// A call on a logger: `console.error/warn`, a Powertools `Logger`, a project logger imported from
 /// an observability/logging module, or anything named `logger`/`log`.
 pub(crate) fn is_logging_call(ctx: &SourceContext<'_, '_>, call: &CallExpression<'_>) -> bool {
-    let Some(member) = call.callee.get_member_expr() else { return false };
-    let Some(method) = member.static_property_name() else { return false };
+    let Some(member) = call.callee.get_member_expr() else {
+        return false;
+    };
+    let Some(method) = member.static_property_name() else {
+        return false;
+    };
     if !LOG_METHODS.contains(&method) {
         return false;
     }
@@ -77,14 +99,26 @@ pub(crate) fn is_logger(ctx: &SourceContext<'_, '_>, object: &Expression<'_>) ->
         let m = binding.module.to_ascii_lowercase();
         return is_powertools_logger(binding.module) || m.contains("observab") || m.contains("log");
     }
-    if let Some(Expression::NewExpression(new)) = ctx.initializer_of(object).map(Expression::get_inner_expression) {
-        if ctx.imported_name(&new.callee, is_powertools_logger).is_some() {
+    if let Some(Expression::NewExpression(new)) = ctx
+        .initializer_of(object)
+        .map(Expression::get_inner_expression)
+    {
+        if ctx
+            .imported_name(&new.callee, is_powertools_logger)
+            .is_some()
+        {
             return true;
         }
     }
     match object {
-        Expression::Identifier(id) => matches!(id.name.as_str().to_ascii_lowercase().as_str(), "logger" | "log"),
-        Expression::StaticMemberExpression(m) => matches!(m.property.name.as_str().to_ascii_lowercase().as_str(), "logger" | "log"),
+        Expression::Identifier(id) => matches!(
+            id.name.as_str().to_ascii_lowercase().as_str(),
+            "logger" | "log"
+        ),
+        Expression::StaticMemberExpression(m) => matches!(
+            m.property.name.as_str().to_ascii_lowercase().as_str(),
+            "logger" | "log"
+        ),
         _ => false,
     }
 }

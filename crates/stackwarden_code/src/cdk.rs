@@ -31,7 +31,9 @@ impl<'a> StatementLiteral<'_, 'a> {
 
     /// `Deny` statements restrict; the wildcard rules are about what is allowed.
     pub(crate) fn is_deny(&self) -> bool {
-        match property(self.object, self.key("effect", "Effect")).map(Expression::get_inner_expression) {
+        match property(self.object, self.key("effect", "Effect"))
+            .map(Expression::get_inner_expression)
+        {
             Some(Expression::StaticMemberExpression(m)) => m.property.name.as_str() == "DENY",
             Some(other) => static_string(other) == Some("Deny"),
             None => false,
@@ -55,7 +57,9 @@ impl<'a> StatementLiteral<'_, 'a> {
                 .filter_map(ArrayExpressionElement::as_expression)
                 .filter_map(|e| static_string(e).map(|s| (s, e.span())))
                 .collect(),
-            Some(other) => static_string(other).map(|s| vec![(s, other.span())]).unwrap_or_default(),
+            Some(other) => static_string(other)
+                .map(|s| vec![(s, other.span())])
+                .unwrap_or_default(),
             None => Vec::new(),
         }
     }
@@ -69,17 +73,25 @@ pub(crate) fn statements<'s, 'a>(ctx: &SourceContext<'s, 'a>) -> Vec<StatementLi
             AstKind::NewExpression(new) => {
                 if ctx.imported_name(&new.callee, is_cdk_iam) == Some("PolicyStatement") {
                     if let Some(object) = object_arg(&new.arguments, 0) {
-                        found.push(StatementLiteral { object, form: StatementForm::Props });
+                        found.push(StatementLiteral {
+                            object,
+                            form: StatementForm::Props,
+                        });
                     }
                 }
             }
             AstKind::CallExpression(call) => {
-                let Some(member) = call.callee.get_member_expr() else { continue };
+                let Some(member) = call.callee.get_member_expr() else {
+                    continue;
+                };
                 if member.static_property_name() == Some("fromJson")
                     && ctx.imported_name(member.object(), is_cdk_iam) == Some("PolicyStatement")
                 {
                     if let Some(object) = object_arg(&call.arguments, 0) {
-                        found.push(StatementLiteral { object, form: StatementForm::Json });
+                        found.push(StatementLiteral {
+                            object,
+                            form: StatementForm::Json,
+                        });
                     }
                 }
             }
@@ -90,6 +102,9 @@ pub(crate) fn statements<'s, 'a>(ctx: &SourceContext<'s, 'a>) -> Vec<StatementLi
 }
 
 /// The CDK IAM class a `new` expression constructs (`Role`, `User`, `AccountPrincipal`, ...).
-pub(crate) fn iam_class<'a>(ctx: &SourceContext<'_, 'a>, callee: &Expression<'a>) -> Option<&'a str> {
+pub(crate) fn iam_class<'a>(
+    ctx: &SourceContext<'_, 'a>,
+    callee: &Expression<'a>,
+) -> Option<&'a str> {
     ctx.imported_name(callee, is_cdk_iam)
 }

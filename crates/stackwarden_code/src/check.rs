@@ -39,15 +39,26 @@ pub struct Report {
 /// `build` output folders of a JavaScript package (a folder of that name beside a package.json or
 /// tsconfig.json, so an unrelated `build/` higher up the filesystem does not hide a project).
 pub fn is_skipped(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-    if [".d.ts", ".d.mts", ".d.cts"].iter().any(|s| name.ends_with(s)) || name.contains(".generated.") {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    if [".d.ts", ".d.mts", ".d.cts"]
+        .iter()
+        .any(|s| name.ends_with(s))
+        || name.contains(".generated.")
+    {
         return true;
     }
-    path.ancestors().skip(1).any(|dir| match dir.file_name().and_then(|n| n.to_str()) {
-        Some("cdk.out") => true,
-        Some("dist" | "build") => dir.parent().is_some_and(|p| p.join("package.json").is_file() || p.join("tsconfig.json").is_file()),
-        _ => false,
-    })
+    path.ancestors()
+        .skip(1)
+        .any(|dir| match dir.file_name().and_then(|n| n.to_str()) {
+            Some("cdk.out") => true,
+            Some("dist" | "build") => dir.parent().is_some_and(|p| {
+                p.join("package.json").is_file() || p.join("tsconfig.json").is_file()
+            }),
+            _ => false,
+        })
 }
 
 /// Reads, parses and checks one TypeScript/JavaScript file.
@@ -68,7 +79,10 @@ pub fn check_source_text(path: &Path, text: &str, options: &Options<'_>, report:
     let source_type = SourceType::from_path(path).unwrap_or_else(|_| SourceType::ts());
     let allocator = Allocator::default();
     let parsed = Parser::new(&allocator, text, source_type)
-        .with_options(ParseOptions { parse_regular_expression: false, ..ParseOptions::default() })
+        .with_options(ParseOptions {
+            parse_regular_expression: false,
+            ..ParseOptions::default()
+        })
         .parse();
     if parsed.panicked || parsed.diagnostics.has_errors() {
         let lines = LineIndex::new(text);
@@ -80,11 +94,17 @@ pub fn check_source_text(path: &Path, text: &str, options: &Options<'_>, report:
             path: path.to_path_buf(),
             line: span.map(|s| s.line),
             column: span.map(|s| s.column),
-            message: format!("cannot parse: {}", first.map_or_else(|| "syntax error".to_string(), |d| d.message.to_string())),
+            message: format!(
+                "cannot parse: {}",
+                first.map_or_else(|| "syntax error".to_string(), |d| d.message.to_string())
+            ),
         });
         return;
     }
-    let semantic = SemanticBuilder::new().with_build_nodes(true).build(&parsed.program).semantic;
+    let semantic = SemanticBuilder::new()
+        .with_build_nodes(true)
+        .build(&parsed.program)
+        .semantic;
     let ctx = SourceContext::new(path, text, &semantic, options.config);
     report.files += 1;
     let mut findings = Vec::new();
@@ -92,7 +112,14 @@ pub fn check_source_text(path: &Path, text: &str, options: &Options<'_>, report:
         (rule.check)(&ctx, &mut findings);
     }
     let suppressions = suppress::collect(&ctx);
-    finish(findings, suppressions, |offset| ctx.span(offset), path, options, report);
+    finish(
+        findings,
+        suppressions,
+        |offset| ctx.span(offset),
+        path,
+        options,
+        report,
+    );
 }
 
 /// Applies severities and suppressions, reports bad or unused suppressions, and appends the rest.
@@ -107,7 +134,9 @@ pub(crate) fn finish(
     findings.retain_mut(|f| apply_severity(f, options.config));
     findings.retain(|finding| {
         let hit = suppressions.iter_mut().find(|s| {
-            s.reason.is_some() && s.rules.iter().any(|r| r == finding.rule) && s.covers(finding.line)
+            s.reason.is_some()
+                && s.rules.iter().any(|r| r == finding.rule)
+                && s.covers(finding.line)
         });
         match hit {
             Some(s) => {
@@ -117,26 +146,41 @@ pub(crate) fn finish(
             None => true,
         }
     });
-    let active = |id: &str, default: Severity| options.filter.enabled(id) && options.config.severity_for(id, default).is_some();
+    let active = |id: &str, default: Severity| {
+        options.filter.enabled(id) && options.config.severity_for(id, default).is_some()
+    };
     for s in &suppressions {
         let at = span_of(s.offset);
         let rules = s.rules.join(", ");
         let (meta, message, help) = if s.rules.is_empty() {
-            (&SUPPRESSION_WITHOUT_REASON, "`stackwarden-ignore` names no rule".to_string(), "write `// stackwarden-ignore RULE_ID: why this is acceptable`".to_string())
+            (
+                &SUPPRESSION_WITHOUT_REASON,
+                "`stackwarden-ignore` names no rule".to_string(),
+                "write `// stackwarden-ignore RULE_ID: why this is acceptable`".to_string(),
+            )
         } else if s.reason.is_none() {
             (
                 &SUPPRESSION_WITHOUT_REASON,
                 format!("suppression of {rules} gives no reason, so it suppresses nothing"),
                 format!("add `: why {rules} does not apply here` after the rule id"),
             )
-        } else if let Some(unknown) = s.rules.iter().find(|r| !options.known_rules.contains(&r.as_str())) {
+        } else if let Some(unknown) = s
+            .rules
+            .iter()
+            .find(|r| !options.known_rules.contains(&r.as_str()))
+        {
             (
                 &UNUSED_SUPPRESSION,
                 format!("suppression names {unknown}, which is not a stackwarden rule"),
-                "fix the rule id (`stackwarden rules` lists them) or delete the comment".to_string(),
+                "fix the rule id (`stackwarden rules` lists them) or delete the comment"
+                    .to_string(),
             )
         } else if !s.used && s.rules.iter().all(|r| active(r, Severity::Warn)) {
-            (&UNUSED_SUPPRESSION, format!("suppression of {rules} suppresses nothing"), "delete the comment: the rule no longer fires on this line or the next".to_string())
+            (
+                &UNUSED_SUPPRESSION,
+                format!("suppression of {rules} suppresses nothing"),
+                "delete the comment: the rule no longer fires on this line or the next".to_string(),
+            )
         } else {
             continue;
         };
@@ -176,8 +220,15 @@ fn apply_severity(finding: &mut Finding, config: &Config) -> bool {
 
 /// Reads a file as UTF-8 text, refusing oversized files before reading them.
 pub(crate) fn read_text(path: &Path) -> Result<String, InputError> {
-    let error = |line: Option<u32>, message: String| InputError { path: path.to_path_buf(), line, column: None, message };
-    let size = std::fs::metadata(path).map_err(|e| error(None, format!("cannot read: {e}")))?.len();
+    let error = |line: Option<u32>, message: String| InputError {
+        path: path.to_path_buf(),
+        line,
+        column: None,
+        message,
+    };
+    let size = std::fs::metadata(path)
+        .map_err(|e| error(None, format!("cannot read: {e}")))?
+        .len();
     if size > MAX_SOURCE_BYTES {
         return Err(error(
             None,
@@ -191,7 +242,14 @@ pub(crate) fn read_text(path: &Path) -> Result<String, InputError> {
     let bytes = std::fs::read(path).map_err(|e| error(None, format!("cannot read: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
-        error(Some(u32::try_from(line).unwrap_or(u32::MAX)), format!("not valid UTF-8 (byte {valid}); save the file as UTF-8"))
+        let line = e.as_bytes()[..valid]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        error(
+            Some(u32::try_from(line).unwrap_or(u32::MAX)),
+            format!("not valid UTF-8 (byte {valid}); save the file as UTF-8"),
+        )
     })
 }

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use oxc::ast::ast::{
-    Argument, BindingPattern, Expression, ImportDeclarationSpecifier, ModuleExportName, ObjectExpression,
-    ObjectPropertyKind, PropertyKey, TSModuleReference,
+    Argument, BindingPattern, Expression, ImportDeclarationSpecifier, ModuleExportName,
+    ObjectExpression, ObjectPropertyKind, PropertyKey, TSModuleReference,
 };
 use oxc::ast::AstKind;
 use oxc::semantic::{AstNode, Semantic, SymbolId};
@@ -42,7 +42,12 @@ pub(crate) struct SourceContext<'s, 'a> {
 }
 
 impl<'s, 'a> SourceContext<'s, 'a> {
-    pub(crate) fn new(path: &'s Path, text: &'a str, semantic: &'s Semantic<'a>, config: &'s Config) -> Self {
+    pub(crate) fn new(
+        path: &'s Path,
+        text: &'a str,
+        semantic: &'s Semantic<'a>,
+        config: &'s Config,
+    ) -> Self {
         let nodes = semantic.nodes();
         let mut enclosing: Vec<Option<NodeId>> = Vec::with_capacity(nodes.len());
         // Node ids are assigned in pre-order, so a parent's entry exists before its children's.
@@ -115,7 +120,13 @@ impl<'s, 'a> SourceContext<'s, 'a> {
         self.span(offset).line
     }
 
-    pub(crate) fn finding(&self, meta: &RuleMeta, at: OxcSpan, message: String, help: impl Into<String>) -> Finding {
+    pub(crate) fn finding(
+        &self,
+        meta: &RuleMeta,
+        at: OxcSpan,
+        message: String,
+        help: impl Into<String>,
+    ) -> Finding {
         let span = self.span(at.start);
         Finding {
             rule: meta.id,
@@ -134,7 +145,9 @@ impl<'s, 'a> SourceContext<'s, 'a> {
 
     /// The symbol an identifier expression refers to, if it is declared in this file.
     pub(crate) fn symbol_of(&self, expr: &Expression<'a>) -> Option<SymbolId> {
-        let Expression::Identifier(ident) = expr.get_inner_expression() else { return None };
+        let Expression::Identifier(ident) = expr.get_inner_expression() else {
+            return None;
+        };
         let reference = ident.reference_id.get()?;
         self.semantic.scoping().get_reference(reference).symbol_id()
     }
@@ -142,7 +155,9 @@ impl<'s, 'a> SourceContext<'s, 'a> {
     /// `true` when `expr` is the global `name` (`console`, `process`, `fetch`, `JSON`), not a local.
     pub(crate) fn is_global(&self, expr: &Expression<'a>, name: &str) -> bool {
         match expr.get_inner_expression() {
-            Expression::Identifier(ident) => ident.name.as_str() == name && self.symbol_of(expr).is_none(),
+            Expression::Identifier(ident) => {
+                ident.name.as_str() == name && self.symbol_of(expr).is_none()
+            }
             _ => false,
         }
     }
@@ -152,15 +167,26 @@ impl<'s, 'a> SourceContext<'s, 'a> {
     /// sub-module of the CDK library (`aws_iam.Role` from `aws-cdk-lib`).
     pub(crate) fn binding_of(&self, expr: &Expression<'a>) -> Option<Binding<'a>> {
         match expr.get_inner_expression() {
-            Expression::Identifier(_) => self.symbol_of(expr).and_then(|s| self.imports.get(&s).copied()).map(normalize),
-            Expression::SequenceExpression(seq) => seq.expressions.last().and_then(|e| self.binding_of(e)),
+            Expression::Identifier(_) => self
+                .symbol_of(expr)
+                .and_then(|s| self.imports.get(&s).copied())
+                .map(normalize),
+            Expression::SequenceExpression(seq) => {
+                seq.expressions.last().and_then(|e| self.binding_of(e))
+            }
             Expression::StaticMemberExpression(member) => {
                 let object = self.binding_of(&member.object)?;
                 let property = member.property.name.as_str();
                 match object.name {
-                    None => Some(normalize(Binding { module: object.module, name: Some(property) })),
+                    None => Some(normalize(Binding {
+                        module: object.module,
+                        name: Some(property),
+                    })),
                     // `AWS.DynamoDB.DocumentClient`: keep the module, name the nested class.
-                    Some(_) if object.module == "aws-sdk" => Some(Binding { module: object.module, name: Some(property) }),
+                    Some(_) if object.module == "aws-sdk" => Some(Binding {
+                        module: object.module,
+                        name: Some(property),
+                    }),
                     Some(_) => None,
                 }
             }
@@ -169,8 +195,14 @@ impl<'s, 'a> SourceContext<'s, 'a> {
     }
 
     /// The name of an imported export that `expr` refers to, when it comes from a module `accept`s.
-    pub(crate) fn imported_name(&self, expr: &Expression<'a>, accept: impl Fn(&str) -> bool) -> Option<&'a str> {
-        self.binding_of(expr).filter(|b| accept(b.module)).and_then(|b| b.name)
+    pub(crate) fn imported_name(
+        &self,
+        expr: &Expression<'a>,
+        accept: impl Fn(&str) -> bool,
+    ) -> Option<&'a str> {
+        self.binding_of(expr)
+            .filter(|b| accept(b.module))
+            .and_then(|b| b.name)
     }
 
     /// The initializer of the variable `expr` names (`const s3 = new S3()` for `s3`).
@@ -182,20 +214,29 @@ impl<'s, 'a> SourceContext<'s, 'a> {
     pub(crate) fn symbol_initializer(&self, symbol: SymbolId) -> Option<&'a Expression<'a>> {
         let decl = self.semantic.scoping().symbol_declaration(symbol);
         match self.kind(decl) {
-            AstKind::VariableDeclarator(d) if matches!(d.id, BindingPattern::BindingIdentifier(_)) => d.init.as_ref(),
+            AstKind::VariableDeclarator(d)
+                if matches!(d.id, BindingPattern::BindingIdentifier(_)) =>
+            {
+                d.init.as_ref()
+            }
             _ => None,
         }
     }
 
     /// Whether any comment ends on `line` (for "a same-line comment says why").
     pub(crate) fn has_comment_on_line(&self, line: u32) -> bool {
-        self.semantic.comments().iter().any(|c| self.line_of(c.span.start) == line || self.line_of(c.span.end) == line)
+        self.semantic
+            .comments()
+            .iter()
+            .any(|c| self.line_of(c.span.start) == line || self.line_of(c.span.end) == line)
     }
 }
 
 /// The module a string literal `require('m')` / `__importStar(require('m'))` loads.
 pub(crate) fn require_source<'a>(expr: &Expression<'a>) -> Option<&'a str> {
-    let Expression::CallExpression(call) = expr.get_inner_expression() else { return None };
+    let Expression::CallExpression(call) = expr.get_inner_expression() else {
+        return None;
+    };
     let callee = match call.callee.get_inner_expression() {
         Expression::Identifier(ident) => ident.name.as_str(),
         Expression::StaticMemberExpression(m) => m.property.name.as_str(),
@@ -207,9 +248,14 @@ pub(crate) fn require_source<'a>(expr: &Expression<'a>) -> Option<&'a str> {
             _ => None,
         },
         // TypeScript's CommonJS interop helpers wrap the require.
-        "__importStar" | "__importDefault" | "_interopRequireWildcard" | "_interopRequireDefault" => {
-            call.arguments.first().and_then(Argument::as_expression).and_then(require_source)
-        }
+        "__importStar"
+        | "__importDefault"
+        | "_interopRequireWildcard"
+        | "_interopRequireDefault" => call
+            .arguments
+            .first()
+            .and_then(Argument::as_expression)
+            .and_then(require_source),
         _ => None,
     }
 }
@@ -218,7 +264,10 @@ pub(crate) fn require_source<'a>(expr: &Expression<'a>) -> Option<&'a str> {
 fn normalize(binding: Binding<'_>) -> Binding<'_> {
     if binding.module == "aws-cdk-lib" {
         if let Some(sub) = binding.name.and_then(|n| n.strip_prefix("aws_")) {
-            return Binding { module: cdk_submodule(sub), name: None };
+            return Binding {
+                module: cdk_submodule(sub),
+                name: None,
+            };
         }
     }
     binding
@@ -242,8 +291,12 @@ fn collect_imports<'a>(semantic: &Semantic<'a>) -> HashMap<SymbolId, Binding<'a>
                 let module = decl.source.value.as_str();
                 for specifier in decl.specifiers.iter().flatten() {
                     let (local, name) = match specifier {
-                        ImportDeclarationSpecifier::ImportSpecifier(s) => (&s.local, Some(export_name(&s.imported))),
-                        ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => (&s.local, Some("default")),
+                        ImportDeclarationSpecifier::ImportSpecifier(s) => {
+                            (&s.local, Some(export_name(&s.imported)))
+                        }
+                        ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => {
+                            (&s.local, Some("default"))
+                        }
                         ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => (&s.local, None),
                     };
                     if let Some(symbol) = local.symbol_id.get() {
@@ -254,7 +307,13 @@ fn collect_imports<'a>(semantic: &Semantic<'a>) -> HashMap<SymbolId, Binding<'a>
             AstKind::TSImportEqualsDeclaration(decl) => {
                 if let TSModuleReference::ExternalModuleReference(r) = &decl.module_reference {
                     if let Some(symbol) = decl.id.symbol_id.get() {
-                        imports.insert(symbol, Binding { module: r.expression.value.as_str(), name: None });
+                        imports.insert(
+                            symbol,
+                            Binding {
+                                module: r.expression.value.as_str(),
+                                name: None,
+                            },
+                        );
                     }
                 }
             }
@@ -274,18 +333,32 @@ fn collect_imports<'a>(semantic: &Semantic<'a>) -> HashMap<SymbolId, Binding<'a>
                 match &decl.id {
                     BindingPattern::BindingIdentifier(id) => {
                         if let Some(symbol) = id.symbol_id.get() {
-                            imports.insert(symbol, Binding { module, name: member });
+                            imports.insert(
+                                symbol,
+                                Binding {
+                                    module,
+                                    name: member,
+                                },
+                            );
                         }
                     }
                     BindingPattern::ObjectPattern(pattern) if member.is_none() => {
                         for property in &pattern.properties {
-                            let (PropertyKey::StaticIdentifier(key), BindingPattern::BindingIdentifier(id)) =
-                                (&property.key, &property.value)
+                            let (
+                                PropertyKey::StaticIdentifier(key),
+                                BindingPattern::BindingIdentifier(id),
+                            ) = (&property.key, &property.value)
                             else {
                                 continue;
                             };
                             if let Some(symbol) = id.symbol_id.get() {
-                                imports.insert(symbol, Binding { module, name: Some(key.name.as_str()) });
+                                imports.insert(
+                                    symbol,
+                                    Binding {
+                                        module,
+                                        name: Some(key.name.as_str()),
+                                    },
+                                );
                             }
                         }
                     }
@@ -307,20 +380,31 @@ fn export_name<'a>(name: &ModuleExportName<'a>) -> &'a str {
 }
 
 /// The value of property `key` in an object literal (the last one wins, as in JavaScript).
-pub(crate) fn property<'o, 'a>(object: &'o ObjectExpression<'a>, key: &str) -> Option<&'o Expression<'a>> {
+pub(crate) fn property<'o, 'a>(
+    object: &'o ObjectExpression<'a>,
+    key: &str,
+) -> Option<&'o Expression<'a>> {
     object.properties.iter().rev().find_map(|p| match p {
-        ObjectPropertyKind::ObjectProperty(p) if p.key.static_name().is_some_and(|k| k == key) => Some(&p.value),
+        ObjectPropertyKind::ObjectProperty(p) if p.key.static_name().is_some_and(|k| k == key) => {
+            Some(&p.value)
+        }
         _ => None,
     })
 }
 
 /// Whether an object literal spreads another object in (its keys are then unknown).
 pub(crate) fn has_spread(object: &ObjectExpression<'_>) -> bool {
-    object.properties.iter().any(|p| matches!(p, ObjectPropertyKind::SpreadProperty(_)))
+    object
+        .properties
+        .iter()
+        .any(|p| matches!(p, ObjectPropertyKind::SpreadProperty(_)))
 }
 
 /// The object literal of an argument, if it is one.
-pub(crate) fn object_arg<'o, 'a>(args: &'o [Argument<'a>], index: usize) -> Option<&'o ObjectExpression<'a>> {
+pub(crate) fn object_arg<'o, 'a>(
+    args: &'o [Argument<'a>],
+    index: usize,
+) -> Option<&'o ObjectExpression<'a>> {
     match args.get(index)?.as_expression()?.get_inner_expression() {
         Expression::ObjectExpression(o) => Some(o),
         _ => None,
@@ -331,7 +415,9 @@ pub(crate) fn object_arg<'o, 'a>(args: &'o [Argument<'a>], index: usize) -> Opti
 pub(crate) fn static_string<'a>(expr: &Expression<'a>) -> Option<&'a str> {
     match expr.get_inner_expression() {
         Expression::StringLiteral(lit) => Some(lit.value.as_str()),
-        Expression::TemplateLiteral(t) if t.expressions.is_empty() => t.quasis.first()?.value.cooked.map(|c| c.as_str()),
+        Expression::TemplateLiteral(t) if t.expressions.is_empty() => {
+            t.quasis.first()?.value.cooked.map(|c| c.as_str())
+        }
         _ => None,
     }
 }
@@ -353,8 +439,12 @@ pub(crate) fn module_loads<'a>(ctx: &SourceContext<'_, 'a>) -> Vec<(&'a str, Oxc
     for node in ctx.nodes() {
         match node.kind() {
             AstKind::ImportDeclaration(d) => loads.push((d.source.value.as_str(), d.source.span)),
-            AstKind::ExportAllDeclaration(d) => loads.push((d.source.value.as_str(), d.source.span)),
-            AstKind::ExportFromDeclaration(d) => loads.push((d.source.value.as_str(), d.source.span)),
+            AstKind::ExportAllDeclaration(d) => {
+                loads.push((d.source.value.as_str(), d.source.span))
+            }
+            AstKind::ExportFromDeclaration(d) => {
+                loads.push((d.source.value.as_str(), d.source.span))
+            }
             AstKind::TSImportEqualsDeclaration(d) => {
                 if let TSModuleReference::ExternalModuleReference(r) = &d.module_reference {
                     loads.push((r.expression.value.as_str(), r.expression.span));

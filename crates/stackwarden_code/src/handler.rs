@@ -41,12 +41,14 @@ impl HandlerFacts {
 
     /// Whether `node` runs as part of the handler (inside a function the handler reaches).
     pub(crate) fn in_handler(&self, ctx: &SourceContext<'_, '_>, node: NodeId) -> bool {
-        ctx.enclosing_function(node).is_some_and(|f| self.reachable.contains(&f))
+        ctx.enclosing_function(node)
+            .is_some_and(|f| self.reachable.contains(&f))
     }
 
     /// Whether `node` runs in the handler outside any idempotency wrapper.
     pub(crate) fn in_handler_uncovered(&self, ctx: &SourceContext<'_, '_>, node: NodeId) -> bool {
-        ctx.enclosing_function(node).is_some_and(|f| self.reachable.contains(&f) && !self.covered.contains(&f))
+        ctx.enclosing_function(node)
+            .is_some_and(|f| self.reachable.contains(&f) && !self.covered.contains(&f))
     }
 
     pub(crate) fn build(ctx: &SourceContext<'_, '_>) -> Self {
@@ -59,16 +61,32 @@ impl HandlerFacts {
                     match &export.declaration {
                         Declaration::VariableDeclaration(v) => {
                             for d in &v.declarations {
-                                if let (Some(id), Some(init)) = (d.id.get_binding_identifier(), &d.init) {
+                                if let (Some(id), Some(init)) =
+                                    (d.id.get_binding_identifier(), &d.init)
+                                {
                                     if id.name.as_str() == "handler" {
-                                        facts.add_export(ctx, id.span, Target::Expr(init), decorated, &mut entries);
+                                        facts.add_export(
+                                            ctx,
+                                            id.span,
+                                            Target::Expr(init),
+                                            decorated,
+                                            &mut entries,
+                                        );
                                     }
                                 }
                             }
                         }
-                        Declaration::FunctionDeclaration(f) if f.name().is_some_and(|n| n.as_str() == "handler") => {
+                        Declaration::FunctionDeclaration(f)
+                            if f.name().is_some_and(|n| n.as_str() == "handler") =>
+                        {
                             let span = f.id.as_ref().map_or(f.span, |id| id.span);
-                            facts.add_export(ctx, span, Target::Function(f.node_id()), decorated, &mut entries);
+                            facts.add_export(
+                                ctx,
+                                span,
+                                Target::Function(f.node_id()),
+                                decorated,
+                                &mut entries,
+                            );
                         }
                         _ => {}
                     }
@@ -80,18 +98,30 @@ impl HandlerFacts {
                             continue;
                         }
                         if let ModuleExportName::IdentifierReference(local) = &specifier.local {
-                            let symbol = local.reference_id.get().and_then(|r| ctx.semantic.scoping().get_reference(r).symbol_id());
+                            let symbol = local
+                                .reference_id
+                                .get()
+                                .and_then(|r| ctx.semantic.scoping().get_reference(r).symbol_id());
                             if let Some(symbol) = symbol {
-                                facts.add_export(ctx, specifier.span, Target::Symbol(symbol), decorated, &mut entries);
+                                facts.add_export(
+                                    ctx,
+                                    specifier.span,
+                                    Target::Symbol(symbol),
+                                    decorated,
+                                    &mut entries,
+                                );
                             }
                         }
                     }
                     continue;
                 }
                 AstKind::AssignmentExpression(assign) => match &assign.left {
-                    target if is_exports_member(ctx, target, "handler") => (assign.left.span(), &assign.right),
+                    target if is_exports_member(ctx, target, "handler") => {
+                        (assign.left.span(), &assign.right)
+                    }
                     AssignmentTarget::StaticMemberExpression(m)
-                        if ctx.is_global(&m.object, "module") && m.property.name.as_str() == "exports" =>
+                        if ctx.is_global(&m.object, "module")
+                            && m.property.name.as_str() == "exports" =>
                     {
                         match assign.right.get_inner_expression() {
                             Expression::ObjectExpression(o) => match property(o, "handler") {
@@ -145,13 +175,18 @@ impl HandlerFacts {
                     }
                 }
                 AstKind::CallExpression(call) => {
-                    let Some(outer) = ctx.enclosing_function(node.id()) else { continue };
+                    let Some(outer) = ctx.enclosing_function(node.id()) else {
+                        continue;
+                    };
                     let mut targets = Vec::new();
                     let mut idempotent = false;
                     if let Some(symbol) = ctx.symbol_of(&call.callee) {
                         resolve_symbol(ctx, symbol, 0, &mut targets, &mut idempotent);
                     }
-                    edges.entry(outer).or_default().extend(targets.into_iter().map(|t| (t, idempotent)));
+                    edges
+                        .entry(outer)
+                        .or_default()
+                        .extend(targets.into_iter().map(|t| (t, idempotent)));
                 }
                 _ => {}
             }
@@ -183,7 +218,13 @@ enum Target<'e, 'a> {
 }
 
 /// The functions an exported value runs, unwrapping wrapper calls; notes idempotency wrappers.
-fn resolve<'a>(ctx: &SourceContext<'_, 'a>, expr: &Expression<'a>, depth: usize, found: &mut Vec<NodeId>, idempotent: &mut bool) {
+fn resolve<'a>(
+    ctx: &SourceContext<'_, 'a>,
+    expr: &Expression<'a>,
+    depth: usize,
+    found: &mut Vec<NodeId>,
+    idempotent: &mut bool,
+) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -249,15 +290,22 @@ fn has_idempotent_decorator(ctx: &SourceContext<'_, '_>) -> bool {
                 Expression::CallExpression(call) => &call.callee,
                 other => other,
             };
-            ctx.imported_name(expr, is_powertools_idempotency).is_some_and(|n| n == "idempotent")
+            ctx.imported_name(expr, is_powertools_idempotency)
+                .is_some_and(|n| n == "idempotent")
         }
         _ => false,
     })
 }
 
 /// `exports.NAME` or `module.exports.NAME` as an assignment target.
-fn is_exports_member(ctx: &SourceContext<'_, '_>, target: &AssignmentTarget<'_>, name: &str) -> bool {
-    let AssignmentTarget::StaticMemberExpression(m) = target else { return false };
+fn is_exports_member(
+    ctx: &SourceContext<'_, '_>,
+    target: &AssignmentTarget<'_>,
+    name: &str,
+) -> bool {
+    let AssignmentTarget::StaticMemberExpression(m) = target else {
+        return false;
+    };
     if m.property.name.as_str() != name {
         return false;
     }

@@ -24,7 +24,10 @@ pub(crate) fn value_literals(ctx: &SourceContext<'_, '_>) -> Vec<Literal> {
         let (text, span, templated) = match node.kind() {
             AstKind::StringLiteral(lit) => (lit.value.as_str().to_string(), lit.span, false),
             AstKind::TemplateLiteral(t) => {
-                if matches!(ctx.parent_kind(node.id()), AstKind::TaggedTemplateExpression(_)) {
+                if matches!(
+                    ctx.parent_kind(node.id()),
+                    AstKind::TaggedTemplateExpression(_)
+                ) {
                     continue;
                 }
                 let parts: Vec<&str> = t.quasis.iter().map(|q| q.value.raw.as_str()).collect();
@@ -35,7 +38,12 @@ pub(crate) fn value_literals(ctx: &SourceContext<'_, '_>) -> Vec<Literal> {
         if text.len() < 9 || is_not_a_value(ctx, node.id(), span) {
             continue;
         }
-        found.push(Literal { text, span, node: node.id(), templated });
+        found.push(Literal {
+            text,
+            span,
+            node: node.id(),
+            templated,
+        });
     }
     found
 }
@@ -52,8 +60,12 @@ fn is_not_a_value(ctx: &SourceContext<'_, '_>, id: NodeId, span: OxcSpan) -> boo
         | AstKind::SwitchCase(_)
         | AstKind::TSEnumMember(_) => true,
         AstKind::ObjectProperty(p) => p.key.span() == span,
-        AstKind::BinaryExpression(b) => b.operator.is_equality() || matches!(b.operator, BinaryOperator::In),
-        AstKind::CallExpression(call) => matches!(call.callee.get_inner_expression(), Expression::Identifier(i) if i.name.as_str() == "require"),
+        AstKind::BinaryExpression(b) => {
+            b.operator.is_equality() || matches!(b.operator, BinaryOperator::In)
+        }
+        AstKind::CallExpression(call) => {
+            matches!(call.callee.get_inner_expression(), Expression::Identifier(i) if i.name.as_str() == "require")
+        }
         _ => false,
     }
 }
@@ -64,14 +76,30 @@ pub(crate) fn is_account_id(text: &str) -> bool {
 
 /// `eu-west-2`, `us-gov-west-1`, `ap-southeast-3`, `cn-north-1`: a region name as a whole value.
 pub(crate) fn is_region(text: &str) -> bool {
-    const AREAS: &[&str] = &["us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx", "cn", "us-gov", "us-iso", "us-isob", "eusc"];
-    let Some((rest, number)) = text.rsplit_once('-') else { return false };
+    const AREAS: &[&str] = &[
+        "us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx", "cn", "us-gov", "us-iso", "us-isob",
+        "eusc",
+    ];
+    let Some((rest, number)) = text.rsplit_once('-') else {
+        return false;
+    };
     if number.is_empty() || number.len() > 2 || !number.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
-    let Some((area, direction)) = rest.rsplit_once('-') else { return false };
-    const DIRECTIONS: &[&str] =
-        &["east", "west", "north", "south", "central", "northeast", "northwest", "southeast", "southwest"];
+    let Some((area, direction)) = rest.rsplit_once('-') else {
+        return false;
+    };
+    const DIRECTIONS: &[&str] = &[
+        "east",
+        "west",
+        "north",
+        "south",
+        "central",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+    ];
     AREAS.contains(&area) && DIRECTIONS.contains(&direction)
 }
 

@@ -9,7 +9,12 @@ use stackwarden_core::{Finding, LineIndex, RuleMeta, Span};
 use crate::check::{finish, read_text, Options, Report};
 use crate::rules::PACKAGE_RULES;
 
-const SECTIONS: &[&str] = &["dependencies", "devDependencies", "peerDependencies", "optionalDependencies"];
+const SECTIONS: &[&str] = &[
+    "dependencies",
+    "devDependencies",
+    "peerDependencies",
+    "optionalDependencies",
+];
 
 pub(crate) struct Dependency {
     pub name: String,
@@ -23,7 +28,13 @@ pub(crate) struct PackageContext<'a> {
 }
 
 impl PackageContext<'_> {
-    pub(crate) fn finding(&self, meta: &RuleMeta, dep: &Dependency, message: String, help: impl Into<String>) -> Finding {
+    pub(crate) fn finding(
+        &self,
+        meta: &RuleMeta,
+        dep: &Dependency,
+        message: String,
+        help: impl Into<String>,
+    ) -> Finding {
         Finding {
             rule: meta.id,
             severity: meta.severity,
@@ -54,7 +65,11 @@ pub fn check_package_json(path: &Path, options: &Options<'_>) -> Report {
         }
     };
     let lines = LineIndex::new(&text);
-    let parsed = match jsonc_parser::parse_to_ast(&text, &CollectOptions::default(), &ParseOptions::default()) {
+    let parsed = match jsonc_parser::parse_to_ast(
+        &text,
+        &CollectOptions::default(),
+        &ParseOptions::default(),
+    ) {
         Ok(parsed) => parsed,
         Err(error) => {
             let span = lines.span(&text, error.range().start);
@@ -71,7 +86,9 @@ pub fn check_package_json(path: &Path, options: &Options<'_>) -> Report {
     let mut dependencies = Vec::new();
     if let Some(root) = parsed.value.as_ref().and_then(|v| v.as_object()) {
         for &section in SECTIONS {
-            let Some(list) = root.get(section).and_then(|p| p.value.as_object()) else { continue };
+            let Some(list) = root.get(section).and_then(|p| p.value.as_object()) else {
+                continue;
+            };
             for entry in &list.properties {
                 dependencies.push(Dependency {
                     name: entry.name.as_str().to_string(),
@@ -83,9 +100,19 @@ pub fn check_package_json(path: &Path, options: &Options<'_>) -> Report {
     }
     let ctx = PackageContext { path, dependencies };
     let mut findings = Vec::new();
-    for rule in PACKAGE_RULES.iter().filter(|r| options.filter.enabled(r.meta.id)) {
+    for rule in PACKAGE_RULES
+        .iter()
+        .filter(|r| options.filter.enabled(r.meta.id))
+    {
         (rule.check)(&ctx, &mut findings);
     }
-    finish(findings, Vec::new(), |_| Span::new(1, 1), path, options, &mut report);
+    finish(
+        findings,
+        Vec::new(),
+        |_| Span::new(1, 1),
+        path,
+        options,
+        &mut report,
+    );
     report
 }

@@ -48,7 +48,10 @@ pub(crate) struct SdkClient<'a> {
 }
 
 /// The SDK client a `new` expression constructs, if it constructs one.
-pub(crate) fn new_client<'a>(ctx: &SourceContext<'_, 'a>, new: &NewExpression<'a>) -> Option<SdkClient<'a>> {
+pub(crate) fn new_client<'a>(
+    ctx: &SourceContext<'_, 'a>,
+    new: &NewExpression<'a>,
+) -> Option<SdkClient<'a>> {
     let binding = ctx.binding_of(&new.callee)?;
     classify(binding)
 }
@@ -58,43 +61,75 @@ fn classify(binding: Binding<'_>) -> Option<SdkClient<'_>> {
     if is_v3_client_package(module) {
         let name = binding.name?;
         if name == "DynamoDBDocument" {
-            return Some(SdkClient { kind: ClientKind::V3Aggregated, name });
+            return Some(SdkClient {
+                kind: ClientKind::V3Aggregated,
+                name,
+            });
         }
         if !module.starts_with("@aws-sdk/client-") {
             return None;
         }
         if name.ends_with("Client") {
-            return Some(SdkClient { kind: ClientKind::V3, name });
+            return Some(SdkClient {
+                kind: ClientKind::V3,
+                name,
+            });
         }
         // The aggregated class is named after the package: `S3` in client-s3, `CloudWatchLogs`
         // in client-cloudwatch-logs; exceptions, commands and helpers are named otherwise.
-        let service: String = module.trim_start_matches("@aws-sdk/client-").chars().filter(|c| *c != '-').collect();
-        return name.eq_ignore_ascii_case(&service).then_some(SdkClient { kind: ClientKind::V3Aggregated, name });
+        let service: String = module
+            .trim_start_matches("@aws-sdk/client-")
+            .chars()
+            .filter(|c| *c != '-')
+            .collect();
+        return name.eq_ignore_ascii_case(&service).then_some(SdkClient {
+            kind: ClientKind::V3Aggregated,
+            name,
+        });
     }
     if is_sdk_v2(module) {
         // `aws-sdk/clients/s3` default-exports the client class.
         let name = match binding.name {
-            Some("default") | None if module.starts_with("aws-sdk/clients/") => module.trim_start_matches("aws-sdk/clients/"),
+            Some("default") | None if module.starts_with("aws-sdk/clients/") => {
+                module.trim_start_matches("aws-sdk/clients/")
+            }
             Some(name) => name,
             None => return None,
         };
         let is_class = name.chars().next().is_some_and(|c| c.is_ascii_uppercase());
-        let helper = matches!(name, "Config" | "Endpoint" | "Request" | "Response" | "Service" | "Token" | "MetadataService")
-            || name.ends_with("Credentials")
+        let helper = matches!(
+            name,
+            "Config"
+                | "Endpoint"
+                | "Request"
+                | "Response"
+                | "Service"
+                | "Token"
+                | "MetadataService"
+        ) || name.ends_with("Credentials")
             || name.ends_with("CredentialProviderChain");
-        return (is_class && !helper).then_some(SdkClient { kind: ClientKind::V2, name });
+        return (is_class && !helper).then_some(SdkClient {
+            kind: ClientKind::V2,
+            name,
+        });
     }
     None
 }
 
 /// `DynamoDBDocumentClient.from(client)` / `DynamoDBDocument.from(client)`.
-pub(crate) fn document_from<'a>(ctx: &SourceContext<'_, 'a>, call: &CallExpression<'a>) -> Option<SdkClient<'a>> {
+pub(crate) fn document_from<'a>(
+    ctx: &SourceContext<'_, 'a>,
+    call: &CallExpression<'a>,
+) -> Option<SdkClient<'a>> {
     let member = call.callee.get_member_expr()?;
     if member.static_property_name()? != "from" {
         return None;
     }
     let name = ctx.imported_name(member.object(), |m| m == "@aws-sdk/lib-dynamodb")?;
-    matches!(name, "DynamoDBDocumentClient" | "DynamoDBDocument").then_some(SdkClient { kind: ClientKind::DocumentFrom, name })
+    matches!(name, "DynamoDBDocumentClient" | "DynamoDBDocument").then_some(SdkClient {
+        kind: ClientKind::DocumentFrom,
+        name,
+    })
 }
 
 /// v3 commands that change state, by the command class name.
@@ -146,24 +181,37 @@ const MUTATING_METHODS: &[&str] = &[
 ];
 
 /// The mutating operation a `new XCommand(...)` builds, if it is one of an SDK v3 package.
-pub(crate) fn mutating_command<'a>(ctx: &SourceContext<'_, 'a>, new: &NewExpression<'a>) -> Option<&'a str> {
+pub(crate) fn mutating_command<'a>(
+    ctx: &SourceContext<'_, 'a>,
+    new: &NewExpression<'a>,
+) -> Option<&'a str> {
     let name = ctx.imported_name(&new.callee, is_sdk_v3)?;
-    MUTATING_COMMANDS.contains(&name).then(|| name.trim_end_matches("Command"))
+    MUTATING_COMMANDS
+        .contains(&name)
+        .then(|| name.trim_end_matches("Command"))
 }
 
 /// The mutating operation a method call on an SDK client performs (`s3.putObject(...)` on a v2 or
 /// aggregated client, including `AWS.DynamoDB.DocumentClient`'s `put`).
-pub(crate) fn mutating_method<'a>(ctx: &SourceContext<'_, 'a>, call: &CallExpression<'a>) -> Option<&'a str> {
+pub(crate) fn mutating_method<'a>(
+    ctx: &SourceContext<'_, 'a>,
+    call: &CallExpression<'a>,
+) -> Option<&'a str> {
     let member = call.callee.get_member_expr()?;
     let method = member.static_property_name()?;
     if !MUTATING_METHODS.contains(&method) {
         return None;
     }
-    client_of(ctx, member.object()).filter(|c| matches!(c.kind, ClientKind::V2 | ClientKind::V3Aggregated)).map(|_| method)
+    client_of(ctx, member.object())
+        .filter(|c| matches!(c.kind, ClientKind::V2 | ClientKind::V3Aggregated))
+        .map(|_| method)
 }
 
 /// The client an expression holds: `new AWS.S3()` itself, or a variable initialised with it.
-pub(crate) fn client_of<'a>(ctx: &SourceContext<'_, 'a>, expr: &Expression<'a>) -> Option<SdkClient<'a>> {
+pub(crate) fn client_of<'a>(
+    ctx: &SourceContext<'_, 'a>,
+    expr: &Expression<'a>,
+) -> Option<SdkClient<'a>> {
     let expr = expr.get_inner_expression();
     let init = match expr {
         Expression::NewExpression(_) | Expression::CallExpression(_) => expr,

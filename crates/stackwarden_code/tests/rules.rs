@@ -23,7 +23,17 @@ fn render(report: Report) -> String {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
         .iter()
-        .map(|f| format!("{}:{} {} [{}] {}\n    help: {}", f.line, f.column, f.severity.as_str(), f.rule, f.message, f.help))
+        .map(|f| {
+            format!(
+                "{}:{} {} [{}] {}\n    help: {}",
+                f.line,
+                f.column,
+                f.severity.as_str(),
+                f.rule,
+                f.message,
+                f.help
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -31,15 +41,27 @@ fn render(report: Report) -> String {
 /// Runs the rules selected by `select` over one fixture and renders what they found.
 fn run(path: &Path, select: &[&str]) -> String {
     let config = Config::load(&fixtures().join("stackwarden.toml")).expect("fixture config");
-    let filter = RuleFilter { select: select.iter().map(|s| s.to_string()).collect(), ignore: vec![] };
+    let filter = RuleFilter {
+        select: select.iter().map(|s| s.to_string()).collect(),
+        ignore: vec![],
+    };
     let known = known_rules();
-    let options = Options { config: &config, filter: &filter, known_rules: &known };
+    let options = Options {
+        config: &config,
+        filter: &filter,
+        known_rules: &known,
+    };
     let report = if path.extension().is_some_and(|e| e == "json") {
         check_package_json(path, &options)
     } else {
         check_source_file(path, &options)
     };
-    assert!(report.errors.is_empty(), "{}: {:?}", path.display(), report.errors);
+    assert!(
+        report.errors.is_empty(),
+        "{}: {:?}",
+        path.display(),
+        report.errors
+    );
     assert_eq!(report.files, 1, "{} was not checked", path.display());
     render(report)
 }
@@ -103,8 +125,18 @@ rule_fixtures! {
 fn every_rule_has_fixtures() {
     for meta in stackwarden_code::all_metas() {
         let dir = meta.id.trim_start_matches("code/");
-        assert!(fixtures().join(dir).join("pass.ts").exists() || fixtures().join(dir).join("pass.js").exists(), "{} has no pass fixture", meta.id);
-        assert!(meta.missing_doc_headings().is_empty(), "{} docs lack {:?}", meta.id, meta.missing_doc_headings());
+        assert!(
+            fixtures().join(dir).join("pass.ts").exists()
+                || fixtures().join(dir).join("pass.js").exists(),
+            "{} has no pass fixture",
+            meta.id
+        );
+        assert!(
+            meta.missing_doc_headings().is_empty(),
+            "{} docs lack {:?}",
+            meta.id,
+            meta.missing_doc_headings()
+        );
     }
 }
 
@@ -123,10 +155,21 @@ fn unparseable_source_is_an_input_error_with_a_line() {
     let config = Config::default();
     let filter = RuleFilter::default();
     let known = known_rules();
-    let report = check_source_file(&path, &Options { config: &config, filter: &filter, known_rules: &known });
+    let report = check_source_file(
+        &path,
+        &Options {
+            config: &config,
+            filter: &filter,
+            known_rules: &known,
+        },
+    );
     assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
     assert_eq!(report.errors[0].line, Some(2));
-    assert!(report.errors[0].message.starts_with("cannot parse"), "{}", report.errors[0].message);
+    assert!(
+        report.errors[0].message.starts_with("cannot parse"),
+        "{}",
+        report.errors[0].message
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -135,12 +178,20 @@ fn build_output_and_declarations_are_skipped() {
     let dir = std::env::temp_dir().join(format!("stackwarden-code-skip-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("app/dist")).expect("temp dir");
     std::fs::write(dir.join("app/package.json"), "{}").expect("write");
-    assert!(stackwarden_code::is_skipped(&dir.join("app/cdk.out/asset.1/index.js")));
+    assert!(stackwarden_code::is_skipped(
+        &dir.join("app/cdk.out/asset.1/index.js")
+    ));
     assert!(stackwarden_code::is_skipped(&dir.join("app/dist/index.js")));
     assert!(stackwarden_code::is_skipped(Path::new("src/types.d.ts")));
-    assert!(stackwarden_code::is_skipped(Path::new("lib/region-info/built-ins.generated.js")));
-    assert!(!stackwarden_code::is_skipped(Path::new("src/lambda/index.ts")));
+    assert!(stackwarden_code::is_skipped(Path::new(
+        "lib/region-info/built-ins.generated.js"
+    )));
+    assert!(!stackwarden_code::is_skipped(Path::new(
+        "src/lambda/index.ts"
+    )));
     // A `build` folder that is not a package's output folder is ordinary source.
-    assert!(!stackwarden_code::is_skipped(&dir.join("build/app/src/index.ts")));
+    assert!(!stackwarden_code::is_skipped(
+        &dir.join("build/app/src/index.ts")
+    ));
     let _ = std::fs::remove_dir_all(&dir);
 }

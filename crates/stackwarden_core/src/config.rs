@@ -160,16 +160,18 @@ impl Config {
     /// Parses and validates a configuration text. `path` is only used in messages.
     pub fn parse(path: &Path, text: &str) -> Result<Self, ConfigError> {
         let file: ConfigFile = toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|span| line_of_offset(text, span.start));
+            let line = e.span().map(|span| line_of_offset(text, span.start));
             ConfigError {
                 path: path.to_path_buf(),
                 line,
                 message: e.message().trim().to_string(),
             }
         })?;
-        let error = |message: String| ConfigError { path: path.to_path_buf(), line: None, message };
+        let error = |message: String| ConfigError {
+            path: path.to_path_buf(),
+            line: None,
+            message,
+        };
         for (stage, value) in &file.accounts.stages {
             match value.as_str() {
                 Some(id) if is_account_id(id) => {}
@@ -192,7 +194,9 @@ impl Config {
         }
         if let Some(OneOrMany::Many(list)) = &file.project.node_runtime {
             if list.is_empty() {
-                return Err(error("project.node_runtime must name at least one runtime".into()));
+                return Err(error(
+                    "project.node_runtime must name at least one runtime".into(),
+                ));
             }
         }
         for (key, pattern) in [
@@ -232,11 +236,20 @@ impl Config {
                 .stages
                 .production
                 .unwrap_or_else(|| strings(DEFAULT_PRODUCTION_STAGES)),
-            required_tags: file.tags.required.unwrap_or_else(|| strings(DEFAULT_REQUIRED_TAGS)),
+            required_tags: file
+                .tags
+                .required
+                .unwrap_or_else(|| strings(DEFAULT_REQUIRED_TAGS)),
             naming: Naming {
                 resource: file.naming.resource.unwrap_or_else(|| "{stage}-*".into()),
-                bucket: file.naming.bucket.unwrap_or_else(|| "{account}-{stage}-*".into()),
-                role: file.naming.role.unwrap_or_else(|| "{function}-execution-role".into()),
+                bucket: file
+                    .naming
+                    .bucket
+                    .unwrap_or_else(|| "{account}-{stage}-*".into()),
+                role: file
+                    .naming
+                    .role
+                    .unwrap_or_else(|| "{function}-execution-role".into()),
             },
             rule_levels: file.rules,
             guard_deny: file.guard.deny,
@@ -264,7 +277,9 @@ impl Config {
     }
 
     pub fn is_production_stage(&self, stage: &str) -> bool {
-        self.production_stages.iter().any(|p| p.eq_ignore_ascii_case(stage))
+        self.production_stages
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(stage))
     }
 
     /// The stage an account id belongs to, from `[accounts]`.
@@ -313,7 +328,11 @@ impl Config {
 
 /// The nearest `stackwarden.toml` at or above `start` (a file's folder when `start` is a file).
 pub fn find_config_file(start: &Path) -> Option<PathBuf> {
-    let start = if start.is_file() { start.parent()? } else { start };
+    let start = if start.is_file() {
+        start.parent()?
+    } else {
+        start
+    };
     let absolute = std::path::absolute(start).ok()?;
     absolute
         .ancestors()
@@ -322,7 +341,10 @@ pub fn find_config_file(start: &Path) -> Option<PathBuf> {
 }
 
 fn line_of_offset(text: &str, offset: usize) -> u32 {
-    let newlines = text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count();
+    let newlines = text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count();
     u32::try_from(newlines + 1).unwrap_or(u32::MAX)
 }
 
@@ -411,8 +433,14 @@ ask = []
         assert!(config.is_production_stage("PROD"));
         assert!(!config.is_production_stage("production"));
         assert_eq!(config.required_tags, vec!["Project", "Stage"]);
-        assert_eq!(config.severity_for("cfn/s3-versioning", Severity::Warn), None);
-        assert_eq!(config.severity_for("code/missing-timeout", Severity::Error), Some(Severity::Warn));
+        assert_eq!(
+            config.severity_for("cfn/s3-versioning", Severity::Warn),
+            None
+        );
+        assert_eq!(
+            config.severity_for("code/missing-timeout", Severity::Error),
+            Some(Severity::Warn)
+        );
         assert_eq!(config.guard_deny, vec!["terraform apply"]);
     }
 
@@ -430,17 +458,26 @@ ask = []
         assert!(err.message.contains("nmae"), "{err}");
         assert_eq!(err.line, Some(2));
 
-        let err = Config::parse(Path::new("s.toml"), "[rules]\n\"cfn/x\" = \"loud\"\n").unwrap_err();
-        assert!(err.message.contains("loud") || err.message.contains("variant"), "{err}");
+        let err =
+            Config::parse(Path::new("s.toml"), "[rules]\n\"cfn/x\" = \"loud\"\n").unwrap_err();
+        assert!(
+            err.message.contains("loud") || err.message.contains("variant"),
+            "{err}"
+        );
 
         let err = Config::parse(Path::new("s.toml"), "[accounts]\nprod = \"12345\"\n").unwrap_err();
         assert!(err.message.contains("accounts.prod"), "{err}");
 
-        let err = Config::parse(Path::new("s.toml"), "[accounts]\nprod = 123456789012\n").unwrap_err();
+        let err =
+            Config::parse(Path::new("s.toml"), "[accounts]\nprod = 123456789012\n").unwrap_err();
         assert!(err.message.contains("in quotes"), "{err}");
 
-        let err = Config::parse(Path::new("s.toml"), "[naming]\nbucket = \"{env}-*\"\n").unwrap_err();
-        assert!(err.message.contains("naming.bucket") && err.message.contains("{env}"), "{err}");
+        let err =
+            Config::parse(Path::new("s.toml"), "[naming]\nbucket = \"{env}-*\"\n").unwrap_err();
+        assert!(
+            err.message.contains("naming.bucket") && err.message.contains("{env}"),
+            "{err}"
+        );
 
         let err = Config::parse(Path::new("s.toml"), "[project]\niac = \"pulumi\"\n").unwrap_err();
         assert!(err.message.contains("pulumi"), "{err}");
@@ -448,8 +485,17 @@ ask = []
 
     #[test]
     fn unknown_rule_ids_get_a_did_you_mean() {
-        let config = Config::parse(Path::new("s.toml"), "[rules]\n\"cfn/s3-encrypt\" = \"off\"\n").expect("parses");
-        let err = config.validate_rule_ids(&["cfn/s3-encryption", "cfn/naming"]).unwrap_err();
-        assert!(err.message.contains("did you mean \"cfn/s3-encryption\""), "{err}");
+        let config = Config::parse(
+            Path::new("s.toml"),
+            "[rules]\n\"cfn/s3-encrypt\" = \"off\"\n",
+        )
+        .expect("parses");
+        let err = config
+            .validate_rule_ids(&["cfn/s3-encryption", "cfn/naming"])
+            .unwrap_err();
+        assert!(
+            err.message.contains("did you mean \"cfn/s3-encryption\""),
+            "{err}"
+        );
     }
 }

@@ -48,11 +48,20 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<Input>, Vec<WalkError>) {
     let mut walk_roots = Vec::new();
     for root in roots {
         if !root.exists() {
-            lock(&errors).push(WalkError { path: root.clone(), message: "no such file or directory".into() });
+            lock(&errors).push(WalkError {
+                path: root.clone(),
+                message: "no such file or directory".into(),
+            });
         } else if is_cloud_assembly(root) {
-            lock(&found).push(Input { path: root.clone(), kind: InputKind::CdkAssembly });
+            lock(&found).push(Input {
+                path: root.clone(),
+                kind: InputKind::CdkAssembly,
+            });
         } else if root.is_file() {
-            lock(&found).push(Input { path: root.clone(), kind: classify(root) });
+            lock(&found).push(Input {
+                path: root.clone(),
+                kind: classify(root),
+            });
         } else {
             walk_roots.push(root.clone());
         }
@@ -83,7 +92,10 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<Input>, Vec<WalkError>) {
                 let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
                 if is_dir {
                     if is_cloud_assembly(path) {
-                        lock(&found).push(Input { path: path.to_path_buf(), kind: InputKind::CdkAssembly });
+                        lock(&found).push(Input {
+                            path: path.to_path_buf(),
+                            kind: InputKind::CdkAssembly,
+                        });
                         return ignore::WalkState::Skip;
                     }
                     return ignore::WalkState::Continue;
@@ -92,11 +104,17 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<Input>, Vec<WalkError>) {
                     // The app's synth output is usually gitignored; find it anyway.
                     if let Some(out) = path.parent().map(|dir| dir.join("cdk.out")) {
                         if is_cloud_assembly(&out) {
-                            lock(&found).push(Input { path: out, kind: InputKind::CdkAssembly });
+                            lock(&found).push(Input {
+                                path: out,
+                                kind: InputKind::CdkAssembly,
+                            });
                         }
                     }
                 }
-                lock(&found).push(Input { path: path.to_path_buf(), kind: classify(path) });
+                lock(&found).push(Input {
+                    path: path.to_path_buf(),
+                    kind: classify(path),
+                });
                 ignore::WalkState::Continue
             })
         });
@@ -122,7 +140,10 @@ fn walk_error(err: ignore::Error) -> WalkError {
         },
         _ => PathBuf::new(),
     };
-    WalkError { path, message: err.to_string() }
+    WalkError {
+        path,
+        message: err.to_string(),
+    }
 }
 
 /// A CDK cloud assembly: a folder with `manifest.json` beside the `cdk.out` version marker (or
@@ -135,13 +156,23 @@ pub fn is_cloud_assembly(path: &Path) -> bool {
 
 /// `cdk.out/asset.*` folders hold bundled Lambda code and Docker contexts, not templates.
 fn is_asset_dir(path: &Path) -> bool {
-    path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("asset."))
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("asset."))
 }
 
 pub fn classify(path: &Path) -> InputKind {
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-    let extension = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    let in_claude_dir = path.parent().and_then(Path::file_name).is_some_and(|d| d == ".claude");
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let in_claude_dir = path
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|d| d == ".claude");
     if in_claude_dir && name.starts_with("settings") && extension == "json" {
         return InputKind::ClaudeSettings;
     }
@@ -150,7 +181,9 @@ pub fn classify(path: &Path) -> InputKind {
     }
     match extension.as_str() {
         "yaml" | "yml" | "json" | "template" => InputKind::TemplateCandidate,
-        "ts" | "tsx" | "mts" | "cts" | "js" | "mjs" | "cjs" if !name.ends_with(".d.ts") => InputKind::Source,
+        "ts" | "tsx" | "mts" | "cts" | "js" | "mjs" | "cjs" if !name.ends_with(".d.ts") => {
+            InputKind::Source
+        }
         _ => InputKind::Other,
     }
 }
@@ -161,10 +194,22 @@ mod tests {
 
     #[test]
     fn classifies_by_name() {
-        assert_eq!(classify(Path::new("a/template.yaml")), InputKind::TemplateCandidate);
-        assert_eq!(classify(Path::new("a/x.template")), InputKind::TemplateCandidate);
-        assert_eq!(classify(Path::new("a/package.json")), InputKind::PackageJson);
-        assert_eq!(classify(Path::new("p/.claude/settings.local.json")), InputKind::ClaudeSettings);
+        assert_eq!(
+            classify(Path::new("a/template.yaml")),
+            InputKind::TemplateCandidate
+        );
+        assert_eq!(
+            classify(Path::new("a/x.template")),
+            InputKind::TemplateCandidate
+        );
+        assert_eq!(
+            classify(Path::new("a/package.json")),
+            InputKind::PackageJson
+        );
+        assert_eq!(
+            classify(Path::new("p/.claude/settings.local.json")),
+            InputKind::ClaudeSettings
+        );
         assert_eq!(classify(Path::new("src/index.ts")), InputKind::Source);
         assert_eq!(classify(Path::new("src/types.d.ts")), InputKind::Other);
         assert_eq!(classify(Path::new("README.md")), InputKind::Other);

@@ -139,7 +139,8 @@ impl Node {
 
     /// True for `true` and the string `"true"` (any case), as CloudFormation accepts both.
     pub fn is_true(&self) -> bool {
-        self.as_scalar().is_some_and(|s| s.eq_ignore_ascii_case("true"))
+        self.as_scalar()
+            .is_some_and(|s| s.eq_ignore_ascii_case("true"))
     }
 
     pub fn as_map(&self) -> Option<&Map> {
@@ -208,13 +209,28 @@ mod tests {
     #[test]
     fn last_duplicate_key_wins_and_paths_follow_maps() {
         let inner = Map {
-            entries: vec![(Key { name: "b".into(), span: Span::new(2, 1) }, s("x", 2))],
+            entries: vec![(
+                Key {
+                    name: "b".into(),
+                    span: Span::new(2, 1),
+                },
+                s("x", 2),
+            )],
         };
         let map = Map {
             entries: vec![
-                (Key { name: "a".into(), span: Span::new(1, 1) }, s("first", 1)),
                 (
-                    Key { name: "a".into(), span: Span::new(3, 1) },
+                    Key {
+                        name: "a".into(),
+                        span: Span::new(1, 1),
+                    },
+                    s("first", 1),
+                ),
+                (
+                    Key {
+                        name: "a".into(),
+                        span: Span::new(3, 1),
+                    },
                     Node::new(Span::new(3, 1), Value::Map(inner)),
                 ),
             ],

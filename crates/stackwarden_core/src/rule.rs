@@ -50,7 +50,10 @@ fn selects(selector: &str, id: &str) -> bool {
         return true;
     }
     let domain = selector.trim_end_matches('/');
-    !domain.contains('/') && id.strip_prefix(domain).is_some_and(|rest| rest.starts_with('/'))
+    !domain.contains('/')
+        && id
+            .strip_prefix(domain)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 #[cfg(test)]
@@ -59,7 +62,10 @@ mod tests {
 
     #[test]
     fn filters_take_ids_and_domains() {
-        let filter = RuleFilter { select: vec!["cfn".into()], ignore: vec!["cfn/naming".into()] };
+        let filter = RuleFilter {
+            select: vec!["cfn".into()],
+            ignore: vec!["cfn/naming".into()],
+        };
         assert!(filter.enabled("cfn/s3-encryption"));
         assert!(!filter.enabled("cfn/naming"));
         assert!(!filter.enabled("iam/wildcard-action"));

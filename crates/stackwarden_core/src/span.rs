@@ -51,8 +51,13 @@ impl LineIndex {
     pub fn line_text<'t>(&self, text: &'t str, line: u32) -> Option<&'t str> {
         let index = (line as usize).checked_sub(1)?;
         let start = *self.line_starts.get(index)?;
-        let end = self.line_starts.get(index + 1).copied().unwrap_or(text.len());
-        text.get(start..end).map(|l| l.trim_end_matches(['\n', '\r']))
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .copied()
+            .unwrap_or(text.len());
+        text.get(start..end)
+            .map(|l| l.trim_end_matches(['\n', '\r']))
     }
 }
 

@@ -10,13 +10,31 @@ use crate::words::Arg;
 
 /// Global options that consume the next word.
 const GLOBAL_WITH_VALUE: &[&str] = &[
-    "--profile", "--region", "--endpoint-url", "--output", "--query", "--color", "--ca-bundle",
-    "--cli-read-timeout", "--cli-connect-timeout", "--cli-binary-format",
+    "--profile",
+    "--region",
+    "--endpoint-url",
+    "--output",
+    "--query",
+    "--color",
+    "--ca-bundle",
+    "--cli-read-timeout",
+    "--cli-connect-timeout",
+    "--cli-binary-format",
 ];
 
-const IAM_USER_OPERATIONS: &[&str] = &["create-user", "create-access-key", "attach-user-policy", "put-user-policy", "create-login-profile"];
+const IAM_USER_OPERATIONS: &[&str] = &[
+    "create-user",
+    "create-access-key",
+    "attach-user-policy",
+    "put-user-policy",
+    "create-login-profile",
+];
 
-const KEY_SETTINGS: &[&str] = &["aws_secret_access_key", "aws_access_key_id", "aws_session_token"];
+const KEY_SETTINGS: &[&str] = &[
+    "aws_secret_access_key",
+    "aws_access_key_id",
+    "aws_session_token",
+];
 
 struct AwsCall<'a> {
     service: Option<&'a Arg>,
@@ -27,7 +45,12 @@ struct AwsCall<'a> {
 }
 
 fn parse(args: &[Arg]) -> AwsCall<'_> {
-    let mut call = AwsCall { service: None, operation: None, rest: vec![], profile: None };
+    let mut call = AwsCall {
+        service: None,
+        operation: None,
+        rest: vec![],
+        profile: None,
+    };
     let mut i = 0;
     while i < args.len() {
         let arg = &args[i];
@@ -66,9 +89,14 @@ fn parse(args: &[Arg]) -> AwsCall<'_> {
 
 pub(crate) fn judge(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {
     let call = parse(tool.args);
-    let (Some(service), Some(operation)) = (call.service, call.operation) else { return };
+    let (Some(service), Some(operation)) = (call.service, call.operation) else {
+        return;
+    };
     let (Some(service), Some(operation)) = (service.known(), operation.known()) else {
-        walker.unresolved(&tool.seen(), "the AWS service or operation is built at run time");
+        walker.unresolved(
+            &tool.seen(),
+            "the AWS service or operation is built at run time",
+        );
         return;
     };
     let seen = tool.seen();
@@ -101,7 +129,9 @@ pub(crate) fn judge(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {
 }
 
 fn is_destructive_operation(op: &str) -> bool {
-    ["delete-", "terminate-", "purge-", "deregister-", "remove-"].iter().any(|p| op.starts_with(p))
+    ["delete-", "terminate-", "purge-", "deregister-", "remove-"]
+        .iter()
+        .any(|p| op.starts_with(p))
         && !matches!(op, "remove-tags" | "remove-tags-from-resource")
 }
 
@@ -119,7 +149,13 @@ fn configure_set(walker: &mut Walker<'_, '_>, call: &AwsCall<'_>, seen: &str) {
     }
 }
 
-fn cloudformation_deploy(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>, call: &AwsCall<'_>, operation: &str, seen: &str) {
+fn cloudformation_deploy(
+    walker: &mut Walker<'_, '_>,
+    tool: &Invocation<'_>,
+    call: &AwsCall<'_>,
+    operation: &str,
+    seen: &str,
+) {
     let ctx = walker.ctx;
     let mut evidence = None;
     if let Some(choice) = stage::profile(ctx, tool, call.profile.clone()) {
@@ -156,7 +192,8 @@ fn parameter_evidence(walker: &Walker<'_, '_>, rest: &[Arg]) -> Option<String> {
     let mut in_params = false;
     for arg in rest {
         if arg.text.starts_with("--") {
-            in_params = arg.text.starts_with("--parameter-overrides") || arg.text.starts_with("--parameters");
+            in_params = arg.text.starts_with("--parameter-overrides")
+                || arg.text.starts_with("--parameters");
             if !arg.text.contains('=') {
                 continue;
             }

@@ -11,11 +11,40 @@ use crate::words::Arg;
 
 /// Options that consume the next word (global, deploy, diff and destroy options of CDK v2).
 const WITH_VALUE: &[&str] = &[
-    "-a", "--app", "-c", "--context", "-p", "--plugin", "--profile", "-o", "--output", "-r", "--role-arn",
-    "--toolkit-stack-name", "--ca-bundle-path", "--proxy", "--build", "--require-approval", "--parameters",
-    "-O", "--outputs-file", "-m", "--method", "--change-set-name", "--concurrency", "-t", "--tags",
-    "--notification-arns", "--progress", "-E", "--build-exclude", "--template", "--context-lines",
-    "--resource-mapping", "--asset-parallelism", "--asset-prebuild",
+    "-a",
+    "--app",
+    "-c",
+    "--context",
+    "-p",
+    "--plugin",
+    "--profile",
+    "-o",
+    "--output",
+    "-r",
+    "--role-arn",
+    "--toolkit-stack-name",
+    "--ca-bundle-path",
+    "--proxy",
+    "--build",
+    "--require-approval",
+    "--parameters",
+    "-O",
+    "--outputs-file",
+    "-m",
+    "--method",
+    "--change-set-name",
+    "--concurrency",
+    "-t",
+    "--tags",
+    "--notification-arns",
+    "--progress",
+    "-E",
+    "--build-exclude",
+    "--template",
+    "--context-lines",
+    "--resource-mapping",
+    "--asset-parallelism",
+    "--asset-prebuild",
 ];
 
 /// What a deploy or a diff is about; the ledger stores the diffs' keys.
@@ -34,7 +63,9 @@ impl DiffKey {
     pub fn covers(&self, deploy: &DiffKey) -> bool {
         self.profile == deploy.profile
             && self.context == deploy.context
-            && (self.stacks.is_empty() || (!deploy.stacks.is_empty() && deploy.stacks.iter().all(|s| self.stacks.contains(s))))
+            && (self.stacks.is_empty()
+                || (!deploy.stacks.is_empty()
+                    && deploy.stacks.iter().all(|s| self.stacks.contains(s))))
     }
 
     /// The `cdk diff` command that would cover this deploy.
@@ -44,7 +75,13 @@ impl DiffKey {
             parts.push("--all".into());
         } else {
             // Selectors with globs are quoted so the suggested command can be pasted as is.
-            parts.extend(self.stacks.iter().map(|s| if s.contains(['*', '?', ' ']) { format!("'{s}'") } else { s.clone() }));
+            parts.extend(self.stacks.iter().map(|s| {
+                if s.contains(['*', '?', ' ']) {
+                    format!("'{s}'")
+                } else {
+                    s.clone()
+                }
+            }));
         }
         parts.extend(self.context.iter().map(|kv| format!("-c {kv}")));
         if let Some(profile) = &self.profile {
@@ -65,7 +102,15 @@ struct Cdk {
 }
 
 fn parse(args: &[Arg]) -> Cdk {
-    let mut cdk = Cdk { sub: None, stacks: vec![], all: false, context: vec![], profile: None, require_approval: None, output: None };
+    let mut cdk = Cdk {
+        sub: None,
+        stacks: vec![],
+        all: false,
+        context: vec![],
+        profile: None,
+        require_approval: None,
+        output: None,
+    };
     let mut i = 0;
     while i < args.len() {
         let arg = &args[i];
@@ -114,7 +159,11 @@ pub(crate) fn judge(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {
     match sub_name {
         "deploy" | "watch" => deploy(walker, tool, &cdk, sub_name),
         "destroy" => {
-            let what = if cdk.stacks.is_empty() || cdk.all { "every stack".to_string() } else { names(&cdk.stacks) };
+            let what = if cdk.stacks.is_empty() || cdk.all {
+                "every stack".to_string()
+            } else {
+                names(&cdk.stacks)
+            };
             destructive(walker, tool, &format!("`cdk destroy` deletes {what}"));
         }
         "diff" => {
@@ -126,17 +175,33 @@ pub(crate) fn judge(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {
 }
 
 fn names(stacks: &[Arg]) -> String {
-    stacks.iter().map(|s| format!("`{}`", s.text)).collect::<Vec<_>>().join(", ")
+    stacks
+        .iter()
+        .map(|s| format!("`{}`", s.text))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn key(walker: &Walker<'_, '_>, tool: &Invocation<'_>, cdk: &Cdk) -> DiffKey {
-    let mut stacks: Vec<String> = if cdk.all { vec![] } else { cdk.stacks.iter().map(|s| s.text.clone()).collect() };
+    let mut stacks: Vec<String> = if cdk.all {
+        vec![]
+    } else {
+        cdk.stacks.iter().map(|s| s.text.clone()).collect()
+    };
     stacks.sort();
     stacks.dedup();
-    let mut context: Vec<String> = cdk.context.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut context: Vec<String> = cdk
+        .context
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
     context.sort();
     let profile = stage::profile(walker.ctx, tool, cdk.profile.clone()).map(|p| p.name);
-    DiffKey { stacks, profile, context }
+    DiffKey {
+        stacks,
+        profile,
+        context,
+    }
 }
 
 fn deploy(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>, cdk: &Cdk, sub: &str) {
@@ -185,14 +250,22 @@ fn deploy(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>, cdk: &Cdk, sub: &s
     }
 }
 
-fn production_evidence(walker: &Walker<'_, '_>, tool: &Invocation<'_>, cdk: &Cdk) -> Option<String> {
+fn production_evidence(
+    walker: &Walker<'_, '_>,
+    tool: &Invocation<'_>,
+    cdk: &Cdk,
+) -> Option<String> {
     let ctx = walker.ctx;
     if let Some(choice) = stage::profile(ctx, tool, cdk.profile.clone()) {
         if let Some(evidence) = stage::profile_is_production(ctx, &choice) {
             return Some(evidence);
         }
     }
-    if let Some((k, v)) = cdk.context.iter().find(|(_, v)| stage::value_is_production(ctx, v)) {
+    if let Some((k, v)) = cdk
+        .context
+        .iter()
+        .find(|(_, v)| stage::value_is_production(ctx, v))
+    {
         return Some(format!("context `-c {k}={v}`, a production stage"));
     }
     let known = known_stacks(walker, tool, cdk);
@@ -200,17 +273,33 @@ fn production_evidence(walker: &Walker<'_, '_>, tool: &Invocation<'_>, cdk: &Cdk
         if stage::name_is_production(ctx, &selector.text) {
             return Some(format!("stack `{}`, a production stack", selector.text));
         }
-        if let Some(hit) = known.iter().find(|s| s.production && glob_match(&selector.text, &s.name)) {
-            return Some(format!("selector `{}`, which includes production stack `{}`", selector.text, hit.name));
+        if let Some(hit) = known
+            .iter()
+            .find(|s| s.production && glob_match(&selector.text, &s.name))
+        {
+            return Some(format!(
+                "selector `{}`, which includes production stack `{}`",
+                selector.text, hit.name
+            ));
         }
     }
     if cdk.all || cdk.stacks.is_empty() {
-        let flag = if cdk.all { "--all" } else { "every stack (no selector)" };
+        let flag = if cdk.all {
+            "--all"
+        } else {
+            "every stack (no selector)"
+        };
         if let Some(hit) = known.iter().find(|s| s.production) {
-            return Some(format!("{flag}, which includes production stack `{}`", hit.name));
+            return Some(format!(
+                "{flag}, which includes production stack `{}`",
+                hit.name
+            ));
         }
         if cdk.all && known.is_empty() && stage::has_production_account(ctx) {
-            return Some(format!("--all, and this project has a production stage (`{}`)", stage::production_stage(ctx)));
+            return Some(format!(
+                "--all, and this project has a production stage (`{}`)",
+                stage::production_stage(ctx)
+            ));
         }
     }
     None
@@ -225,16 +314,33 @@ struct KnownStack {
 fn known_stacks(walker: &Walker<'_, '_>, tool: &Invocation<'_>, cdk: &Cdk) -> Vec<KnownStack> {
     let ctx = walker.ctx;
     let out = tool.cwd.join(cdk.output.as_deref().unwrap_or("cdk.out"));
-    let Some(text) = ctx.files.read(&out.join("manifest.json")) else { return vec![] };
-    let Ok(manifest) = serde_json::from_str::<serde_json::Value>(&text) else { return vec![] };
-    let Some(artifacts) = manifest.get("artifacts").and_then(|a| a.as_object()) else { return vec![] };
+    let Some(text) = ctx.files.read(&out.join("manifest.json")) else {
+        return vec![];
+    };
+    let Ok(manifest) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return vec![];
+    };
+    let Some(artifacts) = manifest.get("artifacts").and_then(|a| a.as_object()) else {
+        return vec![];
+    };
     artifacts
         .iter()
         .filter(|(_, a)| a.get("type").and_then(|t| t.as_str()) == Some("aws:cloudformation:stack"))
         .map(|(id, a)| {
-            let name = a.get("displayName").and_then(|d| d.as_str()).unwrap_or(id).to_string();
-            let stack_name = a.pointer("/properties/stackName").and_then(|s| s.as_str()).unwrap_or(id);
-            let account = a.get("environment").and_then(|e| e.as_str()).and_then(|e| e.strip_prefix("aws://")).and_then(|e| e.split('/').next());
+            let name = a
+                .get("displayName")
+                .and_then(|d| d.as_str())
+                .unwrap_or(id)
+                .to_string();
+            let stack_name = a
+                .pointer("/properties/stackName")
+                .and_then(|s| s.as_str())
+                .unwrap_or(id);
+            let account = a
+                .get("environment")
+                .and_then(|e| e.as_str())
+                .and_then(|e| e.strip_prefix("aws://"))
+                .and_then(|e| e.split('/').next());
             let production = stage::name_is_production(ctx, &name)
                 || stage::name_is_production(ctx, stack_name)
                 || account.is_some_and(|acc| stage::value_is_production(ctx, acc));
@@ -248,7 +354,11 @@ mod tests {
     use super::DiffKey;
 
     fn key(stacks: &[&str], profile: Option<&str>) -> DiffKey {
-        DiffKey { stacks: stacks.iter().map(|s| s.to_string()).collect(), profile: profile.map(str::to_string), context: vec![] }
+        DiffKey {
+            stacks: stacks.iter().map(|s| s.to_string()).collect(),
+            profile: profile.map(str::to_string),
+            context: vec![],
+        }
     }
 
     #[test]
@@ -258,6 +368,9 @@ mod tests {
         assert!(!key(&["dev-a"], Some("dev")).covers(&key(&["dev-b"], Some("dev"))));
         assert!(!key(&["dev-a"], Some("dev")).covers(&key(&[], Some("dev"))));
         assert!(!key(&[], Some("dev")).covers(&key(&[], Some("ops"))));
-        assert_eq!(key(&["dev-a"], Some("dev")).diff_command(), "cdk diff dev-a --profile dev");
+        assert_eq!(
+            key(&["dev-a"], Some("dev")).diff_command(),
+            "cdk diff dev-a --profile dev"
+        );
     }
 }

@@ -9,11 +9,21 @@ use crate::decision::{Decision, CREDENTIALS};
 use crate::walk::Walker;
 use crate::words::{self, Arg, Var};
 
-const KEY_VARIABLES: &[&str] = &["AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SESSION_TOKEN", "AWS_SECRET_KEY", "AWS_ACCESS_KEY"];
+const KEY_VARIABLES: &[&str] = &[
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECRET_KEY",
+    "AWS_ACCESS_KEY",
+];
 
 const ALTERNATIVE: &str = "Use a named profile (`aws sso login --profile dev`, then `--profile dev`) instead of access keys.";
 
-pub(crate) fn check_assignments(walker: &mut Walker<'_, '_>, assignments: &[(String, Var, bool)], seen: &str) {
+pub(crate) fn check_assignments(
+    walker: &mut Walker<'_, '_>,
+    assignments: &[(String, Var, bool)],
+    seen: &str,
+) {
     for (name, value, _) in assignments {
         check_export(walker, name, value, seen);
     }
@@ -29,21 +39,35 @@ pub(crate) fn check_export(walker: &mut Walker<'_, '_>, name: &str, value: &Var,
                 Decision::Deny,
                 CREDENTIALS,
                 seen,
-                format!("the command sets {name} to a literal key ({}). {ALTERNATIVE}", redact(value)),
+                format!(
+                    "the command sets {name} to a literal key ({}). {ALTERNATIVE}",
+                    redact(value)
+                ),
             );
         }
     }
 }
 
 /// Output redirections to `~/.aws/credentials`, or of text holding a key to any file.
-pub(crate) fn check_redirects(walker: &mut Walker<'_, '_>, redirects: &[&IoRedirect], argv: &[Arg], seen: &str) {
+pub(crate) fn check_redirects(
+    walker: &mut Walker<'_, '_>,
+    redirects: &[&IoRedirect],
+    argv: &[Arg],
+    seen: &str,
+) {
     let mut targets: Vec<String> = Vec::new();
     let mut writes = false;
     let mut body = String::new();
     for redirect in redirects {
         match redirect {
             IoRedirect::File(_, kind, IoFileRedirectTarget::Filename(word)) => {
-                if matches!(kind, IoFileRedirectKind::Write | IoFileRedirectKind::Append | IoFileRedirectKind::Clobber | IoFileRedirectKind::ReadAndWrite) {
+                if matches!(
+                    kind,
+                    IoFileRedirectKind::Write
+                        | IoFileRedirectKind::Append
+                        | IoFileRedirectKind::Clobber
+                        | IoFileRedirectKind::ReadAndWrite
+                ) {
                     writes = true;
                     targets.push(words::expand(&word.value, &|_| None).arg.text);
                 }
@@ -57,24 +81,46 @@ pub(crate) fn check_redirects(walker: &mut Walker<'_, '_>, redirects: &[&IoRedir
             _ => {}
         }
     }
-    if argv.first().and_then(Arg::known).is_some_and(|n| crate::engine::basename(n) == "tee") {
+    if argv
+        .first()
+        .and_then(Arg::known)
+        .is_some_and(|n| crate::engine::basename(n) == "tee")
+    {
         writes = true;
-        targets.extend(argv[1..].iter().filter(|a| !a.text.starts_with('-')).map(|a| a.text.clone()));
+        targets.extend(
+            argv[1..]
+                .iter()
+                .filter(|a| !a.text.starts_with('-'))
+                .map(|a| a.text.clone()),
+        );
     }
     if !writes {
         return;
     }
     if let Some(target) = targets.iter().find(|t| t.ends_with(".aws/credentials")) {
-        walker.push(Decision::Deny, CREDENTIALS, seen, format!("the command writes to `{target}`. {ALTERNATIVE}"));
+        walker.push(
+            Decision::Deny,
+            CREDENTIALS,
+            seen,
+            format!("the command writes to `{target}`. {ALTERNATIVE}"),
+        );
         return;
     }
-    let text = argv.iter().map(|a| a.text.as_str()).chain(std::iter::once(body.as_str())).collect::<Vec<_>>().join(" ");
+    let text = argv
+        .iter()
+        .map(|a| a.text.as_str())
+        .chain(std::iter::once(body.as_str()))
+        .collect::<Vec<_>>()
+        .join(" ");
     if let Some(key) = find_key(&text) {
         walker.push(
             Decision::Deny,
             CREDENTIALS,
             seen,
-            format!("the command writes an AWS key ({}) to a file. {ALTERNATIVE}", redact(&key)),
+            format!(
+                "the command writes an AWS key ({}) to a file. {ALTERNATIVE}",
+                redact(&key)
+            ),
         );
     }
 }
@@ -86,7 +132,9 @@ pub(crate) fn find_key(text: &str) -> Option<String> {
         let rest = &bytes[start..];
         if (rest.starts_with(b"AKIA") || rest.starts_with(b"ASIA"))
             && rest.len() >= 20
-            && rest[4..20].iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            && rest[4..20]
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
             && (start == 0 || !bytes[start - 1].is_ascii_alphanumeric())
         {
             return text.get(start..start + 20).map(str::to_string);
@@ -96,7 +144,10 @@ pub(crate) fn find_key(text: &str) -> Option<String> {
     lower.find("aws_secret_access_key").and_then(|at| {
         let after = lower[at + "aws_secret_access_key".len()..].trim_start();
         let value = after.strip_prefix('=')?.trim_start();
-        let secret: String = value.chars().take_while(|c| !c.is_whitespace() && *c != '"' && *c != '\'').collect();
+        let secret: String = value
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '"' && *c != '\'')
+            .collect();
         (secret.len() >= 16 && !secret.starts_with('$')).then_some(secret)
     })
 }

@@ -42,12 +42,16 @@ impl Judgement {
     /// The verdict that decides: deny over ask, then the rule listed first in [`RULE_ORDER`]
     /// (a production deploy explains more than a missing flag), then the first reached.
     pub fn strictest(&self) -> Option<&Verdict> {
-        self.verdicts.iter().enumerate().max_by(|(ia, a), (ib, b)| {
-            a.decision
-                .cmp(&b.decision)
-                .then(rule_rank(b.rule).cmp(&rule_rank(a.rule)))
-                .then(ib.cmp(ia))
-        }).map(|(_, v)| v)
+        self.verdicts
+            .iter()
+            .enumerate()
+            .max_by(|(ia, a), (ib, b)| {
+                a.decision
+                    .cmp(&b.decision)
+                    .then(rule_rank(b.rule).cmp(&rule_rank(a.rule)))
+                    .then(ib.cmp(ia))
+            })
+            .map(|(_, v)| v)
     }
 
     pub fn decision(&self) -> Option<Decision> {
@@ -93,7 +97,10 @@ const RULE_ORDER: [&str; 8] = [
 ];
 
 fn rule_rank(rule: &str) -> usize {
-    RULE_ORDER.iter().position(|r| *r == rule).unwrap_or(RULE_ORDER.len())
+    RULE_ORDER
+        .iter()
+        .position(|r| *r == rule)
+        .unwrap_or(RULE_ORDER.len())
 }
 
 /// Metadata of the guard rules, for `stackwarden rules` and `stackwarden explain`.
@@ -153,17 +160,30 @@ mod tests {
     use super::*;
 
     fn v(decision: Decision, rule: &'static str) -> Verdict {
-        Verdict { decision, rule, reason: rule.to_string(), seen: String::new() }
+        Verdict {
+            decision,
+            rule,
+            reason: rule.to_string(),
+            seen: String::new(),
+        }
     }
 
     #[test]
     fn deny_beats_ask_and_prod_beats_missing_flag() {
         let j = Judgement {
-            verdicts: vec![v(Decision::Ask, UNRESOLVED), v(Decision::Deny, REQUIRE_APPROVAL), v(Decision::Deny, PROD_DEPLOY)],
+            verdicts: vec![
+                v(Decision::Ask, UNRESOLVED),
+                v(Decision::Deny, REQUIRE_APPROVAL),
+                v(Decision::Deny, PROD_DEPLOY),
+            ],
         };
         assert_eq!(j.strictest().map(|v| v.rule), Some(PROD_DEPLOY));
         let reason = j.combined_reason().unwrap_or_default();
-        assert!(reason.starts_with("[guard/prod-deploy]") && reason.contains("Also [guard/require-approval]"), "{reason}");
+        assert!(
+            reason.starts_with("[guard/prod-deploy]")
+                && reason.contains("Also [guard/require-approval]"),
+            "{reason}"
+        );
     }
 
     #[test]

@@ -13,12 +13,24 @@ pub(crate) fn basename(name: &str) -> &str {
 }
 
 pub(crate) fn describe(argv: &[Arg]) -> String {
-    shorten(&argv.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join(" "))
+    shorten(
+        &argv
+            .iter()
+            .map(|a| a.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
 /// Judges `argv` run with `scope` (which already holds its inline assignments); `outer` is the
 /// shell's own state, which `cd`, `export` and `unset` change for the commands after this one.
-pub(crate) fn dispatch(walker: &mut Walker<'_, '_>, argv: Vec<Arg>, scope: &mut Scope, depth: usize, outer: &mut Scope) {
+pub(crate) fn dispatch(
+    walker: &mut Walker<'_, '_>,
+    argv: Vec<Arg>,
+    scope: &mut Scope,
+    depth: usize,
+    outer: &mut Scope,
+) {
     if depth > MAX_DEPTH {
         walker.unresolved(&describe(&argv), "the command nests wrappers too deeply");
         return;
@@ -44,7 +56,12 @@ pub(crate) fn dispatch(walker: &mut Walker<'_, '_>, argv: Vec<Arg>, scope: &mut 
     }
     if is_script_path(first) {
         if let Some(path) = first.known() {
-            run_step(walker, Step::ScriptFile(crate::scope::normalize(&scope.cwd.join(path))), scope, depth + 1);
+            run_step(
+                walker,
+                Step::ScriptFile(crate::scope::normalize(&scope.cwd.join(path))),
+                scope,
+                depth + 1,
+            );
         }
         return;
     }
@@ -53,13 +70,24 @@ pub(crate) fn dispatch(walker: &mut Walker<'_, '_>, argv: Vec<Arg>, scope: &mut 
         Some(Var::Known(value)) => Some(value),
         _ => None,
     };
-    let tool = crate::tools::Invocation { name: &name, args: &argv[1..], lookup: &lookup, cwd: &scope.cwd };
+    let tool = crate::tools::Invocation {
+        name: &name,
+        args: &argv[1..],
+        lookup: &lookup,
+        cwd: &scope.cwd,
+    };
     crate::tools::judge(walker, &tool);
 }
 
 fn run_step(walker: &mut Walker<'_, '_>, step: Step, scope: &Scope, depth: usize) {
     match step {
-        Step::Run { argv, set, unset, clear_env, cd } => {
+        Step::Run {
+            argv,
+            set,
+            unset,
+            clear_env,
+            cd,
+        } => {
             let mut inner = scope.clone();
             if clear_env {
                 inner.clear_environment();
@@ -99,7 +127,11 @@ fn shell_builtin(walker: &mut Walker<'_, '_>, name: &str, argv: &[Arg], outer: &
         "export" | "declare" | "typeset" | "local" | "readonly" => {
             for arg in &argv[1..] {
                 if let Some((name, value)) = wrappers::assignment(&arg.text) {
-                    let value = if arg.literal { Var::Known(value) } else { Var::Unknown(value) };
+                    let value = if arg.literal {
+                        Var::Known(value)
+                    } else {
+                        Var::Unknown(value)
+                    };
                     crate::credentials::check_export(walker, &name, &value, &describe(argv));
                     outer.set(&name, value);
                 }
@@ -107,7 +139,11 @@ fn shell_builtin(walker: &mut Walker<'_, '_>, name: &str, argv: &[Arg], outer: &
             true
         }
         "unset" => {
-            for arg in argv[1..].iter().filter_map(Arg::known).filter(|a| !a.starts_with('-')) {
+            for arg in argv[1..]
+                .iter()
+                .filter_map(Arg::known)
+                .filter(|a| !a.starts_with('-'))
+            {
                 outer.unset(arg);
             }
             true
@@ -118,5 +154,7 @@ fn shell_builtin(walker: &mut Walker<'_, '_>, name: &str, argv: &[Arg], outer: &
 
 /// `./deploy.sh`, `scripts/release.sh`: a script file run by path.
 fn is_script_path(first: &Arg) -> bool {
-    first.known().is_some_and(|name| name.contains('/') && (name.ends_with(".sh") || name.ends_with(".bash")))
+    first.known().is_some_and(|name| {
+        name.contains('/') && (name.ends_with(".sh") || name.ends_with(".bash"))
+    })
 }

@@ -9,7 +9,15 @@ use crate::words::Arg;
 use crate::wrappers::Step;
 
 /// Options of npx / npm exec that consume the next word.
-const NPX_WITH_VALUE: &[&str] = &["-p", "--package", "--prefix", "-w", "--workspace", "--cache", "--userconfig"];
+const NPX_WITH_VALUE: &[&str] = &[
+    "-p",
+    "--package",
+    "--prefix",
+    "-w",
+    "--workspace",
+    "--cache",
+    "--userconfig",
+];
 
 /// package.json files looked at on the way up; a monorepo is rarely deeper.
 const MAX_PARENTS: usize = 12;
@@ -19,9 +27,10 @@ pub(crate) fn unwrap(ctx: &Context<'_>, name: &str, argv: &[Arg], cwd: &Path) ->
     let first = rest.first().and_then(Arg::known);
     let steps = match (name, first) {
         ("npx" | "bunx", _) => exec(rest),
-        ("npm", Some("exec" | "x")) | ("pnpm", Some("dlx" | "exec" | "x")) | ("yarn", Some("dlx" | "exec")) | ("bun", Some("x")) => {
-            exec(&rest[1..])
-        }
+        ("npm", Some("exec" | "x"))
+        | ("pnpm", Some("dlx" | "exec" | "x"))
+        | ("yarn", Some("dlx" | "exec"))
+        | ("bun", Some("x")) => exec(&rest[1..]),
         ("npm", _) => npm(ctx, rest, cwd),
         ("pnpm" | "yarn" | "bun", _) => run_or_bin(ctx, name, rest, cwd),
         _ => return None,
@@ -41,7 +50,10 @@ fn exec(args: &[Arg]) -> Vec<Step> {
         if text == "-c" || text == "--call" {
             return match args.get(i + 1) {
                 Some(script) if script.literal => vec![Step::Script(script.text.clone())],
-                Some(script) => vec![Step::Unresolved(script.text.clone(), "npx --call runs a command built at run time")],
+                Some(script) => vec![Step::Unresolved(
+                    script.text.clone(),
+                    "npx --call runs a command built at run time",
+                )],
                 None => vec![],
             };
         }
@@ -60,7 +72,9 @@ fn exec(args: &[Arg]) -> Vec<Step> {
         break;
     }
     let mut argv: Vec<Arg> = args.get(i..).unwrap_or_default().to_vec();
-    let Some(first) = argv.first_mut() else { return vec![] };
+    let Some(first) = argv.first_mut() else {
+        return vec![];
+    };
     if let Some(text) = first.known() {
         // Without -p the first word is a package spec: `aws-cdk@2.150` runs its bin, `cdk`.
         let bin = bin_of_package(text);
@@ -106,7 +120,9 @@ fn npm(ctx: &Context<'_>, args: &[Arg], cwd: &Path) -> Vec<Step> {
             _ => break,
         }
     }
-    let Some(command) = args.get(i).and_then(Arg::known) else { return vec![] };
+    let Some(command) = args.get(i).and_then(Arg::known) else {
+        return vec![];
+    };
     let rest = args.get(i + 1..).unwrap_or_default();
     match command {
         "run" | "run-script" | "rum" | "urn" => {
@@ -129,8 +145,14 @@ fn npm(ctx: &Context<'_>, args: &[Arg], cwd: &Path) -> Vec<Step> {
 
 /// `pnpm X` / `yarn X` / `bun X`: a package.json script when there is one, else the bin `X`.
 fn run_or_bin(ctx: &Context<'_>, manager: &str, args: &[Arg], cwd: &Path) -> Vec<Step> {
-    let args: Vec<Arg> = args.iter().skip_while(|a| a.known().is_some_and(|t| t.starts_with('-'))).cloned().collect();
-    let Some(command) = args.first().and_then(Arg::known) else { return vec![] };
+    let args: Vec<Arg> = args
+        .iter()
+        .skip_while(|a| a.known().is_some_and(|t| t.starts_with('-')))
+        .cloned()
+        .collect();
+    let Some(command) = args.first().and_then(Arg::known) else {
+        return vec![];
+    };
     if command == "run" || command == "run-script" {
         let (script, extra) = script_and_args(&args[1..]);
         return match script {
@@ -138,7 +160,11 @@ fn run_or_bin(ctx: &Context<'_>, manager: &str, args: &[Arg], cwd: &Path) -> Vec
             None => vec![],
         };
     }
-    const BUILTINS: &[&str] = &["install", "i", "add", "remove", "rm", "update", "up", "upgrade", "init", "create", "publish", "pack", "link", "unlink", "why", "list", "ls", "outdated", "audit", "config", "info", "cache", "build"];
+    const BUILTINS: &[&str] = &[
+        "install", "i", "add", "remove", "rm", "update", "up", "upgrade", "init", "create",
+        "publish", "pack", "link", "unlink", "why", "list", "ls", "outdated", "audit", "config",
+        "info", "cache", "build",
+    ];
     if BUILTINS.contains(&command) {
         return vec![];
     }
@@ -150,7 +176,11 @@ fn run_or_bin(ctx: &Context<'_>, manager: &str, args: &[Arg], cwd: &Path) -> Vec
 
 fn script_and_args(args: &[Arg]) -> (Option<String>, &[Arg]) {
     let mut i = 0;
-    while args.get(i).and_then(Arg::known).is_some_and(|t| t.starts_with('-')) {
+    while args
+        .get(i)
+        .and_then(Arg::known)
+        .is_some_and(|t| t.starts_with('-'))
+    {
         i += 1;
     }
     let script = args.get(i).and_then(Arg::known).map(str::to_string);
@@ -172,7 +202,10 @@ fn package_json(ctx: &Context<'_>, dir: &Path) -> Option<(PathBuf, serde_json::V
 }
 
 fn has_script(ctx: &Context<'_>, dir: &Path, name: &str) -> bool {
-    package_json(ctx, dir).is_some_and(|(_, json)| json.pointer(&format!("/scripts/{}", escape_pointer(name))).is_some())
+    package_json(ctx, dir).is_some_and(|(_, json)| {
+        json.pointer(&format!("/scripts/{}", escape_pointer(name)))
+            .is_some()
+    })
 }
 
 fn escape_pointer(name: &str) -> String {
@@ -182,9 +215,15 @@ fn escape_pointer(name: &str) -> String {
 /// The script (and its pre/post hooks for npm-style runners) as shell text, run in the
 /// package's folder, with the extra arguments appended the way npm quotes them.
 fn scripts(ctx: &Context<'_>, dir: &Path, name: &str, extra: &[Arg], hooks: bool) -> Vec<Step> {
-    let Some((package_dir, json)) = package_json(ctx, dir) else { return vec![] };
-    let Some(table) = json.get("scripts").and_then(|s| s.as_object()) else { return vec![] };
-    let Some(body) = table.get(name).and_then(|s| s.as_str()) else { return vec![] };
+    let Some((package_dir, json)) = package_json(ctx, dir) else {
+        return vec![];
+    };
+    let Some(table) = json.get("scripts").and_then(|s| s.as_object()) else {
+        return vec![];
+    };
+    let Some(body) = table.get(name).and_then(|s| s.as_str()) else {
+        return vec![];
+    };
     let mut texts = Vec::new();
     let cd = format!("cd {} && ", quote(&package_dir.to_string_lossy()));
     if hooks {
@@ -195,7 +234,11 @@ fn scripts(ctx: &Context<'_>, dir: &Path, name: &str, extra: &[Arg], hooks: bool
     let mut main = format!("{cd}{body}");
     for arg in extra {
         main.push(' ');
-        main.push_str(&if arg.literal { quote(&arg.text) } else { arg.text.clone() });
+        main.push_str(&if arg.literal {
+            quote(&arg.text)
+        } else {
+            arg.text.clone()
+        });
     }
     texts.push(main);
     if hooks {

@@ -82,8 +82,16 @@ pub fn analyse(command: &str, ctx: &Context<'_>) -> Analysis {
         walker.script(command, &mut scope, 0);
         if walker.truncated {
             // What was not walked may hold anything: judge the text as a whole.
-            walker.unresolved(command, "the command line is too long to inspect completely");
+            walker.unresolved(
+                command,
+                "the command line is too long to inspect completely",
+            );
         }
     }
-    Analysis { judgement: Judgement { verdicts: walker.verdicts }, diffs: walker.diffs }
+    Analysis {
+        judgement: Judgement {
+            verdicts: walker.verdicts,
+        },
+        diffs: walker.diffs,
+    }
 }

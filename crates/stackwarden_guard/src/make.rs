@@ -35,9 +35,13 @@ pub(crate) fn unwrap(ctx: &Context<'_>, name: &str, argv: &[Arg], cwd: &Path) ->
         let text = args[i].text.as_str();
         i += 1;
         match text {
-            "-n" | "--dry-run" | "--just-print" | "--recon" | "-q" | "--question" => return Some(vec![]),
+            "-n" | "--dry-run" | "--just-print" | "--recon" | "-q" | "--question" => {
+                return Some(vec![])
+            }
             "-C" | "--directory" => {
-                dir = crate::scope::normalize(&dir.join(args.get(i).map(|a| a.text.as_str()).unwrap_or(".")));
+                dir = crate::scope::normalize(
+                    &dir.join(args.get(i).map(|a| a.text.as_str()).unwrap_or(".")),
+                );
                 i += 1;
             }
             "-f" | "--file" | "--makefile" => {
@@ -46,11 +50,16 @@ pub(crate) fn unwrap(ctx: &Context<'_>, name: &str, argv: &[Arg], cwd: &Path) ->
             }
             "-o" | "-W" | "-I" | "-l" => i += 1,
             "-j" => {
-                if args.get(i).is_some_and(|a| a.text.chars().all(|c| c.is_ascii_digit())) {
+                if args
+                    .get(i)
+                    .is_some_and(|a| a.text.chars().all(|c| c.is_ascii_digit()))
+                {
                     i += 1;
                 }
             }
-            _ if text.starts_with("--directory=") => dir = crate::scope::normalize(&dir.join(&text["--directory=".len()..])),
+            _ if text.starts_with("--directory=") => {
+                dir = crate::scope::normalize(&dir.join(&text["--directory=".len()..]))
+            }
             _ if text.starts_with("--file=") => file = Some(text["--file=".len()..].to_string()),
             _ if text.starts_with('-') => {}
             _ => match crate::wrappers::assignment(text) {
@@ -65,7 +74,9 @@ pub(crate) fn unwrap(ctx: &Context<'_>, name: &str, argv: &[Arg], cwd: &Path) ->
         Some(f) => vec![f.clone()],
         None => vec!["GNUmakefile".into(), "makefile".into(), "Makefile".into()],
     };
-    let Some(text) = candidates.iter().find_map(|c| ctx.files.read(&dir.join(c))) else { return Some(vec![]) };
+    let Some(text) = candidates.iter().find_map(|c| ctx.files.read(&dir.join(c))) else {
+        return Some(vec![]);
+    };
     let mut makefile = parse(&text);
     makefile.vars.extend(overrides);
     if targets.is_empty() {
@@ -77,7 +88,12 @@ pub(crate) fn unwrap(ctx: &Context<'_>, name: &str, argv: &[Arg], cwd: &Path) ->
         collect(&makefile, target, &mut visited, &mut recipes);
     }
     let cd = format!("cd {} && ", crate::launchers::quote(&dir.to_string_lossy()));
-    Some(recipes.into_iter().map(|r| Step::Script(format!("{cd}{}", expand(&r, &makefile.vars)))).collect())
+    Some(
+        recipes
+            .into_iter()
+            .map(|r| Step::Script(format!("{cd}{}", expand(&r, &makefile.vars))))
+            .collect(),
+    )
 }
 
 fn collect(makefile: &Makefile, target: &str, visited: &mut Vec<String>, out: &mut Vec<String>) {
@@ -85,7 +101,9 @@ fn collect(makefile: &Makefile, target: &str, visited: &mut Vec<String>, out: &m
         return;
     }
     visited.push(target.to_string());
-    let Some((prerequisites, recipe)) = makefile.rules.get(target) else { return };
+    let Some((prerequisites, recipe)) = makefile.rules.get(target) else {
+        return;
+    };
     for p in prerequisites {
         collect(makefile, p, visited, out);
     }
@@ -133,7 +151,9 @@ fn parse(text: &str) -> Makefile {
             current = targets.split_whitespace().map(str::to_string).collect();
             for target in &current {
                 let entry = makefile.rules.entry(target.clone()).or_default();
-                entry.0.extend(prerequisites.split_whitespace().map(str::to_string));
+                entry
+                    .0
+                    .extend(prerequisites.split_whitespace().map(str::to_string));
                 if makefile.default.is_none() && !target.starts_with('.') && !target.contains('%') {
                     makefile.default = Some(target.clone());
                 }
@@ -162,7 +182,9 @@ fn expand(text: &str, vars: &BTreeMap<String, String>) -> String {
     for _ in 0..4 {
         let mut next = out.clone();
         for (name, value) in vars {
-            next = next.replace(&format!("$({name})"), value).replace(&format!("${{{name}}}"), value);
+            next = next
+                .replace(&format!("$({name})"), value)
+                .replace(&format!("${{{name}}}"), value);
         }
         if next == out {
             break;

@@ -11,7 +11,10 @@ use crate::words::Arg;
 
 pub(crate) fn check(walker: &mut Walker<'_, '_>, argv: &[Arg]) {
     let config = walker.ctx.config;
-    let lists = [(&config.guard_deny, Decision::Deny, "deny"), (&config.guard_ask, Decision::Ask, "ask")];
+    let lists = [
+        (&config.guard_deny, Decision::Deny, "deny"),
+        (&config.guard_ask, Decision::Ask, "ask"),
+    ];
     for (patterns, decision, list) in lists {
         for pattern in patterns.iter() {
             if matches(pattern, argv) {
@@ -33,9 +36,17 @@ fn matches(pattern: &str, argv: &[Arg]) -> bool {
         return false;
     }
     words.iter().zip(argv).enumerate().all(|(i, (word, arg))| {
-        let text = if i == 0 { basename(&arg.text) } else { arg.text.as_str() };
+        let text = if i == 0 {
+            basename(&arg.text)
+        } else {
+            arg.text.as_str()
+        };
         // A word only known at run time matches nothing but a bare `*`.
-        if arg.literal { glob_match(word, text) } else { *word == "*" }
+        if arg.literal {
+            glob_match(word, text)
+        } else {
+            *word == "*"
+        }
     })
 }
 
@@ -50,8 +61,14 @@ mod tests {
 
     #[test]
     fn prefix_globs() {
-        assert!(matches("terraform apply", &argv(&["/usr/bin/terraform", "apply", "-auto-approve"])));
-        assert!(matches("aws ssm put-*", &argv(&["aws", "ssm", "put-parameter"])));
+        assert!(matches(
+            "terraform apply",
+            &argv(&["/usr/bin/terraform", "apply", "-auto-approve"])
+        ));
+        assert!(matches(
+            "aws ssm put-*",
+            &argv(&["aws", "ssm", "put-parameter"])
+        ));
         assert!(!matches("terraform apply", &argv(&["terraform", "plan"])));
         assert!(!matches("terraform apply", &argv(&["terraform"])));
     }

@@ -34,17 +34,24 @@ impl AwsConfig {
                 current = if section == "default" {
                     Some("default".to_string())
                 } else {
-                    section.strip_prefix("profile").filter(|rest| rest.starts_with(char::is_whitespace)).map(|rest| rest.trim().to_string())
+                    section
+                        .strip_prefix("profile")
+                        .filter(|rest| rest.starts_with(char::is_whitespace))
+                        .map(|rest| rest.trim().to_string())
                 };
                 if let Some(name) = &current {
-                    profiles.entry(name.clone()).or_insert_with(Profile::default);
+                    profiles
+                        .entry(name.clone())
+                        .or_insert_with(Profile::default);
                 }
                 continue;
             }
             let (Some(name), Some((key, value))) = (&current, line.split_once('=')) else {
                 continue;
             };
-            let Some(profile) = profiles.get_mut(name) else { continue };
+            let Some(profile) = profiles.get_mut(name) else {
+                continue;
+            };
             let value = value.trim().to_string();
             match key.trim() {
                 "sso_account_id" => profile.sso_account_id = Some(value),
@@ -114,7 +121,10 @@ sso_start_url = https://example.awsapps.com/start
         let config = AwsConfig::parse(CONFIG);
         assert_eq!(config.account_of("dev").as_deref(), Some("123456789012"));
         assert_eq!(config.account_of("ops").as_deref(), Some("123456789013"));
-        assert_eq!(config.account_of("chained").as_deref(), Some("123456789013"));
+        assert_eq!(
+            config.account_of("chained").as_deref(),
+            Some("123456789013")
+        );
         assert_eq!(config.account_of("loop-a"), None);
         assert_eq!(config.account_of("default"), None);
         assert!(config.has_profile("default") && !config.has_profile("corp"));

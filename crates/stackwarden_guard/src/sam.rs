@@ -8,7 +8,11 @@ use crate::walk::Walker;
 
 pub(crate) fn judge(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {
     match first_positional(tool.args) {
-        Some("delete") => destructive(walker, tool, "`sam delete` deletes the stack and its artifacts"),
+        Some("delete") => destructive(
+            walker,
+            tool,
+            "`sam delete` deletes the stack and its artifacts",
+        ),
         Some(sub @ ("deploy" | "sync")) => deploy(walker, tool, sub),
         _ => {}
     }
@@ -25,7 +29,9 @@ fn deploy(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>, sub: &str) {
     let saved = samconfig(walker, tool, &config_file, &config_env, sub);
     let mut evidence = None;
     if stage::name_is_production(ctx, &config_env) {
-        evidence = Some(format!("`--config-env {config_env}`, a production environment"));
+        evidence = Some(format!(
+            "`--config-env {config_env}`, a production environment"
+        ));
     }
     let profile = flag(tool, "--profile").or_else(|| saved.profile.clone());
     if evidence.is_none() {
@@ -41,9 +47,14 @@ fn deploy(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>, sub: &str) {
         }
     }
     if evidence.is_none() {
-        let overrides = flag(tool, "--parameter-overrides").into_iter().chain(saved.parameter_overrides);
+        let overrides = flag(tool, "--parameter-overrides")
+            .into_iter()
+            .chain(saved.parameter_overrides);
         for text in overrides {
-            if text.split([' ', '=', ',', '"', '\'']).any(|part| stage::value_is_production(ctx, part)) {
+            if text
+                .split([' ', '=', ',', '"', '\''])
+                .any(|part| stage::value_is_production(ctx, part))
+            {
                 evidence = Some(format!("parameter overrides `{text}`, a production stage"));
                 break;
             }
@@ -68,21 +79,41 @@ struct Saved {
 }
 
 /// `[ENV.deploy.parameters]` (falling back to `[ENV.global.parameters]`) of samconfig.toml.
-fn samconfig(walker: &Walker<'_, '_>, tool: &Invocation<'_>, file: &str, env: &str, sub: &str) -> Saved {
-    let Some(text) = walker.ctx.files.read(&tool.cwd.join(file)) else { return Saved::default() };
-    let Ok(doc) = text.parse::<toml::Table>() else { return Saved::default() };
-    let Some(env_table) = doc.get(env).and_then(|e| e.as_table()) else { return Saved::default() };
+fn samconfig(
+    walker: &Walker<'_, '_>,
+    tool: &Invocation<'_>,
+    file: &str,
+    env: &str,
+    sub: &str,
+) -> Saved {
+    let Some(text) = walker.ctx.files.read(&tool.cwd.join(file)) else {
+        return Saved::default();
+    };
+    let Ok(doc) = text.parse::<toml::Table>() else {
+        return Saved::default();
+    };
+    let Some(env_table) = doc.get(env).and_then(|e| e.as_table()) else {
+        return Saved::default();
+    };
     let get = |key: &str| {
         [sub, "global"].iter().find_map(|section| {
             let value = env_table.get(*section)?.get("parameters")?.get(key)?;
             match value {
                 toml::Value::String(s) => Some(s.clone()),
-                toml::Value::Array(items) => {
-                    Some(items.iter().filter_map(|i| i.as_str()).collect::<Vec<_>>().join(" "))
-                }
+                toml::Value::Array(items) => Some(
+                    items
+                        .iter()
+                        .filter_map(|i| i.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
                 _ => None,
             }
         })
     };
-    Saved { profile: get("profile"), stack_name: get("stack_name"), parameter_overrides: get("parameter_overrides") }
+    Saved {
+        profile: get("profile"),
+        stack_name: get("stack_name"),
+        parameter_overrides: get("parameter_overrides"),
+    }
 }

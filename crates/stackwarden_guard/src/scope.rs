@@ -19,7 +19,11 @@ pub(crate) struct Scope {
 
 impl Scope {
     pub(crate) fn new(cwd: &Path) -> Self {
-        Self { vars: BTreeMap::new(), cleared: false, cwd: cwd.to_path_buf() }
+        Self {
+            vars: BTreeMap::new(),
+            cleared: false,
+            cwd: cwd.to_path_buf(),
+        }
     }
 
     pub(crate) fn set(&mut self, name: &str, value: Var) {
@@ -48,7 +52,11 @@ impl Scope {
     /// folder the later commands really run in.
     pub(crate) fn change_dir(&mut self, dir: &str) {
         let target = Path::new(dir);
-        let joined = if target.is_absolute() { target.to_path_buf() } else { self.cwd.join(target) };
+        let joined = if target.is_absolute() {
+            target.to_path_buf()
+        } else {
+            self.cwd.join(target)
+        };
         self.cwd = normalize(&joined);
     }
 }

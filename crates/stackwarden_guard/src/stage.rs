@@ -13,9 +13,16 @@ pub(crate) struct ProfileChoice {
 }
 
 /// `--profile` wins, then `AWS_PROFILE`, then `AWS_DEFAULT_PROFILE`, then `[default]`.
-pub(crate) fn profile(ctx: &Context<'_>, tool: &Invocation<'_>, flag: Option<String>) -> Option<ProfileChoice> {
+pub(crate) fn profile(
+    ctx: &Context<'_>,
+    tool: &Invocation<'_>,
+    flag: Option<String>,
+) -> Option<ProfileChoice> {
     if let Some(name) = flag {
-        return Some(ProfileChoice { name, source: "--profile" });
+        return Some(ProfileChoice {
+            name,
+            source: "--profile",
+        });
     }
     for var in ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"] {
         if let Some(name) = (tool.lookup)(var).filter(|v| !v.is_empty()) {
@@ -24,7 +31,10 @@ pub(crate) fn profile(ctx: &Context<'_>, tool: &Invocation<'_>, flag: Option<Str
     }
     ctx.aws_config
         .has_profile("default")
-        .then(|| ProfileChoice { name: "default".into(), source: "the default profile" })
+        .then(|| ProfileChoice {
+            name: "default".into(),
+            source: "the default profile",
+        })
 }
 
 /// Why a profile means production, if it does.
@@ -43,14 +53,19 @@ pub(crate) fn profile_is_production(ctx: &Context<'_>, choice: &ProfileChoice) -
             return None;
         }
     }
-    name_is_production(ctx, &choice.name).then(|| format!("{described}, named for a production stage"))
+    name_is_production(ctx, &choice.name)
+        .then(|| format!("{described}, named for a production stage"))
 }
 
 /// A stack, profile or config-env name whose words include a production stage:
 /// `prod-orders`, `OrdersProdStack`, `orders_production`; not `products`.
 pub(crate) fn name_is_production(ctx: &Context<'_>, name: &str) -> bool {
-    name_words(name).iter().any(|word| ctx.config.is_production_stage(word))
-        || ctx.config.accounts.iter().any(|(stage, account)| name.contains(account.as_str()) && ctx.config.is_production_stage(stage))
+    name_words(name)
+        .iter()
+        .any(|word| ctx.config.is_production_stage(word))
+        || ctx.config.accounts.iter().any(|(stage, account)| {
+            name.contains(account.as_str()) && ctx.config.is_production_stage(stage)
+        })
 }
 
 /// Splits on punctuation and on lower→upper case changes.
@@ -81,7 +96,10 @@ fn name_words(name: &str) -> Vec<String> {
 /// A context or parameter value naming production: a production stage or account.
 pub(crate) fn value_is_production(ctx: &Context<'_>, value: &str) -> bool {
     ctx.config.is_production_stage(value)
-        || ctx.config.stage_of_account(value).is_some_and(|stage| ctx.config.is_production_stage(stage))
+        || ctx
+            .config
+            .stage_of_account(value)
+            .is_some_and(|stage| ctx.config.is_production_stage(stage))
 }
 
 /// The stage to suggest instead: the first configured stage that is not production.
@@ -96,12 +114,19 @@ pub(crate) fn safe_stage(ctx: &Context<'_>) -> String {
 
 /// The production stage to name in messages.
 pub(crate) fn production_stage(ctx: &Context<'_>) -> String {
-    ctx.config.production_stages.first().cloned().unwrap_or_else(|| "prod".to_string())
+    ctx.config
+        .production_stages
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "prod".to_string())
 }
 
 /// Whether the configuration declares an account for a production stage.
 pub(crate) fn has_production_account(ctx: &Context<'_>) -> bool {
-    ctx.config.accounts.keys().any(|stage| ctx.config.is_production_stage(stage))
+    ctx.config
+        .accounts
+        .keys()
+        .any(|stage| ctx.config.is_production_stage(stage))
 }
 
 #[cfg(test)]
@@ -111,7 +136,10 @@ mod tests {
 
     #[test]
     fn words_of_names() {
-        assert_eq!(name_words("OrdersProdStack"), vec!["Orders", "Prod", "Stack"]);
+        assert_eq!(
+            name_words("OrdersProdStack"),
+            vec!["Orders", "Prod", "Stack"]
+        );
         assert_eq!(name_words("prod-orders"), vec!["prod", "orders"]);
         let config = Config::default();
         let ctx = Context::bare(&config, "/");

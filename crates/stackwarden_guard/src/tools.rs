@@ -32,27 +32,51 @@ pub(crate) fn judge(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {
         "sam" => crate::sam::judge(walker, tool),
         "terraform" | "tofu" | "terragrunt" | "cdktf" | "pulumi" => terraform_like(walker, tool),
         "serverless" | "sls" if first_positional(tool.args) == Some("remove") => {
-            destructive(walker, tool, "`serverless remove` deletes the whole service stack");
+            destructive(
+                walker,
+                tool,
+                "`serverless remove` deletes the whole service stack",
+            );
         }
         _ => {}
     }
 }
 
 fn terraform_like(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {
-    let words: Vec<&str> = tool.args.iter().filter_map(Arg::known).filter(|a| !a.starts_with('-')).collect();
+    let words: Vec<&str> = tool
+        .args
+        .iter()
+        .filter_map(Arg::known)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
     let sub = match words.first() {
         Some(&"run-all") | Some(&"run") => words.get(1).copied(),
         other => other.copied(),
     };
-    let flags_destroy = tool.args.iter().filter_map(Arg::known).any(|a| a == "-destroy" || a == "--destroy");
+    let flags_destroy = tool
+        .args
+        .iter()
+        .filter_map(Arg::known)
+        .any(|a| a == "-destroy" || a == "--destroy");
     match sub {
-        Some("destroy") => destructive(walker, tool, &format!("`{} destroy` deletes every resource it manages", tool.name)),
-        Some("apply") if flags_destroy => {
-            destructive(walker, tool, &format!("`{} apply -destroy` deletes every resource it manages", tool.name))
-        }
-        Some("state") if words.get(1) == Some(&"rm") => {
-            destructive(walker, tool, "`state rm` makes Terraform forget resources (they are then orphaned or recreated)")
-        }
+        Some("destroy") => destructive(
+            walker,
+            tool,
+            &format!("`{} destroy` deletes every resource it manages", tool.name),
+        ),
+        Some("apply") if flags_destroy => destructive(
+            walker,
+            tool,
+            &format!(
+                "`{} apply -destroy` deletes every resource it manages",
+                tool.name
+            ),
+        ),
+        Some("state") if words.get(1) == Some(&"rm") => destructive(
+            walker,
+            tool,
+            "`state rm` makes Terraform forget resources (they are then orphaned or recreated)",
+        ),
         _ => {}
     }
 }
@@ -69,7 +93,9 @@ pub(crate) fn destructive(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>, wh
 
 /// The first argument that is not an option.
 pub(crate) fn first_positional(args: &[Arg]) -> Option<&str> {
-    args.iter().filter_map(Arg::known).find(|a| !a.starts_with('-'))
+    args.iter()
+        .filter_map(Arg::known)
+        .find(|a| !a.starts_with('-'))
 }
 
 /// `--name value` / `--name=value` (also short aliases), the last one winning as in most CLIs.
@@ -96,7 +122,10 @@ pub(crate) fn option_value<'a>(args: &'a [Arg], names: &[&str]) -> Option<&'a Ar
 /// The value of an option found by [`option_value`]: the part after `=` or the next word.
 pub(crate) fn value_text(arg: &Arg, names: &[&str]) -> Arg {
     match arg.text.split_once('=') {
-        Some((name, value)) if names.contains(&name) => Arg { text: value.to_string(), literal: arg.literal },
+        Some((name, value)) if names.contains(&name) => Arg {
+            text: value.to_string(),
+            literal: arg.literal,
+        },
         _ => arg.clone(),
     }
 }

@@ -3,10 +3,12 @@
 //! are data (only their `$(...)` run); functions, loop bodies and every branch of `if`/`case` are
 //! judged, since the guard cannot know which branch runs.
 
-use brush_parser::ast::{self, Command, CommandPrefixOrSuffixItem as Item, CompoundCommand, IoRedirect};
+use brush_parser::ast::{
+    self, Command, CommandPrefixOrSuffixItem as Item, CompoundCommand, IoRedirect,
+};
 
-use crate::context::Context;
 use crate::cdk::DiffKey;
+use crate::context::Context;
 use crate::decision::{Decision, Verdict, UNRESOLVED};
 use crate::scope::Scope;
 use crate::words::{self, Arg, Var};
@@ -34,11 +36,28 @@ pub(crate) struct Walker<'c, 'a> {
 
 impl<'c, 'a> Walker<'c, 'a> {
     pub(crate) fn new(ctx: &'c Context<'a>) -> Self {
-        Self { ctx, verdicts: Vec::new(), diffs: Vec::new(), steps: 0, truncated: false }
+        Self {
+            ctx,
+            verdicts: Vec::new(),
+            diffs: Vec::new(),
+            steps: 0,
+            truncated: false,
+        }
     }
 
-    pub(crate) fn push(&mut self, decision: Decision, rule: &'static str, seen: &str, reason: String) {
-        let verdict = Verdict { decision, rule, reason, seen: seen.to_string() };
+    pub(crate) fn push(
+        &mut self,
+        decision: Decision,
+        rule: &'static str,
+        seen: &str,
+        reason: String,
+    ) {
+        let verdict = Verdict {
+            decision,
+            rule,
+            reason,
+            seen: seen.to_string(),
+        };
         if !self.verdicts.contains(&verdict) {
             self.verdicts.push(verdict);
         }
@@ -152,19 +171,28 @@ impl<'c, 'a> Walker<'c, 'a> {
                     .map(|w| self.word(&w.value, scope, depth))
                     .collect();
                 let literal: Vec<&str> = values.iter().filter_map(Arg::known).collect();
-                if literal.len() == values.len() && !literal.is_empty() && literal.len() <= MAX_LOOP_VALUES {
+                if literal.len() == values.len()
+                    && !literal.is_empty()
+                    && literal.len() <= MAX_LOOP_VALUES
+                {
                     for value in literal {
                         let mut inner = scope.clone();
                         inner.set(&clause.variable_name, Var::Known(value.to_string()));
                         self.list(&clause.body.list, &mut inner, depth);
                     }
                 } else {
-                    let raw = values.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join(" ");
+                    let raw = values
+                        .iter()
+                        .map(|a| a.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ");
                     scope.set(&clause.variable_name, Var::Unknown(raw));
                     self.list(&clause.body.list, scope, depth);
                 }
             }
-            CompoundCommand::ArithmeticForClause(clause) => self.list(&clause.body.list, scope, depth),
+            CompoundCommand::ArithmeticForClause(clause) => {
+                self.list(&clause.body.list, scope, depth)
+            }
             CompoundCommand::CaseClause(clause) => {
                 self.word(&clause.value.value, scope, depth);
                 for item in &clause.cases {
@@ -184,8 +212,8 @@ impl<'c, 'a> Walker<'c, 'a> {
             // `$(...)`, which run either way, always are.
             CompoundCommand::Arithmetic(arith) => {
                 let text = &arith.expr.value;
-                let parsed = syntax_nesting(text) <= MAX_SYNTAX_NESTING
-                    && parse_program(text).is_some();
+                let parsed =
+                    syntax_nesting(text) <= MAX_SYNTAX_NESTING && parse_program(text).is_some();
                 if parsed {
                     self.script(text, &mut scope.clone(), depth + 1);
                 } else {
@@ -227,7 +255,9 @@ impl<'c, 'a> Walker<'c, 'a> {
                 }
                 Item::IoRedirect(r) => redirects.push(r),
                 Item::Word(w) => argv.push(self.word(&w.value, scope, depth)),
-                Item::ProcessSubstitution(_, sub) => self.list(&sub.list, &mut scope.clone(), depth + 1),
+                Item::ProcessSubstitution(_, sub) => {
+                    self.list(&sub.list, &mut scope.clone(), depth + 1)
+                }
             }
         }
         if let Some(name) = &simple.word_or_name {
@@ -239,7 +269,9 @@ impl<'c, 'a> Walker<'c, 'a> {
                 // `export A=b` / `declare A=b`: brush hands these as assignment words.
                 Item::AssignmentWord(_, w) => argv.push(self.word(&w.value, scope, depth)),
                 Item::IoRedirect(r) => redirects.push(r),
-                Item::ProcessSubstitution(_, sub) => self.list(&sub.list, &mut scope.clone(), depth + 1),
+                Item::ProcessSubstitution(_, sub) => {
+                    self.list(&sub.list, &mut scope.clone(), depth + 1)
+                }
             }
         }
         let seen = simple.to_string();
@@ -265,12 +297,23 @@ impl<'c, 'a> Walker<'c, 'a> {
         crate::engine::dispatch(self, argv, &mut command_scope, depth, scope);
     }
 
-    fn assignment(&mut self, a: &ast::Assignment, scope: &Scope, depth: usize) -> Option<(String, Var, bool)> {
-        let ast::AssignmentName::VariableName(name) = &a.name else { return None };
+    fn assignment(
+        &mut self,
+        a: &ast::Assignment,
+        scope: &Scope,
+        depth: usize,
+    ) -> Option<(String, Var, bool)> {
+        let ast::AssignmentName::VariableName(name) = &a.name else {
+            return None;
+        };
         let value = match &a.value {
             ast::AssignmentValue::Scalar(w) => {
                 let arg = self.word(&w.value, scope, depth);
-                if arg.literal { Var::Known(arg.text) } else { Var::Unknown(arg.text) }
+                if arg.literal {
+                    Var::Known(arg.text)
+                } else {
+                    Var::Unknown(arg.text)
+                }
             }
             ast::AssignmentValue::Array(_) => Var::Unknown(a.to_string()),
         };
@@ -279,7 +322,13 @@ impl<'c, 'a> Walker<'c, 'a> {
 
     /// Here-documents and here-strings are data, except when fed to a shell (`bash <<EOF`), and
     /// except the `$(...)` inside an unquoted here-document, which the shell runs.
-    fn redirect(&mut self, redirect: &IoRedirect, scope: &Scope, depth: usize, argv: Option<&[Arg]>) {
+    fn redirect(
+        &mut self,
+        redirect: &IoRedirect,
+        scope: &Scope,
+        depth: usize,
+        argv: Option<&[Arg]>,
+    ) {
         let feeds_shell = argv.is_some_and(crate::wrappers::is_shell_reading_stdin);
         match redirect {
             IoRedirect::HereDocument(_, doc) => {
@@ -296,12 +345,15 @@ impl<'c, 'a> Walker<'c, 'a> {
                 if feeds_shell {
                     match arg.known() {
                         Some(text) => self.script(text, &mut scope.clone(), depth + 1),
-                        None => self.unresolved(&arg.text, "a shell reads a script built at run time"),
+                        None => {
+                            self.unresolved(&arg.text, "a shell reads a script built at run time")
+                        }
                     }
                 }
             }
             IoRedirect::File(_, _, target) => match target {
-                ast::IoFileRedirectTarget::Filename(w) | ast::IoFileRedirectTarget::Duplicate(w) => {
+                ast::IoFileRedirectTarget::Filename(w)
+                | ast::IoFileRedirectTarget::Duplicate(w) => {
                     self.word(&w.value, scope, depth);
                 }
                 ast::IoFileRedirectTarget::ProcessSubstitution(_, sub) => {
@@ -321,8 +373,21 @@ impl<'c, 'a> Walker<'c, 'a> {
 /// all count while `awesome` does not.
 pub(crate) fn mentions_cloud(text: &str) -> bool {
     const TOOLS: &[&str] = &[
-        "aws", "cdk", "sam", "terraform", "tofu", "cdktf", "cloudformation", "deploy", "destroy", "pulumi",
-        "serverless", "sls", "eksctl", "amplify", "copilot",
+        "aws",
+        "cdk",
+        "sam",
+        "terraform",
+        "tofu",
+        "cdktf",
+        "cloudformation",
+        "deploy",
+        "destroy",
+        "pulumi",
+        "serverless",
+        "sls",
+        "eksctl",
+        "amplify",
+        "copilot",
     ];
     text.split(|c: char| !c.is_ascii_alphanumeric())
         .any(|word| TOOLS.iter().any(|tool| word.eq_ignore_ascii_case(tool)))

@@ -25,11 +25,17 @@ pub(crate) struct Arg {
 
 impl Arg {
     pub(crate) fn lit(text: impl Into<String>) -> Self {
-        Self { text: text.into(), literal: true }
+        Self {
+            text: text.into(),
+            literal: true,
+        }
     }
 
     pub(crate) fn dynamic(raw: impl Into<String>) -> Self {
-        Self { text: raw.into(), literal: false }
+        Self {
+            text: raw.into(),
+            literal: false,
+        }
     }
 
     /// The literal text, or `None` when only known at run time.
@@ -45,17 +51,29 @@ pub(crate) struct Expansion {
 }
 
 pub(crate) fn options() -> ParserOptions {
-    ParserOptions { tilde_expansion_at_word_start: false, ..ParserOptions::default() }
+    ParserOptions {
+        tilde_expansion_at_word_start: false,
+        ..ParserOptions::default()
+    }
 }
 
 /// Expands `raw` with `lookup` for variables (`None` = unset/unknown to the guard).
 pub(crate) fn expand(raw: &str, lookup: &dyn Fn(&str) -> Option<Var>) -> Expansion {
-    let mut out = Expansion { arg: Arg::lit(String::new()), substitutions: Vec::new() };
+    let mut out = Expansion {
+        arg: Arg::lit(String::new()),
+        substitutions: Vec::new(),
+    };
     match brush_parser::word::parse(raw, &options()) {
         Ok(pieces) => {
             let mut text = String::new();
             let mut origins = Vec::new();
-            let literal = collect(&pieces, lookup, &mut text, &mut out.substitutions, &mut origins);
+            let literal = collect(
+                &pieces,
+                lookup,
+                &mut text,
+                &mut out.substitutions,
+                &mut origins,
+            );
             out.arg = if literal {
                 Arg::lit(text)
             } else if origins.is_empty() {
@@ -98,7 +116,8 @@ fn collect(
             WordPiece::Text(t) | WordPiece::SingleQuotedText(t) => text.push_str(t),
             WordPiece::AnsiCQuotedText(t) => text.push_str(&ansi_c(t)),
             WordPiece::EscapeSequence(t) => text.push_str(t.strip_prefix('\\').unwrap_or(t)),
-            WordPiece::DoubleQuotedSequence(inner) | WordPiece::GettextDoubleQuotedSequence(inner) => {
+            WordPiece::DoubleQuotedSequence(inner)
+            | WordPiece::GettextDoubleQuotedSequence(inner) => {
                 literal &= collect(inner, lookup, text, subs, origins);
             }
             WordPiece::TildeExpansion(_) => text.push('~'),
@@ -109,7 +128,8 @@ fn collect(
                     literal = false;
                 }
             },
-            WordPiece::CommandSubstitution(body) | WordPiece::BackquotedCommandSubstitution(body) => {
+            WordPiece::CommandSubstitution(body)
+            | WordPiece::BackquotedCommandSubstitution(body) => {
                 subs.push(body.clone());
                 literal = false;
             }
@@ -121,10 +141,16 @@ fn collect(
 
 /// `$NAME` / `${NAME}` / `${NAME:-default}` when the value is known; else the raw text the
 /// unknown value came from, when the command line itself set it.
-fn parameter(expr: &ParameterExpr, lookup: &dyn Fn(&str) -> Option<Var>) -> Result<String, Option<String>> {
+fn parameter(
+    expr: &ParameterExpr,
+    lookup: &dyn Fn(&str) -> Option<Var>,
+) -> Result<String, Option<String>> {
     use brush_parser::word::Parameter;
     match expr {
-        ParameterExpr::Parameter { parameter: Parameter::Named(name), indirect: false } => match lookup(name) {
+        ParameterExpr::Parameter {
+            parameter: Parameter::Named(name),
+            indirect: false,
+        } => match lookup(name) {
             Some(Var::Known(value)) => Ok(value),
             Some(Var::Unknown(origin)) => Err(Some(origin)),
             None => Err(None),
@@ -161,7 +187,9 @@ fn ansi_c(text: &str) -> String {
             Some('n') => out.push('\n'),
             Some('t') => out.push('\t'),
             Some('x') => {
-                let hex: String = std::iter::from_fn(|| chars.next_if(char::is_ascii_hexdigit)).take(2).collect();
+                let hex: String = std::iter::from_fn(|| chars.next_if(char::is_ascii_hexdigit))
+                    .take(2)
+                    .collect();
                 match u8::from_str_radix(&hex, 16) {
                     Ok(b) => out.push(char::from(b)),
                     Err(_) => out.push_str("\\x"),
@@ -192,7 +220,9 @@ mod tests {
     use super::*;
 
     fn lit(raw: &str) -> Option<String> {
-        let e = expand(raw, &|name| (name == "P").then(|| Var::Known("prod".into())));
+        let e = expand(raw, &|name| {
+            (name == "P").then(|| Var::Known("prod".into()))
+        });
         e.arg.literal.then_some(e.arg.text)
     }
 

@@ -10,7 +10,13 @@ use crate::words::{Arg, Var};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Step {
     /// Another argv, with environment changes for it alone.
-    Run { argv: Vec<Arg>, set: Vec<(String, Var)>, unset: Vec<String>, clear_env: bool, cd: Option<String> },
+    Run {
+        argv: Vec<Arg>,
+        set: Vec<(String, Var)>,
+        unset: Vec<String>,
+        clear_env: bool,
+        cd: Option<String>,
+    },
     /// Shell text to parse and judge (`bash -c`, `eval`, `watch`, npm scripts, make recipes).
     Script(String),
     /// A script file to read and judge.
@@ -21,7 +27,13 @@ pub(crate) enum Step {
 
 impl Step {
     pub(crate) fn run(argv: Vec<Arg>) -> Self {
-        Step::Run { argv, set: Vec::new(), unset: Vec::new(), clear_env: false, cd: None }
+        Step::Run {
+            argv,
+            set: Vec::new(),
+            unset: Vec::new(),
+            clear_env: false,
+            cd: None,
+        }
     }
 }
 
@@ -30,17 +42,50 @@ pub(crate) fn unwrap(name: &str, argv: &[Arg], cwd: &std::path::Path) -> Option<
     let rest = argv.get(1..).unwrap_or_default();
     let steps = match name {
         "env" => env(rest),
-        "sudo" | "doas" => after_options(rest, &["-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U", "-T", "--user", "--group", "--host", "--prompt", "--chdir", "--role", "--type", "--other-user", "--command-timeout", "--close-from"], true),
+        "sudo" | "doas" => after_options(
+            rest,
+            &[
+                "-u",
+                "-g",
+                "-h",
+                "-p",
+                "-C",
+                "-D",
+                "-r",
+                "-t",
+                "-U",
+                "-T",
+                "--user",
+                "--group",
+                "--host",
+                "--prompt",
+                "--chdir",
+                "--role",
+                "--type",
+                "--other-user",
+                "--command-timeout",
+                "--close-from",
+            ],
+            true,
+        ),
         "time" => after_options(rest, &["-f", "-o", "--format", "--output"], false),
         "nohup" | "builtin" | "chronic" | "unbuffer" => after_options(rest, &[], false),
         "nice" => nice(rest),
-        "stdbuf" => after_options(rest, &["-i", "-o", "-e", "--input", "--output", "--error"], false),
+        "stdbuf" => after_options(
+            rest,
+            &["-i", "-o", "-e", "--input", "--output", "--error"],
+            false,
+        ),
         "ionice" => after_options(rest, &["-c", "-n", "-t", "--class", "--classdata"], false),
         "caffeinate" => after_options(rest, &["-t", "-w"], false),
         "timeout" => timeout(rest),
         "command" => {
             // `command -v cdk` only looks the name up.
-            if rest.first().and_then(Arg::known).is_some_and(|a| a.starts_with("-v") || a.starts_with("-V")) {
+            if rest
+                .first()
+                .and_then(Arg::known)
+                .is_some_and(|a| a.starts_with("-v") || a.starts_with("-V"))
+            {
                 vec![]
             } else {
                 after_options(rest, &[], false)
@@ -51,7 +96,11 @@ pub(crate) fn unwrap(name: &str, argv: &[Arg], cwd: &std::path::Path) -> Option<
         "xargs" => xargs(rest),
         "find" => find(rest),
         "eval" => eval(rest),
-        "source" | "." => rest.first().map(|file| script_file(file, cwd)).into_iter().collect(),
+        "source" | "." => rest
+            .first()
+            .map(|file| script_file(file, cwd))
+            .into_iter()
+            .collect(),
         _ if is_shell(name) => shell(rest, cwd),
         _ => return None,
     };
@@ -59,12 +108,17 @@ pub(crate) fn unwrap(name: &str, argv: &[Arg], cwd: &std::path::Path) -> Option<
 }
 
 pub(crate) fn is_shell(name: &str) -> bool {
-    matches!(name, "bash" | "sh" | "zsh" | "dash" | "ksh" | "ash" | "mksh" | "busybox-sh")
+    matches!(
+        name,
+        "bash" | "sh" | "zsh" | "dash" | "ksh" | "ash" | "mksh" | "busybox-sh"
+    )
 }
 
 /// `bash` / `sh -s` with no script: it runs what arrives on stdin (a here-document).
 pub(crate) fn is_shell_reading_stdin(argv: &[Arg]) -> bool {
-    let Some(name) = argv.first().and_then(Arg::known) else { return false };
+    let Some(name) = argv.first().and_then(Arg::known) else {
+        return false;
+    };
     if !is_shell(crate::engine::basename(name)) {
         return false;
     }
@@ -75,7 +129,11 @@ pub(crate) fn is_shell_reading_stdin(argv: &[Arg]) -> bool {
 }
 
 fn short_flags(opt: &str) -> &str {
-    if opt.starts_with("--") { "" } else { opt.trim_start_matches('-') }
+    if opt.starts_with("--") {
+        ""
+    } else {
+        opt.trim_start_matches('-')
+    }
 }
 
 /// Skips options (those in `with_value` consume the next word) and, when `assignments`, leading
@@ -105,7 +163,13 @@ fn after_options(args: &[Arg], with_value: &[&str], assignments: bool) -> Vec<St
     }
     match args.get(i..) {
         Some(rest) if !rest.is_empty() => {
-            vec![Step::Run { argv: rest.to_vec(), set, unset: Vec::new(), clear_env: false, cd: None }]
+            vec![Step::Run {
+                argv: rest.to_vec(),
+                set,
+                unset: Vec::new(),
+                clear_env: false,
+                cd: None,
+            }]
         }
         _ => vec![],
     }
@@ -163,7 +227,13 @@ fn env(args: &[Arg]) -> Vec<Step> {
         }
     }
     match args.get(i..) {
-        Some(rest) if !rest.is_empty() => vec![Step::Run { argv: rest.to_vec(), set, unset, clear_env, cd }],
+        Some(rest) if !rest.is_empty() => vec![Step::Run {
+            argv: rest.to_vec(),
+            set,
+            unset,
+            clear_env,
+            cd,
+        }],
         _ => vec![],
     }
 }
@@ -215,7 +285,25 @@ fn watch(args: &[Arg]) -> Vec<Step> {
 }
 
 fn xargs(args: &[Arg]) -> Vec<Step> {
-    const WITH_VALUE: &[&str] = &["-I", "-L", "-n", "-P", "-s", "-d", "-E", "-a", "--arg-file", "--delimiter", "--max-args", "--max-procs", "--max-lines", "--max-chars", "--eof", "--replace", "--process-slot-var"];
+    const WITH_VALUE: &[&str] = &[
+        "-I",
+        "-L",
+        "-n",
+        "-P",
+        "-s",
+        "-d",
+        "-E",
+        "-a",
+        "--arg-file",
+        "--delimiter",
+        "--max-args",
+        "--max-procs",
+        "--max-lines",
+        "--max-chars",
+        "--eof",
+        "--replace",
+        "--process-slot-var",
+    ];
     let mut i = 0;
     while let Some(text) = args.get(i).and_then(Arg::known) {
         if text == "--" {
@@ -240,7 +328,9 @@ fn find(args: &[Arg]) -> Vec<Step> {
     let mut steps = Vec::new();
     let mut i = 0;
     while i < args.len() {
-        let is_exec = args[i].known().is_some_and(|t| matches!(t, "-exec" | "-execdir" | "-ok" | "-okdir"));
+        let is_exec = args[i]
+            .known()
+            .is_some_and(|t| matches!(t, "-exec" | "-execdir" | "-ok" | "-okdir"));
         i += 1;
         if !is_exec {
             continue;
@@ -266,7 +356,11 @@ fn eval(args: &[Arg]) -> Vec<Step> {
 }
 
 fn joined_script(args: &[Arg], why: &'static str) -> Vec<Step> {
-    let text = args.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join(" ");
+    let text = args
+        .iter()
+        .map(|a| a.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
     if args.iter().all(|a| a.literal) {
         vec![Step::Script(text)]
     } else {
@@ -282,7 +376,13 @@ fn shell(args: &[Arg], cwd: &std::path::Path) -> Vec<Step> {
             i += 1;
             break;
         }
-        if text == "-o" || text == "+o" || text == "-O" || text == "+O" || text == "--rcfile" || text == "--init-file" {
+        if text == "-o"
+            || text == "+o"
+            || text == "-O"
+            || text == "+O"
+            || text == "--rcfile"
+            || text == "--init-file"
+        {
             i += 2;
             continue;
         }
@@ -290,7 +390,10 @@ fn shell(args: &[Arg], cwd: &std::path::Path) -> Vec<Step> {
             if short_flags(text).contains('c') {
                 return match args.get(i + 1) {
                     Some(script) if script.literal => vec![Step::Script(script.text.clone())],
-                    Some(script) => vec![Step::Unresolved(script.text.clone(), "a shell runs a script built at run time")],
+                    Some(script) => vec![Step::Unresolved(
+                        script.text.clone(),
+                        "a shell runs a script built at run time",
+                    )],
                     None => vec![],
                 };
             }
@@ -308,6 +411,9 @@ fn shell(args: &[Arg], cwd: &std::path::Path) -> Vec<Step> {
 pub(crate) fn script_file(file: &Arg, cwd: &std::path::Path) -> Step {
     match file.known() {
         Some(path) => Step::ScriptFile(crate::scope::normalize(&cwd.join(path))),
-        None => Step::Unresolved(file.text.clone(), "a script whose name is built at run time is run"),
+        None => Step::Unresolved(
+            file.text.clone(),
+            "a script whose name is built at run time is run",
+        ),
     }
 }

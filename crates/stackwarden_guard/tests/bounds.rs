@@ -13,20 +13,33 @@ fn timed(command: &str) -> (Option<(Decision, &'static str)>, Duration) {
     let fixture = common::Fixture::new();
     let start = Instant::now();
     let judgement = fixture.judge(command);
-    (judgement.strictest().map(|v| (v.decision, v.rule)), start.elapsed())
+    (
+        judgement.strictest().map(|v| (v.decision, v.rule)),
+        start.elapsed(),
+    )
 }
 
 #[test]
 fn ten_thousand_nested_subshells_do_not_overflow() {
     let deep = 10_000;
-    let (verdict, _) = timed(&format!("{}cdk destroy{}", "(".repeat(deep), ")".repeat(deep)));
+    let (verdict, _) = timed(&format!(
+        "{}cdk destroy{}",
+        "(".repeat(deep),
+        ")".repeat(deep)
+    ));
     assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
     let (verdict, _) = timed(&format!("{}true{}", "(".repeat(deep), ")".repeat(deep)));
     assert_eq!(verdict, None);
     // Within the limit, nesting is seen through.
-    let (verdict, _) = timed(&format!("{}cdk destroy{}", "( ".repeat(100), " )".repeat(100)));
+    let (verdict, _) = timed(&format!(
+        "{}cdk destroy{}",
+        "( ".repeat(100),
+        " )".repeat(100)
+    ));
     assert_eq!(verdict, Some((Decision::Deny, "guard/destructive")));
-    let nested_bash = (0..8).fold("cdk destroy".to_string(), |inner, _| format!("bash -c {}", shell_quote(&inner)));
+    let nested_bash = (0..8).fold("cdk destroy".to_string(), |inner, _| {
+        format!("bash -c {}", shell_quote(&inner))
+    });
     let (verdict, _) = timed(&nested_bash);
     assert!(verdict.is_some());
     let (verdict, _) = timed("(( $(aws s3 rb s3://x) + 1 ))");
@@ -51,7 +64,10 @@ fn one_megabyte_inputs_are_bounded() {
     let with_deny = format!("{many}aws s3 rb s3://x");
     let (verdict, elapsed) = timed(&with_deny[..with_deny.len().min(1 << 20)]);
     assert!(elapsed < limit, "{elapsed:?}");
-    assert!(verdict.is_some_and(|(d, _)| d >= Decision::Ask), "{verdict:?}");
+    assert!(
+        verdict.is_some_and(|(d, _)| d >= Decision::Ask),
+        "{verdict:?}"
+    );
 
     let one_word = format!("echo {}", "a".repeat(1 << 20));
     let (verdict, elapsed) = timed(&one_word[..1 << 20]);

@@ -221,10 +221,18 @@ fn dangerous_commands_are_stopped_by_the_right_rule() {
             Some(v) if v.decision == *decision && v.rule == *rule => {
                 assert!(!v.reason.is_empty());
             }
-            other => failures.push(format!("{command:?}: expected {decision:?} {rule}, got {other:?}")),
+            other => failures.push(format!(
+                "{command:?}: expected {decision:?} {rule}, got {other:?}"
+            )),
         }
     }
-    assert!(failures.is_empty(), "{} of {} wrong:\n{}", failures.len(), DANGEROUS.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} wrong:\n{}",
+        failures.len(),
+        DANGEROUS.len(),
+        failures.join("\n")
+    );
     assert!(DANGEROUS.len() >= 60);
 }
 
@@ -235,10 +243,21 @@ fn everyday_commands_are_untouched() {
     for command in EVERYDAY {
         let judgement = fixture.judge(command);
         if let Some(v) = judgement.strictest() {
-            failures.push(format!("{command:?}: {} {} — {}", v.decision.as_str(), v.rule, v.reason));
+            failures.push(format!(
+                "{command:?}: {} {} — {}",
+                v.decision.as_str(),
+                v.rule,
+                v.reason
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} touched:\n{}", failures.len(), EVERYDAY.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} touched:\n{}",
+        failures.len(),
+        EVERYDAY.len(),
+        failures.join("\n")
+    );
     assert!(EVERYDAY.len() >= 40);
 }
 
@@ -249,7 +268,11 @@ fn hook_environment_profile_counts() {
     let v = fixture.judge("cdk deploy dev-orders --require-approval broadening");
     let top = v.strictest().unwrap();
     assert_eq!(top.rule, "guard/prod-deploy");
-    assert!(top.reason.contains("account 123456789013 = stage prod"), "{}", top.reason);
+    assert!(
+        top.reason.contains("account 123456789013 = stage prod"),
+        "{}",
+        top.reason
+    );
     // env -i drops the inherited profile: back to the default profile (no account), not prod.
     let v = fixture.judge("env -i cdk deploy dev-orders --require-approval broadening");
     assert_ne!(v.strictest().map(|v| v.rule), Some("guard/prod-deploy"));
@@ -260,18 +283,31 @@ fn reasons_name_what_was_seen_and_the_alternative() {
     let fixture = Fixture::new();
     let j = fixture.judge("cdk deploy dev-orders --profile ops --require-approval broadening");
     let reason = &j.strictest().unwrap().reason;
-    assert!(reason.contains("profile `ops` (account 123456789013 = stage prod)"), "{reason}");
+    assert!(
+        reason.contains("profile `ops` (account 123456789013 = stage prod)"),
+        "{reason}"
+    );
     assert!(reason.contains("--profile dev"), "{reason}");
     let j = fixture.judge("cdk deploy dev-api --profile dev --require-approval broadening");
     let reason = &j.strictest().unwrap().reason;
-    assert!(reason.contains("run `cdk diff dev-api --profile dev` first") || reason.contains("Run `cdk diff dev-api --profile dev` first"), "{reason}");
+    assert!(
+        reason.contains("run `cdk diff dev-api --profile dev` first")
+            || reason.contains("Run `cdk diff dev-api --profile dev` first"),
+        "{reason}"
+    );
     let j = fixture.judge("export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
     let reason = &j.strictest().unwrap().reason;
-    assert!(!reason.contains("wJalrXUtnFEMI/K7MDENG"), "secret leaked: {reason}");
+    assert!(
+        !reason.contains("wJalrXUtnFEMI/K7MDENG"),
+        "secret leaked: {reason}"
+    );
 }
 
 #[test]
 fn a_covered_dev_deploy_has_no_decision() {
     let fixture = Fixture::new();
-    assert!(fixture.judge("cdk deploy dev-orders --profile dev --require-approval broadening").verdicts.is_empty());
+    assert!(fixture
+        .judge("cdk deploy dev-orders --profile dev --require-approval broadening")
+        .verdicts
+        .is_empty());
 }

@@ -16,7 +16,18 @@ fn string(text: &str, line: u32) -> Node {
 }
 
 fn map(entries: Vec<(&str, Node)>, line: u32) -> Node {
-    let entries = entries.into_iter().map(|(k, v)| (Key { name: k.to_string(), span: Span::new(line, 5) }, v)).collect();
+    let entries = entries
+        .into_iter()
+        .map(|(k, v)| {
+            (
+                Key {
+                    name: k.to_string(),
+                    span: Span::new(line, 5),
+                },
+                v,
+            )
+        })
+        .collect();
     Node::new(Span::new(line, 3), Value::Map(Map { entries }))
 }
 
@@ -24,26 +35,71 @@ fn map(entries: Vec<(&str, Node)>, line: u32) -> Node {
 /// actions on `*`, a few wildcards and typos, resources as intrinsics and literals.
 fn policy(statements: u32) -> Node {
     let actions: [&[&str]; 5] = [
-        &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
-        &["s3:Abort*", "s3:GetObject*", "s3:List*", "s3:PutObject", "s3:DeleteObject*"],
-        &["xray:PutTraceSegments", "xray:PutTelemetryRecords", "sts:GetCallerIdentity"],
+        &[
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:Query",
+            "dynamodb:UpdateItem",
+        ],
+        &[
+            "s3:Abort*",
+            "s3:GetObject*",
+            "s3:List*",
+            "s3:PutObject",
+            "s3:DeleteObject*",
+        ],
+        &[
+            "xray:PutTraceSegments",
+            "xray:PutTelemetryRecords",
+            "sts:GetCallerIdentity",
+        ],
         &["sqs:SendMessage", "sqs:Get*", "s3:ReadBucket"],
         &["logs:CreateLogStream", "logs:PutLogEvents", "kms:Decrypt"],
     ];
     let list = (0..statements)
         .map(|i| {
             let line = 10 + i * 6;
-            let action = Node::new(Span::new(line, 1), Value::Seq(actions[i as usize % 5].iter().map(|a| string(a, line + 1)).collect()));
+            let action = Node::new(
+                Span::new(line, 1),
+                Value::Seq(
+                    actions[i as usize % 5]
+                        .iter()
+                        .map(|a| string(a, line + 1))
+                        .collect(),
+                ),
+            );
             let resource = if i % 5 == 2 {
                 string("*", line + 2)
             } else {
-                let arg = Node::new(Span::new(line + 2, 20), Value::Seq(vec![string("Table", line + 2), string("Arn", line + 2)]));
-                Node::new(Span::new(line + 2, 15), Value::Intrinsic(Box::new(stackwarden_core::node::Intrinsic { name: "Fn::GetAtt".into(), arg })))
+                let arg = Node::new(
+                    Span::new(line + 2, 20),
+                    Value::Seq(vec![string("Table", line + 2), string("Arn", line + 2)]),
+                );
+                Node::new(
+                    Span::new(line + 2, 15),
+                    Value::Intrinsic(Box::new(stackwarden_core::node::Intrinsic {
+                        name: "Fn::GetAtt".into(),
+                        arg,
+                    })),
+                )
             };
-            map(vec![("Effect", string("Allow", line)), ("Action", action), ("Resource", resource)], line)
+            map(
+                vec![
+                    ("Effect", string("Allow", line)),
+                    ("Action", action),
+                    ("Resource", resource),
+                ],
+                line,
+            )
         })
         .collect();
-    map(vec![("Version", string("2012-10-17", 2)), ("Statement", Node::new(Span::new(3, 1), Value::Seq(list)))], 1)
+    map(
+        vec![
+            ("Version", string("2012-10-17", 2)),
+            ("Statement", Node::new(Span::new(3, 1), Value::Seq(list))),
+        ],
+        1,
+    )
 }
 
 #[divan::bench]
@@ -81,10 +137,15 @@ fn check_1000_statements_cold(bencher: divan::Bencher<'_, '_>) {
 
 #[divan::bench]
 fn decode_action_database() -> usize {
-    ActionDb::decode_embedded().map(|db| db.services().count()).unwrap_or(0)
+    ActionDb::decode_embedded()
+        .map(|db| db.services().count())
+        .unwrap_or(0)
 }
 
 #[divan::bench(args = ["s3:Get*", "*:Describe*", "s3:PutObject"])]
 fn expand(pattern: &str) -> usize {
-    stackwarden_iam::db::db().expand(divan::black_box(pattern)).map(|v| v.len()).unwrap_or(0)
+    stackwarden_iam::db::db()
+        .expand(divan::black_box(pattern))
+        .map(|v| v.len())
+        .unwrap_or(0)
 }

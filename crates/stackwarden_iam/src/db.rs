@@ -43,13 +43,21 @@ impl AccessLevels {
         Self(
             codes
                 .bytes()
-                .filter_map(|c| Self::NAMES.iter().find(|(_, _, code)| *code == c).map(|(l, _, _)| l.0))
+                .filter_map(|c| {
+                    Self::NAMES
+                        .iter()
+                        .find(|(_, _, code)| *code == c)
+                        .map(|(l, _, _)| l.0)
+                })
                 .fold(0, |a, b| a | b),
         )
     }
 
     pub fn names(self) -> impl Iterator<Item = &'static str> {
-        Self::NAMES.into_iter().filter(move |(l, _, _)| self.contains(*l)).map(|(_, name, _)| name)
+        Self::NAMES
+            .into_iter()
+            .filter(move |(l, _, _)| self.contains(*l))
+            .map(|(_, name, _)| name)
     }
 }
 
@@ -135,7 +143,12 @@ pub enum ExpandError {
 /// The table, decoded on first use.
 pub fn db() -> &'static ActionDb {
     static DB: OnceLock<ActionDb> = OnceLock::new();
-    DB.get_or_init(|| ActionDb::decode(EMBEDDED).unwrap_or_else(|error| ActionDb { load_error: Some(error), ..ActionDb::default() }))
+    DB.get_or_init(|| {
+        ActionDb::decode(EMBEDDED).unwrap_or_else(|error| ActionDb {
+            load_error: Some(error),
+            ..ActionDb::default()
+        })
+    })
 }
 
 impl ActionDb {
@@ -149,11 +162,16 @@ impl ActionDb {
             .windows(5)
             .position(|w| w == b"\n---\n")
             .ok_or("data/iam-actions.bin has no `---` line after its header")?;
-        let header = std::str::from_utf8(&file[..split]).map_err(|e| format!("header is not UTF-8: {e}"))?;
-        let payload = miniz_oxide::inflate::decompress_to_vec_with_limit(&file[split + 5..], MAX_PAYLOAD)
-            .map_err(|e| format!("payload does not inflate: {e:?}"))?;
+        let header =
+            std::str::from_utf8(&file[..split]).map_err(|e| format!("header is not UTF-8: {e}"))?;
+        let payload =
+            miniz_oxide::inflate::decompress_to_vec_with_limit(&file[split + 5..], MAX_PAYLOAD)
+                .map_err(|e| format!("payload does not inflate: {e:?}"))?;
         let text = String::from_utf8(payload).map_err(|e| format!("payload is not UTF-8: {e}"))?;
-        let mut db = ActionDb { header, ..ActionDb::default() };
+        let mut db = ActionDb {
+            header,
+            ..ActionDb::default()
+        };
         let mut offset = 0u32;
         for line in text.split_inclusive('\n') {
             let start = offset;
@@ -162,10 +180,21 @@ impl ActionDb {
             let mut field_start = start;
             for part in line.trim_end_matches('\n').split('\t') {
                 let len = u32::try_from(part.len()).map_err(|_| "field too long")?;
-                fields.push((Text { start: field_start, end: field_start + len }, part));
+                fields.push((
+                    Text {
+                        start: field_start,
+                        end: field_start + len,
+                    },
+                    part,
+                ));
                 field_start += len + 1;
             }
-            let field = |i: usize| fields.get(i).copied().ok_or_else(|| format!("short line: {line:?}"));
+            let field = |i: usize| {
+                fields
+                    .get(i)
+                    .copied()
+                    .ok_or_else(|| format!("short line: {line:?}"))
+            };
             match fields.first().map(|f| f.1) {
                 Some("S") => {
                     let actions = to_u32(db.actions.len());
@@ -178,14 +207,24 @@ impl ActionDb {
                     });
                 }
                 Some("T") => {
-                    db.resource_types.push(ResourceTypeEntry { name: field(1)?.0, arn: field(2)?.0 });
-                    let service = db.services.last_mut().ok_or("resource type before any service")?;
+                    db.resource_types.push(ResourceTypeEntry {
+                        name: field(1)?.0,
+                        arn: field(2)?.0,
+                    });
+                    let service = db
+                        .services
+                        .last_mut()
+                        .ok_or("resource type before any service")?;
                     service.resource_types.end += 1;
                 }
                 Some("A") => {
                     let first = to_u32(db.action_resources.len());
                     for index in field(3)?.1.split(',').filter(|s| !s.is_empty()) {
-                        db.action_resources.push(index.parse().map_err(|_| format!("bad resource index in {line:?}"))?);
+                        db.action_resources.push(
+                            index
+                                .parse()
+                                .map_err(|_| format!("bad resource index in {line:?}"))?,
+                        );
                     }
                     db.actions.push(ActionEntry {
                         name: field(1)?.0,
@@ -199,21 +238,29 @@ impl ActionDb {
             }
         }
         db.text = text;
-        db.services.sort_by_cached_key(|s| db.text[s.prefix.start as usize..s.prefix.end as usize].to_ascii_lowercase());
+        db.services.sort_by_cached_key(|s| {
+            db.text[s.prefix.start as usize..s.prefix.end as usize].to_ascii_lowercase()
+        });
         Ok(db)
     }
 
     fn str(&self, text: Text) -> &str {
-        self.text.get(text.start as usize..text.end as usize).unwrap_or("")
+        self.text
+            .get(text.start as usize..text.end as usize)
+            .unwrap_or("")
     }
 
     /// The provenance header lines (`# source: ...`, `# data date: ...`).
     pub fn provenance(&self) -> impl Iterator<Item = &'static str> {
-        self.header.lines().filter(|l| l.starts_with("# source:") || l.starts_with("# data date:"))
+        self.header
+            .lines()
+            .filter(|l| l.starts_with("# source:") || l.starts_with("# data date:"))
     }
 
     pub fn services(&self) -> impl Iterator<Item = Service<'_>> {
-        self.services.iter().map(move |entry| Service { db: self, entry })
+        self.services
+            .iter()
+            .map(move |entry| Service { db: self, entry })
     }
 
     /// A service by prefix, case-insensitively.
@@ -221,7 +268,10 @@ impl ActionDb {
         self.services
             .binary_search_by(|s| cmp_ignore_case(self.str(s.prefix), prefix))
             .ok()
-            .map(|i| Service { db: self, entry: &self.services[i] })
+            .map(|i| Service {
+                db: self,
+                entry: &self.services[i],
+            })
     }
 
     /// `service:Action`, case-insensitively; `None` for patterns and unknown names.
@@ -236,19 +286,28 @@ impl ActionDb {
         if pattern_text == "*" {
             return Ok(self.services().flat_map(|s| s.actions()).collect());
         }
-        let (prefix, name) = pattern_text.split_once(':').ok_or(ExpandError::NotAnAction)?;
+        let (prefix, name) = pattern_text
+            .split_once(':')
+            .ok_or(ExpandError::NotAnAction)?;
         if prefix.is_empty() || name.is_empty() {
             return Err(ExpandError::NotAnAction);
         }
         let services: Vec<Service<'_>> = if pattern::has_wildcard(prefix) {
-            self.services().filter(|s| pattern::matches(prefix, s.prefix())).collect()
+            self.services()
+                .filter(|s| pattern::matches(prefix, s.prefix()))
+                .collect()
         } else {
-            vec![self.service(prefix).ok_or_else(|| ExpandError::UnknownService(prefix.to_string()))?]
+            vec![self
+                .service(prefix)
+                .ok_or_else(|| ExpandError::UnknownService(prefix.to_string()))?]
         };
         if services.is_empty() {
             return Err(ExpandError::UnknownService(prefix.to_string()));
         }
-        Ok(services.into_iter().flat_map(|s| s.matching(name)).collect())
+        Ok(services
+            .into_iter()
+            .flat_map(|s| s.matching(name))
+            .collect())
     }
 }
 
@@ -282,17 +341,26 @@ impl<'a> Service<'a> {
         let glob = glob.to_string();
         actions[first..]
             .iter()
-            .take_while(move |a| db.str(a.name).get(..literal.len()).is_some_and(|head| head.eq_ignore_ascii_case(&literal)))
+            .take_while(move |a| {
+                db.str(a.name)
+                    .get(..literal.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(&literal))
+            })
             .filter(move |a| pattern::matches(&glob, db.str(a.name)))
             .map(move |entry| Action { db, service, entry })
     }
 
     pub fn action(&self, name: &str) -> Option<Action<'a>> {
-        let actions = &self.db.actions[self.entry.actions.start as usize..self.entry.actions.end as usize];
+        let actions =
+            &self.db.actions[self.entry.actions.start as usize..self.entry.actions.end as usize];
         actions
             .binary_search_by(|a| cmp_ignore_case(self.db.str(a.name), name))
             .ok()
-            .map(|i| Action { db: self.db, service: self.entry, entry: &actions[i] })
+            .map(|i| Action {
+                db: self.db,
+                service: self.entry,
+                entry: &actions[i],
+            })
     }
 }
 
@@ -321,7 +389,10 @@ impl<'a> Action<'a> {
         db.action_resources[self.entry.resources.start as usize..self.entry.resources.end as usize]
             .iter()
             .filter_map(move |&i| db.resource_types.get(base + usize::from(i)))
-            .map(move |t| ResourceType { name: db.str(t.name), arn: db.str(t.arn) })
+            .map(move |t| ResourceType {
+                name: db.str(t.name),
+                arn: db.str(t.arn),
+            })
     }
 
     /// True when IAM accepts only `Resource: "*"` for this action (no resource types).
@@ -336,7 +407,9 @@ fn to_u32(n: usize) -> u32 {
 
 /// Case-insensitive ordering that agrees with the generator's lower-case sort.
 fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
-    a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
 #[cfg(test)]
@@ -358,15 +431,25 @@ mod tests {
         assert_eq!(action.full_name(), "s3:GetObject");
         assert_eq!(action.access(), AccessLevels::READ);
         assert!(!action.is_star_only());
-        assert!(action.resource_types().any(|t| t.arn.contains("${BucketName}/${ObjectName}")));
+        assert!(action
+            .resource_types()
+            .any(|t| t.arn.contains("${BucketName}/${ObjectName}")));
         assert!(db().action("s3:ReadBucket").is_none());
         assert!(db().action("s3").is_none());
     }
 
     #[test]
     fn star_only_actions() {
-        for name in ["sts:GetCallerIdentity", "ec2:DescribeRegions", "xray:PutTraceSegments", "ecr:GetAuthorizationToken", "kms:CreateKey"] {
-            let action = db().action(name).unwrap_or_else(|| panic!("{name} missing"));
+        for name in [
+            "sts:GetCallerIdentity",
+            "ec2:DescribeRegions",
+            "xray:PutTraceSegments",
+            "ecr:GetAuthorizationToken",
+            "kms:CreateKey",
+        ] {
+            let action = db()
+                .action(name)
+                .unwrap_or_else(|| panic!("{name} missing"));
             assert!(action.is_star_only(), "{name}");
         }
     }
@@ -374,22 +457,42 @@ mod tests {
     #[test]
     fn access_levels_are_sets() {
         let put_policy = db().action("iam:PutRolePolicy").expect("iam:PutRolePolicy");
-        assert!(put_policy.access().contains(AccessLevels::PERMISSIONS_MANAGEMENT));
-        let tag = db().action("s3:PutObjectTagging").expect("s3:PutObjectTagging");
-        assert!(tag.access().contains(AccessLevels::TAGGING), "{}", tag.access());
+        assert!(put_policy
+            .access()
+            .contains(AccessLevels::PERMISSIONS_MANAGEMENT));
+        let tag = db()
+            .action("s3:PutObjectTagging")
+            .expect("s3:PutObjectTagging");
+        assert!(
+            tag.access().contains(AccessLevels::TAGGING),
+            "{}",
+            tag.access()
+        );
         assert_eq!(AccessLevels::from_codes("TW").to_string(), "Write, Tagging");
     }
 
     #[test]
     fn wildcards_expand_exactly() {
-        let names = |p: &str| db().expand(p).map(|v| v.iter().map(Action::full_name).collect::<Vec<_>>());
+        let names = |p: &str| {
+            db().expand(p)
+                .map(|v| v.iter().map(Action::full_name).collect::<Vec<_>>())
+        };
         let aborts = names("s3:Abort*").expect("expands");
         assert_eq!(aborts, ["s3:AbortMultipartUpload"]);
-        assert!(names("s3:*Object").expect("expands").contains(&"s3:GetObject".to_string()));
-        assert!(names("s3:get*").expect("expands").contains(&"s3:GetObject".to_string()));
-        assert!(names("s3:GetObjec?").expect("expands").contains(&"s3:GetObject".to_string()));
+        assert!(names("s3:*Object")
+            .expect("expands")
+            .contains(&"s3:GetObject".to_string()));
+        assert!(names("s3:get*")
+            .expect("expands")
+            .contains(&"s3:GetObject".to_string()));
+        assert!(names("s3:GetObjec?")
+            .expect("expands")
+            .contains(&"s3:GetObject".to_string()));
         assert_eq!(names("s3:Nothing*"), Ok(vec![]));
-        assert_eq!(names("nosuch:Get*"), Err(ExpandError::UnknownService("nosuch".into())));
+        assert_eq!(
+            names("nosuch:Get*"),
+            Err(ExpandError::UnknownService("nosuch".into()))
+        );
         assert_eq!(names("GetObject"), Err(ExpandError::NotAnAction));
         assert!(names("*").expect("all").len() > 20_000);
     }

@@ -104,7 +104,9 @@ impl<'a> Item<'a> {
 
 impl<'a> Field<'a> {
     pub fn literals(&self) -> impl Iterator<Item = (&'a str, Span)> + '_ {
-        self.items.iter().filter_map(|i| i.literal().map(|l| (l, i.span)))
+        self.items
+            .iter()
+            .filter_map(|i| i.literal().map(|l| (l, i.span)))
     }
 
     /// The `"*"` entry, when there is one.
@@ -120,7 +122,9 @@ impl Statement<'_> {
 
     /// The Action list of an Allow (not NotAction): what the statement grants by name.
     pub fn allowed_actions(&self) -> Option<&Field<'_>> {
-        self.actions.as_ref().filter(|f| self.is_allow() && !f.negated)
+        self.actions
+            .as_ref()
+            .filter(|f| self.is_allow() && !f.negated)
     }
 }
 
@@ -129,7 +133,12 @@ const VERSIONS: &[&str] = &["2012-10-17", "2008-10-17"];
 /// Parses a policy document (`{Version, Statement}`), or a bare statement list as SAM `Policies`
 /// entries write them.
 pub fn parse(document: &Node, kind: PolicyKind) -> Policy<'_> {
-    let mut policy = Policy { kind, span: document.span, statements: Vec::new(), problems: Vec::new() };
+    let mut policy = Policy {
+        kind,
+        span: document.span,
+        statements: Vec::new(),
+        problems: Vec::new(),
+    };
     let problem = |span: Span, message: String| Problem { span, message };
     match &document.value {
         Value::Map(map) => {
@@ -138,20 +147,32 @@ pub fn parse(document: &Node, kind: PolicyKind) -> Policy<'_> {
                     Some(v) if VERSIONS.contains(&v.as_ref()) => {}
                     Some(v) => policy.problems.push(problem(
                         version.span,
-                        format!("Version \"{}\" is not a policy language version; use \"2012-10-17\"", shorten(&v)),
+                        format!(
+                            "Version \"{}\" is not a policy language version; use \"2012-10-17\"",
+                            shorten(&v)
+                        ),
                     )),
                     None if is_dynamic(version) => {}
-                    None => policy.problems.push(problem(version.span, "Version must be the string \"2012-10-17\"".into())),
+                    None => policy.problems.push(problem(
+                        version.span,
+                        "Version must be the string \"2012-10-17\"".into(),
+                    )),
                 }
             }
             match map.get("Statement") {
                 Some(statements) => statements_of(statements, &mut policy),
-                None => policy.problems.push(problem(document.span, "policy document has no Statement".into())),
+                None => policy.problems.push(problem(
+                    document.span,
+                    "policy document has no Statement".into(),
+                )),
             }
         }
         Value::Seq(_) => statements_of(document, &mut policy),
         Value::Intrinsic(_) => {}
-        _ => policy.problems.push(problem(document.span, "a policy document must be a mapping with Version and Statement".into())),
+        _ => policy.problems.push(problem(
+            document.span,
+            "a policy document must be a mapping with Version and Statement".into(),
+        )),
     }
     policy
 }
@@ -161,11 +182,16 @@ fn statements_of<'a>(node: &'a Node, policy: &mut Policy<'a>) {
     for item in node.one_or_many() {
         for candidate in branches(item) {
             match &candidate.value {
-                Value::Map(_) => policy.statements.push(statement(candidate, &mut policy.problems)),
+                Value::Map(_) => policy
+                    .statements
+                    .push(statement(candidate, &mut policy.problems)),
                 Value::Intrinsic(_) | Value::Null => {}
                 _ => policy.problems.push(Problem {
                     span: candidate.span,
-                    message: format!("a statement must be a mapping with Effect, Action and Resource, not {}", describe(candidate)),
+                    message: format!(
+                        "a statement must be a mapping with Effect, Action and Resource, not {}",
+                        describe(candidate)
+                    ),
                 }),
             }
         }
@@ -181,12 +207,21 @@ fn statement<'a>(node: &'a Node, problems: &mut Vec<Problem>) -> Statement<'a> {
             Some("Deny") => Effect::Deny,
             _ if is_dynamic(value) => Effect::Unknown,
             _ => {
-                problems.push(Problem { span: value.span, message: format!("Effect must be \"Allow\" or \"Deny\", not {}", describe(value)) });
+                problems.push(Problem {
+                    span: value.span,
+                    message: format!(
+                        "Effect must be \"Allow\" or \"Deny\", not {}",
+                        describe(value)
+                    ),
+                });
                 Effect::Unknown
             }
         },
         None => {
-            problems.push(Problem { span: node.span, message: "statement has no Effect".into() });
+            problems.push(Problem {
+                span: node.span,
+                message: "statement has no Effect".into(),
+            });
             Effect::Unknown
         }
     };
@@ -195,21 +230,34 @@ fn statement<'a>(node: &'a Node, problems: &mut Vec<Problem>) -> Statement<'a> {
             (Some(e), None) => (false, e),
             (None, Some(e)) => (true, e),
             (Some(e), Some(_)) => {
-                problems.push(Problem { span: e.0.span, message: format!("a statement cannot have both {plain} and {negated_key}") });
+                problems.push(Problem {
+                    span: e.0.span,
+                    message: format!("a statement cannot have both {plain} and {negated_key}"),
+                });
                 (false, e)
             }
             (None, None) => {
                 if required {
-                    problems.push(Problem { span: node.span, message: format!("statement has neither {plain} nor {negated_key}") });
+                    problems.push(Problem {
+                        span: node.span,
+                        message: format!("statement has neither {plain} nor {negated_key}"),
+                    });
                 }
                 return None;
             }
         };
-        Some(Field { negated, key_span: key.span, items: items(value, plain, problems) })
+        Some(Field {
+            negated,
+            key_span: key.span,
+            items: items(value, plain, problems),
+        })
     };
     let actions = field_of("Action", "NotAction", true);
     let resources = field_of("Resource", "NotResource", false);
-    let principal = field_of_principal(entry("Principal").or(entry("NotPrincipal")), entry("NotPrincipal").is_some());
+    let principal = field_of_principal(
+        entry("Principal").or(entry("NotPrincipal")),
+        entry("NotPrincipal").is_some(),
+    );
     Statement {
         span: node.span,
         sid: entry("Sid").and_then(|(_, v)| v.as_str()),
@@ -224,14 +272,24 @@ fn statement<'a>(node: &'a Node, problems: &mut Vec<Problem>) -> Statement<'a> {
 
 /// `Principal: "*"` or `{AWS: ..., Service: ..., Federated: ...}`: the items of every kind, for
 /// rules that look at principals they read `principal_node` by kind.
-fn field_of_principal<'a>(entry: Option<(&'a stackwarden_core::Key, &'a Node)>, negated: bool) -> Option<Field<'a>> {
+fn field_of_principal<'a>(
+    entry: Option<(&'a stackwarden_core::Key, &'a Node)>,
+    negated: bool,
+) -> Option<Field<'a>> {
     let (key, value) = entry?;
     let mut ignored = Vec::new();
     let items = match value.as_map() {
-        Some(map) => map.iter().flat_map(|(_, v)| items(v, "Principal", &mut ignored)).collect(),
+        Some(map) => map
+            .iter()
+            .flat_map(|(_, v)| items(v, "Principal", &mut ignored))
+            .collect(),
         None => items(value, "Principal", &mut ignored),
     };
-    Some(Field { negated, key_span: key.span, items })
+    Some(Field {
+        negated,
+        key_span: key.span,
+        items,
+    })
 }
 
 /// The string items of an element, with `Fn::If` branches flattened.
@@ -240,8 +298,16 @@ fn items<'a>(value: &'a Node, key: &str, problems: &mut Vec<Problem>) -> Vec<Ite
     for entry in value.one_or_many() {
         for candidate in branches(entry) {
             match &candidate.value {
-                Value::String(text) => out.push(Item { value: ItemValue::Literal(text), span: candidate.span, node: candidate }),
-                Value::Intrinsic(_) => out.push(Item { value: ItemValue::Dynamic, span: candidate.span, node: candidate }),
+                Value::String(text) => out.push(Item {
+                    value: ItemValue::Literal(text),
+                    span: candidate.span,
+                    node: candidate,
+                }),
+                Value::Intrinsic(_) => out.push(Item {
+                    value: ItemValue::Dynamic,
+                    span: candidate.span,
+                    node: candidate,
+                }),
                 // `Fn::If` with `Ref: AWS::NoValue` leaves nothing.
                 Value::Null => {}
                 _ => problems.push(Problem {
@@ -262,7 +328,13 @@ fn branches(node: &Node) -> Vec<&Node> {
             Some([_, yes, no]) => [yes, no]
                 .into_iter()
                 .filter(|b| !is_no_value(b))
-                .flat_map(|b: &Node| -> Vec<&Node> { if b.as_seq().is_some() { b.one_or_many().iter().collect() } else { vec![b] } })
+                .flat_map(|b: &Node| -> Vec<&Node> {
+                    if b.as_seq().is_some() {
+                        b.one_or_many().iter().collect()
+                    } else {
+                        vec![b]
+                    }
+                })
                 .collect(),
             _ => vec![],
         },
@@ -271,7 +343,8 @@ fn branches(node: &Node) -> Vec<&Node> {
 }
 
 fn is_no_value(node: &Node) -> bool {
-    node.as_intrinsic().is_some_and(|i| i.name == "Ref" && i.arg.as_str() == Some("AWS::NoValue"))
+    node.as_intrinsic()
+        .is_some_and(|i| i.name == "Ref" && i.arg.as_str() == Some("AWS::NoValue"))
 }
 
 fn is_dynamic(node: &Node) -> bool {

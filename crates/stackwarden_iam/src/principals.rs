@@ -30,7 +30,11 @@ pub fn account_of(node: &Node) -> Account {
     if text == "*" {
         return Account::Any;
     }
-    let account = if text.starts_with("arn:") { text.split(':').nth(4).unwrap_or("") } else { text.as_str() };
+    let account = if text.starts_with("arn:") {
+        text.split(':').nth(4).unwrap_or("")
+    } else {
+        text.as_str()
+    };
     if account == OWN {
         Account::Own
     } else if stackwarden_core::config::is_account_id(account) {
@@ -42,7 +46,9 @@ pub fn account_of(node: &Node) -> Account {
 
 /// True for the account's root principal (`arn:...:iam::<own>:root`), which delegates to IAM.
 pub fn is_root_of(node: &Node, own: Option<&str>) -> bool {
-    let rooted = render(node, 0).is_some_and(|t| t.ends_with(":root") || stackwarden_core::config::is_account_id(&t) || t == OWN);
+    let rooted = render(node, 0).is_some_and(|t| {
+        t.ends_with(":root") || stackwarden_core::config::is_account_id(&t) || t == OWN
+    });
     rooted
         && match account_of(node) {
             Account::Own => true,
@@ -73,7 +79,12 @@ fn render(node: &Node, depth: usize) -> Option<String> {
             "Fn::Join" => {
                 let parts = i.arg.as_seq()?;
                 let separator = parts.first()?.as_str()?;
-                let pieces: Vec<String> = parts.get(1)?.as_seq()?.iter().map(|p| render(p, depth + 1).unwrap_or_else(|| COMPUTED.into())).collect();
+                let pieces: Vec<String> = parts
+                    .get(1)?
+                    .as_seq()?
+                    .iter()
+                    .map(|p| render(p, depth + 1).unwrap_or_else(|| COMPUTED.into()))
+                    .collect();
                 Some(pieces.join(separator))
             }
             _ => Some(COMPUTED.into()),
@@ -91,7 +102,11 @@ fn substitute(template: &str) -> String {
         match rest[open..].find('}') {
             Some(close) => {
                 let name = &rest[open + 2..open + close];
-                out.push_str(if name == "AWS::AccountId" { OWN } else { COMPUTED });
+                out.push_str(if name == "AWS::AccountId" {
+                    OWN
+                } else {
+                    COMPUTED
+                });
                 rest = &rest[open + close + 1..];
             }
             None => {
@@ -115,15 +130,30 @@ mod tests {
     }
 
     fn intrinsic(name: &str, arg: Node) -> Node {
-        Node::new(Span::default(), Value::Intrinsic(Box::new(Intrinsic { name: name.into(), arg })))
+        Node::new(
+            Span::default(),
+            Value::Intrinsic(Box::new(Intrinsic {
+                name: name.into(),
+                arg,
+            })),
+        )
     }
 
     #[test]
     fn accounts_are_read_through_intrinsics() {
-        assert_eq!(account_of(&s("arn:aws:iam::999988887777:root")), Account::Literal("999988887777".into()));
-        assert_eq!(account_of(&s("999988887777")), Account::Literal("999988887777".into()));
+        assert_eq!(
+            account_of(&s("arn:aws:iam::999988887777:root")),
+            Account::Literal("999988887777".into())
+        );
+        assert_eq!(
+            account_of(&s("999988887777")),
+            Account::Literal("999988887777".into())
+        );
         assert_eq!(account_of(&s("*")), Account::Any);
-        let own = intrinsic("Fn::Sub", s("arn:${AWS::Partition}:iam::${AWS::AccountId}:root"));
+        let own = intrinsic(
+            "Fn::Sub",
+            s("arn:${AWS::Partition}:iam::${AWS::AccountId}:root"),
+        );
         assert_eq!(account_of(&own), Account::Own);
         assert!(is_root_of(&own, None));
         let param = intrinsic("Fn::Sub", s("arn:aws:iam::${VendorAccount}:root"));
@@ -131,9 +161,16 @@ mod tests {
         // CDK's AccountPrincipal('333344445555').
         let pieces = Node::new(
             Span::default(),
-            Value::Seq(vec![s("arn:"), intrinsic("Ref", s("AWS::Partition")), s(":iam::333344445555:root")]),
+            Value::Seq(vec![
+                s("arn:"),
+                intrinsic("Ref", s("AWS::Partition")),
+                s(":iam::333344445555:root"),
+            ]),
         );
-        let join = intrinsic("Fn::Join", Node::new(Span::default(), Value::Seq(vec![s(""), pieces])));
+        let join = intrinsic(
+            "Fn::Join",
+            Node::new(Span::default(), Value::Seq(vec![s(""), pieces])),
+        );
         assert_eq!(account_of(&join), Account::Literal("333344445555".into()));
         // A CDK stack with env.account writes its own account literally.
         assert!(is_root_of(&join, Some("333344445555")));

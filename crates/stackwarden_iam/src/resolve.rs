@@ -55,13 +55,18 @@ fn resolve(entry: &str) -> Result<Vec<Action<'static>>, ExpandError> {
     if prefix.is_empty() || name.is_empty() {
         return Err(ExpandError::NotAnAction);
     }
-    let service = db().service(prefix).ok_or_else(|| ExpandError::UnknownService(prefix.to_string()))?;
+    let service = db()
+        .service(prefix)
+        .ok_or_else(|| ExpandError::UnknownService(prefix.to_string()))?;
     Ok(service.action(name).into_iter().collect())
 }
 
 /// `*` or `service:*`: every action of a service (or of AWS).
 pub fn is_full_wildcard(entry: &str) -> bool {
-    entry == "*" || entry.split_once(':').is_some_and(|(prefix, name)| name == "*" && !prefix.is_empty())
+    entry == "*"
+        || entry
+            .split_once(':')
+            .is_some_and(|(prefix, name)| name == "*" && !prefix.is_empty())
 }
 
 /// A list of action names for messages: the first few, then how many more.

@@ -14,8 +14,14 @@ use crate::db::{Action, ActionDb, Service};
 
 /// Verb families: a verb in one family suggests the others.
 const FAMILIES: &[&[&str]] = &[
-    &["Read", "Get", "List", "Describe", "Fetch", "View", "Query", "Lookup", "Search", "Head", "Retrieve", "Scan"],
-    &["Write", "Put", "Update", "Create", "Set", "Modify", "Add", "Insert", "Upload", "Edit", "Change", "Store"],
+    &[
+        "Read", "Get", "List", "Describe", "Fetch", "View", "Query", "Lookup", "Search", "Head",
+        "Retrieve", "Scan",
+    ],
+    &[
+        "Write", "Put", "Update", "Create", "Set", "Modify", "Add", "Insert", "Upload", "Edit",
+        "Change", "Store",
+    ],
     &["Delete", "Remove", "Destroy", "Drop", "Erase", "Purge"],
 ];
 
@@ -54,12 +60,15 @@ pub(crate) fn clear_memo() {
 
 fn best_action(service: Service<'_>, name: &str) -> Option<String> {
     let (verb, noun) = split_verb(name);
-    let family = FAMILIES.iter().find(|f| f.iter().any(|v| v.eq_ignore_ascii_case(verb)));
+    let family = FAMILIES
+        .iter()
+        .find(|f| f.iter().any(|v| v.eq_ignore_ascii_case(verb)));
     let lower = name.to_ascii_lowercase();
     let score = |a: &Action<'_>| {
         let (candidate_verb, candidate_noun) = split_verb(a.name());
         let same_noun = !noun.is_empty() && candidate_noun.eq_ignore_ascii_case(noun);
-        let same_family = family.is_some_and(|f| f.iter().any(|v| v.eq_ignore_ascii_case(candidate_verb)));
+        let same_family =
+            family.is_some_and(|f| f.iter().any(|v| v.eq_ignore_ascii_case(candidate_verb)));
         let rank = match (same_noun, same_family) {
             (true, true) => 0,
             (true, false) => 1,
@@ -87,7 +96,10 @@ pub fn service(db: &ActionDb, prefix: &str) -> Option<String> {
         return None;
     }
     // SDK client names are not IAM prefixes: `bedrock-runtime` is authorised as `bedrock:*`.
-    if let Some(service) = prefix.split_once('-').and_then(|(head, _)| db.service(head)) {
+    if let Some(service) = prefix
+        .split_once('-')
+        .and_then(|(head, _)| db.service(head))
+    {
         return Some(service.prefix().to_string());
     }
     let lower = prefix.to_ascii_lowercase();
@@ -121,10 +133,19 @@ mod tests {
     #[test]
     fn verbs_of_the_same_family_keep_the_noun() {
         assert_eq!(suggest("s3:ReadBucket").as_deref(), Some("s3:ListBucket"));
-        assert_eq!(suggest("dynamodb:GetTable").as_deref(), Some("dynamodb:DescribeTable"));
+        assert_eq!(
+            suggest("dynamodb:GetTable").as_deref(),
+            Some("dynamodb:DescribeTable")
+        );
         assert_eq!(suggest("s3:GetObjekt").as_deref(), Some("s3:GetObject"));
-        assert_eq!(suggest("sqs:SendMesage").as_deref(), Some("sqs:SendMessage"));
-        assert_eq!(suggest("s3:ReplicationTags").as_deref(), Some("s3:ReplicateTags"));
+        assert_eq!(
+            suggest("sqs:SendMesage").as_deref(),
+            Some("sqs:SendMessage")
+        );
+        assert_eq!(
+            suggest("s3:ReplicationTags").as_deref(),
+            Some("s3:ReplicateTags")
+        );
     }
 
     #[test]

@@ -50,11 +50,17 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
     let known = registry::rule_ids();
     for selector in args.select.iter().chain(&args.ignore) {
         let domain = selector.trim_end_matches('/');
-        if !known.iter().any(|id| *id == selector || id.split('/').next() == Some(domain)) {
+        if !known
+            .iter()
+            .any(|id| *id == selector || id.split('/').next() == Some(domain))
+        {
             anyhow::bail!("--select/--ignore: `{selector}` is neither a rule id nor a rule domain (`stackwarden rules` lists them)");
         }
     }
-    let filter = RuleFilter { select: args.select.clone(), ignore: args.ignore.clone() };
+    let filter = RuleFilter {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    };
     let explicit = match &args.config {
         Some(path) => Some(load_config(path, &known)?),
         None => None,
@@ -64,7 +70,15 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
 
     let mut configs: HashMap<Option<PathBuf>, Config> = HashMap::new();
     let mut jobs = Vec::new();
-    for input in inputs.iter().filter(|i| matches!(i.kind, InputKind::TemplateCandidate | InputKind::CdkAssembly | InputKind::Source | InputKind::PackageJson)) {
+    for input in inputs.iter().filter(|i| {
+        matches!(
+            i.kind,
+            InputKind::TemplateCandidate
+                | InputKind::CdkAssembly
+                | InputKind::Source
+                | InputKind::PackageJson
+        )
+    }) {
         let config_path = match &explicit {
             Some(config) => config.path.clone(),
             None => find_config_file(&input.path),
@@ -91,12 +105,20 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
                 today: &today,
                 known_rules: &known,
             };
-            let code = || stackwarden_code::Options { config: options.config, filter: options.filter, known_rules: options.known_rules };
+            let code = || stackwarden_code::Options {
+                config: options.config,
+                filter: options.filter,
+                known_rules: options.known_rules,
+            };
             match input.kind {
                 InputKind::CdkAssembly => stackwarden_cfn::check_assembly(&input.path, &options),
                 // Source files and package.json go to the code rules; their report has the same shape.
-                InputKind::Source => code_report(stackwarden_code::check_source_file(&input.path, &code())),
-                InputKind::PackageJson => code_report(stackwarden_code::check_package_json(&input.path, &code())),
+                InputKind::Source => {
+                    code_report(stackwarden_code::check_source_file(&input.path, &code()))
+                }
+                InputKind::PackageJson => {
+                    code_report(stackwarden_code::check_package_json(&input.path, &code()))
+                }
                 _ => stackwarden_cfn::check_template_file(&input.path, &options),
             }
         })
@@ -107,7 +129,12 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
     let mut findings: Vec<Finding> = Vec::new();
     let mut errors: Vec<InputError> = walk_errors
         .into_iter()
-        .map(|e| InputError { path: e.path, line: None, column: None, message: e.message })
+        .map(|e| InputError {
+            path: e.path,
+            line: None,
+            column: None,
+            message: e.message,
+        })
         .collect();
     let mut templates = 0;
     for report in reports {
@@ -129,7 +156,11 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
     errors.sort();
 
     let format = args.format.unwrap_or_else(default_format);
-    let outcome = Outcome { findings, errors, files: templates };
+    let outcome = Outcome {
+        findings,
+        errors,
+        files: templates,
+    };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let rendered = if args.statistics {
         output::statistics::render(&outcome)
@@ -137,7 +168,9 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         output::render(format, &outcome, to_terminal, args.quiet)?
     };
     match &args.output {
-        Some(path) => std::fs::write(path, rendered).with_context(|| format!("writing {}", path.display()))?,
+        Some(path) => {
+            std::fs::write(path, rendered).with_context(|| format!("writing {}", path.display()))?
+        }
         None => anstream::stdout().lock().write_all(rendered.as_bytes())?,
     }
     Ok(exit_code(&outcome))
@@ -145,7 +178,11 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
 
 /// A code-rules report in the shape the template reports are accumulated in.
 fn code_report(report: stackwarden_code::Report) -> stackwarden_cfn::Report {
-    stackwarden_cfn::Report { findings: report.findings, errors: report.errors, templates: report.files }
+    stackwarden_cfn::Report {
+        findings: report.findings,
+        errors: report.errors,
+        templates: report.files,
+    }
 }
 
 fn load_config(path: &Path, known: &[&str]) -> Result<Config> {
@@ -167,7 +204,11 @@ pub(crate) fn default_format() -> Format {
 pub(crate) fn exit_code(outcome: &Outcome) -> ExitCode {
     if !outcome.errors.is_empty() {
         ExitCode::from(2)
-    } else if outcome.findings.iter().any(|f| f.severity == Severity::Error) {
+    } else if outcome
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Error)
+    {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -176,7 +217,9 @@ pub(crate) fn exit_code(outcome: &Outcome) -> ExitCode {
 
 /// `./a/b` → `a/b`, so paths print the way people type them.
 fn tidy(path: &Path) -> PathBuf {
-    path.strip_prefix(".").map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+    path.strip_prefix(".")
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Today's date (UTC) as YYYY-MM-DD; `STACKWARDEN_TODAY` pins it for reproducible runs.

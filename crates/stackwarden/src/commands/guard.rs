@@ -37,19 +37,31 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         // `guard -- "cdk deploy --all"`: one word after `--` is a whole command line, as
         // `sh -c` would take it (a program name never contains a space by accident).
         (None, false) if args.words.len() == 1 => args.words[0].clone(),
-        (None, false) => args.words.iter().map(|w| quote(w)).collect::<Vec<_>>().join(" "),
+        (None, false) => args
+            .words
+            .iter()
+            .map(|w| quote(w))
+            .collect::<Vec<_>>()
+            .join(" "),
         (None, true) => anyhow::bail!("give the command after `--` or with --command \"...\""),
     };
     let process = super::hook::process_env();
     let cwd = args.cwd.unwrap_or_else(|| process.process_cwd.clone());
-    let cwd = std::path::absolute(&cwd).with_context(|| format!("{}: not a usable folder", cwd.display()))?;
+    let cwd = std::path::absolute(&cwd)
+        .with_context(|| format!("{}: not a usable folder", cwd.display()))?;
     let config = Config::discover(&cwd)?;
-    let diffs = stackwarden_agent::ledger::LedgerDiffs { root: stackwarden_agent::project::project_root(&cwd) };
+    let diffs = stackwarden_agent::ledger::LedgerDiffs {
+        root: stackwarden_agent::project::project_root(&cwd),
+    };
     let ctx = Context {
         config: &config,
         env: process.env.clone(),
         cwd,
-        aws_config: process.aws_config.as_deref().map(AwsConfig::parse).unwrap_or_default(),
+        aws_config: process
+            .aws_config
+            .as_deref()
+            .map(AwsConfig::parse)
+            .unwrap_or_default(),
         files: &DiskFiles,
         diffs: &diffs,
     };
@@ -74,12 +86,22 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
     };
     std::io::stdout().lock().write_all(text.as_bytes())?;
-    Ok(if top.is_some() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if top.is_some() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Quotes a word so the guard parses it back as the same single word.
 fn quote(word: &str) -> String {
     let plain = !word.is_empty()
-        && word.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c));
-    if plain { word.to_string() } else { format!("'{}'", word.replace('\'', r"'\''")) }
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
 }

@@ -17,7 +17,9 @@ const JUDGE_BUDGET: std::time::Duration = std::time::Duration::from_secs(5);
 pub(crate) fn run(_args: Args) -> anyhow::Result<ExitCode> {
     let mut input = String::new();
     if let Err(e) = std::io::stdin().read_to_string(&mut input) {
-        write_stderr(&format!("stackwarden hook: cannot read the event from stdin: {e}"));
+        write_stderr(&format!(
+            "stackwarden hook: cannot read the event from stdin: {e}"
+        ));
         return Ok(ExitCode::from(2));
     }
     let env = process_env();
@@ -35,7 +37,9 @@ pub(crate) fn run(_args: Args) -> anyhow::Result<ExitCode> {
     let outcome = match receiver.recv_timeout(JUDGE_BUDGET) {
         Ok(Ok(outcome)) => outcome,
         Ok(Err(_)) | Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-            write_stderr("stackwarden hook: internal error while judging the event; blocking it to be safe");
+            write_stderr(
+                "stackwarden hook: internal error while judging the event; blocking it to be safe",
+            );
             return Ok(ExitCode::from(2));
         }
         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
@@ -52,7 +56,12 @@ pub(crate) fn run(_args: Args) -> anyhow::Result<ExitCode> {
     if let Some(answer) = outcome.stdout {
         let mut out = std::io::stdout().lock();
         // A deny that cannot be written must still block: exit 2 makes Claude Code refuse.
-        if out.write_all(answer.as_bytes()).and_then(|()| out.write_all(b"\n")).and_then(|()| out.flush()).is_err() {
+        if out
+            .write_all(answer.as_bytes())
+            .and_then(|()| out.write_all(b"\n"))
+            .and_then(|()| out.flush())
+            .is_err()
+        {
             return Ok(ExitCode::from(2));
         }
     }
@@ -74,7 +83,9 @@ pub(crate) fn process_env() -> HookEnv {
 pub(crate) fn aws_config_text(env: &BTreeMap<String, String>) -> Option<String> {
     let path = match env.get("AWS_CONFIG_FILE") {
         Some(file) => PathBuf::from(file),
-        None => PathBuf::from(env.get("HOME").or_else(|| env.get("USERPROFILE"))?).join(".aws").join("config"),
+        None => PathBuf::from(env.get("HOME").or_else(|| env.get("USERPROFILE"))?)
+            .join(".aws")
+            .join("config"),
     };
     std::fs::read_to_string(path).ok()
 }
@@ -88,5 +99,7 @@ pub(crate) fn now_ms() -> i64 {
 
 pub(crate) fn write_stderr(line: &str) {
     let mut err = std::io::stderr().lock();
-    let _ = err.write_all(line.as_bytes()).and_then(|()| err.write_all(b"\n"));
+    let _ = err
+        .write_all(line.as_bytes())
+        .and_then(|()| err.write_all(b"\n"));
 }

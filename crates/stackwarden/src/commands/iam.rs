@@ -60,10 +60,17 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     let known = registry::rule_ids();
     let config = match &args.config {
         Some(path) => Config::load(path)?,
-        None => Config::discover(args.files.first().map_or(std::path::Path::new("."), |p| p.as_path()))?,
+        None => Config::discover(
+            args.files
+                .first()
+                .map_or(std::path::Path::new("."), |p| p.as_path()),
+        )?,
     };
     config.validate_rule_ids(&known)?;
-    let filter = RuleFilter { select: args.select, ignore: args.ignore };
+    let filter = RuleFilter {
+        select: args.select,
+        ignore: args.ignore,
+    };
     let mut findings: Vec<Finding> = Vec::new();
     let mut errors: Vec<InputError> = Vec::new();
     let mut files = 0;
@@ -86,11 +93,17 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     errors.sort();
     let format = args.format.unwrap_or_else(super::check::default_format);
-    let outcome = Outcome { findings, errors, files };
+    let outcome = Outcome {
+        findings,
+        errors,
+        files,
+    };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let rendered = output::render(format, &outcome, to_terminal, false)?;
     match &args.output {
-        Some(path) => std::fs::write(path, rendered).with_context(|| format!("writing {}", path.display()))?,
+        Some(path) => {
+            std::fs::write(path, rendered).with_context(|| format!("writing {}", path.display()))?
+        }
         None => anstream::stdout().lock().write_all(rendered.as_bytes())?,
     }
     Ok(super::check::exit_code(&outcome))
@@ -99,21 +112,48 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
 fn expand(pattern: &str) -> Result<ExitCode> {
     let actions = match db().expand(pattern) {
         Ok(actions) => actions,
-        Err(ExpandError::NotAnAction) => anyhow::bail!("`{pattern}` is not of the form service:Action (e.g. 's3:Get*')"),
+        Err(ExpandError::NotAnAction) => {
+            anyhow::bail!("`{pattern}` is not of the form service:Action (e.g. 's3:Get*')")
+        }
         Err(ExpandError::UnknownService(prefix)) => {
-            let hint = stackwarden_iam::suggest::service(db(), &prefix).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+            let hint = stackwarden_iam::suggest::service(db(), &prefix)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
             anyhow::bail!("`{prefix}` is not an AWS service prefix{hint}")
         }
     };
     let mut out = String::new();
-    let width = actions.iter().map(|a| a.full_name().len()).max().unwrap_or(0);
+    let width = actions
+        .iter()
+        .map(|a| a.full_name().len())
+        .max()
+        .unwrap_or(0);
     for action in &actions {
-        let scope = if action.is_star_only() { "  (*-only)" } else { "" };
-        out.push_str(&format!("{:<width$}  {}{scope}\n", action.full_name(), action.access()));
+        let scope = if action.is_star_only() {
+            "  (*-only)"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "{:<width$}  {}{scope}\n",
+            action.full_name(),
+            action.access()
+        ));
     }
-    let source = db().provenance().find(|l| l.starts_with("# source:")).unwrap_or("").trim_start_matches("# source: ");
-    out.push_str(&format!("{} action{} ({source})\n", actions.len(), if actions.len() == 1 { "" } else { "s" }));
+    let source = db()
+        .provenance()
+        .find(|l| l.starts_with("# source:"))
+        .unwrap_or("")
+        .trim_start_matches("# source: ");
+    out.push_str(&format!(
+        "{} action{} ({source})\n",
+        actions.len(),
+        if actions.len() == 1 { "" } else { "s" }
+    ));
     anstream::stdout().lock().write_all(out.as_bytes())?;
-    Ok(if actions.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if actions.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
-

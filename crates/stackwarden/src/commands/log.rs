@@ -26,14 +26,23 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
     let root = stackwarden_agent::project::project_root(&cwd);
     let path = stackwarden_agent::project::ledger_path(&root);
-    let since = args.since.map_or(0, |ms| super::hook::now_ms().saturating_sub(ms));
+    let since = args
+        .since
+        .map_or(0, |ms| super::hook::now_ms().saturating_sub(ms));
     let records = match Ledger::open_existing(&path)? {
         Some(ledger) => ledger.decisions_since(since)?,
         None => Vec::new(),
     };
     let text = match args.format {
-        LogFormat::Json => format!("{}\n", serde_json::to_string_pretty(&serde_json::json!({ "version": 1, "decisions": records }))?),
-        LogFormat::Text if records.is_empty() => format!("no deny/ask decisions recorded in {}\n", path.display()),
+        LogFormat::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(
+                &serde_json::json!({ "version": 1, "decisions": records })
+            )?
+        ),
+        LogFormat::Text if records.is_empty() => {
+            format!("no deny/ask decisions recorded in {}\n", path.display())
+        }
         LogFormat::Text => records
             .iter()
             .map(|r| {
@@ -55,16 +64,24 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn parse_duration_ms(text: &str) -> Result<i64, String> {
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let number: i64 = number.parse().map_err(|_| format!("`{text}` is not a duration like 30m, 2h or 7d"))?;
+    let number: i64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration like 30m, 2h or 7d"))?;
     let unit_ms = match unit {
         "s" => 1_000,
         "m" => 60_000,
         "h" | "" => 3_600_000,
         "d" => 86_400_000,
         "w" => 604_800_000,
-        other => return Err(format!("unknown unit `{other}` in `{text}`; use s, m, h, d or w")),
+        other => {
+            return Err(format!(
+                "unknown unit `{other}` in `{text}`; use s, m, h, d or w"
+            ))
+        }
     };
     Ok(number.saturating_mul(unit_ms))
 }
@@ -82,7 +99,12 @@ fn utc(ms: i64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 #[cfg(test)]

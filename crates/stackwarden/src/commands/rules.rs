@@ -36,7 +36,13 @@ pub(crate) fn run_rules(args: RulesArgs) -> Result<ExitCode> {
         RulesFormat::Text => {
             let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
             for rule in &rules {
-                writeln!(out, "{:width$}  {:5}  {}", rule.id, rule.severity.as_str(), rule.summary)?;
+                writeln!(
+                    out,
+                    "{:width$}  {:5}  {}",
+                    rule.id,
+                    rule.severity.as_str(),
+                    rule.summary
+                )?;
             }
         }
         RulesFormat::Json => {
@@ -53,8 +59,17 @@ pub(crate) fn run_rules(args: RulesArgs) -> Result<ExitCode> {
             write_table(&mut out, &rules)?;
             for rule in &rules {
                 let docs = rule.docs.trim_end().replace("\n## ", "\n### ");
-                let docs = docs.strip_prefix("## ").map(|d| format!("### {d}")).unwrap_or(docs);
-                writeln!(out, "\n## {}\n\nDefault severity: {}. {}.\n\n{docs}", rule.id, rule.severity.as_str(), rule.summary)?;
+                let docs = docs
+                    .strip_prefix("## ")
+                    .map(|d| format!("### {d}"))
+                    .unwrap_or(docs);
+                writeln!(
+                    out,
+                    "\n## {}\n\nDefault severity: {}. {}.\n\n{docs}",
+                    rule.id,
+                    rule.severity.as_str(),
+                    rule.summary
+                )?;
             }
         }
     }
@@ -64,7 +79,13 @@ pub(crate) fn run_rules(args: RulesArgs) -> Result<ExitCode> {
 fn write_table(out: &mut impl Write, rules: &[&stackwarden_core::RuleMeta]) -> Result<()> {
     writeln!(out, "| rule | default | summary |\n|---|---|---|")?;
     for rule in rules {
-        writeln!(out, "| `{}` | {} | {} |", rule.id, rule.severity.as_str(), rule.summary)?;
+        writeln!(
+            out,
+            "| `{}` | {} | {} |",
+            rule.id,
+            rule.severity.as_str(),
+            rule.summary
+        )?;
     }
     Ok(())
 }
@@ -72,11 +93,25 @@ fn write_table(out: &mut impl Write, rules: &[&stackwarden_core::RuleMeta]) -> R
 pub(crate) fn run_explain(args: ExplainArgs) -> Result<ExitCode> {
     let Some(rule) = registry::find(&args.rule) else {
         let ids = registry::rule_ids();
-        let closest = ids.iter().min_by_key(|id| stackwarden_core::config::edit_distance(id, &args.rule));
-        let hint = closest.map(|c| format!("; did you mean {c}?")).unwrap_or_default();
-        anyhow::bail!("no rule {}{hint} (`stackwarden rules` lists them)", args.rule);
+        let closest = ids
+            .iter()
+            .min_by_key(|id| stackwarden_core::config::edit_distance(id, &args.rule));
+        let hint = closest
+            .map(|c| format!("; did you mean {c}?"))
+            .unwrap_or_default();
+        anyhow::bail!(
+            "no rule {}{hint} (`stackwarden rules` lists them)",
+            args.rule
+        );
     };
     let mut out = anstream::stdout().lock();
-    writeln!(out, "# {}\n\nDefault severity: {}. {}\n\n{}", rule.id, rule.severity.as_str(), rule.summary, rule.docs.trim_end())?;
+    writeln!(
+        out,
+        "# {}\n\nDefault severity: {}. {}\n\n{}",
+        rule.id,
+        rule.severity.as_str(),
+        rule.summary,
+        rule.docs.trim_end()
+    )?;
     Ok(ExitCode::SUCCESS)
 }

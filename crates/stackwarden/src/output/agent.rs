@@ -23,7 +23,12 @@ pub(super) fn render(outcome: &Outcome) -> String {
         ));
     }
     for e in &outcome.errors {
-        out.push_str(&format!("{}{}: error: {}\n", e.path.display(), position(e.line, e.column), e.message));
+        out.push_str(&format!(
+            "{}{}: error: {}\n",
+            e.path.display(),
+            position(e.line, e.column),
+            e.message
+        ));
     }
     out
 }

@@ -22,13 +22,19 @@ pub(super) fn render(outcome: &Outcome) -> String {
     }
     for e in &outcome.errors {
         let line = e.line.map(|l| format!(",line={l}")).unwrap_or_default();
-        out.push_str(&format!("::error file={}{line},title=stackwarden::{}\n", property(&e.path.display().to_string()), data(&e.message)));
+        out.push_str(&format!(
+            "::error file={}{line},title=stackwarden::{}\n",
+            property(&e.path.display().to_string()),
+            data(&e.message)
+        ));
     }
     out
 }
 
 fn data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn property(text: &str) -> String {

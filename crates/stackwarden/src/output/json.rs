@@ -25,7 +25,11 @@ pub(super) fn render(outcome: &Outcome) -> anyhow::Result<String> {
         version: 1,
         findings: &outcome.findings,
         errors: &outcome.errors,
-        summary: Summary { files: outcome.files, findings: outcome.findings.len(), errors: outcome.errors.len() },
+        summary: Summary {
+            files: outcome.files,
+            findings: outcome.findings.len(),
+            errors: outcome.errors.len(),
+        },
     };
     Ok(serde_json::to_string_pretty(&document)? + "\n")
 }

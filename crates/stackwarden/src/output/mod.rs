@@ -29,12 +29,20 @@ pub(crate) struct Outcome {
 
 impl Outcome {
     pub(crate) fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
     }
 }
 
 /// `colour` only applies to text on a terminal; `NO_COLOR` is honoured by anstream.
-pub(crate) fn render(format: Format, outcome: &Outcome, colour: bool, quiet: bool) -> anyhow::Result<String> {
+pub(crate) fn render(
+    format: Format,
+    outcome: &Outcome,
+    colour: bool,
+    quiet: bool,
+) -> anyhow::Result<String> {
     Ok(match format {
         Format::Text => text::render(outcome, colour, quiet),
         Format::Json => json::render(outcome)?,

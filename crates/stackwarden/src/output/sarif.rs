@@ -101,7 +101,15 @@ fn uri(path: &std::path::Path) -> String {
 
 /// FNV-1a over what identifies the problem, not where it currently is.
 fn fingerprint(f: &Finding) -> String {
-    let key = format!("{}\0{}\0{}\0{}", f.rule, uri(&f.path), f.resource.as_deref().unwrap_or(""), f.message);
-    let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let key = format!(
+        "{}\0{}\0{}\0{}",
+        f.rule,
+        uri(&f.path),
+        f.resource.as_deref().unwrap_or(""),
+        f.message
+    );
+    let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
     format!("{hash:016x}")
 }

@@ -13,13 +13,24 @@ pub(crate) fn render(outcome: &Outcome) -> String {
     }
     let mut rows: Vec<_> = counts.into_iter().collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let width = rows.iter().map(|((rule, _), _)| rule.len()).max().unwrap_or(0);
+    let width = rows
+        .iter()
+        .map(|((rule, _), _)| rule.len())
+        .max()
+        .unwrap_or(0);
     let mut out = String::new();
     for ((rule, severity), count) in rows {
-        out.push_str(&format!("{count:6}  {rule:width$}  {}\n", severity.as_str()));
+        out.push_str(&format!(
+            "{count:6}  {rule:width$}  {}\n",
+            severity.as_str()
+        ));
     }
     if !outcome.errors.is_empty() {
-        out.push_str(&format!("{:6}  {:width$}  (inputs that could not be read)\n", outcome.errors.len(), "errors"));
+        out.push_str(&format!(
+            "{:6}  {:width$}  (inputs that could not be read)\n",
+            outcome.errors.len(),
+            "errors"
+        ));
     }
     out
 }

@@ -11,16 +11,27 @@ use super::{position, Outcome};
 
 /// `quiet`: the findings and errors only, no summary line.
 pub(super) fn render(outcome: &Outcome, colour: bool, quiet: bool) -> String {
-    let renderer = if colour { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if colour {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     let mut sources: HashMap<PathBuf, Option<String>> = HashMap::new();
     let mut out = String::new();
     for finding in &outcome.findings {
-        let text = sources.entry(finding.path.clone()).or_insert_with(|| std::fs::read_to_string(&finding.path).ok());
+        let text = sources
+            .entry(finding.path.clone())
+            .or_insert_with(|| std::fs::read_to_string(&finding.path).ok());
         out.push_str(&frame(&renderer, finding, text.as_deref()));
         out.push_str("\n\n");
     }
     for error in &outcome.errors {
-        out.push_str(&format!("{}{}: error: {}\n", error.path.display(), position(error.line, error.column), error.message));
+        out.push_str(&format!(
+            "{}{}: error: {}\n",
+            error.path.display(),
+            position(error.line, error.column),
+            error.message
+        ));
     }
     if !quiet {
         out.push_str(&summary(outcome));
@@ -34,7 +45,9 @@ fn frame(renderer: &Renderer, finding: &Finding, text: Option<&str>) -> String {
         Severity::Warn => Level::WARNING,
     };
     let path = finding.path.display().to_string();
-    let title = level.primary_title(finding.message.as_str()).id(finding.rule);
+    let title = level
+        .primary_title(finding.message.as_str())
+        .id(finding.rule);
     let line_text = text.and_then(|t| t.lines().nth(finding.line.saturating_sub(1) as usize));
     let mut groups = Vec::new();
     let mut main = match line_text {
@@ -48,7 +61,8 @@ fn frame(renderer: &Renderer, finding: &Finding, text: Option<&str>) -> String {
                     .annotation(AnnotationKind::Primary.span(start..end)),
             )
         }
-        None => title.element(Level::NOTE.message(format!("at {path}:{}:{}", finding.line, finding.column))),
+        None => title
+            .element(Level::NOTE.message(format!("at {path}:{}:{}", finding.line, finding.column))),
     };
     if let Some(source) = &finding.source {
         main = main.element(Level::NOTE.message(format!(
@@ -72,7 +86,9 @@ fn frame(renderer: &Renderer, finding: &Finding, text: Option<&str>) -> String {
 
 /// The byte offset of a 1-based character column.
 fn byte_of_column(line: &str, column: u32) -> usize {
-    line.char_indices().nth(column.saturating_sub(1) as usize).map_or(line.len(), |(i, _)| i)
+    line.char_indices()
+        .nth(column.saturating_sub(1) as usize)
+        .map_or(line.len(), |(i, _)| i)
 }
 
 /// Underline the key or value that starts at `start`: up to the next space, `:` or `,` (at least
@@ -85,22 +101,33 @@ fn token_end(line: &str, start: usize) -> usize {
     } else {
         rest.find([' ', ':', ',']).unwrap_or(rest.len())
     };
-    (start + length.max(1)).min(line.len().max(start + 1)).min(line.len())
+    (start + length.max(1))
+        .min(line.len().max(start + 1))
+        .min(line.len())
 }
 
 fn summary(outcome: &Outcome) -> String {
     let errors = outcome.count(Severity::Error);
     let warnings = outcome.count(Severity::Warn);
-    let files = format!("{} file{}", outcome.files, if outcome.files == 1 { "" } else { "s" });
+    let files = format!(
+        "{} file{}",
+        outcome.files,
+        if outcome.files == 1 { "" } else { "s" }
+    );
     let unreadable = match outcome.errors.len() {
         0 => String::new(),
-        n => format!("; {n} input{} could not be read", if n == 1 { "" } else { "s" }),
+        n => format!(
+            "; {n} input{} could not be read",
+            if n == 1 { "" } else { "s" }
+        ),
     };
     if errors + warnings == 0 {
         format!("No findings in {files}{unreadable}.\n")
     } else {
-        format!("Found {errors} error{} and {warnings} warning{} in {files}{unreadable}.\n",
-            if errors == 1 { "" } else { "s" }, if warnings == 1 { "" } else { "s" })
+        format!(
+            "Found {errors} error{} and {warnings} warning{} in {files}{unreadable}.\n",
+            if errors == 1 { "" } else { "s" },
+            if warnings == 1 { "" } else { "s" }
+        )
     }
 }
-

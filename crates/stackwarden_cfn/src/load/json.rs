@@ -21,19 +21,32 @@ pub(super) fn load(text: &str) -> Result<Loaded, LoadError> {
         allow_non_finite_numbers: false,
         allow_extended_string_escapes: false,
     };
-    let parsed = jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &options).map_err(|e| LoadError {
-        span: Span::new(
-            u32::try_from(e.line_display()).unwrap_or(u32::MAX),
-            u32::try_from(e.column_display()).unwrap_or(u32::MAX),
-        ),
-        message: e.kind().to_string(),
-    })?;
+    let parsed =
+        jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &options).map_err(|e| {
+            LoadError {
+                span: Span::new(
+                    u32::try_from(e.line_display()).unwrap_or(u32::MAX),
+                    u32::try_from(e.column_display()).unwrap_or(u32::MAX),
+                ),
+                message: e.kind().to_string(),
+            }
+        })?;
     let Some(value) = parsed.value else {
-        return Err(LoadError { span: Span::new(1, 1), message: "the file holds no JSON value".into() });
+        return Err(LoadError {
+            span: Span::new(1, 1),
+            message: "the file holds no JSON value".into(),
+        });
     };
-    let mut converter = Converter { text, index: LineIndex::new(text), warnings: Vec::new() };
+    let mut converter = Converter {
+        text,
+        index: LineIndex::new(text),
+        warnings: Vec::new(),
+    };
     let root = converter.node(&value, 0)?;
-    Ok(Loaded { root, warnings: converter.warnings })
+    Ok(Loaded {
+        root,
+        warnings: converter.warnings,
+    })
 }
 
 struct Converter<'t> {
@@ -69,7 +82,8 @@ impl Converter<'_> {
             ),
             ast::Value::Object(object) => {
                 let mut map = Map::default();
-                let mut seen: std::collections::HashMap<String, Span> = std::collections::HashMap::new();
+                let mut seen: std::collections::HashMap<String, Span> =
+                    std::collections::HashMap::new();
                 for property in &object.properties {
                     let name = property.name.as_str().to_string();
                     let key_span = self.span(property.range.start);
@@ -84,7 +98,13 @@ impl Converter<'_> {
                     }
                     seen.entry(name.clone()).or_insert(key_span);
                     let value = self.node(&property.value, depth + 1)?;
-                    map.entries.push((Key { name, span: key_span }, value));
+                    map.entries.push((
+                        Key {
+                            name,
+                            span: key_span,
+                        },
+                        value,
+                    ));
                 }
                 into_intrinsic(map)
             }
@@ -101,7 +121,10 @@ pub(crate) fn into_intrinsic(mut map: Map) -> Value {
         let is_condition = key.name == "Condition" && map.entries[0].1.as_str().is_some();
         if is_intrinsic_key(&key.name) || is_condition {
             let (key, arg) = map.entries.remove(0);
-            return Value::Intrinsic(Box::new(Intrinsic { name: key.name, arg }));
+            return Value::Intrinsic(Box::new(Intrinsic {
+                name: key.name,
+                arg,
+            }));
         }
     }
     Value::Map(map)

@@ -42,7 +42,12 @@ pub struct Loaded {
 
 /// JSON when the first non-space character opens an object or array; YAML otherwise.
 pub fn sniff_format(text: &str) -> Format {
-    match text.trim_start_matches('\u{feff}').trim_start().as_bytes().first() {
+    match text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .as_bytes()
+        .first()
+    {
         Some(b'{' | b'[') => Format::Json,
         _ => Format::Yaml,
     }

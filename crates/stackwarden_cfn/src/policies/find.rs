@@ -50,9 +50,16 @@ pub fn find<'a>(template: &'a Template) -> Found<'a> {
     for resource in template.resources() {
         let id = resource.id;
         let type_name = resource.type_name();
-        let push = |found: &mut Found<'a>, node: &'a Node, kind: PolicyKind, principals: Vec<String>| {
-            found.sources.push(Source { resource: id, kind, principals, sam_template: None, document: Document::Written(node) });
-        };
+        let push =
+            |found: &mut Found<'a>, node: &'a Node, kind: PolicyKind, principals: Vec<String>| {
+                found.sources.push(Source {
+                    resource: id,
+                    kind,
+                    principals,
+                    sam_template: None,
+                    document: Document::Written(node),
+                });
+            };
         match type_name {
             "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
                 if let Some(document) = resource.property("PolicyDocument") {
@@ -78,15 +85,28 @@ pub fn find<'a>(template: &'a Template) -> Found<'a> {
                 }
             }
             "AWS::IAM::Role" | "AWS::IAM::User" | "AWS::IAM::Group" => {
-                for inline in resource.property("Policies").map(Node::one_or_many).unwrap_or_default() {
+                for inline in resource
+                    .property("Policies")
+                    .map(Node::one_or_many)
+                    .unwrap_or_default()
+                {
                     if let Some(document) = inline.get("PolicyDocument") {
-                        push(&mut found, document, PolicyKind::Identity, vec![id.to_string()]);
+                        push(
+                            &mut found,
+                            document,
+                            PolicyKind::Identity,
+                            vec![id.to_string()],
+                        );
                     }
                 }
                 if let Some(trust) = resource.property("AssumeRolePolicyDocument") {
                     push(&mut found, trust, PolicyKind::Trust, Vec::new());
                 }
-                for arn in resource.property("ManagedPolicyArns").map(Node::one_or_many).unwrap_or_default() {
+                for arn in resource
+                    .property("ManagedPolicyArns")
+                    .map(Node::one_or_many)
+                    .unwrap_or_default()
+                {
                     found.managed.push((id, arn));
                 }
             }
@@ -102,25 +122,44 @@ pub fn find<'a>(template: &'a Template) -> Found<'a> {
             }
             "AWS::KMS::Key" => {
                 if let Some(document) = resource.property("KeyPolicy") {
-                    push(&mut found, document, PolicyKind::Resource(ResourcePolicy::KmsKey), Vec::new());
+                    push(
+                        &mut found,
+                        document,
+                        PolicyKind::Resource(ResourcePolicy::KmsKey),
+                        Vec::new(),
+                    );
                 }
             }
             "AWS::Serverless::Function" | "AWS::Serverless::StateMachine" => {
-                let Some(policies) = resource.property("Policies") else { continue };
+                let Some(policies) = resource.property("Policies") else {
+                    continue;
+                };
                 // A policy document written directly as the value (`Policies: {Statement: ...}`).
                 if policies.get("Statement").is_some() {
-                    push(&mut found, policies, PolicyKind::Identity, vec![id.to_string()]);
+                    push(
+                        &mut found,
+                        policies,
+                        PolicyKind::Identity,
+                        vec![id.to_string()],
+                    );
                     continue;
                 }
                 for entry in policies.one_or_many() {
                     match &entry.value {
                         Value::String(_) | Value::Intrinsic(_) => found.managed.push((id, entry)),
                         Value::Map(map) if map.get("Statement").is_some() => {
-                            push(&mut found, entry, PolicyKind::Identity, vec![id.to_string()]);
+                            push(
+                                &mut found,
+                                entry,
+                                PolicyKind::Identity,
+                                vec![id.to_string()],
+                            );
                         }
                         Value::Map(map) => {
                             for (name, arguments) in map.iter() {
-                                if let Some(document) = sam_templates::expand(&name.name, arguments, name.span) {
+                                if let Some(document) =
+                                    sam_templates::expand(&name.name, arguments, name.span)
+                                {
                                     found.expanded.push(document);
                                     found.sources.push(Source {
                                         resource: id,
@@ -140,8 +179,16 @@ pub fn find<'a>(template: &'a Template) -> Found<'a> {
                 // Other services' resource policies: judged for what every policy must get
                 // right (real actions, well-formed statements).
                 for key in OTHER_POLICY_PROPERTIES {
-                    if let Some(document) = resource.property(key).filter(|d| d.get("Statement").is_some()) {
-                        push(&mut found, document, PolicyKind::Resource(ResourcePolicy::Other), Vec::new());
+                    if let Some(document) = resource
+                        .property(key)
+                        .filter(|d| d.get("Statement").is_some())
+                    {
+                        push(
+                            &mut found,
+                            document,
+                            PolicyKind::Resource(ResourcePolicy::Other),
+                            Vec::new(),
+                        );
                     }
                 }
             }
@@ -152,16 +199,28 @@ pub fn find<'a>(template: &'a Template) -> Found<'a> {
 
 /// Properties that hold a resource policy document on other resource types
 /// (AWS::ECR::Repository, AWS::SecretsManager::ResourcePolicy, AWS::OpenSearchService::Domain, ...).
-const OTHER_POLICY_PROPERTIES: &[&str] = &["PolicyDocument", "RepositoryPolicyText", "ResourcePolicy", "AccessPolicies", "Policy"];
+const OTHER_POLICY_PROPERTIES: &[&str] = &[
+    "PolicyDocument",
+    "RepositoryPolicyText",
+    "ResourcePolicy",
+    "AccessPolicies",
+    "Policy",
+];
 
 /// `Roles`/`Users`/`Groups` of a policy resource: logical ids for `Ref`s, names otherwise.
 fn attached_to(properties: Option<&Node>) -> Vec<String> {
     let mut principals = Vec::new();
     for key in ["Roles", "Users", "Groups"] {
-        for entry in properties.and_then(|p| p.get(key)).map(Node::one_or_many).unwrap_or_default() {
+        for entry in properties
+            .and_then(|p| p.get(key))
+            .map(Node::one_or_many)
+            .unwrap_or_default()
+        {
             match (&entry.value, entry.as_intrinsic()) {
                 (Value::String(name), _) => principals.push(name.clone()),
-                (_, Some(i)) if i.name == "Ref" => principals.extend(i.arg.as_str().map(str::to_string)),
+                (_, Some(i)) if i.name == "Ref" => {
+                    principals.extend(i.arg.as_str().map(str::to_string))
+                }
                 _ => {}
             }
         }
@@ -175,7 +234,10 @@ fn attached_by_ref(template: &Template, policy_id: &str) -> Vec<String> {
         .resources()
         .filter(|r| {
             r.property("ManagedPolicyArns").is_some_and(|arns| {
-                arns.one_or_many().iter().any(|a| a.as_intrinsic().is_some_and(|i| i.name == "Ref" && i.arg.as_str() == Some(policy_id)))
+                arns.one_or_many().iter().any(|a| {
+                    a.as_intrinsic()
+                        .is_some_and(|i| i.name == "Ref" && i.arg.as_str() == Some(policy_id))
+                })
             })
         })
         .map(|r| r.id.to_string())

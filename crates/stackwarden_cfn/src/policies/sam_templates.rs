@@ -19,12 +19,28 @@ fn templates() -> &'static serde_json::Value {
 /// names that are not SAM policy templates.
 pub(crate) fn expand(name: &str, arguments: &Node, span: Span) -> Option<Node> {
     let template = templates().get("templates")?.get(name)?;
-    let parameters: Vec<&str> = template.get("Parameters")?.as_array()?.iter().filter_map(|p| p.as_str()).collect();
+    let parameters: Vec<&str> = template
+        .get("Parameters")?
+        .as_array()?
+        .iter()
+        .filter_map(|p| p.as_str())
+        .collect();
     let statement = to_node(template.get("Statement")?, span, &|parameter| {
-        parameters.contains(&parameter).then(|| arguments.get(parameter).cloned()).flatten()
+        parameters
+            .contains(&parameter)
+            .then(|| arguments.get(parameter).cloned())
+            .flatten()
     });
-    let key = Key { name: "Statement".into(), span };
-    Some(Node::new(span, Value::Map(Map { entries: vec![(key, statement)] })))
+    let key = Key {
+        name: "Statement".into(),
+        span,
+    };
+    Some(Node::new(
+        span,
+        Value::Map(Map {
+            entries: vec![(key, statement)],
+        }),
+    ))
 }
 
 /// JSON to the spanned model; `{"Ref": P}` of a template parameter becomes the value the user
@@ -35,16 +51,25 @@ fn to_node(json: &serde_json::Value, span: Span, argument: &dyn Fn(&str) -> Opti
         serde_json::Value::Bool(b) => Value::Bool(*b),
         serde_json::Value::Number(n) => Value::Number(n.to_string()),
         serde_json::Value::String(s) => Value::String(s.clone()),
-        serde_json::Value::Array(items) => Value::Seq(items.iter().map(|i| to_node(i, span, argument)).collect()),
+        serde_json::Value::Array(items) => {
+            Value::Seq(items.iter().map(|i| to_node(i, span, argument)).collect())
+        }
         serde_json::Value::Object(map) if map.len() == 1 => {
-            let (key, arg) = map.iter().next().map(|(k, v)| (k.as_str(), v)).unwrap_or(("", json));
+            let (key, arg) = map
+                .iter()
+                .next()
+                .map(|(k, v)| (k.as_str(), v))
+                .unwrap_or(("", json));
             if key == "Ref" {
                 if let Some(passed) = arg.as_str().and_then(argument) {
                     return passed;
                 }
             }
             if is_intrinsic_key(key) {
-                Value::Intrinsic(Box::new(Intrinsic { name: key.to_string(), arg: to_node(arg, span, argument) }))
+                Value::Intrinsic(Box::new(Intrinsic {
+                    name: key.to_string(),
+                    arg: to_node(arg, span, argument),
+                }))
             } else {
                 object(map, span, argument)
             }
@@ -54,9 +79,24 @@ fn to_node(json: &serde_json::Value, span: Span, argument: &dyn Fn(&str) -> Opti
     Node::new(span, value)
 }
 
-fn object(map: &serde_json::Map<String, serde_json::Value>, span: Span, argument: &dyn Fn(&str) -> Option<Node>) -> Value {
+fn object(
+    map: &serde_json::Map<String, serde_json::Value>,
+    span: Span,
+    argument: &dyn Fn(&str) -> Option<Node>,
+) -> Value {
     Value::Map(Map {
-        entries: map.iter().map(|(k, v)| (Key { name: k.clone(), span }, to_node(v, span, argument))).collect(),
+        entries: map
+            .iter()
+            .map(|(k, v)| {
+                (
+                    Key {
+                        name: k.clone(),
+                        span,
+                    },
+                    to_node(v, span, argument),
+                )
+            })
+            .collect(),
     })
 }
 
@@ -68,11 +108,21 @@ mod tests {
     fn templates_expand_with_the_arguments_passed() {
         let span = Span::new(7, 9);
         let arguments = Node::new(span, Value::Map(Map::default()));
-        let document = expand("S3ReadPolicy", &arguments, span).expect("S3ReadPolicy is a SAM policy template");
-        let statements = document.get("Statement").map(Node::one_or_many).unwrap_or_default();
+        let document = expand("S3ReadPolicy", &arguments, span)
+            .expect("S3ReadPolicy is a SAM policy template");
+        let statements = document
+            .get("Statement")
+            .map(Node::one_or_many)
+            .unwrap_or_default();
         assert!(!statements.is_empty());
-        assert!(statements[0].get("Action").is_some_and(|a| a.one_or_many().iter().any(|n| n.as_str() == Some("s3:GetObject"))));
+        assert!(statements[0].get("Action").is_some_and(|a| a
+            .one_or_many()
+            .iter()
+            .any(|n| n.as_str() == Some("s3:GetObject"))));
         assert!(expand("NotATemplate", &arguments, span).is_none());
-        assert!(templates().get("templates").and_then(|t| t.as_object()).is_some_and(|t| t.len() > 50));
+        assert!(templates()
+            .get("templates")
+            .and_then(|t| t.as_object())
+            .is_some_and(|t| t.len() > 50));
     }
 }

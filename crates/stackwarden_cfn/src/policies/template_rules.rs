@@ -37,11 +37,17 @@ pub(super) fn check(ctx: &TemplateContext<'_>, filter: &RuleFilter, out: &mut Ve
 fn shared_roles(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
     let mut by_role: BTreeMap<String, Vec<(&str, stackwarden_core::Span)>> = BTreeMap::new();
     for resource in ctx.template.resources() {
-        if !matches!(resource.type_name(), "AWS::Lambda::Function" | "AWS::Serverless::Function") {
+        if !matches!(
+            resource.type_name(),
+            "AWS::Lambda::Function" | "AWS::Serverless::Function"
+        ) {
             continue;
         }
         if let Some(role) = resource.property("Role").and_then(role_key) {
-            by_role.entry(role).or_default().push((resource.id, resource.property_span("Role")));
+            by_role
+                .entry(role)
+                .or_default()
+                .push((resource.id, resource.property_span("Role")));
         }
     }
     for (role, functions) in by_role.iter().filter(|(_, f)| f.len() > 1) {
@@ -59,7 +65,12 @@ fn shared_roles(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
 }
 
 fn other_names(names: &[&str], except: &str) -> String {
-    names.iter().filter(|n| **n != except).map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .filter(|n| **n != except)
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `!GetAtt Role.Arn`, `{Fn::GetAtt: [Role, Arn]}`, `!Ref Role` → `Role`; a literal ARN as written.

@@ -48,16 +48,25 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
                         &META,
                         resource.id,
                         resource.property_span("PointInTimeRecoverySpecification"),
-                        format!("DynamoDB table `{}` has no point-in-time recovery", resource.id),
+                        format!(
+                            "DynamoDB table `{}` has no point-in-time recovery",
+                            resource.id
+                        ),
                         HELP.into(),
                     ));
                 }
             }
             "AWS::DynamoDB::GlobalTable" => {
-                let replicas = resource.property("Replicas").map(Node::one_or_many).unwrap_or_default();
+                let replicas = resource
+                    .property("Replicas")
+                    .map(Node::one_or_many)
+                    .unwrap_or_default();
                 for replica in replicas {
                     if !enabled(replica.get("PointInTimeRecoverySpecification")) {
-                        let region = replica.get("Region").and_then(|r| r.as_scalar()).unwrap_or_default();
+                        let region = replica
+                            .get("Region")
+                            .and_then(|r| r.as_scalar())
+                            .unwrap_or_default();
                         out.push(ctx.finding(
                             &META,
                             resource.id,
@@ -72,7 +81,10 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
                 &META,
                 resource.id,
                 resource.type_span(),
-                format!("SAM SimpleTable `{}` cannot enable point-in-time recovery", resource.id),
+                format!(
+                    "SAM SimpleTable `{}` cannot enable point-in-time recovery",
+                    resource.id
+                ),
                 format!("declare it as AWS::DynamoDB::Table and {HELP}"),
             )),
             _ => {}

@@ -36,18 +36,29 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
             if literal.kind != LiteralKind::Plain {
                 continue;
             }
-            let Some(arn) = parse_arn(&literal.text) else { continue };
+            let Some(arn) = parse_arn(&literal.text) else {
+                continue;
+            };
             let aws_managed = arn.account == "aws";
             let allowed_account = !arn.account.is_empty()
-                && (ctx.config.is_known_account(arn.account) || ctx.stack_account() == Some(arn.account));
+                && (ctx.config.is_known_account(arn.account)
+                    || ctx.stack_account() == Some(arn.account));
             if aws_managed || allowed_account {
                 continue;
             }
             let sub = format!(
                 "arn:${{AWS::Partition}}:{}:{}:{}:...",
                 arn.service,
-                if arn.region.is_empty() { "" } else { "${AWS::Region}" },
-                if arn.account.is_empty() { "" } else { "${AWS::AccountId}" }
+                if arn.region.is_empty() {
+                    ""
+                } else {
+                    "${AWS::Region}"
+                },
+                if arn.account.is_empty() {
+                    ""
+                } else {
+                    "${AWS::AccountId}"
+                }
             );
             let mut finding = ctx.finding(
                 &META,

@@ -30,7 +30,14 @@ Environment:
 "#,
 };
 
-const REGION_KEYS: &[&str] = &["Region", "Regions", "RegionName", "ReplicaRegion", "SourceRegion", "DestinationRegion"];
+const REGION_KEYS: &[&str] = &[
+    "Region",
+    "Regions",
+    "RegionName",
+    "ReplicaRegion",
+    "SourceRegion",
+    "DestinationRegion",
+];
 
 pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
     for resource in ctx.template.resources() {

@@ -51,11 +51,23 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
                     .map(|p| base.join(p));
                 if let Some(path) = asset.or(code_uri) {
                     let Some(size) = size_of(&path) else { continue };
-                    let span = resource.property_span(if resource.property("CodeUri").is_some() { "CodeUri" } else { "Code" });
+                    let span = resource.property_span(if resource.property("CodeUri").is_some() {
+                        "CodeUri"
+                    } else {
+                        "Code"
+                    });
                     (span, display(&path), size)
-                } else if let Some(inline) = resource.property("Code").and_then(|c| c.get("ZipFile")) {
-                    let Some(text) = inline.as_str() else { continue };
-                    (inline.span, "inline Code.ZipFile".to_string(), text.len() as u64)
+                } else if let Some(inline) =
+                    resource.property("Code").and_then(|c| c.get("ZipFile"))
+                {
+                    let Some(text) = inline.as_str() else {
+                        continue;
+                    };
+                    (
+                        inline.span,
+                        "inline Code.ZipFile".to_string(),
+                        text.len() as u64,
+                    )
                 } else {
                     continue;
                 }

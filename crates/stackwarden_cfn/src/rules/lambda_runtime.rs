@@ -34,13 +34,22 @@ Fn:
 pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
     let allowed = &ctx.config.node_runtimes;
     for resource in ctx.template.resources() {
-        if !matches!(resource.type_name(), "AWS::Lambda::Function" | "AWS::Serverless::Function") {
+        if !matches!(
+            resource.type_name(),
+            "AWS::Lambda::Function" | "AWS::Serverless::Function"
+        ) {
             continue;
         }
-        let Some(node) = resource.property("Runtime") else { continue };
-        let Some(runtime) = node.as_str() else { continue };
+        let Some(node) = resource.property("Runtime") else {
+            continue;
+        };
+        let Some(runtime) = node.as_str() else {
+            continue;
+        };
         let lifecycle = runtime_lifecycle(runtime);
-        let deprecated_on = lifecycle.and_then(|l| l.deprecated).filter(|date| *date <= ctx.today);
+        let deprecated_on = lifecycle
+            .and_then(|l| l.deprecated)
+            .filter(|date| *date <= ctx.today);
         let node_outside = runtime.starts_with("nodejs") && !allowed.iter().any(|a| a == runtime);
         let target = allowed.first().map(String::as_str).unwrap_or("nodejs22.x");
         let (message, help) = match (deprecated_on, node_outside) {
@@ -48,10 +57,15 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
                 let successor = if runtime.starts_with("nodejs") {
                     target
                 } else {
-                    lifecycle.and_then(|l| l.successor).unwrap_or("a supported runtime")
+                    lifecycle
+                        .and_then(|l| l.successor)
+                        .unwrap_or("a supported runtime")
                 };
                 (
-                    format!("function `{}` uses runtime {runtime}, deprecated since {date}", resource.id),
+                    format!(
+                        "function `{}` uses runtime {runtime}, deprecated since {date}",
+                        resource.id
+                    ),
                     format!("use {successor}{}", cdk_hint(successor)),
                 )
             }
@@ -61,7 +75,10 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
                     resource.id,
                     allowed.join(", ")
                 ),
-                format!("use {target}{}, or add {runtime} to project.node_runtime in stackwarden.toml", cdk_hint(target)),
+                format!(
+                    "use {target}{}, or add {runtime} to project.node_runtime in stackwarden.toml",
+                    cdk_hint(target)
+                ),
             ),
             (None, false) => continue,
         };
@@ -71,7 +88,10 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
 
 /// `nodejs22.x` → ` (CDK: lambda.Runtime.NODEJS_22_X)`.
 fn cdk_hint(runtime: &str) -> String {
-    match runtime.strip_prefix("nodejs").and_then(|v| v.strip_suffix(".x")) {
+    match runtime
+        .strip_prefix("nodejs")
+        .and_then(|v| v.strip_suffix(".x"))
+    {
         Some(version) => format!(" (CDK: lambda.Runtime.NODEJS_{version}_X)"),
         None => String::new(),
     }

@@ -38,7 +38,10 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
     if required.is_empty() {
         return;
     }
-    let stack_tags: Vec<&str> = ctx.stack.map(|s| s.tags.iter().map(|(k, _)| k.as_str()).collect()).unwrap_or_default();
+    let stack_tags: Vec<&str> = ctx
+        .stack
+        .map(|s| s.tags.iter().map(|(k, _)| k.as_str()).collect())
+        .unwrap_or_default();
     for resource in ctx.template.resources() {
         let type_name = resource.type_name();
         let Some(property) = tag_property(type_name) else {
@@ -59,7 +62,11 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
         if missing.is_empty() {
             continue;
         }
-        let example = missing.iter().map(|t| format!("{{Key: {t}, Value: ...}}")).collect::<Vec<_>>().join(", ");
+        let example = missing
+            .iter()
+            .map(|t| format!("{{Key: {t}, Value: ...}}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         out.push(ctx.finding(
             &META,
             resource.id,
@@ -74,7 +81,11 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
 }
 
 fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }
 
 /// The tag keys written in a tag property: a `[{Key, Value}]` list, a `{key: value}` map (SAM,

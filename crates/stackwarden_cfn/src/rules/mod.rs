@@ -30,24 +30,64 @@ pub struct TemplateRule {
 
 /// Every template rule, in id order.
 pub static RULES: &[TemplateRule] = &[
-    TemplateRule { meta: &dynamodb_pitr::META, check: dynamodb_pitr::check },
-    TemplateRule { meta: &hardcoded_account::META, check: hardcoded_account::check },
-    TemplateRule { meta: &hardcoded_arn::META, check: hardcoded_arn::check },
-    TemplateRule { meta: &hardcoded_region::META, check: hardcoded_region::check },
-    TemplateRule { meta: &lambda_bundle_size::META, check: lambda_bundle_size::check },
-    TemplateRule { meta: &lambda_runtime::META, check: lambda_runtime::check },
-    TemplateRule { meta: &missing_tags::META, check: missing_tags::check },
-    TemplateRule { meta: &naming::META, check: naming::check },
-    TemplateRule { meta: &prod_retain::META, check: prod_retain::check },
-    TemplateRule { meta: &s3_encryption::META, check: s3_encryption::check },
-    TemplateRule { meta: &s3_public_access::META, check: s3_public_access::check },
-    TemplateRule { meta: &s3_versioning::META, check: s3_versioning::check },
+    TemplateRule {
+        meta: &dynamodb_pitr::META,
+        check: dynamodb_pitr::check,
+    },
+    TemplateRule {
+        meta: &hardcoded_account::META,
+        check: hardcoded_account::check,
+    },
+    TemplateRule {
+        meta: &hardcoded_arn::META,
+        check: hardcoded_arn::check,
+    },
+    TemplateRule {
+        meta: &hardcoded_region::META,
+        check: hardcoded_region::check,
+    },
+    TemplateRule {
+        meta: &lambda_bundle_size::META,
+        check: lambda_bundle_size::check,
+    },
+    TemplateRule {
+        meta: &lambda_runtime::META,
+        check: lambda_runtime::check,
+    },
+    TemplateRule {
+        meta: &missing_tags::META,
+        check: missing_tags::check,
+    },
+    TemplateRule {
+        meta: &naming::META,
+        check: naming::check,
+    },
+    TemplateRule {
+        meta: &prod_retain::META,
+        check: prod_retain::check,
+    },
+    TemplateRule {
+        meta: &s3_encryption::META,
+        check: s3_encryption::check,
+    },
+    TemplateRule {
+        meta: &s3_public_access::META,
+        check: s3_public_access::check,
+    },
+    TemplateRule {
+        meta: &s3_versioning::META,
+        check: s3_versioning::check,
+    },
 ];
 
 /// Rules that the engine itself applies (suppressions), listed for `rules` and `explain`.
-pub static META_RULES: &[&RuleMeta] = &[&suppression_without_reason::META, &unused_suppression::META];
+pub static META_RULES: &[&RuleMeta] =
+    &[&suppression_without_reason::META, &unused_suppression::META];
 
 /// The metadata of every rule this crate implements.
 pub fn all_metas() -> impl Iterator<Item = &'static RuleMeta> {
-    RULES.iter().map(|r| r.meta).chain(META_RULES.iter().copied())
+    RULES
+        .iter()
+        .map(|r| r.meta)
+        .chain(META_RULES.iter().copied())
 }

@@ -40,10 +40,18 @@ const NAMED: &[(&str, &str, Pattern)] = &[
     ("AWS::IAM::Role", "RoleName", Pattern::Role),
     ("AWS::DynamoDB::Table", "TableName", Pattern::Resource),
     ("AWS::Lambda::Function", "FunctionName", Pattern::Resource),
-    ("AWS::Serverless::Function", "FunctionName", Pattern::Resource),
+    (
+        "AWS::Serverless::Function",
+        "FunctionName",
+        Pattern::Resource,
+    ),
     ("AWS::SQS::Queue", "QueueName", Pattern::Resource),
     ("AWS::SNS::Topic", "TopicName", Pattern::Resource),
-    ("AWS::StepFunctions::StateMachine", "StateMachineName", Pattern::Resource),
+    (
+        "AWS::StepFunctions::StateMachine",
+        "StateMachineName",
+        Pattern::Resource,
+    ),
     ("AWS::Events::EventBus", "Name", Pattern::Resource),
 ];
 
@@ -60,17 +68,24 @@ const PLACEHOLDER: &str = "x0";
 
 pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
     for resource in ctx.template.resources() {
-        let Some(&(_, property, which)) = NAMED.iter().find(|(t, _, _)| *t == resource.type_name()) else {
+        let Some(&(_, property, which)) = NAMED.iter().find(|(t, _, _)| *t == resource.type_name())
+        else {
             continue;
         };
-        let Some(node) = resource.property(property) else { continue };
-        let Some((name, templated)) = name_text(node) else { continue };
+        let Some(node) = resource.property(property) else {
+            continue;
+        };
+        let Some((name, templated)) = name_text(node) else {
+            continue;
+        };
         let pattern = match which {
             Pattern::Bucket => &ctx.config.naming.bucket,
             Pattern::Role => &ctx.config.naming.role,
             Pattern::Resource => &ctx.config.naming.resource,
         };
-        let Some(matcher) = compile(ctx, pattern, templated) else { continue };
+        let Some(matcher) = compile(ctx, pattern, templated) else {
+            continue;
+        };
         // FIFO queues and topics must end in `.fifo`; the pattern is about the rest.
         let bare = name.strip_suffix(".fifo").unwrap_or(&name);
         if matcher.is_match(bare) {
@@ -116,10 +131,11 @@ fn name_text(node: &Node) -> Option<(String, bool)> {
 
 fn compile(ctx: &TemplateContext<'_>, pattern: &str, templated: bool) -> Option<Regex> {
     let stage = ctx.stage.as_ref().map(|s| s.name.to_ascii_lowercase());
-    let account = ctx
-        .stack_account()
-        .map(str::to_string)
-        .or_else(|| stage.as_ref().and_then(|s| ctx.config.accounts.get(s).cloned()));
+    let account = ctx.stack_account().map(str::to_string).or_else(|| {
+        stage
+            .as_ref()
+            .and_then(|s| ctx.config.accounts.get(s).cloned())
+    });
     let mut regex = String::from("^");
     let mut rest = pattern;
     while !rest.is_empty() {
@@ -156,7 +172,11 @@ fn example(ctx: &TemplateContext<'_>, pattern: &str) -> String {
     let mut text = pattern.replace('*', "purpose");
     if let Some(stage) = &ctx.stage {
         text = text.replace("{stage}", &stage.name.to_ascii_lowercase());
-        if let Some(account) = ctx.stack_account().map(str::to_string).or_else(|| ctx.config.accounts.get(&stage.name).cloned()) {
+        if let Some(account) = ctx
+            .stack_account()
+            .map(str::to_string)
+            .or_else(|| ctx.config.accounts.get(&stage.name).cloned())
+        {
             text = text.replace("{account}", &account);
         }
     }

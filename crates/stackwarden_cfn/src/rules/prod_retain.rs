@@ -60,21 +60,30 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
         return;
     };
     for resource in ctx.template.resources() {
-        let Some(&(type_name, snapshot)) = STATEFUL.iter().find(|(t, _)| *t == resource.type_name()) else {
+        let Some(&(type_name, snapshot)) =
+            STATEFUL.iter().find(|(t, _)| *t == resource.type_name())
+        else {
             continue;
         };
         let keeps = |policy: &str, on_delete: bool| {
-            policy == "Retain" || (on_delete && policy == "RetainExceptOnCreate") || (snapshot && policy == "Snapshot")
+            policy == "Retain"
+                || (on_delete && policy == "RetainExceptOnCreate")
+                || (snapshot && policy == "Snapshot")
         };
         let map = resource.node.as_map();
         let deletion = map.and_then(|m| m.entry("DeletionPolicy"));
         let replace = map.and_then(|m| m.entry("UpdateReplacePolicy"));
         let mut problems = Vec::new();
         let mut span = resource.type_span();
-        for (name, entry, on_delete) in [("DeletionPolicy", deletion, true), ("UpdateReplacePolicy", replace, false)] {
+        for (name, entry, on_delete) in [
+            ("DeletionPolicy", deletion, true),
+            ("UpdateReplacePolicy", replace, false),
+        ] {
             match entry {
                 Some((key, value)) => {
-                    let Some(policy) = value.as_str() else { continue };
+                    let Some(policy) = value.as_str() else {
+                        continue;
+                    };
                     if !keeps(policy, on_delete) {
                         problems.push(format!("{name} {policy}"));
                         if problems.len() == 1 {
@@ -88,7 +97,11 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
         if problems.is_empty() {
             continue;
         }
-        let keep = if snapshot { "Retain (or Snapshot)" } else { "Retain" };
+        let keep = if snapshot {
+            "Retain (or Snapshot)"
+        } else {
+            "Retain"
+        };
         out.push(ctx.finding(
             &META,
             resource.id,

@@ -37,14 +37,19 @@ In CDK: `new s3.Bucket(this, 'Receipts', { encryption: s3.BucketEncryption.KMS }
 };
 
 pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
-    for resource in ctx.template.resources().filter(|r| r.type_name() == "AWS::S3::Bucket") {
+    for resource in ctx
+        .template
+        .resources()
+        .filter(|r| r.type_name() == "AWS::S3::Bucket")
+    {
         let rules = resource
             .property("BucketEncryption")
             .and_then(|e| e.get("ServerSideEncryptionConfiguration"));
         let declared = rules.is_some_and(|r| {
             r.as_intrinsic().is_some()
                 || r.one_or_many().iter().any(|rule| {
-                    rule.path(&["ServerSideEncryptionByDefault", "SSEAlgorithm"]).is_some()
+                    rule.path(&["ServerSideEncryptionByDefault", "SSEAlgorithm"])
+                        .is_some()
                 })
         });
         if !declared {

@@ -38,17 +38,29 @@ CloudFront with origin access control instead.
 "#,
 };
 
-const FLAGS: [&str; 4] = ["BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"];
+const FLAGS: [&str; 4] = [
+    "BlockPublicAcls",
+    "BlockPublicPolicy",
+    "IgnorePublicAcls",
+    "RestrictPublicBuckets",
+];
 const HELP: &str = "set all four PublicAccessBlockConfiguration flags (BlockPublicAcls, BlockPublicPolicy, IgnorePublicAcls, RestrictPublicBuckets) to true; in CDK `blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL`; serve public content through CloudFront with origin access control";
 
 pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
-    for resource in ctx.template.resources().filter(|r| r.type_name() == "AWS::S3::Bucket") {
+    for resource in ctx
+        .template
+        .resources()
+        .filter(|r| r.type_name() == "AWS::S3::Bucket")
+    {
         let Some(block) = resource.property("PublicAccessBlockConfiguration") else {
             out.push(ctx.finding(
                 &META,
                 resource.id,
                 resource.type_span(),
-                format!("S3 bucket `{}` has no PublicAccessBlockConfiguration", resource.id),
+                format!(
+                    "S3 bucket `{}` has no PublicAccessBlockConfiguration",
+                    resource.id
+                ),
                 HELP.into(),
             ));
             continue;
@@ -59,20 +71,28 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
         let off: Vec<&str> = FLAGS
             .iter()
             .copied()
-            .filter(|flag| !block.get(flag).is_some_and(|v| v.is_true() || v.as_intrinsic().is_some()))
+            .filter(|flag| {
+                !block
+                    .get(flag)
+                    .is_some_and(|v| v.is_true() || v.as_intrinsic().is_some())
+            })
             .collect();
         if off.is_empty() {
             continue;
         }
-        let span = block
-            .as_map()
-            .and_then(|m| m.entry(off[0]))
-            .map_or_else(|| resource.property_span("PublicAccessBlockConfiguration"), |(k, _)| k.span);
+        let span = block.as_map().and_then(|m| m.entry(off[0])).map_or_else(
+            || resource.property_span("PublicAccessBlockConfiguration"),
+            |(k, _)| k.span,
+        );
         out.push(ctx.finding(
             &META,
             resource.id,
             span,
-            format!("S3 bucket `{}` does not block public access: {} not true", resource.id, off.join(", ")),
+            format!(
+                "S3 bucket `{}` does not block public access: {} not true",
+                resource.id,
+                off.join(", ")
+            ),
             HELP.into(),
         ));
     }

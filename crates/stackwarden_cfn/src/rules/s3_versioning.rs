@@ -32,15 +32,28 @@ In CDK: `versioned: true`.
 };
 
 pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
-    for resource in ctx.template.resources().filter(|r| r.type_name() == "AWS::S3::Bucket") {
-        let status = resource.property("VersioningConfiguration").and_then(|v| v.get("Status"));
-        let enabled = status.is_some_and(|s| s.as_intrinsic().is_some() || s.as_str() == Some("Enabled"));
+    for resource in ctx
+        .template
+        .resources()
+        .filter(|r| r.type_name() == "AWS::S3::Bucket")
+    {
+        let status = resource
+            .property("VersioningConfiguration")
+            .and_then(|v| v.get("Status"));
+        let enabled =
+            status.is_some_and(|s| s.as_intrinsic().is_some() || s.as_str() == Some("Enabled"));
         if enabled {
             continue;
         }
         let (span, what) = match status {
-            Some(node) => (node.span, format!("has versioning `{}`", node.as_scalar().unwrap_or_default())),
-            None => (resource.property_span("VersioningConfiguration"), "does not enable versioning".to_string()),
+            Some(node) => (
+                node.span,
+                format!("has versioning `{}`", node.as_scalar().unwrap_or_default()),
+            ),
+            None => (
+                resource.property_span("VersioningConfiguration"),
+                "does not enable versioning".to_string(),
+            ),
         };
         out.push(ctx.finding(
             &META,

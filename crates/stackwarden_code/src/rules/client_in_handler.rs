@@ -54,15 +54,21 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
             },
             _ => continue,
         };
-        let Some(function) = ctx.enclosing_function(node.id()) else { continue };
+        let Some(function) = ctx.enclosing_function(node.id()) else {
+            continue;
+        };
         // A class constructor runs when the instance is made, usually once at module scope.
-        if matches!(ctx.parent_kind(function), AstKind::MethodDefinition(m) if m.kind.is_constructor()) {
+        if matches!(ctx.parent_kind(function), AstKind::MethodDefinition(m) if m.kind.is_constructor())
+        {
             continue;
         }
         out.push(ctx.finding(
             &META,
             span,
-            format!("SDK client `{}` is created inside a function, so every call builds a new one", client.name),
+            format!(
+                "SDK client `{}` is created inside a function, so every call builds a new one",
+                client.name
+            ),
             "create the client once at module scope (outside the handler) and reuse it",
         ));
     }

@@ -39,15 +39,24 @@ new iam.Role(this, 'VendorAccess', {
 
 pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
     for node in ctx.nodes() {
-        let AstKind::NewExpression(new) = node.kind() else { continue };
+        let AstKind::NewExpression(new) = node.kind() else {
+            continue;
+        };
         if iam_class(ctx, &new.callee) != Some("Role") {
             continue;
         }
-        let Some(props) = object_arg(&new.arguments, 2) else { continue };
-        if has_spread(props) || property(props, "externalIds").is_some() || property(props, "externalId").is_some() {
+        let Some(props) = object_arg(&new.arguments, 2) else {
+            continue;
+        };
+        if has_spread(props)
+            || property(props, "externalIds").is_some()
+            || property(props, "externalId").is_some()
+        {
             continue;
         }
-        let Some(principal) = property(props, "assumedBy") else { continue };
+        let Some(principal) = property(props, "assumedBy") else {
+            continue;
+        };
         let mut accounts = Vec::new();
         foreign_accounts(ctx, principal, &mut accounts);
         if let Some((account, _)) = accounts.first() {
@@ -61,14 +70,31 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn foreign_accounts<'a>(ctx: &SourceContext<'_, 'a>, principal: &Expression<'a>, found: &mut Vec<(&'a str, OxcSpan)>) {
-    let Expression::NewExpression(new) = principal.get_inner_expression() else { return };
+fn foreign_accounts<'a>(
+    ctx: &SourceContext<'_, 'a>,
+    principal: &Expression<'a>,
+    found: &mut Vec<(&'a str, OxcSpan)>,
+) {
+    let Expression::NewExpression(new) = principal.get_inner_expression() else {
+        return;
+    };
     let args = || new.arguments.iter().filter_map(Argument::as_expression);
     match iam_class(ctx, &new.callee) {
         Some("CompositePrincipal") => args().for_each(|p| foreign_accounts(ctx, p, found)),
         Some(class @ ("AccountPrincipal" | "ArnPrincipal")) => {
-            let Some(text) = new.arguments.first().and_then(Argument::as_expression).and_then(static_string) else { return };
-            let account = if class == "AccountPrincipal" { Some(text) } else { parse_arn(text).map(|a| a.account) };
+            let Some(text) = new
+                .arguments
+                .first()
+                .and_then(Argument::as_expression)
+                .and_then(static_string)
+            else {
+                return;
+            };
+            let account = if class == "AccountPrincipal" {
+                Some(text)
+            } else {
+                parse_arn(text).map(|a| a.account)
+            };
             if let Some(account) = account.filter(|a| is_account_id(a)) {
                 if !ctx.config.accounts.values().any(|a| a == account) {
                     found.push((account, new.span));

@@ -38,8 +38,16 @@ const REPORTS_BUCKET = requireEnv('REPORTS_BUCKET'); // at module load
 "#,
 };
 
-const RUNTIME_VARS: &[&str] =
-    &["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_EXECUTION_ENV", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "_HANDLER", "_X_AMZN_TRACE_ID", "TZ"];
+const RUNTIME_VARS: &[&str] = &[
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_EXECUTION_ENV",
+    "LAMBDA_TASK_ROOT",
+    "LAMBDA_RUNTIME_DIR",
+    "_HANDLER",
+    "_X_AMZN_TRACE_ID",
+    "TZ",
+];
 
 pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
     let mut reads = Vec::new();
@@ -52,7 +60,10 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
             },
             _ => continue,
         };
-        if !is_process_env(ctx, object) || RUNTIME_VARS.contains(&name) || name.starts_with("AWS_LAMBDA_") {
+        if !is_process_env(ctx, object)
+            || RUNTIME_VARS.contains(&name)
+            || name.starts_with("AWS_LAMBDA_")
+        {
             continue;
         }
         // `process.env.X = ...` sets the variable; it does not read it.
@@ -77,7 +88,12 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
 }
 
 /// Inside `if (process.env.X) {...}`, `process.env.X ? ... : ...` or `process.env.X && ...`.
-fn is_guarded(ctx: &SourceContext<'_, '_>, id: NodeId, name: &str, reads: &[(NodeId, &str, oxc::span::Span, bool)]) -> bool {
+fn is_guarded(
+    ctx: &SourceContext<'_, '_>,
+    id: NodeId,
+    name: &str,
+    reads: &[(NodeId, &str, oxc::span::Span, bool)],
+) -> bool {
     ctx.semantic.nodes().ancestors(id).any(|a| {
         let test = match a.kind() {
             AstKind::IfStatement(s) => s.test.span(),
@@ -85,13 +101,17 @@ fn is_guarded(ctx: &SourceContext<'_, '_>, id: NodeId, name: &str, reads: &[(Nod
             AstKind::LogicalExpression(l) if l.operator == LogicalOperator::And => l.left.span(),
             _ => return false,
         };
-        reads.iter().any(|&(_, n, s, _)| n == name && s.start >= test.start && s.end <= test.end)
+        reads
+            .iter()
+            .any(|&(_, n, s, _)| n == name && s.start >= test.start && s.end <= test.end)
     })
 }
 
 fn is_process_env(ctx: &SourceContext<'_, '_>, object: &Expression<'_>) -> bool {
     match object.get_inner_expression() {
-        Expression::StaticMemberExpression(m) => m.property.name.as_str() == "env" && ctx.is_global(&m.object, "process"),
+        Expression::StaticMemberExpression(m) => {
+            m.property.name.as_str() == "env" && ctx.is_global(&m.object, "process")
+        }
         _ => false,
     }
 }
@@ -101,7 +121,9 @@ fn value_parent(ctx: &SourceContext<'_, '_>, mut id: NodeId) -> (NodeId, NodeId)
     loop {
         let parent = ctx.parent_id(id);
         match ctx.kind(parent) {
-            AstKind::ParenthesizedExpression(_) | AstKind::TSNonNullExpression(_) | AstKind::TSAsExpression(_) => id = parent,
+            AstKind::ParenthesizedExpression(_)
+            | AstKind::TSNonNullExpression(_)
+            | AstKind::TSAsExpression(_) => id = parent,
             _ => return (id, parent),
         }
     }
@@ -115,17 +137,30 @@ fn is_test_position(ctx: &SourceContext<'_, '_>, id: NodeId) -> bool {
         // `process.env.X?.includes(...)`: optional chaining handles the unset case.
         AstKind::StaticMemberExpression(m) => m.optional && m.object.span() == child_span,
         AstKind::ComputedMemberExpression(m) => m.optional && m.object.span() == child_span,
-        AstKind::LogicalExpression(l) => l.left.span() == child_span || l.operator == LogicalOperator::And,
-        AstKind::BinaryExpression(b) => {
-            b.operator.is_equality() || matches!(b.operator, BinaryOperator::LessThan | BinaryOperator::GreaterThan)
+        AstKind::LogicalExpression(l) => {
+            l.left.span() == child_span || l.operator == LogicalOperator::And
         }
-        AstKind::UnaryExpression(u) => matches!(u.operator, UnaryOperator::LogicalNot | UnaryOperator::Typeof),
+        AstKind::BinaryExpression(b) => {
+            b.operator.is_equality()
+                || matches!(
+                    b.operator,
+                    BinaryOperator::LessThan | BinaryOperator::GreaterThan
+                )
+        }
+        AstKind::UnaryExpression(u) => matches!(
+            u.operator,
+            UnaryOperator::LogicalNot | UnaryOperator::Typeof
+        ),
         AstKind::IfStatement(s) => s.test.span() == child_span,
         AstKind::ConditionalExpression(c) => c.test.span() == child_span,
         AstKind::WhileStatement(_) => true,
         AstKind::CallExpression(call) => callee_name(&call.callee).is_some_and(|n| {
             let n = n.to_ascii_lowercase();
-            n.contains("require") || n.contains("assert") || n.contains("must") || n.contains("invariant") || n == "boolean"
+            n.contains("require")
+                || n.contains("assert")
+                || n.contains("must")
+                || n.contains("invariant")
+                || n == "boolean"
         }),
         _ => false,
     }
@@ -137,9 +172,17 @@ fn is_checked_use(ctx: &SourceContext<'_, '_>, id: NodeId) -> bool {
     }
     let (_, parent) = value_parent(ctx, id);
     // `const value = process.env.X` is fine when something tests `value`.
-    let AstKind::VariableDeclarator(decl) = ctx.kind(parent) else { return false };
-    let BindingPattern::BindingIdentifier(binding) = &decl.id else { return false };
-    let Some(symbol) = binding.symbol_id.get() else { return false };
-    ctx.semantic.scoping().get_resolved_references(symbol).any(|r| is_test_position(ctx, r.node_id()))
+    let AstKind::VariableDeclarator(decl) = ctx.kind(parent) else {
+        return false;
+    };
+    let BindingPattern::BindingIdentifier(binding) = &decl.id else {
+        return false;
+    };
+    let Some(symbol) = binding.symbol_id.get() else {
+        return false;
+    };
+    ctx.semantic
+        .scoping()
+        .get_resolved_references(symbol)
+        .any(|r| is_test_position(ctx, r.node_id()))
 }
-

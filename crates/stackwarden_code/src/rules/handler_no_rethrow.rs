@@ -39,7 +39,9 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
         return;
     }
     for node in ctx.nodes() {
-        let AstKind::CatchClause(clause) = node.kind() else { continue };
+        let AstKind::CatchClause(clause) = node.kind() else {
+            continue;
+        };
         if !ctx.handler.in_handler(ctx, node.id()) {
             continue;
         }

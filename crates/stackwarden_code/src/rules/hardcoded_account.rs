@@ -36,7 +36,9 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
             continue;
         }
         let account = literal.text.as_str();
-        if ctx.config.trusted_accounts.iter().any(|a| a == account) || is_table_value(ctx, literal.node, account) {
+        if ctx.config.trusted_accounts.iter().any(|a| a == account)
+            || is_table_value(ctx, literal.node, account)
+        {
             continue;
         }
         out.push(ctx.finding(
@@ -51,8 +53,16 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
 /// A value in a stage → account map (key is a configured stage holding this account) or in a
 /// per-region table (key is a region name).
 fn is_table_value(ctx: &SourceContext<'_, '_>, id: NodeId, account: &str) -> bool {
-    let AstKind::ObjectProperty(p) = ctx.parent_kind(id) else { return false };
-    let Some(key) = p.key.static_name() else { return false };
-    is_region(&key) || ctx.config.accounts.get(key.as_ref()).is_some_and(|a| a == account)
+    let AstKind::ObjectProperty(p) = ctx.parent_kind(id) else {
+        return false;
+    };
+    let Some(key) = p.key.static_name() else {
+        return false;
+    };
+    is_region(&key)
+        || ctx
+            .config
+            .accounts
+            .get(key.as_ref())
+            .is_some_and(|a| a == account)
 }
-

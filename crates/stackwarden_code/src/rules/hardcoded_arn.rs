@@ -30,8 +30,11 @@ or build it: `Stack.of(this).formatArn({ service: 'sns', resource: 'reports-read
 
 pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
     for literal in value_literals(ctx) {
-        let Some(arn) = parse_arn(&literal.text) else { continue };
-        let literal_account = is_account_id(arn.account) && !ctx.config.trusted_accounts.iter().any(|a| a == arn.account);
+        let Some(arn) = parse_arn(&literal.text) else {
+            continue;
+        };
+        let literal_account = is_account_id(arn.account)
+            && !ctx.config.trusted_accounts.iter().any(|a| a == arn.account);
         let literal_region = is_region(arn.region);
         if (!literal_account && !literal_region) || under_region_key(ctx, literal.node) {
             continue;

@@ -33,7 +33,10 @@ the region in `stackwarden.toml`'s `default_region` and the CDK app's `env`.
 
 pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
     for literal in value_literals(ctx) {
-        if literal.templated || !is_region(&literal.text) || is_acceptable(ctx, literal.node, &literal.text) {
+        if literal.templated
+            || !is_region(&literal.text)
+            || is_acceptable(ctx, literal.node, &literal.text)
+        {
             continue;
         }
         out.push(ctx.finding(
@@ -48,15 +51,25 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
 fn is_acceptable(ctx: &SourceContext<'_, '_>, id: NodeId, region: &str) -> bool {
     let parent = ctx.parent_id(id);
     match ctx.kind(parent) {
-        AstKind::LogicalExpression(l) if matches!(l.operator, LogicalOperator::Coalesce | LogicalOperator::Or) => {
+        AstKind::LogicalExpression(l)
+            if matches!(l.operator, LogicalOperator::Coalesce | LogicalOperator::Or) =>
+        {
             matches!(l.left.get_inner_expression(), Expression::StaticMemberExpression(m)
                 if m.property.name.as_str().ends_with("REGION"))
         }
         AstKind::ArrayExpression(array) => {
-            array.elements.iter().filter_map(|e| e.as_expression()).filter(|e| crate::context::static_string(e).is_some_and(is_region)).count() > 1
+            array
+                .elements
+                .iter()
+                .filter_map(|e| e.as_expression())
+                .filter(|e| crate::context::static_string(e).is_some_and(is_region))
+                .count()
+                > 1
         }
         AstKind::ObjectProperty(p) => {
-            let Some(key) = p.key.static_name() else { return false };
+            let Some(key) = p.key.static_name() else {
+                return false;
+            };
             if is_region(&key) {
                 return true;
             }
@@ -64,8 +77,13 @@ fn is_acceptable(ctx: &SourceContext<'_, '_>, id: NodeId, region: &str) -> bool 
             key == "region"
                 && ctx.config.default_region.as_deref() == Some(region)
                 && match ctx.kind(ctx.parent_id(ctx.parent_id(parent))) {
-                    AstKind::ObjectProperty(outer) => outer.key.static_name().is_some_and(|k| k == "env"),
-                    AstKind::VariableDeclarator(d) => d.id.get_binding_identifier().is_some_and(|b| b.name.as_str() == "env"),
+                    AstKind::ObjectProperty(outer) => {
+                        outer.key.static_name().is_some_and(|k| k == "env")
+                    }
+                    AstKind::VariableDeclarator(d) => {
+                        d.id.get_binding_identifier()
+                            .is_some_and(|b| b.name.as_str() == "env")
+                    }
                     _ => false,
                 }
         }

@@ -30,8 +30,12 @@ for CI via OIDC) and Identity Center for people.
 
 pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
     for node in ctx.nodes() {
-        let AstKind::NewExpression(new) = node.kind() else { continue };
-        let Some(class) = iam_class(ctx, &new.callee) else { continue };
+        let AstKind::NewExpression(new) = node.kind() else {
+            continue;
+        };
+        let Some(class) = iam_class(ctx, &new.callee) else {
+            continue;
+        };
         let what = match class {
             "User" | "CfnUser" => "an IAM user",
             "AccessKey" | "CfnAccessKey" => "an IAM access key",

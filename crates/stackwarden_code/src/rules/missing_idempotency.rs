@@ -36,7 +36,9 @@ export const handler = makeIdempotent(processEvent, { persistenceStore });
 };
 
 pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
-    let Some(export) = ctx.handler.exports.first() else { return };
+    let Some(export) = ctx.handler.exports.first() else {
+        return;
+    };
     if ctx.handler.exports.iter().all(|e| e.idempotent) {
         return;
     }

@@ -33,8 +33,13 @@ export const handler = async (event) => { logger.info('processing', { event }); 
 };
 
 pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
-    let Some(export) = ctx.handler.exports.first() else { return };
-    if !module_loads(ctx).iter().any(|(m, _)| is_powertools_logger(m)) {
+    let Some(export) = ctx.handler.exports.first() else {
+        return;
+    };
+    if !module_loads(ctx)
+        .iter()
+        .any(|(m, _)| is_powertools_logger(m))
+    {
         out.push(ctx.finding(
             &META,
             export.span,
@@ -43,9 +48,18 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
         ));
     }
     for node in ctx.nodes() {
-        let AstKind::CallExpression(call) = node.kind() else { continue };
-        let Some(member) = call.callee.get_member_expr() else { continue };
-        let Some(method) = member.static_property_name().filter(|m| matches!(*m, "log" | "info" | "debug")) else { continue };
+        let AstKind::CallExpression(call) = node.kind() else {
+            continue;
+        };
+        let Some(member) = call.callee.get_member_expr() else {
+            continue;
+        };
+        let Some(method) = member
+            .static_property_name()
+            .filter(|m| matches!(*m, "log" | "info" | "debug"))
+        else {
+            continue;
+        };
         if ctx.is_global(member.object(), "console") && ctx.handler.in_handler(ctx, node.id()) {
             out.push(ctx.finding(
                 &META,

@@ -37,11 +37,14 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
     for node in ctx.nodes() {
         match node.kind() {
             AstKind::NewExpression(new) => {
-                let Some(client) = new_client(ctx, new).filter(|c| matches!(c.kind, ClientKind::V3 | ClientKind::V3Aggregated))
+                let Some(client) = new_client(ctx, new)
+                    .filter(|c| matches!(c.kind, ClientKind::V3 | ClientKind::V3Aggregated))
                 else {
                     continue;
                 };
-                if has_timeout(ctx, new.arguments.first()) != Some(false) || every_send_aborts(ctx, node.id()) {
+                if has_timeout(ctx, new.arguments.first()) != Some(false)
+                    || every_send_aborts(ctx, node.id())
+                {
                     continue;
                 }
                 out.push(ctx.finding(
@@ -54,7 +57,8 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
             AstKind::CallExpression(call) if ctx.is_global(&call.callee, "fetch") => {
                 let missing = match call.arguments.get(1) {
                     None => true,
-                    Some(_) => object_arg(&call.arguments, 1).is_some_and(|o| !has_spread(o) && property(o, "signal").is_none()),
+                    Some(_) => object_arg(&call.arguments, 1)
+                        .is_some_and(|o| !has_spread(o) && property(o, "signal").is_none()),
                 };
                 if missing {
                     out.push(ctx.finding(
@@ -73,13 +77,17 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
 /// `Some(true)` when the configuration sets a request timeout, `Some(false)` when it visibly does
 /// not, `None` when it cannot be told from this file.
 fn has_timeout(ctx: &SourceContext<'_, '_>, config: Option<&Argument<'_>>) -> Option<bool> {
-    let Some(config) = config else { return Some(false) };
+    let Some(config) = config else {
+        return Some(false);
+    };
     let config = config.as_expression()?;
     let config = match config.get_inner_expression() {
         Expression::Identifier(_) => ctx.initializer_of(config)?,
         other => other,
     };
-    let Expression::ObjectExpression(object) = config.get_inner_expression() else { return None };
+    let Expression::ObjectExpression(object) = config.get_inner_expression() else {
+        return None;
+    };
     match property(object, "requestHandler") {
         Some(handler) => handler_has_timeout(ctx, handler),
         None if has_spread(object) => None,
@@ -109,18 +117,28 @@ fn handler_has_timeout(ctx: &SourceContext<'_, '_>, handler: &Expression<'_>) ->
 
 /// The client is stored in a variable and every `.send(command, { abortSignal })` bounds itself.
 fn every_send_aborts(ctx: &SourceContext<'_, '_>, new_id: oxc::syntax::node::NodeId) -> bool {
-    let AstKind::VariableDeclarator(decl) = ctx.parent_kind(new_id) else { return false };
-    let BindingPattern::BindingIdentifier(id) = &decl.id else { return false };
-    let Some(symbol) = id.symbol_id.get() else { return false };
+    let AstKind::VariableDeclarator(decl) = ctx.parent_kind(new_id) else {
+        return false;
+    };
+    let BindingPattern::BindingIdentifier(id) = &decl.id else {
+        return false;
+    };
+    let Some(symbol) = id.symbol_id.get() else {
+        return false;
+    };
     let scoping = ctx.semantic.scoping();
     let mut sends = 0;
     for reference in scoping.get_resolved_references(symbol) {
         let member = ctx.parent_id(reference.node_id());
-        let AstKind::StaticMemberExpression(m) = ctx.kind(member) else { continue };
+        let AstKind::StaticMemberExpression(m) = ctx.kind(member) else {
+            continue;
+        };
         if m.property.name.as_str() != "send" {
             continue;
         }
-        let AstKind::CallExpression(call) = ctx.parent_kind(member) else { continue };
+        let AstKind::CallExpression(call) = ctx.parent_kind(member) else {
+            continue;
+        };
         sends += 1;
         if !object_arg(&call.arguments, 1).is_some_and(|o| property(o, "abortSignal").is_some()) {
             return false;

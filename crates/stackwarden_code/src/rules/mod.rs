@@ -42,39 +42,110 @@ pub(crate) struct PackageRule {
 
 /// Every source rule, in id order.
 pub(crate) static RULES: &[SourceRule] = &[
-    SourceRule { meta: &client_in_handler::META, check: client_in_handler::check },
-    SourceRule { meta: &cross_account_no_external_id::META, check: cross_account_no_external_id::check },
-    SourceRule { meta: &env_unchecked::META, check: env_unchecked::check },
-    SourceRule { meta: &handler_no_rethrow::META, check: handler_no_rethrow::check },
-    SourceRule { meta: &hardcoded_account::META, check: hardcoded_account::check },
-    SourceRule { meta: &hardcoded_arn::META, check: hardcoded_arn::check },
-    SourceRule { meta: &hardcoded_region::META, check: hardcoded_region::check },
-    SourceRule { meta: &iam_user::META, check: iam_user::check },
-    SourceRule { meta: &missing_idempotency::META, check: missing_idempotency::check },
-    SourceRule { meta: &missing_observability::META, check: missing_observability::check },
-    SourceRule { meta: &missing_timeout::META, check: missing_timeout::check },
-    SourceRule { meta: &policy_string_concat::META, check: policy_string_concat::check },
-    SourceRule { meta: &put_without_condition::META, check: put_without_condition::check },
-    SourceRule { meta: &resource_star_comment::META, check: resource_star_comment::check },
-    SourceRule { meta: &sdk_aggregated_client::META, check: sdk_aggregated_client::check },
-    SourceRule { meta: &sdk_mixed::META, check: sdk_mixed::check },
-    SourceRule { meta: &sdk_v2::META, check: sdk_v2::check },
-    SourceRule { meta: &swallowed_error::META, check: swallowed_error::check },
-    SourceRule { meta: &wildcard_action::META, check: wildcard_action::check },
+    SourceRule {
+        meta: &client_in_handler::META,
+        check: client_in_handler::check,
+    },
+    SourceRule {
+        meta: &cross_account_no_external_id::META,
+        check: cross_account_no_external_id::check,
+    },
+    SourceRule {
+        meta: &env_unchecked::META,
+        check: env_unchecked::check,
+    },
+    SourceRule {
+        meta: &handler_no_rethrow::META,
+        check: handler_no_rethrow::check,
+    },
+    SourceRule {
+        meta: &hardcoded_account::META,
+        check: hardcoded_account::check,
+    },
+    SourceRule {
+        meta: &hardcoded_arn::META,
+        check: hardcoded_arn::check,
+    },
+    SourceRule {
+        meta: &hardcoded_region::META,
+        check: hardcoded_region::check,
+    },
+    SourceRule {
+        meta: &iam_user::META,
+        check: iam_user::check,
+    },
+    SourceRule {
+        meta: &missing_idempotency::META,
+        check: missing_idempotency::check,
+    },
+    SourceRule {
+        meta: &missing_observability::META,
+        check: missing_observability::check,
+    },
+    SourceRule {
+        meta: &missing_timeout::META,
+        check: missing_timeout::check,
+    },
+    SourceRule {
+        meta: &policy_string_concat::META,
+        check: policy_string_concat::check,
+    },
+    SourceRule {
+        meta: &put_without_condition::META,
+        check: put_without_condition::check,
+    },
+    SourceRule {
+        meta: &resource_star_comment::META,
+        check: resource_star_comment::check,
+    },
+    SourceRule {
+        meta: &sdk_aggregated_client::META,
+        check: sdk_aggregated_client::check,
+    },
+    SourceRule {
+        meta: &sdk_mixed::META,
+        check: sdk_mixed::check,
+    },
+    SourceRule {
+        meta: &sdk_v2::META,
+        check: sdk_v2::check,
+    },
+    SourceRule {
+        meta: &swallowed_error::META,
+        check: swallowed_error::check,
+    },
+    SourceRule {
+        meta: &wildcard_action::META,
+        check: wildcard_action::check,
+    },
 ];
 
 /// Rules over package.json dependencies.
 pub(crate) static PACKAGE_RULES: &[PackageRule] = &[
-    PackageRule { meta: &sdk_mixed::META, check: sdk_mixed::check_package },
-    PackageRule { meta: &sdk_v2::META, check: sdk_v2::check_package },
+    PackageRule {
+        meta: &sdk_mixed::META,
+        check: sdk_mixed::check_package,
+    },
+    PackageRule {
+        meta: &sdk_v2::META,
+        check: sdk_v2::check_package,
+    },
 ];
 
 /// The suppression rules are declared (and documented) once, by the template engine in
 /// stackwarden_cfn; this crate reports under the same ids and default severities.
-pub(crate) const SUPPRESSION_WITHOUT_REASON: RuleMeta =
-    RuleMeta { id: "meta/suppression-without-reason", severity: Severity::Error, summary: "", docs: "" };
-pub(crate) const UNUSED_SUPPRESSION: RuleMeta =
-    RuleMeta { id: "meta/unused-suppression", severity: Severity::Warn, summary: "", docs: "" };
+pub(crate) const SUPPRESSION_WITHOUT_REASON: RuleMeta = RuleMeta {
+    id: "meta/suppression-without-reason",
+    severity: Severity::Error,
+    summary: "",
+    docs: "",
+};
+pub(crate) const UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
+    id: "meta/unused-suppression",
+    severity: Severity::Warn,
+    summary: "",
+    docs: "",
+};
 
 /// The metadata of every rule this crate implements (the `meta/*` ones are listed by stackwarden_cfn).
 pub fn all_metas() -> impl Iterator<Item = &'static RuleMeta> {

@@ -34,8 +34,12 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
     for node in ctx.nodes() {
         let (value, what) = match node.kind() {
             AstKind::CallExpression(call) => {
-                let Some(member) = call.callee.get_member_expr() else { continue };
-                if !(ctx.is_global(member.object(), "JSON") && member.static_property_name() == Some("parse")) {
+                let Some(member) = call.callee.get_member_expr() else {
+                    continue;
+                };
+                if !(ctx.is_global(member.object(), "JSON")
+                    && member.static_property_name() == Some("parse"))
+                {
                     continue;
                 }
                 match call.arguments.first().and_then(|a| a.as_expression()) {
@@ -43,13 +47,22 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
                     None => continue,
                 }
             }
-            AstKind::ObjectProperty(p) if p.key.static_name().is_some_and(|k| POLICY_KEYS.contains(&k.as_ref())) => {
+            AstKind::ObjectProperty(p)
+                if p.key
+                    .static_name()
+                    .is_some_and(|k| POLICY_KEYS.contains(&k.as_ref())) =>
+            {
                 (&p.value, "a policy document")
             }
             _ => continue,
         };
-        let Some(text) = assembled_text(value) else { continue };
-        if !["\"Statement\"", "\"Effect\"", "\"Action\""].iter().any(|k| text.contains(k)) {
+        let Some(text) = assembled_text(value) else {
+            continue;
+        };
+        if !["\"Statement\"", "\"Effect\"", "\"Action\""]
+            .iter()
+            .any(|k| text.contains(k))
+        {
             continue;
         }
         out.push(ctx.finding(
@@ -67,9 +80,13 @@ use oxc::span::GetSpan;
 /// chain with at least one non-literal operand. `None` for a plain literal or anything else.
 fn assembled_text(expr: &Expression<'_>) -> Option<String> {
     match expr.get_inner_expression() {
-        Expression::TemplateLiteral(t) if !t.expressions.is_empty() => {
-            Some(t.quasis.iter().map(|q| q.value.raw.as_str()).collect::<Vec<_>>().join(""))
-        }
+        Expression::TemplateLiteral(t) if !t.expressions.is_empty() => Some(
+            t.quasis
+                .iter()
+                .map(|q| q.value.raw.as_str())
+                .collect::<Vec<_>>()
+                .join(""),
+        ),
         Expression::BinaryExpression(b) if b.operator == BinaryOperator::Addition => {
             let mut text = String::new();
             let mut dynamic = false;
@@ -89,7 +106,9 @@ fn collect(expr: &Expression<'_>, text: &mut String, dynamic: &mut bool) {
         Expression::StringLiteral(s) => text.push_str(s.value.as_str()),
         Expression::TemplateLiteral(t) => {
             *dynamic |= !t.expressions.is_empty();
-            t.quasis.iter().for_each(|q| text.push_str(q.value.raw.as_str()));
+            t.quasis
+                .iter()
+                .for_each(|q| text.push_str(q.value.raw.as_str()));
         }
         _ => *dynamic = true,
     }

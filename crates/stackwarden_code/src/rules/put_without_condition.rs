@@ -30,14 +30,20 @@ await documents.send(new PutCommand({ TableName, Item, ConditionExpression: 'att
 
 pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
     for node in ctx.nodes() {
-        let AstKind::NewExpression(new) = node.kind() else { continue };
-        let Some(name) = ctx.imported_name(&new.callee, |m| matches!(m, "@aws-sdk/lib-dynamodb" | "@aws-sdk/client-dynamodb")) else {
+        let AstKind::NewExpression(new) = node.kind() else {
+            continue;
+        };
+        let Some(name) = ctx.imported_name(&new.callee, |m| {
+            matches!(m, "@aws-sdk/lib-dynamodb" | "@aws-sdk/client-dynamodb")
+        }) else {
             continue;
         };
         if !matches!(name, "PutCommand" | "PutItemCommand") {
             continue;
         }
-        let Some(input) = object_arg(&new.arguments, 0) else { continue };
+        let Some(input) = object_arg(&new.arguments, 0) else {
+            continue;
+        };
         if has_spread(input) || property(input, "ConditionExpression").is_some() {
             continue;
         }

@@ -34,8 +34,13 @@ await s3.send(new PutObjectCommand({ Bucket, Key, Body }));
 
 pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
     for node in ctx.nodes() {
-        let AstKind::NewExpression(new) = node.kind() else { continue };
-        let Some(client) = new_client(ctx, new).filter(|c| c.kind == ClientKind::V3Aggregated) else { continue };
+        let AstKind::NewExpression(new) = node.kind() else {
+            continue;
+        };
+        let Some(client) = new_client(ctx, new).filter(|c| c.kind == ClientKind::V3Aggregated)
+        else {
+            continue;
+        };
         out.push(ctx.finding(
             &META,
             new.span,

@@ -28,7 +28,9 @@ Finish the migration: move the remaining v2 calls to `@aws-sdk/client-*` and rem
 
 pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
     let loads = module_loads(ctx);
-    let Some(v3) = loads.iter().find(|(m, _)| is_sdk_v3(m)) else { return };
+    let Some(v3) = loads.iter().find(|(m, _)| is_sdk_v3(m)) else {
+        return;
+    };
     if let Some((v2, span)) = loads.iter().find(|(m, _)| is_sdk_v2(m)) {
         out.push(ctx.finding(
             &META,
@@ -40,12 +42,17 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
 }
 
 pub(crate) fn check_package(ctx: &PackageContext<'_>, out: &mut Vec<Finding>) {
-    let Some(v3) = ctx.dependencies.iter().find(|d| is_sdk_v3(&d.name)) else { return };
+    let Some(v3) = ctx.dependencies.iter().find(|d| is_sdk_v3(&d.name)) else {
+        return;
+    };
     for dep in ctx.dependencies.iter().filter(|d| is_sdk_v2(&d.name)) {
         out.push(ctx.finding(
             &META,
             dep,
-            format!("the package depends on `{}` (SDK v2) and `{}` (SDK v3)", dep.name, v3.name),
+            format!(
+                "the package depends on `{}` (SDK v2) and `{}` (SDK v3)",
+                dep.name, v3.name
+            ),
             "finish the migration to v3 and remove `aws-sdk`",
         ));
     }

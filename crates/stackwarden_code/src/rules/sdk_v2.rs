@@ -31,7 +31,8 @@ await s3.send(new PutObjectCommand({ Bucket, Key, Body }));
 "#,
 };
 
-const HELP: &str = "use the modular v3 clients (`@aws-sdk/client-<service>`) and `client.send(new XCommand(...))`";
+const HELP: &str =
+    "use the modular v3 clients (`@aws-sdk/client-<service>`) and `client.send(new XCommand(...))`";
 
 pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
     for (module, span) in module_loads(ctx) {
@@ -43,6 +44,11 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
 
 pub(crate) fn check_package(ctx: &PackageContext<'_>, out: &mut Vec<Finding>) {
     for dep in ctx.dependencies.iter().filter(|d| is_sdk_v2(&d.name)) {
-        out.push(ctx.finding(&META, dep, format!("{} lists `{}`, the AWS SDK v2", dep.section, dep.name), HELP));
+        out.push(ctx.finding(
+            &META,
+            dep,
+            format!("{} lists `{}`, the AWS SDK v2", dep.section, dep.name),
+            HELP,
+        ));
     }
 }

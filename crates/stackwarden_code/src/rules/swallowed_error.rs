@@ -39,10 +39,16 @@ Log it with context and rethrow (or handle it for real):
 
 pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
     for node in ctx.nodes() {
-        let AstKind::CatchClause(clause) = node.kind() else { continue };
+        let AstKind::CatchClause(clause) = node.kind() else {
+            continue;
+        };
         let facts = catch_facts(ctx, clause);
         if facts.empty_or_assigns && !facts.rethrows && !facts.logs {
-            let what = if clause.body.body.is_empty() { "is empty" } else { "only assigns" };
+            let what = if clause.body.body.is_empty() {
+                "is empty"
+            } else {
+                "only assigns"
+            };
             out.push(ctx.finding(
                 &META,
                 clause.span,

@@ -34,7 +34,10 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
             continue;
         }
         for (action, span) in statement.actions() {
-            let service_wide = action == "*" || action.strip_suffix(":*").is_some_and(|s| !s.is_empty() && !s.contains('*'));
+            let service_wide = action == "*"
+                || action
+                    .strip_suffix(":*")
+                    .is_some_and(|s| !s.is_empty() && !s.contains('*'));
             if !service_wide {
                 continue;
             }

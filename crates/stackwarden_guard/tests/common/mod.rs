@@ -86,8 +86,17 @@ impl Fixture {
             .with("/proj/cdk.out/manifest.json", MANIFEST)
             .with("/proj/scripts/release.sh", "#!/bin/sh\nset -e\nnpm run build\ncdk deploy --all --require-approval broadening\n")
             .with("/proj/scripts/check.sh", "#!/bin/sh\nnpm test\ncdk synth\n");
-        let diffs = Recorded(vec![DiffKey { stacks: vec!["dev-orders".into()], profile: Some("dev".into()), context: vec![] }]);
-        Self { config: Config::parse(Path::new("/proj/stackwarden.toml"), CONFIG).unwrap(), files, diffs, env: BTreeMap::new() }
+        let diffs = Recorded(vec![DiffKey {
+            stacks: vec!["dev-orders".into()],
+            profile: Some("dev".into()),
+            context: vec![],
+        }]);
+        Self {
+            config: Config::parse(Path::new("/proj/stackwarden.toml"), CONFIG).unwrap(),
+            files,
+            diffs,
+            env: BTreeMap::new(),
+        }
     }
 
     pub(crate) fn judge(&self, command: &str) -> Judgement {

@@ -39,13 +39,22 @@ pub fn check(policy: &Policy<'_>, _ctx: &PolicyContext<'_>, out: &mut Vec<Policy
         return;
     }
     for statement in &policy.statements {
-        let Some(actions) = statement.allowed_actions() else { continue };
+        let Some(actions) = statement.allowed_actions() else {
+            continue;
+        };
         let Some(star) = actions.star() else { continue };
-        if statement.resources.as_ref().filter(|r| !r.negated).and_then(|r| r.star()).is_some() {
+        if statement
+            .resources
+            .as_ref()
+            .filter(|r| !r.negated)
+            .and_then(|r| r.star())
+            .is_some()
+        {
             out.push(finding(
                 &META,
                 star.span,
-                "inline statement allows Action \"*\" on Resource \"*\": full administrator access".into(),
+                "inline statement allows Action \"*\" on Resource \"*\": full administrator access"
+                    .into(),
                 "grant the actions and resources the workload uses; never `*` on `*`",
             ));
         }
@@ -80,7 +89,10 @@ fn flatten(node: &Node) -> Option<String> {
         Value::String(s) => Some(s.clone()),
         Value::Intrinsic(i) if i.name == "Fn::Sub" => match &i.arg.value {
             Value::String(s) => Some(s.replace("${AWS::Partition}", "aws")),
-            Value::Seq(items) => items.first().and_then(Node::as_str).map(|s| s.replace("${AWS::Partition}", "aws")),
+            Value::Seq(items) => items
+                .first()
+                .and_then(Node::as_str)
+                .map(|s| s.replace("${AWS::Partition}", "aws")),
             _ => None,
         },
         Value::Intrinsic(i) if i.name == "Fn::Join" => {
@@ -91,7 +103,9 @@ fn flatten(node: &Node) -> Option<String> {
                 .as_seq()?
                 .iter()
                 .map(|p| match p.as_intrinsic() {
-                    Some(r) if r.name == "Ref" && r.arg.as_str() == Some("AWS::Partition") => "aws".to_string(),
+                    Some(r) if r.name == "Ref" && r.arg.as_str() == Some("AWS::Partition") => {
+                        "aws".to_string()
+                    }
                     _ => flatten(p).unwrap_or_default(),
                 })
                 .collect();

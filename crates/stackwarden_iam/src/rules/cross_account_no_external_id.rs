@@ -9,7 +9,8 @@ use crate::{PolicyContext, PolicyFinding};
 pub const META: RuleMeta = RuleMeta {
     id: "iam/cross-account-no-external-id",
     severity: Severity::Error,
-    summary: "a trust policy lets another account's AWS principal assume the role without sts:ExternalId",
+    summary:
+        "a trust policy lets another account's AWS principal assume the role without sts:ExternalId",
     docs: r#"## What it does
 Reads each role's `AssumeRolePolicyDocument`. An `Allow` of `sts:AssumeRole` to an `AWS`
 principal of another account — a literal id, an ARN, an `Fn::Sub`/`Fn::Join` with a literal
@@ -48,15 +49,29 @@ pub fn check(policy: &Policy<'_>, ctx: &PolicyContext<'_>, out: &mut Vec<PolicyF
     if policy.kind != PolicyKind::Trust {
         return;
     }
-    for statement in policy.statements.iter().filter(|s| s.is_allow() && assumes_role(s) && !has_external_id(s.condition)) {
-        let Some(principal) = statement.principal_node else { continue };
+    for statement in policy
+        .statements
+        .iter()
+        .filter(|s| s.is_allow() && assumes_role(s) && !has_external_id(s.condition))
+    {
+        let Some(principal) = statement.principal_node else {
+            continue;
+        };
         let entries: Vec<&Node> = match principal.as_str() {
             Some("*") => vec![principal],
-            _ => principal.get("AWS").map(|aws| aws.one_or_many().iter().collect()).unwrap_or_default(),
+            _ => principal
+                .get("AWS")
+                .map(|aws| aws.one_or_many().iter().collect())
+                .unwrap_or_default(),
         };
         for entry in entries {
             let who = match account_of(entry) {
-                Account::Literal(id) if Some(id.as_str()) != ctx.own_account && !ctx.trusted_accounts.contains(&id) => format!("account {id}"),
+                Account::Literal(id)
+                    if Some(id.as_str()) != ctx.own_account
+                        && !ctx.trusted_accounts.contains(&id) =>
+                {
+                    format!("account {id}")
+                }
                 Account::Any => "any AWS account (\"*\")".to_string(),
                 _ => continue,
             };
@@ -71,15 +86,23 @@ pub fn check(policy: &Policy<'_>, ctx: &PolicyContext<'_>, out: &mut Vec<PolicyF
 }
 
 fn assumes_role(statement: &Statement<'_>) -> bool {
-    statement.actions.as_ref().filter(|a| !a.negated).is_some_and(|a| {
-        a.literals().any(|(l, _)| l == "*" || pattern::matches(l, "sts:AssumeRole"))
-    })
+    statement
+        .actions
+        .as_ref()
+        .filter(|a| !a.negated)
+        .is_some_and(|a| {
+            a.literals()
+                .any(|(l, _)| l == "*" || pattern::matches(l, "sts:AssumeRole"))
+        })
 }
 
 fn has_external_id(condition: Option<&Node>) -> bool {
     condition.and_then(Node::as_map).is_some_and(|operators| {
-        operators
-            .iter()
-            .any(|(_, keys)| keys.as_map().is_some_and(|k| k.iter().any(|(key, _)| key.name.eq_ignore_ascii_case("sts:ExternalId"))))
+        operators.iter().any(|(_, keys)| {
+            keys.as_map().is_some_and(|k| {
+                k.iter()
+                    .any(|(key, _)| key.name.eq_ignore_ascii_case("sts:ExternalId"))
+            })
+        })
     })
 }

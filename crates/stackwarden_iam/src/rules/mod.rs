@@ -36,30 +36,75 @@ pub struct PolicyRule {
 
 /// Every rule that judges one policy, in id order.
 pub static RULES: &[PolicyRule] = &[
-    PolicyRule { meta: &admin_policy::META, check: admin_policy::check },
-    PolicyRule { meta: &cross_account_no_external_id::META, check: cross_account_no_external_id::check },
-    PolicyRule { meta: &malformed_policy::META, check: malformed_policy::check },
-    PolicyRule { meta: &not_action_allow::META, check: not_action_allow::check },
-    PolicyRule { meta: &not_resource_allow::META, check: not_resource_allow::check },
-    PolicyRule { meta: &passrole_star::META, check: passrole_star::check },
-    PolicyRule { meta: &unknown_action::META, check: unknown_action::check },
-    PolicyRule { meta: &unknown_service::META, check: unknown_service::check },
-    PolicyRule { meta: &wildcard_action::META, check: wildcard_action::check },
-    PolicyRule { meta: &wildcard_privileged::META, check: wildcard_privileged::check },
-    PolicyRule { meta: &wildcard_resource::META, check: wildcard_resource::check },
+    PolicyRule {
+        meta: &admin_policy::META,
+        check: admin_policy::check,
+    },
+    PolicyRule {
+        meta: &cross_account_no_external_id::META,
+        check: cross_account_no_external_id::check,
+    },
+    PolicyRule {
+        meta: &malformed_policy::META,
+        check: malformed_policy::check,
+    },
+    PolicyRule {
+        meta: &not_action_allow::META,
+        check: not_action_allow::check,
+    },
+    PolicyRule {
+        meta: &not_resource_allow::META,
+        check: not_resource_allow::check,
+    },
+    PolicyRule {
+        meta: &passrole_star::META,
+        check: passrole_star::check,
+    },
+    PolicyRule {
+        meta: &unknown_action::META,
+        check: unknown_action::check,
+    },
+    PolicyRule {
+        meta: &unknown_service::META,
+        check: unknown_service::check,
+    },
+    PolicyRule {
+        meta: &wildcard_action::META,
+        check: wildcard_action::check,
+    },
+    PolicyRule {
+        meta: &wildcard_privileged::META,
+        check: wildcard_privileged::check,
+    },
+    PolicyRule {
+        meta: &wildcard_resource::META,
+        check: wildcard_resource::check,
+    },
 ];
 
 /// Rules checked across policies or on the template; listed for `rules` and `explain`.
-pub static TEMPLATE_RULES: &[&RuleMeta] =
-    &[&access_key::META, &iam_user::META, &privilege_escalation::META, &shared_execution_role::META];
+pub static TEMPLATE_RULES: &[&RuleMeta] = &[
+    &access_key::META,
+    &iam_user::META,
+    &privilege_escalation::META,
+    &shared_execution_role::META,
+];
 
 /// The metadata of every `iam/*` rule.
 pub fn all_metas() -> impl Iterator<Item = &'static RuleMeta> {
-    RULES.iter().map(|r| r.meta).chain(TEMPLATE_RULES.iter().copied())
+    RULES
+        .iter()
+        .map(|r| r.meta)
+        .chain(TEMPLATE_RULES.iter().copied())
 }
 
 /// Runs every enabled single-policy rule over `policy`.
-pub fn check_policy(policy: &Policy<'_>, ctx: &PolicyContext<'_>, filter: &RuleFilter, out: &mut Vec<PolicyFinding>) {
+pub fn check_policy(
+    policy: &Policy<'_>,
+    ctx: &PolicyContext<'_>,
+    filter: &RuleFilter,
+    out: &mut Vec<PolicyFinding>,
+) {
     for rule in RULES.iter().filter(|r| filter.enabled(r.meta.id)) {
         (rule.check)(policy, ctx, out);
     }
@@ -67,13 +112,28 @@ pub fn check_policy(policy: &Policy<'_>, ctx: &PolicyContext<'_>, filter: &RuleF
 
 /// Runs the rules that judge everything one principal is granted (`iam/privilege-escalation`);
 /// each finding comes with the index in `policies` of the policy it points into.
-pub fn check_principal(policies: &[&Policy<'_>], filter: &RuleFilter, out: &mut Vec<(usize, PolicyFinding)>) {
+pub fn check_principal(
+    policies: &[&Policy<'_>],
+    filter: &RuleFilter,
+    out: &mut Vec<(usize, PolicyFinding)>,
+) {
     if filter.enabled(privilege_escalation::META.id) {
         privilege_escalation::check(policies, out);
     }
 }
 
 /// A finding of `meta` (shorthand for the rule files).
-pub(crate) fn finding(meta: &'static RuleMeta, span: stackwarden_core::Span, message: String, help: impl Into<String>) -> PolicyFinding {
-    PolicyFinding { rule: meta, span, message, help: help.into(), suggestion: None }
+pub(crate) fn finding(
+    meta: &'static RuleMeta,
+    span: stackwarden_core::Span,
+    message: String,
+    help: impl Into<String>,
+) -> PolicyFinding {
+    PolicyFinding {
+        rule: meta,
+        span,
+        message,
+        help: help.into(),
+        suggestion: None,
+    }
 }

@@ -7,7 +7,8 @@ use crate::{PolicyContext, PolicyFinding};
 pub const META: RuleMeta = RuleMeta {
     id: "iam/not-resource-allow",
     severity: Severity::Error,
-    summary: "NotResource with Effect Allow grants the actions on every resource except the listed ones",
+    summary:
+        "NotResource with Effect Allow grants the actions on every resource except the listed ones",
     docs: r#"## What it does
 Flags an `Allow` statement that uses `NotResource`.
 

@@ -42,12 +42,24 @@ pub fn check(policy: &Policy<'_>, _ctx: &PolicyContext<'_>, out: &mut Vec<Policy
         return;
     }
     for statement in &policy.statements {
-        let Some(actions) = statement.allowed_actions() else { continue };
-        if statement.resources.as_ref().filter(|r| !r.negated).and_then(|r| r.star()).is_none() {
+        let Some(actions) = statement.allowed_actions() else {
+            continue;
+        };
+        if statement
+            .resources
+            .as_ref()
+            .filter(|r| !r.negated)
+            .and_then(|r| r.star())
+            .is_none()
+        {
             continue;
         }
         if let Some((entry, span)) = actions.literals().find(|(l, _)| covers_pass_role(l)) {
-            let how = if entry.eq_ignore_ascii_case("iam:PassRole") { String::new() } else { format!(" (through `{}`)", shorten(entry)) };
+            let how = if entry.eq_ignore_ascii_case("iam:PassRole") {
+                String::new()
+            } else {
+                format!(" (through `{}`)", shorten(entry))
+            };
             out.push(finding(
                 &META,
                 span,

@@ -62,33 +62,68 @@ pub const PATHS: &[(u8, &[&str])] = &[
     (12, &["iam:PutRolePolicy"]),
     (13, &["iam:AddUserToGroup"]),
     (14, &["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"]),
-    (15, &["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"]),
-    (16, &["iam:PassRole", "lambda:CreateFunction", "lambda:CreateEventSourceMapping"]),
+    (
+        15,
+        &[
+            "iam:PassRole",
+            "lambda:CreateFunction",
+            "lambda:InvokeFunction",
+        ],
+    ),
+    (
+        16,
+        &[
+            "iam:PassRole",
+            "lambda:CreateFunction",
+            "lambda:CreateEventSourceMapping",
+        ],
+    ),
     (17, &["lambda:UpdateFunctionCode"]),
     (18, &["iam:PassRole", "glue:CreateDevEndpoint"]),
     (19, &["glue:UpdateDevEndpoint"]),
     (20, &["iam:PassRole", "cloudformation:CreateStack"]),
-    (21, &["iam:PassRole", "datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition"]),
+    (
+        21,
+        &[
+            "iam:PassRole",
+            "datapipeline:CreatePipeline",
+            "datapipeline:PutPipelineDefinition",
+        ],
+    ),
 ];
 
 /// Judges everything one principal is granted. Returns the index (into `policies`) of the policy
 /// holding the entry the finding points at.
 pub fn check(policies: &[&Policy<'_>], out: &mut Vec<(usize, PolicyFinding)>) {
     let grant = |action: &str| -> Option<(usize, Span)> {
-        policies.iter().enumerate().filter(|(_, p)| p.kind == PolicyKind::Identity).find_map(|(index, policy)| {
-            policy.statements.iter().filter(|s| s.is_allow()).find_map(|statement| {
-                let field = statement.actions.as_ref()?;
-                let hit = field.literals().any(|(l, _)| pattern::matches(l, action));
-                match (field.negated, hit) {
-                    (false, true) => field.literals().find(|(l, _)| pattern::matches(l, action)).map(|(_, span)| (index, span)),
-                    (true, false) => Some((index, field.key_span)),
-                    _ => None,
-                }
+        policies
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.kind == PolicyKind::Identity)
+            .find_map(|(index, policy)| {
+                policy
+                    .statements
+                    .iter()
+                    .filter(|s| s.is_allow())
+                    .find_map(|statement| {
+                        let field = statement.actions.as_ref()?;
+                        let hit = field.literals().any(|(l, _)| pattern::matches(l, action));
+                        match (field.negated, hit) {
+                            (false, true) => field
+                                .literals()
+                                .find(|(l, _)| pattern::matches(l, action))
+                                .map(|(_, span)| (index, span)),
+                            (true, false) => Some((index, field.key_span)),
+                            _ => None,
+                        }
+                    })
             })
-        })
     };
     let is_admin = policies.iter().any(|p| {
-        p.kind == PolicyKind::Identity && p.statements.iter().any(|s| s.allowed_actions().is_some_and(|a| a.star().is_some()))
+        p.kind == PolicyKind::Identity
+            && p.statements
+                .iter()
+                .any(|s| s.allowed_actions().is_some_and(|a| a.star().is_some()))
     });
     if is_admin {
         return;
@@ -102,8 +137,14 @@ pub fn check(policies: &[&Policy<'_>], out: &mut Vec<(usize, PolicyFinding)>) {
             }
         }
     }
-    let Some((_, _, (index, span))) = found.first().copied() else { return };
-    let described: Vec<String> = found.iter().take(3).map(|(n, actions, _)| format!("{} (Rhino #{n})", actions.join(" + "))).collect();
+    let Some((_, _, (index, span))) = found.first().copied() else {
+        return;
+    };
+    let described: Vec<String> = found
+        .iter()
+        .take(3)
+        .map(|(n, actions, _)| format!("{} (Rhino #{n})", actions.join(" + ")))
+        .collect();
     let more = found.len().saturating_sub(3);
     out.push((
         index,

@@ -39,7 +39,9 @@ at run time with AccessDenied), or a Deny that was meant as a guard rail denies 
 
 pub fn check(policy: &Policy<'_>, _ctx: &PolicyContext<'_>, out: &mut Vec<PolicyFinding>) {
     for statement in &policy.statements {
-        let Some(actions) = &statement.actions else { continue };
+        let Some(actions) = &statement.actions else {
+            continue;
+        };
         for (entry, span) in actions.literals() {
             let shown = shorten(entry);
             match &*resolve::actions(entry) {
@@ -47,9 +49,15 @@ pub fn check(policy: &Policy<'_>, _ctx: &PolicyContext<'_>, out: &mut Vec<Policy
                 Ok(_) => {
                     let (prefix, name) = entry.split_once(':').unwrap_or((entry, ""));
                     let guess = db().service(prefix).and_then(|s| suggest::action(s, name));
-                    let what = if crate::pattern::has_wildcard(entry) { "matches no action" } else { "is not an action" };
+                    let what = if crate::pattern::has_wildcard(entry) {
+                        "matches no action"
+                    } else {
+                        "is not an action"
+                    };
                     let message = match &guess {
-                        Some(guess) => format!("`{shown}` {what} of {prefix}; did you mean `{guess}`?"),
+                        Some(guess) => {
+                            format!("`{shown}` {what} of {prefix}; did you mean `{guess}`?")
+                        }
                         None => format!("`{shown}` {what} of {prefix}"),
                     };
                     let mut f = finding(&META, span, message, format!("use a real action name (`stackwarden iam expand '{prefix}:*'` lists them)"));

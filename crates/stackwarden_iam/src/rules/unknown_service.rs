@@ -31,17 +31,24 @@ Action: dynamodb:GetItem
 
 pub fn check(policy: &Policy<'_>, _ctx: &PolicyContext<'_>, out: &mut Vec<PolicyFinding>) {
     for statement in &policy.statements {
-        let Some(actions) = &statement.actions else { continue };
+        let Some(actions) = &statement.actions else {
+            continue;
+        };
         for (entry, span) in actions.literals() {
-            let Err(ExpandError::UnknownService(prefix)) = &*resolve::actions(entry) else { continue };
+            let Err(ExpandError::UnknownService(prefix)) = &*resolve::actions(entry) else {
+                continue;
+            };
             let guess = suggest::service(db(), prefix);
             let prefix = shorten(prefix);
             let message = match &guess {
-                Some(guess) => format!("`{prefix}` is not an AWS service prefix; did you mean `{guess}`?"),
+                Some(guess) => {
+                    format!("`{prefix}` is not an AWS service prefix; did you mean `{guess}`?")
+                }
                 None => format!("`{prefix}` is not an AWS service prefix"),
             };
             let mut f = finding(&META, span, message, "use the service prefix of the Service Authorization Reference (`s3`, `dynamodb`, `lambda`, ...)");
-            f.suggestion = guess.map(|g| format!("{g}:{}", entry.split_once(':').map_or("", |(_, n)| n)));
+            f.suggestion =
+                guess.map(|g| format!("{g}:{}", entry.split_once(':').map_or("", |(_, n)| n)));
             out.push(f);
         }
     }

@@ -40,9 +40,18 @@ In CDK use the narrowest grant: `table.grantReadWriteData(fn)` rather than `tabl
 
 pub fn check(policy: &Policy<'_>, ctx: &PolicyContext<'_>, out: &mut Vec<PolicyFinding>) {
     for statement in &policy.statements {
-        let Some(actions) = statement.allowed_actions() else { continue };
+        let Some(actions) = statement.allowed_actions() else {
+            continue;
+        };
         if policy.kind == PolicyKind::Resource(ResourcePolicy::KmsKey)
-            && statement.principal_node.and_then(|p| p.get("AWS")).is_some_and(|aws| aws.one_or_many().iter().all(|n| is_root_of(n, ctx.own_account)))
+            && statement
+                .principal_node
+                .and_then(|p| p.get("AWS"))
+                .is_some_and(|aws| {
+                    aws.one_or_many()
+                        .iter()
+                        .all(|n| is_root_of(n, ctx.own_account))
+                })
         {
             continue;
         }

@@ -36,8 +36,13 @@ Name the actions (`s3:PutObject`, `s3:PutObjectTagging`). In CDK, enable the
 
 pub fn check(policy: &Policy<'_>, _ctx: &PolicyContext<'_>, out: &mut Vec<PolicyFinding>) {
     for statement in &policy.statements {
-        let Some(actions) = statement.allowed_actions() else { continue };
-        for (entry, span) in actions.literals().filter(|(l, _)| has_wildcard(l) && !is_full_wildcard(l)) {
+        let Some(actions) = statement.allowed_actions() else {
+            continue;
+        };
+        for (entry, span) in actions
+            .literals()
+            .filter(|(l, _)| has_wildcard(l) && !is_full_wildcard(l))
+        {
             let resolved = resolve::actions(entry);
             let Ok(covered) = &*resolved else { continue };
             let privileged: Vec<String> = covered

@@ -9,7 +9,8 @@ use crate::{PolicyContext, PolicyFinding};
 pub const META: RuleMeta = RuleMeta {
     id: "iam/wildcard-resource",
     severity: Severity::Error,
-    summary: "Resource \"*\" while some action of the statement supports resource-level permissions",
+    summary:
+        "Resource \"*\" while some action of the statement supports resource-level permissions",
     docs: r#"## What it does
 Flags the `"*"` entry of an `Allow` statement's `Resource` in an identity policy (role, user,
 group, managed or standalone policy) when at least one of the statement's actions can be scoped
@@ -49,14 +50,28 @@ pub fn check(policy: &Policy<'_>, _ctx: &PolicyContext<'_>, out: &mut Vec<Policy
         return;
     }
     for statement in &policy.statements {
-        let Some(actions) = statement.allowed_actions() else { continue };
-        let Some(star) = statement.resources.as_ref().filter(|r| !r.negated).and_then(|r| r.star()) else { continue };
+        let Some(actions) = statement.allowed_actions() else {
+            continue;
+        };
+        let Some(star) = statement
+            .resources
+            .as_ref()
+            .filter(|r| !r.negated)
+            .and_then(|r| r.star())
+        else {
+            continue;
+        };
         let mut scoped = Vec::new();
         let mut arns = BTreeSet::new();
         // `*` alone is `iam/wildcard-action`'s (and `iam/admin-policy`'s) finding; listing every
         // service here would say nothing more.
         for (entry, _) in actions.literals().filter(|(l, _)| *l != "*") {
-            for action in resolve::actions(entry).as_ref().as_ref().map(Vec::as_slice).unwrap_or_default() {
+            for action in resolve::actions(entry)
+                .as_ref()
+                .as_ref()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
                 if !action.is_star_only() {
                     scoped.push(action.full_name());
                     arns.extend(action.resource_types().map(|t| t.arn));

@@ -7,13 +7,18 @@ use stackwarden_core::Span;
 use super::{YamlEvent, YamlTag};
 use crate::load::LoadError;
 
-pub(super) fn events(text: &str) -> impl Iterator<Item = Result<(YamlEvent, Span), LoadError>> + '_ {
+pub(super) fn events(
+    text: &str,
+) -> impl Iterator<Item = Result<(YamlEvent, Span), LoadError>> + '_ {
     // libyaml-safer 0.3 still has `panic!`s on some malformed input (a tag directly followed by
     // `,` in a flow collection, found by fuzzing). It is only the second opinion: contain its
     // panics here and let the strict parser's error stand. (The CLI's panic hook keeps them off
     // stderr.)
     let collected = std::panic::catch_unwind(|| collect(text)).unwrap_or_else(|_| {
-        vec![Err(LoadError { span: Span::new(1, 1), message: "the lenient YAML reader gave up".into() })]
+        vec![Err(LoadError {
+            span: Span::new(1, 1),
+            message: "the lenient YAML reader gave up".into(),
+        })]
     });
     collected.into_iter()
 }
@@ -28,17 +33,34 @@ fn collect(text: &str) -> Vec<Result<(YamlEvent, Span), LoadError>> {
     loop {
         match parser.parse() {
             Ok(event) => {
-                let at = Span::new(to_u32(event.start_mark.line + 1), to_u32(event.start_mark.column + 1));
+                let at = Span::new(
+                    to_u32(event.start_mark.line + 1),
+                    to_u32(event.start_mark.column + 1),
+                );
                 let converted = match event.data {
                     EventData::DocumentStart { .. } => Some(YamlEvent::DocumentStart),
-                    EventData::Scalar { anchor, tag, value, style, .. } => Some(YamlEvent::Scalar {
+                    EventData::Scalar {
+                        anchor,
+                        tag,
+                        value,
+                        style,
+                        ..
+                    } => Some(YamlEvent::Scalar {
                         text: value,
                         plain: style == ScalarStyle::Plain,
                         anchor,
                         tag: convert(tag.as_deref()),
                     }),
-                    EventData::SequenceStart { anchor, tag, .. } => Some(YamlEvent::SequenceStart { anchor, tag: convert(tag.as_deref()) }),
-                    EventData::MappingStart { anchor, tag, .. } => Some(YamlEvent::MappingStart { anchor, tag: convert(tag.as_deref()) }),
+                    EventData::SequenceStart { anchor, tag, .. } => {
+                        Some(YamlEvent::SequenceStart {
+                            anchor,
+                            tag: convert(tag.as_deref()),
+                        })
+                    }
+                    EventData::MappingStart { anchor, tag, .. } => Some(YamlEvent::MappingStart {
+                        anchor,
+                        tag: convert(tag.as_deref()),
+                    }),
                     EventData::SequenceEnd => Some(YamlEvent::SequenceEnd),
                     EventData::MappingEnd => Some(YamlEvent::MappingEnd),
                     EventData::Alias { anchor } => Some(YamlEvent::Alias(anchor)),

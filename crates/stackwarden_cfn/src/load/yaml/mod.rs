@@ -20,9 +20,20 @@ use super::{LoadError, LoadWarning, Loaded, MAX_DEPTH, MAX_VALUES};
 /// A parser event, whichever parser produced it.
 pub(super) enum YamlEvent {
     DocumentStart,
-    Scalar { text: String, plain: bool, anchor: Option<String>, tag: YamlTag },
-    SequenceStart { anchor: Option<String>, tag: YamlTag },
-    MappingStart { anchor: Option<String>, tag: YamlTag },
+    Scalar {
+        text: String,
+        plain: bool,
+        anchor: Option<String>,
+        tag: YamlTag,
+    },
+    SequenceStart {
+        anchor: Option<String>,
+        tag: YamlTag,
+    },
+    MappingStart {
+        anchor: Option<String>,
+        tag: YamlTag,
+    },
     SequenceEnd,
     MappingEnd,
     Alias(String),
@@ -46,8 +57,21 @@ enum Failure {
 }
 
 enum Frame {
-    Seq { start: Span, anchor: Option<String>, tag: Option<String>, items: Vec<Node>, size: usize },
-    Map { start: Span, anchor: Option<String>, tag: Option<String>, map: Map, pending_key: Option<Key>, size: usize },
+    Seq {
+        start: Span,
+        anchor: Option<String>,
+        tag: Option<String>,
+        items: Vec<Node>,
+        size: usize,
+    },
+    Map {
+        start: Span,
+        anchor: Option<String>,
+        tag: Option<String>,
+        map: Map,
+        pending_key: Option<Key>,
+        size: usize,
+    },
 }
 
 struct Composer {
@@ -70,7 +94,9 @@ pub(super) fn load(text: &str) -> Result<Loaded, LoadError> {
     }
 }
 
-fn compose(events: impl Iterator<Item = Result<(YamlEvent, Span), LoadError>>) -> Result<Loaded, Failure> {
+fn compose(
+    events: impl Iterator<Item = Result<(YamlEvent, Span), LoadError>>,
+) -> Result<Loaded, Failure> {
     let mut composer = Composer {
         stack: Vec::new(),
         anchors: HashMap::new(),
@@ -92,20 +118,36 @@ fn compose(events: impl Iterator<Item = Result<(YamlEvent, Span), LoadError>>) -
                     break;
                 }
             }
-            YamlEvent::Scalar { text, plain, anchor, tag } => {
+            YamlEvent::Scalar {
+                text,
+                plain,
+                anchor,
+                tag,
+            } => {
                 let node = scalar(at, text, plain, &tag);
                 composer.complete(node, anchor, 1).map_err(Failure::Limit)?;
             }
             YamlEvent::Alias(name) => {
                 let (node, size) = composer.anchors.get(&name).cloned().ok_or_else(|| {
-                    Failure::Syntax(LoadError { span: at, message: format!("alias *{name} to an anchor that is not defined") })
+                    Failure::Syntax(LoadError {
+                        span: at,
+                        message: format!("alias *{name} to an anchor that is not defined"),
+                    })
                 })?;
                 let node = Node::new(at, node.value);
-                composer.complete(node, None, size).map_err(Failure::Limit)?;
+                composer
+                    .complete(node, None, size)
+                    .map_err(Failure::Limit)?;
             }
             YamlEvent::SequenceStart { anchor, tag } => {
                 composer.open(at).map_err(Failure::Limit)?;
-                composer.stack.push(Frame::Seq { start: at, anchor, tag: local_tag(&tag), items: Vec::new(), size: 1 });
+                composer.stack.push(Frame::Seq {
+                    start: at,
+                    anchor,
+                    tag: local_tag(&tag),
+                    items: Vec::new(),
+                    size: 1,
+                });
             }
             YamlEvent::MappingStart { anchor, tag } => {
                 composer.open(at).map_err(Failure::Limit)?;
@@ -120,21 +162,42 @@ fn compose(events: impl Iterator<Item = Result<(YamlEvent, Span), LoadError>>) -
             }
             YamlEvent::SequenceEnd | YamlEvent::MappingEnd => {
                 let (node, anchor, size) = match composer.stack.pop() {
-                    Some(Frame::Seq { start, anchor, tag, items, size }) => {
-                        (tagged(Node::new(start, Value::Seq(items)), tag.as_deref()), anchor, size)
-                    }
-                    Some(Frame::Map { start, anchor, tag, map, size, .. }) => {
-                        (tagged(Node::new(start, into_intrinsic(map)), tag.as_deref()), anchor, size)
-                    }
+                    Some(Frame::Seq {
+                        start,
+                        anchor,
+                        tag,
+                        items,
+                        size,
+                    }) => (
+                        tagged(Node::new(start, Value::Seq(items)), tag.as_deref()),
+                        anchor,
+                        size,
+                    ),
+                    Some(Frame::Map {
+                        start,
+                        anchor,
+                        tag,
+                        map,
+                        size,
+                        ..
+                    }) => (
+                        tagged(Node::new(start, into_intrinsic(map)), tag.as_deref()),
+                        anchor,
+                        size,
+                    ),
                     None => continue,
                 };
-                composer.complete(node, anchor, size).map_err(Failure::Limit)?;
+                composer
+                    .complete(node, anchor, size)
+                    .map_err(Failure::Limit)?;
             }
             YamlEvent::StreamEnd => break,
         }
     }
     Ok(Loaded {
-        root: composer.root.unwrap_or_else(|| Node::new(Span::new(1, 1), Value::Null)),
+        root: composer
+            .root
+            .unwrap_or_else(|| Node::new(Span::new(1, 1), Value::Null)),
         warnings: composer.warnings,
     })
 }
@@ -142,13 +205,21 @@ fn compose(events: impl Iterator<Item = Result<(YamlEvent, Span), LoadError>>) -
 impl Composer {
     fn open(&mut self, at: Span) -> Result<(), LoadError> {
         if self.stack.len() >= MAX_DEPTH {
-            return Err(LoadError { span: at, message: format!("nesting deeper than {MAX_DEPTH} levels") });
+            return Err(LoadError {
+                span: at,
+                message: format!("nesting deeper than {MAX_DEPTH} levels"),
+            });
         }
         Ok(())
     }
 
     /// A value is finished: remember its anchor and hand it to its parent (or make it the root).
-    fn complete(&mut self, node: Node, anchor: Option<String>, size: usize) -> Result<(), LoadError> {
+    fn complete(
+        &mut self,
+        node: Node,
+        anchor: Option<String>,
+        size: usize,
+    ) -> Result<(), LoadError> {
         self.values = self.values.saturating_add(size);
         if self.values > MAX_VALUES {
             return Err(LoadError {
@@ -167,15 +238,26 @@ impl Composer {
                     self.root = Some(node);
                 }
             }
-            Some(Frame::Seq { items, size: parent_size, .. }) => {
+            Some(Frame::Seq {
+                items,
+                size: parent_size,
+                ..
+            }) => {
                 *parent_size = parent_size.saturating_add(size);
                 items.push(node);
             }
-            Some(Frame::Map { map, pending_key, size: parent_size, .. }) => {
+            Some(Frame::Map {
+                map,
+                pending_key,
+                size: parent_size,
+                ..
+            }) => {
                 *parent_size = parent_size.saturating_add(size);
                 match pending_key.take() {
                     Some(key) => {
-                        if let Some((first, _)) = map.entries.iter().find(|(k, _)| k.name == key.name) {
+                        if let Some((first, _)) =
+                            map.entries.iter().find(|(k, _)| k.name == key.name)
+                        {
                             self.warnings.push(LoadWarning {
                                 span: key.span,
                                 message: format!(
@@ -195,11 +277,16 @@ impl Composer {
                                 // A structural problem of the document, not a parser quirk.
                                 return Err(LoadError {
                                     span: node.span,
-                                    message: "a mapping key must be a plain value, not a list or mapping".into(),
-                                })
+                                    message:
+                                        "a mapping key must be a plain value, not a list or mapping"
+                                            .into(),
+                                });
                             }
                         };
-                        *pending_key = Some(Key { name, span: node.span });
+                        *pending_key = Some(Key {
+                            name,
+                            span: node.span,
+                        });
                     }
                 }
             }
@@ -236,11 +323,21 @@ fn tagged(node: Node, tag: Option<&str>) -> Node {
         },
         _ => node,
     };
-    Node::new(span, Value::Intrinsic(Box::new(Intrinsic { name: name.to_string(), arg })))
+    Node::new(
+        span,
+        Value::Intrinsic(Box::new(Intrinsic {
+            name: name.to_string(),
+            arg,
+        })),
+    )
 }
 
 fn scalar(at: Span, text: String, plain: bool, tag: &YamlTag) -> Node {
-    let value = if !plain || *tag == YamlTag::Str { Value::String(text) } else { resolve_plain(&text) };
+    let value = if !plain || *tag == YamlTag::Str {
+        Value::String(text)
+    } else {
+        resolve_plain(&text)
+    };
     tagged(Node::new(at, value), local_tag(tag).as_deref())
 }
 
@@ -286,7 +383,6 @@ fn is_number(text: &str) -> bool {
     whole_ok && fraction_ok && has_digit && exponent_ok
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,9 +393,18 @@ mod tests {
         assert_eq!(resolve_plain("~"), Value::Null);
         assert_eq!(resolve_plain("12"), Value::Number("12".into()));
         assert_eq!(resolve_plain("1.5e3"), Value::Number("1.5e3".into()));
-        assert_eq!(resolve_plain("123456789012"), Value::Number("123456789012".into()));
-        assert_eq!(resolve_plain("nodejs22.x"), Value::String("nodejs22.x".into()));
-        assert_eq!(resolve_plain("2010-09-09"), Value::String("2010-09-09".into()));
+        assert_eq!(
+            resolve_plain("123456789012"),
+            Value::Number("123456789012".into())
+        );
+        assert_eq!(
+            resolve_plain("nodejs22.x"),
+            Value::String("nodejs22.x".into())
+        );
+        assert_eq!(
+            resolve_plain("2010-09-09"),
+            Value::String("2010-09-09".into())
+        );
         assert_eq!(resolve_plain("-"), Value::String("-".into()));
         assert_eq!(resolve_plain("."), Value::String(".".into()));
     }

@@ -6,7 +6,9 @@ use stackwarden_core::Span;
 use super::{YamlEvent, YamlTag};
 use crate::load::LoadError;
 
-pub(super) fn events(text: &str) -> impl Iterator<Item = Result<(YamlEvent, Span), LoadError>> + '_ {
+pub(super) fn events(
+    text: &str,
+) -> impl Iterator<Item = Result<(YamlEvent, Span), LoadError>> + '_ {
     let mut parser = Parser::new_from_str(text);
     std::iter::from_fn(move || loop {
         let (event, span) = match parser.next_event()? {
@@ -28,8 +30,14 @@ pub(super) fn events(text: &str) -> impl Iterator<Item = Result<(YamlEvent, Span
                 anchor: anchor(id),
                 tag: convert(tag.as_deref()),
             },
-            Event::SequenceStart(id, tag) => YamlEvent::SequenceStart { anchor: anchor(id), tag: convert(tag.as_deref()) },
-            Event::MappingStart(id, tag) => YamlEvent::MappingStart { anchor: anchor(id), tag: convert(tag.as_deref()) },
+            Event::SequenceStart(id, tag) => YamlEvent::SequenceStart {
+                anchor: anchor(id),
+                tag: convert(tag.as_deref()),
+            },
+            Event::MappingStart(id, tag) => YamlEvent::MappingStart {
+                anchor: anchor(id),
+                tag: convert(tag.as_deref()),
+            },
             Event::SequenceEnd => YamlEvent::SequenceEnd,
             Event::MappingEnd => YamlEvent::MappingEnd,
             Event::Alias(id) => YamlEvent::Alias(id.to_string()),
