@@ -3,31 +3,16 @@
 #![no_main]
 
 use std::collections::BTreeMap;
-use std::sync::Once;
 
 use libfuzzer_sys::fuzz_target;
 use stackwarden_core::config::Config;
 use stackwarden_guard::{AwsConfig, Context, MemoryFiles, NoDiffs};
 
-/// brush-parser's known panics are contained by the guard (walk.rs `parse_program`); libFuzzer's
-/// hook would abort on them anyway, so they are let through here and every other panic aborts.
-fn contain_known_panics() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        std::panic::set_hook(Box::new(|info| {
-            if !info
-                .location()
-                .is_some_and(|l| l.file().contains("brush-parser"))
-            {
-                eprintln!("{info}");
-                std::process::abort();
-            }
-        }));
-    });
-}
+#[path = "known_panics.rs"]
+mod known_panics;
 
 fuzz_target!(|data: &[u8]| {
-    contain_known_panics();
+    known_panics::contain();
     let Ok(command) = std::str::from_utf8(data) else {
         return;
     };

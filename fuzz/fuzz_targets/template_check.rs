@@ -3,32 +3,17 @@
 #![no_main]
 
 use std::path::Path;
-use std::sync::Once;
 
 use libfuzzer_sys::fuzz_target;
 use stackwarden_cfn::{check_template_source, Options};
 use stackwarden_core::config::Config;
 use stackwarden_core::RuleFilter;
 
-/// libyaml-safer's known panics are contained by the loader (see libyaml_events.rs); libFuzzer's
-/// hook would abort on them anyway, so they are let through here and every other panic aborts.
-fn contain_known_panics() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        std::panic::set_hook(Box::new(|info| {
-            if !info
-                .location()
-                .is_some_and(|l| l.file().contains("libyaml-safer"))
-            {
-                eprintln!("{info}");
-                std::process::abort();
-            }
-        }));
-    });
-}
+#[path = "known_panics.rs"]
+mod known_panics;
 
 fuzz_target!(|data: &[u8]| {
-    contain_known_panics();
+    known_panics::contain();
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use stackwarden_core::config::Config;
-use stackwarden_core::{Finding, InputError, Node, RuleFilter, RuleMeta, Span};
+use stackwarden_core::{Finding, InputError, Node, Report, RuleFilter, RuleMeta, Span};
 
 use crate::cdk::{self, CdkStack};
 use crate::context::{resolve_stage, TemplateContext};
@@ -22,14 +22,6 @@ pub struct Options<'a> {
     pub today: &'a str,
     /// Every rule id the tool knows, so a suppression naming none is reported.
     pub known_rules: &'a [&'a str],
-}
-
-#[derive(Debug, Default)]
-pub struct Report {
-    pub findings: Vec<Finding>,
-    pub errors: Vec<InputError>,
-    /// Templates checked (a cloud assembly counts its stacks).
-    pub templates: usize,
 }
 
 /// Reads and checks one file; a file that is not a template yields an empty report.
@@ -104,7 +96,7 @@ fn check_template_text(
             return;
         }
     };
-    report.templates += 1;
+    report.files += 1;
     for warning in &template.warnings {
         report.errors.push(InputError {
             path: path.to_path_buf(),
@@ -343,7 +335,7 @@ fn check_policy_document(path: &Path, text: &str, options: &Options<'_>, report:
     }
     match crate::policies::check_policy_text(path, text, options.config, options.filter, false) {
         Ok(Some(findings)) => {
-            report.templates += 1;
+            report.files += 1;
             report.findings.extend(findings);
         }
         Ok(None) => {}

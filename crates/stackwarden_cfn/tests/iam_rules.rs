@@ -71,7 +71,7 @@ fn run(path: &Path, select: &[&str]) -> String {
         report.errors
     );
     assert_eq!(
-        report.templates,
+        report.files,
         1,
         "{} is not read as a template or policy",
         path.display()
@@ -163,14 +163,14 @@ fn standalone_policy_json_is_checked_by_check() {
         "policy.json",
         r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}"#,
     );
-    assert_eq!(report.templates, 1);
+    assert_eq!(report.files, 1);
     let rules: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
     assert!(rules.contains(&"iam/wildcard-action"), "{rules:?}");
     assert!(rules.contains(&"iam/wildcard-resource"), "{rules:?}");
     // JSON that is neither a template nor a policy stays silent.
     let report = check_text("package.json", r#"{"name": "x", "version": "1.0.0"}"#);
     assert_eq!(
-        (report.templates, report.findings.len(), report.errors.len()),
+        (report.files, report.findings.len(), report.errors.len()),
         (0, 0, 0)
     );
 }

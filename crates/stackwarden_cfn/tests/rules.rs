@@ -40,7 +40,7 @@ fn run(path: &Path, select: &[&str]) -> String {
         report.errors
     );
     assert_eq!(
-        report.templates,
+        report.files,
         1,
         "{} is not read as a template",
         path.display()

@@ -9,7 +9,7 @@ use oxc::parser::{ParseOptions, Parser};
 use oxc::semantic::SemanticBuilder;
 use oxc::span::SourceType;
 use stackwarden_core::config::Config;
-use stackwarden_core::{Finding, InputError, LineIndex, RuleFilter, Severity};
+use stackwarden_core::{Finding, InputError, LineIndex, Report, RuleFilter, Severity};
 
 use crate::context::SourceContext;
 use crate::rules::{RULES, SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION};
@@ -24,14 +24,6 @@ pub struct Options<'a> {
     pub filter: &'a RuleFilter,
     /// Every rule id the tool knows, so a suppression naming none is reported.
     pub known_rules: &'a [&'a str],
-}
-
-#[derive(Debug, Default)]
-pub struct Report {
-    pub findings: Vec<Finding>,
-    pub errors: Vec<InputError>,
-    /// Files checked (0 when the file was skipped as build output).
-    pub files: usize,
 }
 
 /// Whether a path is skipped: declaration files, generated files (`*.generated.*`, which say so in

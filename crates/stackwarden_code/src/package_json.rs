@@ -6,7 +6,9 @@ use std::path::Path;
 use jsonc_parser::{CollectOptions, ParseOptions};
 use stackwarden_core::{Finding, LineIndex, RuleMeta, Span};
 
-use crate::check::{finish, read_text, Options, Report};
+use stackwarden_core::Report;
+
+use crate::check::{finish, read_text, Options};
 use crate::rules::PACKAGE_RULES;
 
 const SECTIONS: &[&str] = &[

@@ -63,3 +63,12 @@ pub struct InputError {
     pub column: Option<u32>,
     pub message: String,
 }
+
+/// What checking one input produced: shared by every domain crate, so the CLI merges them alike.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub errors: Vec<InputError>,
+    /// Files checked (a cloud assembly counts its stacks; skipped files count 0).
+    pub files: usize,
+}

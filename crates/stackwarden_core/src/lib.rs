@@ -11,7 +11,7 @@ pub mod node;
 pub mod rule;
 pub mod span;
 
-pub use finding::{Finding, InputError, Severity, SourceLocation};
+pub use finding::{Finding, InputError, Report, Severity, SourceLocation};
 pub use node::{Key, Map, Node, Value};
 pub use rule::{RuleFilter, RuleMeta};
 pub use span::{LineIndex, Span};

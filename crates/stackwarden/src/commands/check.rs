@@ -1,11 +1,11 @@
 //! `stackwarden check [PATH...]`: discover inputs, run every enabled rule in parallel, render.
 
 use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rayon::prelude::*;
 use stackwarden_core::config::{find_config_file, Config};
 use stackwarden_core::discover::{discover, InputKind};
@@ -95,7 +95,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
     }
 
     let progress = Progress::new(jobs.len());
-    let reports: Vec<stackwarden_cfn::Report> = jobs
+    let reports: Vec<stackwarden_core::Report> = jobs
         .par_iter()
         .map(|(input, config_path)| {
             let options = stackwarden_cfn::Options {
@@ -113,11 +113,9 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             match input.kind {
                 InputKind::CdkAssembly => stackwarden_cfn::check_assembly(&input.path, &options),
                 // Source files and package.json go to the code rules; their report has the same shape.
-                InputKind::Source => {
-                    code_report(stackwarden_code::check_source_file(&input.path, &code()))
-                }
+                InputKind::Source => stackwarden_code::check_source_file(&input.path, &code()),
                 InputKind::PackageJson => {
-                    code_report(stackwarden_code::check_package_json(&input.path, &code()))
+                    stackwarden_code::check_package_json(&input.path, &code())
                 }
                 _ => stackwarden_cfn::check_template_file(&input.path, &options),
             }
@@ -136,11 +134,11 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             message: e.message,
         })
         .collect();
-    let mut templates = 0;
+    let mut files = 0;
     for report in reports {
         findings.extend(report.findings);
         errors.extend(report.errors);
-        templates += report.templates;
+        files += report.files;
     }
     for finding in &mut findings {
         finding.path = tidy(&finding.path);
@@ -159,7 +157,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
     let outcome = Outcome {
         findings,
         errors,
-        files: templates,
+        files,
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let rendered = if args.statistics {
@@ -167,24 +165,11 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
     } else {
         output::render(format, &outcome, to_terminal, args.quiet)?
     };
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, rendered).with_context(|| format!("writing {}", path.display()))?
-        }
-        None => anstream::stdout().lock().write_all(rendered.as_bytes())?,
-    }
+    output::emit(&rendered, args.output.as_deref())?;
     Ok(exit_code(&outcome))
 }
 
 /// A code-rules report in the shape the template reports are accumulated in.
-fn code_report(report: stackwarden_code::Report) -> stackwarden_cfn::Report {
-    stackwarden_cfn::Report {
-        findings: report.findings,
-        errors: report.errors,
-        templates: report.files,
-    }
-}
-
 fn load_config(path: &Path, known: &[&str]) -> Result<Config> {
     let config = Config::load(path)?;
     config.validate_rule_ids(known)?;

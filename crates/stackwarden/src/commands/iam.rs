@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use stackwarden_core::config::Config;
 use stackwarden_core::{Finding, InputError, RuleFilter};
 use stackwarden_iam::db::{db, ExpandError};
@@ -100,12 +100,7 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let rendered = output::render(format, &outcome, to_terminal, false)?;
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, rendered).with_context(|| format!("writing {}", path.display()))?
-        }
-        None => anstream::stdout().lock().write_all(rendered.as_bytes())?,
-    }
+    output::emit(&rendered, args.output.as_deref())?;
     Ok(super::check::exit_code(&outcome))
 }
 

@@ -60,3 +60,15 @@ pub(crate) fn position(line: Option<u32>, column: Option<u32>) -> String {
         _ => String::new(),
     }
 }
+
+/// Writes a rendered report to `--output FILE`, or to standard output.
+pub(crate) fn emit(rendered: &str, output: Option<&std::path::Path>) -> anyhow::Result<()> {
+    use anyhow::Context;
+    use std::io::Write;
+    match output {
+        Some(path) => {
+            std::fs::write(path, rendered).with_context(|| format!("writing {}", path.display()))
+        }
+        None => Ok(anstream::stdout().lock().write_all(rendered.as_bytes())?),
+    }
+}
