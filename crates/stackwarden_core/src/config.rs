@@ -71,11 +71,14 @@ struct NamingFile {
     role: Option<String>,
 }
 
+/// A `[rules]` value. SPEC documents `"error" | "warn" | "off"`; `"info"` is accepted too (the
+/// finding is reported and never fails the check).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RuleLevel {
     Error,
     Warn,
+    Info,
     Off,
 }
 
@@ -84,6 +87,7 @@ impl RuleLevel {
         match self {
             RuleLevel::Error => Some(Severity::Error),
             RuleLevel::Warn => Some(Severity::Warn),
+            RuleLevel::Info => Some(Severity::Info),
             RuleLevel::Off => None,
         }
     }
@@ -416,6 +420,7 @@ role = "{function}-execution-role"
 [rules]
 "code/missing-timeout" = "warn"
 "cfn/s3-versioning" = "off"
+"cfn/naming" = "info"
 
 [guard]
 deny = ["terraform apply"]
@@ -441,6 +446,10 @@ ask = []
             config.severity_for("code/missing-timeout", Severity::Error),
             Some(Severity::Warn)
         );
+        assert_eq!(
+            config.severity_for("cfn/naming", Severity::Warn),
+            Some(Severity::Info)
+        );
         assert_eq!(config.guard_deny, vec!["terraform apply"]);
     }
 
@@ -454,32 +463,35 @@ ask = []
 
     #[test]
     fn unknown_keys_and_bad_values_name_the_key() {
-        let err = Config::parse(Path::new("s.toml"), "[project]\nnmae = \"x\"\n").unwrap_err();
+        let err =
+            Config::parse(Path::new("s.toml"), "[project]\nnmae = \"x\"\n").expect_err("rejected");
         assert!(err.message.contains("nmae"), "{err}");
         assert_eq!(err.line, Some(2));
 
-        let err =
-            Config::parse(Path::new("s.toml"), "[rules]\n\"cfn/x\" = \"loud\"\n").unwrap_err();
+        let err = Config::parse(Path::new("s.toml"), "[rules]\n\"cfn/x\" = \"loud\"\n")
+            .expect_err("rejected");
         assert!(
             err.message.contains("loud") || err.message.contains("variant"),
             "{err}"
         );
 
-        let err = Config::parse(Path::new("s.toml"), "[accounts]\nprod = \"12345\"\n").unwrap_err();
+        let err = Config::parse(Path::new("s.toml"), "[accounts]\nprod = \"12345\"\n")
+            .expect_err("rejected");
         assert!(err.message.contains("accounts.prod"), "{err}");
 
-        let err =
-            Config::parse(Path::new("s.toml"), "[accounts]\nprod = 123456789012\n").unwrap_err();
+        let err = Config::parse(Path::new("s.toml"), "[accounts]\nprod = 123456789012\n")
+            .expect_err("rejected");
         assert!(err.message.contains("in quotes"), "{err}");
 
-        let err =
-            Config::parse(Path::new("s.toml"), "[naming]\nbucket = \"{env}-*\"\n").unwrap_err();
+        let err = Config::parse(Path::new("s.toml"), "[naming]\nbucket = \"{env}-*\"\n")
+            .expect_err("rejected");
         assert!(
             err.message.contains("naming.bucket") && err.message.contains("{env}"),
             "{err}"
         );
 
-        let err = Config::parse(Path::new("s.toml"), "[project]\niac = \"pulumi\"\n").unwrap_err();
+        let err = Config::parse(Path::new("s.toml"), "[project]\niac = \"pulumi\"\n")
+            .expect_err("rejected");
         assert!(err.message.contains("pulumi"), "{err}");
     }
 
@@ -492,7 +504,7 @@ ask = []
         .expect("parses");
         let err = config
             .validate_rule_ids(&["cfn/s3-encryption", "cfn/naming"])
-            .unwrap_err();
+            .expect_err("rejected");
         assert!(
             err.message.contains("did you mean \"cfn/s3-encryption\""),
             "{err}"

@@ -3,9 +3,13 @@
 use serde::Serialize;
 use std::path::PathBuf;
 
+/// How serious a finding is, least first: `Info < Warn < Error`. Only `Error` fails a check (exit
+/// code 1); `Info` reports something worth knowing that is not a problem (AWS's documented
+/// example access key, which is not a credential).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    Info,
     Warn,
     Error,
 }
@@ -13,6 +17,7 @@ pub enum Severity {
 impl Severity {
     pub fn as_str(self) -> &'static str {
         match self {
+            Severity::Info => "info",
             Severity::Warn => "warn",
             Severity::Error => "error",
         }
@@ -71,4 +76,20 @@ pub struct Report {
     pub errors: Vec<InputError>,
     /// Files checked (a cloud assembly counts its stacks; skipped files count 0).
     pub files: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severities_order_and_serialize_in_lower_case() {
+        assert!(Severity::Info < Severity::Warn && Severity::Warn < Severity::Error);
+        for severity in [Severity::Info, Severity::Warn, Severity::Error] {
+            assert_eq!(
+                serde_json::to_value(severity).expect("serialize"),
+                serde_json::Value::String(severity.as_str().into())
+            );
+        }
+    }
 }

@@ -56,7 +56,8 @@ impl<'c, 'a> Walker<'c, 'a> {
             decision,
             rule,
             reason,
-            seen: seen.to_string(),
+            // Verdicts are printed and logged: a key written on the command line stays masked.
+            seen: stackwarden_secret::mask_text(seen).into_owned(),
         };
         if !self.verdicts.contains(&verdict) {
             self.verdicts.push(verdict);

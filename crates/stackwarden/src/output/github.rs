@@ -10,6 +10,7 @@ pub(super) fn render(outcome: &Outcome) -> String {
         let level = match f.severity {
             Severity::Error => "error",
             Severity::Warn => "warning",
+            Severity::Info => "notice",
         };
         out.push_str(&format!(
             "::{level} file={},line={},col={},title={}::{}\n",

@@ -92,6 +92,7 @@ fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
         Severity::Warn => "warning",
+        Severity::Info => "note",
     }
 }
 

@@ -1,5 +1,9 @@
 //! `--format text`: each finding with a code frame (annotate-snippets) and its fix; colour only
 //! when writing to a terminal (and never with NO_COLOR, which anstream honours).
+//!
+//! Code frames show source lines, which may hold credentials: the file is masked as a whole
+//! (so a secret key recognised by its surroundings is masked) and each shown line again on its
+//! own (stackwarden_secret::mask_line), so no frame prints a key in full.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -19,9 +23,11 @@ pub(super) fn render(outcome: &Outcome, colour: bool, quiet: bool) -> String {
     let mut sources: HashMap<PathBuf, Option<String>> = HashMap::new();
     let mut out = String::new();
     for finding in &outcome.findings {
-        let text = sources
-            .entry(finding.path.clone())
-            .or_insert_with(|| std::fs::read_to_string(&finding.path).ok());
+        let text = sources.entry(finding.path.clone()).or_insert_with(|| {
+            std::fs::read_to_string(&finding.path)
+                .ok()
+                .map(|text| stackwarden_secret::mask_text(&text).into_owned())
+        });
         out.push_str(&frame(&renderer, finding, text.as_deref()));
         out.push_str("\n\n");
     }
@@ -43,12 +49,16 @@ fn frame(renderer: &Renderer, finding: &Finding, text: Option<&str>) -> String {
     let level = match finding.severity {
         Severity::Error => Level::ERROR,
         Severity::Warn => Level::WARNING,
+        Severity::Info => Level::INFO,
     };
     let path = finding.path.display().to_string();
     let title = level
         .primary_title(finding.message.as_str())
         .id(finding.rule);
-    let line_text = text.and_then(|t| t.lines().nth(finding.line.saturating_sub(1) as usize));
+    let line_text = text
+        .and_then(|t| t.lines().nth(finding.line.saturating_sub(1) as usize))
+        .map(stackwarden_secret::mask_line);
+    let line_text = line_text.as_deref();
     let mut groups = Vec::new();
     let mut main = match line_text {
         Some(line) => {
@@ -109,6 +119,11 @@ fn token_end(line: &str, start: usize) -> usize {
 fn summary(outcome: &Outcome) -> String {
     let errors = outcome.count(Severity::Error);
     let warnings = outcome.count(Severity::Warn);
+    let infos = match outcome.count(Severity::Info) {
+        0 => String::new(),
+        1 => " (and 1 info finding)".to_string(),
+        n => format!(" (and {n} info findings)"),
+    };
     let files = format!(
         "{} file{}",
         outcome.files,
@@ -121,13 +136,69 @@ fn summary(outcome: &Outcome) -> String {
             if n == 1 { "" } else { "s" }
         ),
     };
-    if errors + warnings == 0 {
+    if errors + warnings == 0 && infos.is_empty() {
         format!("No findings in {files}{unreadable}.\n")
     } else {
         format!(
-            "Found {errors} error{} and {warnings} warning{} in {files}{unreadable}.\n",
+            "Found {errors} error{} and {warnings} warning{}{infos} in {files}{unreadable}.\n",
             if errors == 1 { "" } else { "s" },
             if warnings == 1 { "" } else { "s" }
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ID: &str = "AKIAUJZDEGXDNCF32EPF";
+    const SECRET: &str = "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";
+
+    fn finding(path: &std::path::Path, line: u32, column: u32, severity: Severity) -> Finding {
+        Finding {
+            rule: "secret/aws-access-key",
+            severity,
+            message: "an AWS secret access key (Sc7T…(40 chars)) is committed in this file".into(),
+            path: path.to_path_buf(),
+            line,
+            column,
+            resource: None,
+            stack: None,
+            source: None,
+            help: "delete it".into(),
+            suggestion: None,
+        }
+    }
+
+    #[test]
+    fn code_frames_never_show_a_key_in_full() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("creds.ini");
+        // The secret on line 4 is only a secret because of the id two lines above: the frame of
+        // line 4 alone would not know, the whole-file mask does.
+        std::fs::write(
+            &path,
+            format!("[default]\nkey = {ID}\nregion = eu-west-2\nvalue = {SECRET}\n"),
+        )
+        .expect("write");
+        let outcome = Outcome {
+            findings: vec![
+                finding(&path, 2, 7, Severity::Error),
+                finding(&path, 4, 9, Severity::Error),
+                // A finding of another rule on a line that holds a key masks it too.
+                finding(&path, 4, 1, Severity::Info),
+            ],
+            errors: vec![],
+            files: 1,
+        };
+        let text = render(&outcome, false, false);
+        assert!(!text.contains(ID) && !text.contains(SECRET), "{text}");
+        assert!(text.contains("key = AKIA…(20 chars)"), "{text}");
+        assert!(text.contains("value = Sc7T…(40 chars)"), "{text}");
+        assert!(text.contains("info[secret/aws-access-key]"), "{text}");
+        assert!(
+            text.ends_with("Found 2 errors and 0 warnings (and 1 info finding) in 1 file.\n"),
+            "{text}"
+        );
     }
 }

@@ -6,6 +6,7 @@ use stackwarden_core::{Finding, RuleMeta};
 
 use crate::context::TemplateContext;
 
+mod credentials_in_env;
 mod dynamodb_pitr;
 mod hardcoded_account;
 mod hardcoded_arn;
@@ -77,6 +78,10 @@ pub static RULES: &[TemplateRule] = &[
     TemplateRule {
         meta: &s3_versioning::META,
         check: s3_versioning::check,
+    },
+    TemplateRule {
+        meta: &credentials_in_env::META,
+        check: credentials_in_env::check,
     },
 ];
 
