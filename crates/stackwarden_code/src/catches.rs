@@ -54,11 +54,10 @@ pub(crate) fn catch_facts(ctx: &SourceContext<'_, '_>, clause: &CatchClause<'_>)
             AstKind::CallExpression(call) => {
                 if is_logging_call(ctx, call) {
                     facts.logs = true;
-                } else if !call.arguments.is_empty()
-                    && callee_name(&call.callee).is_some_and(|n| PROPAGATORS.contains(&n))
+                } else if (!call.arguments.is_empty()
+                    && callee_name(&call.callee).is_some_and(|n| PROPAGATORS.contains(&n)))
+                    || is_promise_reject(ctx, call)
                 {
-                    facts.rethrows = true;
-                } else if is_promise_reject(ctx, call) {
                     facts.rethrows = true;
                 }
             }

@@ -1,9 +1,14 @@
 //! CDK source shapes the IAM rules look at: policy statements written in code
-//! (`new iam.PolicyStatement({...})`, `PolicyStatement.fromJson({...})`).
+//! (`new iam.PolicyStatement({...})`, `PolicyStatement.fromJson({...})`, the statements of
+//! `PolicyDocument.fromJson({ Statement: [...] })`), wherever they appear: assigned, passed to
+//! `addToRolePolicy`/`addToPolicy`, or listed in an inline `new iam.PolicyDocument(...)`.
 
 use oxc::ast::ast::{ArrayExpressionElement, Expression, ObjectExpression};
 use oxc::ast::AstKind;
 use oxc::span::{GetSpan, Span as OxcSpan};
+
+use stackwarden_core::{Finding, Span};
+use stackwarden_iam::PolicyFinding;
 
 use crate::context::{object_arg, property, static_string, SourceContext};
 use crate::sdk::is_cdk_iam;
@@ -45,6 +50,11 @@ impl<'a> StatementLiteral<'_, 'a> {
         self.strings(self.key("actions", "Action"))
     }
 
+    /// The string entries of `notActions` / `NotAction` with their spans.
+    pub(crate) fn not_actions(&self) -> Vec<(&'a str, OxcSpan)> {
+        self.strings(self.key("notActions", "NotAction"))
+    }
+
     pub(crate) fn resources(&self) -> Vec<(&'a str, OxcSpan)> {
         self.strings(self.key("resources", "Resource"))
     }
@@ -70,35 +80,92 @@ pub(crate) fn statements<'s, 'a>(ctx: &SourceContext<'s, 'a>) -> Vec<StatementLi
     let mut found = Vec::new();
     for node in ctx.nodes() {
         match node.kind() {
-            AstKind::NewExpression(new) => {
-                if ctx.imported_name(&new.callee, is_cdk_iam) == Some("PolicyStatement") {
-                    if let Some(object) = object_arg(&new.arguments, 0) {
-                        found.push(StatementLiteral {
-                            object,
-                            form: StatementForm::Props,
-                        });
-                    }
+            AstKind::NewExpression(new)
+                if ctx.imported_name(&new.callee, is_cdk_iam) == Some("PolicyStatement") =>
+            {
+                if let Some(object) = object_arg(&new.arguments, 0) {
+                    found.push(StatementLiteral {
+                        object,
+                        form: StatementForm::Props,
+                    });
                 }
             }
             AstKind::CallExpression(call) => {
                 let Some(member) = call.callee.get_member_expr() else {
                     continue;
                 };
-                if member.static_property_name() == Some("fromJson")
-                    && ctx.imported_name(member.object(), is_cdk_iam) == Some("PolicyStatement")
-                {
-                    if let Some(object) = object_arg(&call.arguments, 0) {
-                        found.push(StatementLiteral {
+                if member.static_property_name() != Some("fromJson") {
+                    continue;
+                }
+                let Some(object) = object_arg(&call.arguments, 0) else {
+                    continue;
+                };
+                match ctx.imported_name(member.object(), is_cdk_iam) {
+                    Some("PolicyStatement") => found.push(StatementLiteral {
+                        object,
+                        form: StatementForm::Json,
+                    }),
+                    Some("PolicyDocument") => {
+                        found.extend(document_statements(object).map(|object| StatementLiteral {
                             object,
                             form: StatementForm::Json,
-                        });
+                        }));
                     }
+                    _ => {}
                 }
             }
             _ => {}
         }
     }
     found
+}
+
+/// The statement objects of a JSON policy document literal (`Statement` is a list or one object).
+fn document_statements<'o, 'a>(
+    document: &'o ObjectExpression<'a>,
+) -> impl Iterator<Item = &'o ObjectExpression<'a>> {
+    let object = |e: &'o Expression<'a>| match e.get_inner_expression() {
+        Expression::ObjectExpression(o) => Some(&**o),
+        _ => None,
+    };
+    let statements = property(document, "Statement");
+    let listed = match statements.map(Expression::get_inner_expression) {
+        Some(Expression::ArrayExpression(array)) => Some(
+            array
+                .elements
+                .iter()
+                .filter_map(ArrayExpressionElement::as_expression)
+                .filter_map(object),
+        ),
+        _ => None,
+    };
+    let single = statements.and_then(object);
+    listed.into_iter().flatten().chain(single)
+}
+
+/// Judges every literal `actions`/`notActions` entry (Allow and Deny alike) of the file's policy
+/// statements with one of stackwarden_iam's per-entry judgements, so an action string in CDK
+/// source gets exactly the finding (rule, message, did-you-mean) it gets in a template, at the
+/// string's own line and column.
+pub(crate) fn judge_actions(
+    ctx: &SourceContext<'_, '_>,
+    judge: fn(&str, Span) -> Option<PolicyFinding>,
+    out: &mut Vec<Finding>,
+) {
+    for statement in statements(ctx) {
+        for (entry, at) in statement
+            .actions()
+            .into_iter()
+            .chain(statement.not_actions())
+        {
+            let Some(found) = judge(entry, ctx.span(at.start)) else {
+                continue;
+            };
+            let mut finding = ctx.finding(found.rule, at, found.message, found.help);
+            finding.suggestion = found.suggestion;
+            out.push(finding);
+        }
+    }
 }
 
 /// The CDK IAM class a `new` expression constructs (`Role`, `User`, `AccountPrincipal`, ...).

@@ -5,14 +5,14 @@
 use std::path::Path;
 
 use oxc::allocator::Allocator;
-use oxc::parser::{ParseOptions, Parser};
+use oxc::parser::{ParseOptions, Parser, ParserReturn};
 use oxc::semantic::SemanticBuilder;
 use oxc::span::SourceType;
 use stackwarden_core::config::Config;
 use stackwarden_core::{Finding, InputError, LineIndex, Report, RuleFilter, Severity};
 
 use crate::context::SourceContext;
-use crate::rules::{RULES, SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION};
+use crate::rules::{IAM_RULES, RULES, SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION};
 use crate::suppress::{self, Suppression};
 
 /// Source files larger than this are not parsed: hand-written code is far smaller, and anything
@@ -68,14 +68,8 @@ pub fn check_source_file(path: &Path, options: &Options<'_>) -> Report {
 
 /// Checks source text as if read from `path` (the extension picks TypeScript or JavaScript).
 pub fn check_source_text(path: &Path, text: &str, options: &Options<'_>, report: &mut Report) {
-    let source_type = SourceType::from_path(path).unwrap_or_else(|_| SourceType::ts());
     let allocator = Allocator::default();
-    let parsed = Parser::new(&allocator, text, source_type)
-        .with_options(ParseOptions {
-            parse_regular_expression: false,
-            ..ParseOptions::default()
-        })
-        .parse();
+    let parsed = parse(&allocator, path, text);
     if parsed.panicked || parsed.diagnostics.has_errors() {
         let lines = LineIndex::new(text);
         let first = parsed.diagnostics.errors().next();
@@ -100,7 +94,11 @@ pub fn check_source_text(path: &Path, text: &str, options: &Options<'_>, report:
     let ctx = SourceContext::new(path, text, &semantic, options.config);
     report.files += 1;
     let mut findings = Vec::new();
-    for rule in RULES.iter().filter(|r| options.filter.enabled(r.meta.id)) {
+    for rule in RULES
+        .iter()
+        .chain(IAM_RULES)
+        .filter(|r| options.filter.enabled(r.meta.id))
+    {
         (rule.check)(&ctx, &mut findings);
     }
     let suppressions = suppress::collect(&ctx);
@@ -112,6 +110,17 @@ pub fn check_source_text(path: &Path, text: &str, options: &Options<'_>, report:
         options,
         report,
     );
+}
+
+/// Parses source text as the extension of `path` says (TypeScript when it says nothing).
+pub(crate) fn parse<'a>(allocator: &'a Allocator, path: &Path, text: &'a str) -> ParserReturn<'a> {
+    let source_type = SourceType::from_path(path).unwrap_or_else(|_| SourceType::ts());
+    Parser::new(allocator, text, source_type)
+        .with_options(ParseOptions {
+            parse_regular_expression: false,
+            ..ParseOptions::default()
+        })
+        .parse()
 }
 
 /// Applies severities and suppressions, reports bad or unused suppressions, and appends the rest.

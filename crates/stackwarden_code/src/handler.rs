@@ -2,8 +2,8 @@
 //! `makeIdempotent(fn)`, middy's `middy(fn).use(...)` and the like), whether Powertools
 //! idempotency wraps it, and which functions of the same file it reaches through calls.
 //!
-//! Calls into other files are not followed (each file is checked alone), so a mutation in an
-//! imported helper module is not seen from the handler that calls it.
+//! The same facts describe any export ([`HandlerFacts::for_export`]), which is how
+//! `crate::imports` follows a handler into the functions it imports from local modules.
 
 use std::collections::{HashMap, HashSet};
 
@@ -51,7 +51,14 @@ impl HandlerFacts {
             .is_some_and(|f| self.reachable.contains(&f) && !self.covered.contains(&f))
     }
 
+    /// The facts of the module's exported `handler`.
     pub(crate) fn build(ctx: &SourceContext<'_, '_>) -> Self {
+        Self::for_export(ctx, "handler")
+    }
+
+    /// The facts of the module's export `name`, as if it were the handler: what it reaches in
+    /// this file, and whether idempotency wraps it (used for the functions a handler imports).
+    pub(crate) fn for_export(ctx: &SourceContext<'_, '_>, name: &str) -> Self {
         let mut facts = Self::default();
         let mut entries: Vec<(NodeId, bool)> = Vec::new();
         let decorated = has_idempotent_decorator(ctx);
@@ -64,7 +71,7 @@ impl HandlerFacts {
                                 if let (Some(id), Some(init)) =
                                     (d.id.get_binding_identifier(), &d.init)
                                 {
-                                    if id.name.as_str() == "handler" {
+                                    if id.name.as_str() == name {
                                         facts.add_export(
                                             ctx,
                                             id.span,
@@ -77,7 +84,7 @@ impl HandlerFacts {
                             }
                         }
                         Declaration::FunctionDeclaration(f)
-                            if f.name().is_some_and(|n| n.as_str() == "handler") =>
+                            if f.name().is_some_and(|n| n.as_str() == name) =>
                         {
                             let span = f.id.as_ref().map_or(f.span, |id| id.span);
                             facts.add_export(
@@ -94,7 +101,7 @@ impl HandlerFacts {
                 }
                 AstKind::ExportNamedDeclaration(export) => {
                     for specifier in &export.specifiers {
-                        if export_name(&specifier.exported) != "handler" {
+                        if export_name(&specifier.exported) != name {
                             continue;
                         }
                         if let ModuleExportName::IdentifierReference(local) = &specifier.local {
@@ -116,7 +123,7 @@ impl HandlerFacts {
                     continue;
                 }
                 AstKind::AssignmentExpression(assign) => match &assign.left {
-                    target if is_exports_member(ctx, target, "handler") => {
+                    target if is_exports_member(ctx, target, name) => {
                         (assign.left.span(), &assign.right)
                     }
                     AssignmentTarget::StaticMemberExpression(m)
@@ -124,7 +131,7 @@ impl HandlerFacts {
                             && m.property.name.as_str() == "exports" =>
                     {
                         match assign.right.get_inner_expression() {
-                            Expression::ObjectExpression(o) => match property(o, "handler") {
+                            Expression::ObjectExpression(o) => match property(o, name) {
                                 Some(value) => (assign.left.span(), value),
                                 None => continue,
                             },

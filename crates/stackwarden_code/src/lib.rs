@@ -10,6 +10,7 @@ mod cdk;
 mod check;
 mod context;
 mod handler;
+mod imports;
 mod literals;
 mod package_json;
 pub mod rules;

@@ -109,6 +109,7 @@ rule_fixtures! {
     missing_timeout => "missing-timeout" in "missing-timeout",
     put_without_condition => "put-without-condition" in "put-without-condition",
     missing_idempotency => "missing-idempotency" in "missing-idempotency",
+    missing_idempotency_imports => "missing-idempotency" in "missing-idempotency-imports",
     missing_observability => "missing-observability" in "missing-observability",
     env_unchecked => "env-unchecked" in "env-unchecked",
     hardcoded_account => "hardcoded-account" in "hardcoded-account",
@@ -119,6 +120,101 @@ rule_fixtures! {
     iam_user => "iam-user" in "iam-user",
     cross_account_no_external_id => "cross-account-no-external-id" in "cross-account-no-external-id",
     policy_string_concat => "policy-string-concat" in "policy-string-concat",
+}
+
+/// code/missing-idempotency follows a handler into local modules: transitively (through a
+/// `require`d folder's index.ts into a `./archive.js` specifier naming archive.ts), and without
+/// looping on import cycles or flagging modules that only read.
+#[test]
+fn missing_idempotency_follows_local_imports_transitively() {
+    let dir = fixtures().join("missing-idempotency-imports");
+    let found = run(&dir.join("transitive.js"), &["code/missing-idempotency"]);
+    assert_eq!(
+        found.lines().next(),
+        Some("5:1 error [code/missing-idempotency] the handler reaches PutObject (lib/archive.ts:6) through `keep` imported from './lib', without Powertools idempotency, so a retried event repeats it"),
+        "{found}"
+    );
+    assert_eq!(
+        run(&dir.join("read-only.ts"), &["code/missing-idempotency"]),
+        ""
+    );
+}
+
+/// `iam/unknown-action` and `iam/unknown-service` (declared by stackwarden_iam) on the action
+/// strings of CDK source: same message and did-you-mean as in a template, at the string itself.
+mod iam_unknown_action {
+    use super::*;
+
+    #[test]
+    fn fail_fixture_findings() {
+        let found = run(&fixture("iam-unknown-action", "fail"), &["iam"]);
+        let lines: Vec<&str> = found.lines().filter(|l| !l.starts_with("    ")).collect();
+        for expected in [
+            "6:15 error [iam/unknown-action] `s3:GetObjects` is not an action of s3; did you mean `s3:GetObject`?",
+            "6:32 error [iam/unknown-action] `dynamodb:GetTable` is not an action of dynamodb; did you mean `dynamodb:DescribeTable`?",
+            "9:52 error [iam/unknown-service] `s4` is not an AWS service prefix; did you mean `s3`?",
+        ] {
+            assert!(lines.contains(&expected), "missing {expected:?} in:\n{found}");
+        }
+        assert_eq!(lines.len(), 7, "{found}");
+        insta::assert_snapshot!("iam-unknown-action-fail", found);
+    }
+
+    #[test]
+    fn pass_fixture_is_clean() {
+        assert_eq!(run(&fixture("iam-unknown-action", "pass"), &["iam"]), "");
+    }
+
+    #[test]
+    fn selection_and_configured_severities_apply() {
+        let path = fixture("iam-unknown-action", "fail");
+        // `code` selects the code rules only.
+        assert!(!run(&path, &["code"]).contains("[iam/"));
+        let config = Config::parse(
+            Path::new("stackwarden.toml"),
+            "[rules]\n\"iam/unknown-action\" = \"warn\"\n\"iam/unknown-service\" = \"off\"\n",
+        )
+        .expect("config");
+        let filter = RuleFilter::default();
+        let known = known_rules();
+        let report = check_source_file(
+            &path,
+            &Options {
+                config: &config,
+                filter: &filter,
+                known_rules: &known,
+            },
+        );
+        let iam: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule.starts_with("iam/"))
+            .collect();
+        assert!(!iam.is_empty());
+        assert!(iam
+            .iter()
+            .all(|f| f.rule == "iam/unknown-action" && f.severity.as_str() == "warn"));
+        let ignored = RuleFilter {
+            select: vec![],
+            ignore: vec!["iam/unknown-action".to_string()],
+        };
+        let report = check_source_file(
+            &path,
+            &Options {
+                config: &Config::default(),
+                filter: &ignored,
+                known_rules: &known,
+            },
+        );
+        assert!(report
+            .findings
+            .iter()
+            .any(|f| f.rule == "iam/unknown-service"));
+        assert!(!report
+            .findings
+            .iter()
+            .any(|f| f.rule == "iam/unknown-action"));
+    }
 }
 
 #[test]

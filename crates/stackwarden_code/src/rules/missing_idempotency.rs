@@ -1,8 +1,9 @@
-use oxc::ast::AstKind;
+use std::path::Path;
+
 use stackwarden_core::{Finding, RuleMeta, Severity};
 
 use crate::context::SourceContext;
-use crate::sdk::{mutating_command, mutating_method};
+use crate::imports::{direct_mutation, imported_mutation, local_calls};
 
 pub(crate) const META: RuleMeta = RuleMeta {
     id: "code/missing-idempotency",
@@ -12,9 +13,10 @@ pub(crate) const META: RuleMeta = RuleMeta {
 Flags an exported Lambda `handler` that reaches a state-changing AWS call (DynamoDB
 Put/Update/Delete/BatchWrite/TransactWrite, S3 PutObject/DeleteObject/CopyObject, SQS
 SendMessage(Batch), SNS Publish, EventBridge PutEvents, Step Functions StartExecution; commands and
-v2/aggregated method forms) — directly or through functions of the same file — without Powertools
-idempotency (`makeIdempotent`, the `makeHandlerIdempotent` middy middleware, `@idempotent`).
-Calls made in other files are not followed.
+v2/aggregated method forms) — directly, through functions of the same file, or through functions
+it imports from local modules (`import { save } from './store'`, followed a few modules deep) —
+without Powertools idempotency (`makeIdempotent`, the `makeHandlerIdempotent` middy middleware,
+`@idempotent`). Packages and path aliases are not followed.
 
 ## Why
 Lambda delivers events at least once: retries, redrives and duplicate deliveries run the handler
@@ -42,21 +44,8 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
     if ctx.handler.exports.iter().all(|e| e.idempotent) {
         return;
     }
-    for node in ctx.nodes() {
-        let (operation, span) = match node.kind() {
-            AstKind::NewExpression(new) => match mutating_command(ctx, new) {
-                Some(op) => (op, new.span),
-                None => continue,
-            },
-            AstKind::CallExpression(call) => match mutating_method(ctx, call) {
-                Some(op) => (op, call.span),
-                None => continue,
-            },
-            _ => continue,
-        };
-        if !ctx.handler.in_handler_uncovered(ctx, node.id()) {
-            continue;
-        }
+    let help = "wrap the handler with makeIdempotent(fn, { persistenceStore }) from @aws-lambda-powertools/idempotency (or the makeHandlerIdempotent middy middleware)";
+    if let Some((operation, span)) = direct_mutation(ctx, &ctx.handler) {
         out.push(ctx.finding(
             &META,
             export.span,
@@ -64,7 +53,26 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
                 "the handler reaches {operation} (line {}) without Powertools idempotency, so a retried event repeats it",
                 ctx.line_of(span.start)
             ),
-            "wrap the handler with makeIdempotent(fn, { persistenceStore }) from @aws-lambda-powertools/idempotency (or the makeHandlerIdempotent middy middleware)",
+            help,
+        ));
+        return;
+    }
+    let dir = ctx.path.parent().unwrap_or(Path::new(""));
+    for (specifier, name) in local_calls(ctx, &ctx.handler) {
+        let Some(found) = imported_mutation(dir, specifier, name, ctx.config) else {
+            continue;
+        };
+        let shown = found.path.strip_prefix(dir).unwrap_or(&found.path);
+        out.push(ctx.finding(
+            &META,
+            export.span,
+            format!(
+                "the handler reaches {} ({}:{}) through `{name}` imported from '{specifier}', without Powertools idempotency, so a retried event repeats it",
+                found.operation,
+                shown.display(),
+                found.line
+            ),
+            help,
         ));
         return;
     }

@@ -140,7 +140,7 @@ fn every_send_aborts(ctx: &SourceContext<'_, '_>, new_id: oxc::syntax::node::Nod
             continue;
         };
         sends += 1;
-        if !object_arg(&call.arguments, 1).is_some_and(|o| property(o, "abortSignal").is_some()) {
+        if object_arg(&call.arguments, 1).is_none_or(|o| property(o, "abortSignal").is_none()) {
             return false;
         }
     }

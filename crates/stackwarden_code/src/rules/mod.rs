@@ -8,12 +8,14 @@ use crate::context::SourceContext;
 use crate::package_json::PackageContext;
 
 mod client_in_handler;
+mod credentials_in_env;
 mod cross_account_no_external_id;
 mod env_unchecked;
 mod handler_no_rethrow;
 mod hardcoded_account;
 mod hardcoded_arn;
 mod hardcoded_region;
+mod iam_actions;
 mod iam_user;
 mod missing_idempotency;
 mod missing_observability;
@@ -117,6 +119,24 @@ pub(crate) static RULES: &[SourceRule] = &[
     SourceRule {
         meta: &wildcard_action::META,
         check: wildcard_action::check,
+    },
+    SourceRule {
+        meta: &credentials_in_env::META,
+        check: credentials_in_env::check,
+    },
+];
+
+/// IAM rules that also judge the action strings of CDK source. Their metadata and documentation
+/// are stackwarden_iam's (so they are not in [`all_metas`]); listing them here makes rule
+/// selection, configured severities and suppressions apply to them as to any code rule.
+pub(crate) static IAM_RULES: &[SourceRule] = &[
+    SourceRule {
+        meta: &stackwarden_iam::rules::unknown_action::META,
+        check: iam_actions::check_unknown_action,
+    },
+    SourceRule {
+        meta: &stackwarden_iam::rules::unknown_service::META,
+        check: iam_actions::check_unknown_service,
     },
 ];
 

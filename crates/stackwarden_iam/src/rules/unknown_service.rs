@@ -1,4 +1,4 @@
-use stackwarden_core::{RuleMeta, Severity};
+use stackwarden_core::{RuleMeta, Severity, Span};
 
 use super::finding;
 use crate::db::{db, ExpandError};
@@ -11,7 +11,9 @@ pub const META: RuleMeta = RuleMeta {
     summary: "an action whose service prefix does not exist (dynamdb:GetItem)",
     docs: r#"## What it does
 Reports `Action`/`NotAction` entries whose service prefix is not in the action database
-(`dynamdb:GetItem`, `lamda:InvokeFunction`), with the closest real prefix.
+(`dynamdb:GetItem`, `lamda:InvokeFunction`), with the closest real prefix. The literal action
+strings of CDK policy statements (`new iam.PolicyStatement({ actions: [...] })`) are checked too,
+at their line in the source.
 
 ## Why
 IAM ignores actions of unknown services: the permission the author meant is never granted (or
@@ -34,22 +36,33 @@ pub fn check(policy: &Policy<'_>, _ctx: &PolicyContext<'_>, out: &mut Vec<Policy
         let Some(actions) = &statement.actions else {
             continue;
         };
-        for (entry, span) in actions.literals() {
-            let Err(ExpandError::UnknownService(prefix)) = &*resolve::actions(entry) else {
-                continue;
-            };
-            let guess = suggest::service(db(), prefix);
-            let prefix = shorten(prefix);
-            let message = match &guess {
-                Some(guess) => {
-                    format!("`{prefix}` is not an AWS service prefix; did you mean `{guess}`?")
-                }
-                None => format!("`{prefix}` is not an AWS service prefix"),
-            };
-            let mut f = finding(&META, span, message, "use the service prefix of the Service Authorization Reference (`s3`, `dynamodb`, `lambda`, ...)");
-            f.suggestion =
-                guess.map(|g| format!("{g}:{}", entry.split_once(':').map_or("", |(_, n)| n)));
-            out.push(f);
-        }
+        out.extend(
+            actions
+                .literals()
+                .filter_map(|(entry, span)| judge(entry, span)),
+        );
     }
+}
+
+/// The finding for one literal `Action`/`NotAction` entry at `span` whose service prefix does
+/// not exist (with the closest real prefix), or `None`. Shared with callers that find action
+/// strings outside a policy document (CDK source).
+pub fn judge(entry: &str, span: Span) -> Option<PolicyFinding> {
+    let Err(ExpandError::UnknownService(prefix)) = &*resolve::actions(entry) else {
+        return None;
+    };
+    let guess = suggest::service(db(), prefix);
+    let prefix = shorten(prefix);
+    let message = match &guess {
+        Some(guess) => format!("`{prefix}` is not an AWS service prefix; did you mean `{guess}`?"),
+        None => format!("`{prefix}` is not an AWS service prefix"),
+    };
+    let mut f = finding(
+        &META,
+        span,
+        message,
+        "use the service prefix of the Service Authorization Reference (`s3`, `dynamodb`, `lambda`, ...)",
+    );
+    f.suggestion = guess.map(|g| format!("{g}:{}", entry.split_once(':').map_or("", |(_, n)| n)));
+    Some(f)
 }

@@ -1,9 +1,9 @@
-// Deliberately breaks the rules, so `stackwarden check` has something to find: an unencrypted,
-// unversioned, public-by-default bucket with a non-conforming name; a table without point-in-time
-// recovery that is deleted with the prod stack; a deprecated Node runtime; a hardcoded ARN; and no
-// CostCenter tag (see bin/orders-app.ts).
+// Deliberately non-compliant: an unencrypted, unversioned, half-public bucket with a bad name; a
+// table without PITR deleted with the prod stack; a deprecated runtime; a hardcoded ARN; a role
+// that another account assumes without an external id; no CostCenter tag (see bin/orders-app.ts).
 import { RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -46,5 +46,12 @@ export class ReportsStack extends Stack {
     });
     bucket.grantReadWrite(nightly);
     runs.grantReadWriteData(nightly);
+
+    // A partner account reads the reports, but the role trusts it without an external id.
+    const partner = new iam.Role(this, 'PartnerReadRole', {
+      assumedBy: new iam.AccountPrincipal('444444444444'),
+      description: 'Lets the partner account read the reports',
+    });
+    bucket.grantRead(partner);
   }
 }

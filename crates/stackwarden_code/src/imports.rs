@@ -1,0 +1,222 @@
+//! Following a Lambda handler into the local modules it imports (`import { save } from './store'`,
+//! `import * as store from './store'`, `require('./store')`): the module is resolved beside the
+//! importing file as Node and TypeScript resolve relative specifiers, read (bounded, like every
+//! source file), parsed with oxc, and the imported export judged with the same handler facts as a
+//! handler (what it reaches in its own file, whether idempotency wraps it). Modules it imports in
+//! turn are followed the same way, up to [`MAX_DEPTH`] modules deep, each (module, export) once.
+//!
+//! Only relative specifiers are followed: packages are not the project's code. Path aliases
+//! (`@/store` from tsconfig `paths`) and default exports are not resolved.
+
+use std::collections::HashSet;
+use std::ffi::OsString;
+use std::path::{Component, Path, PathBuf};
+
+use oxc::allocator::Allocator;
+use oxc::ast::AstKind;
+use oxc::semantic::SemanticBuilder;
+use oxc::span::Span as OxcSpan;
+use stackwarden_core::config::Config;
+
+use crate::check::{is_skipped, parse, read_text};
+use crate::context::SourceContext;
+use crate::handler::HandlerFacts;
+use crate::sdk::{mutating_command, mutating_method};
+
+/// How many modules deep imports are followed from the handler's file.
+const MAX_DEPTH: usize = 4;
+
+/// Extensions tried for an extension-less specifier, TypeScript first.
+const EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts", "js", "mjs", "cjs", "jsx"];
+
+/// A state-changing call found in an imported module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ImportedMutation {
+    pub operation: String,
+    pub path: PathBuf,
+    pub line: u32,
+}
+
+/// The first state-changing call that `facts`' functions make outside idempotency, in this file.
+pub(crate) fn direct_mutation(
+    ctx: &SourceContext<'_, '_>,
+    facts: &HandlerFacts,
+) -> Option<(String, OxcSpan)> {
+    ctx.nodes().find_map(|node| {
+        let (operation, span) = match node.kind() {
+            AstKind::NewExpression(new) => (mutating_command(ctx, new)?, new.span),
+            AstKind::CallExpression(call) => (mutating_method(ctx, call)?, call.span),
+            _ => return None,
+        };
+        facts
+            .in_handler_uncovered(ctx, node.id())
+            .then(|| (operation.to_string(), span))
+    })
+}
+
+/// The functions of relative imports that `facts`' functions call outside idempotency:
+/// (specifier, export name), in source order.
+pub(crate) fn local_calls<'a>(
+    ctx: &SourceContext<'_, 'a>,
+    facts: &HandlerFacts,
+) -> Vec<(&'a str, &'a str)> {
+    let mut calls = Vec::new();
+    for node in ctx.nodes() {
+        let AstKind::CallExpression(call) = node.kind() else {
+            continue;
+        };
+        let Some(binding) = ctx.binding_of(&call.callee) else {
+            continue;
+        };
+        let (Some(name), true) = (binding.name, is_relative(binding.module)) else {
+            continue;
+        };
+        if facts.in_handler_uncovered(ctx, node.id()) && !calls.contains(&(binding.module, name)) {
+            calls.push((binding.module, name));
+        }
+    }
+    calls
+}
+
+/// The first state-changing call that export `name` of the module `specifier` (relative to the
+/// directory `from`) reaches outside idempotency, following that module's own local imports.
+pub(crate) fn imported_mutation(
+    from: &Path,
+    specifier: &str,
+    name: &str,
+    config: &Config,
+) -> Option<ImportedMutation> {
+    follow(from, specifier, name, config, 1, &mut HashSet::new())
+}
+
+fn follow(
+    from: &Path,
+    specifier: &str,
+    name: &str,
+    config: &Config,
+    depth: usize,
+    visited: &mut HashSet<(PathBuf, String)>,
+) -> Option<ImportedMutation> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let path = resolve(from, specifier)?;
+    if !visited.insert((path.clone(), name.to_string())) {
+        return None;
+    }
+    // Unreadable or unparseable modules are reported when they are checked themselves.
+    let text = read_text(&path).ok()?;
+    let allocator = Allocator::default();
+    let parsed = parse(&allocator, &path, &text);
+    if parsed.panicked || parsed.diagnostics.has_errors() {
+        return None;
+    }
+    let semantic = SemanticBuilder::new()
+        .with_build_nodes(true)
+        .build(&parsed.program)
+        .semantic;
+    let ctx = SourceContext::new(&path, &text, &semantic, config);
+    let facts = HandlerFacts::for_export(&ctx, name);
+    if facts.exports.is_empty() || facts.exports.iter().all(|e| e.idempotent) {
+        return None;
+    }
+    if let Some((operation, span)) = direct_mutation(&ctx, &facts) {
+        return Some(ImportedMutation {
+            operation,
+            line: ctx.line_of(span.start),
+            path,
+        });
+    }
+    let dir = path.parent()?;
+    local_calls(&ctx, &facts)
+        .into_iter()
+        .find_map(|(next, export)| follow(dir, next, export, config, depth + 1, visited))
+}
+
+fn is_relative(specifier: &str) -> bool {
+    specifier.starts_with("./") || specifier.starts_with("../")
+}
+
+/// The file a relative specifier names: itself; the TypeScript source of a `.js`-style
+/// specifier (`./store.js` → `store.ts`, as TypeScript's ESM output requires writing it); the
+/// specifier plus an extension; or an `index` file in the folder it names.
+fn resolve(from: &Path, specifier: &str) -> Option<PathBuf> {
+    let base = lexical(&from.join(specifier));
+    let with_extension = |stem: &Path, ext: &str| {
+        let mut name = OsString::from(stem.as_os_str());
+        name.push(".");
+        name.push(ext);
+        PathBuf::from(name)
+    };
+    let mut candidates = Vec::new();
+    let ts_source = match base.extension().and_then(|e| e.to_str()) {
+        Some("js" | "jsx") => Some(["ts", "tsx"].as_slice()),
+        Some("mjs") => Some(["mts"].as_slice()),
+        Some("cjs") => Some(["cts"].as_slice()),
+        _ => None,
+    };
+    if let Some(exts) = ts_source {
+        let stem = base.with_extension("");
+        candidates.extend(exts.iter().map(|e| with_extension(&stem, e)));
+    }
+    candidates.push(base.clone());
+    candidates.extend(EXTENSIONS.iter().map(|e| with_extension(&base, e)));
+    candidates.extend(
+        EXTENSIONS
+            .iter()
+            .map(|e| with_extension(&base.join("index"), e)),
+    );
+    candidates
+        .into_iter()
+        .find(|p| p.is_file() && !is_skipped(p))
+}
+
+/// `a/./b/../c` → `a/c`, without touching the filesystem (so messages and the visited set see
+/// one spelling of each module; symlinks are not the concern here).
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_specifiers_resolve_like_node_and_typescript() {
+        let dir = std::env::temp_dir().join(format!("stackwarden-imports-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("lib/db")).expect("dirs");
+        for file in ["store.ts", "legacy.js", "lib/db/index.ts", "types.d.ts"] {
+            std::fs::write(dir.join(file), "").expect("write");
+        }
+        assert_eq!(resolve(&dir, "./store"), Some(dir.join("store.ts")));
+        assert_eq!(resolve(&dir, "./store.js"), Some(dir.join("store.ts")));
+        assert_eq!(
+            resolve(&dir.join("lib"), "./../store"),
+            Some(dir.join("store.ts"))
+        );
+        assert_eq!(resolve(&dir, "./legacy"), Some(dir.join("legacy.js")));
+        assert_eq!(resolve(&dir, "./legacy.js"), Some(dir.join("legacy.js")));
+        assert_eq!(resolve(&dir, "./lib/db"), Some(dir.join("lib/db/index.ts")));
+        assert_eq!(
+            resolve(&dir.join("lib/db"), "../../store"),
+            Some(dir.join("store.ts"))
+        );
+        // Declarations hold no code; missing modules resolve to nothing.
+        assert_eq!(resolve(&dir, "./types"), None);
+        assert_eq!(resolve(&dir, "./missing"), None);
+        assert!(!is_relative("@aws-sdk/client-s3") && !is_relative("store"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
