@@ -1,0 +1,585 @@
+//! What `init` can learn about a project without asking: the infrastructure tool (CDK, SAM, plain
+//! CloudFormation), the AWS SDK generation, Lambda runtimes, regions, account ids with the stage
+//! they belong to, stage names, package scripts and the folder layout. Every fact keeps where it
+//! was found, so the generated stackwarden.toml can say so (or say that it guessed).
+//!
+//! Read-only and bounded: a walk that honours .gitignore and skips dependency and build folders,
+//! text files up to 1 MB, at most a few thousand files.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
+use stackwarden_core::config::{is_account_id, Iac};
+
+const MAX_FILE_BYTES: u64 = 1024 * 1024;
+const MAX_FILES: usize = 5000;
+const SKIPPED_DIRS: &[&str] = &[
+    "node_modules",
+    "cdk.out",
+    ".git",
+    "dist",
+    "build",
+    "coverage",
+    ".aws-sam",
+    ".stackwarden",
+];
+
+/// Words that name a stage when they appear as a key or a stack-name prefix.
+const STAGE_WORDS: &[&str] = &[
+    "dev",
+    "development",
+    "test",
+    "qa",
+    "uat",
+    "stage",
+    "staging",
+    "preprod",
+    "sandbox",
+    "sbx",
+    "int",
+    "integration",
+    "demo",
+    "prod",
+    "production",
+    "prd",
+    "live",
+];
+
+/// Stage names that mean production.
+pub(crate) const PRODUCTION_WORDS: &[&str] = &["prod", "production", "prd", "live"];
+
+/// A value and the file (relative to the project root) it was found in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Found<T> {
+    pub value: T,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Detection {
+    pub iac: Option<Found<Iac>>,
+    /// package.json `name`, else the folder's name.
+    pub name: Found<String>,
+    pub sdk_v2: bool,
+    pub sdk_v3: bool,
+    /// Lambda runtimes seen, first sighting kept, in the order found.
+    pub runtimes: Vec<Found<String>>,
+    /// Region → how many times seen, and where first.
+    pub regions: BTreeMap<String, (usize, String)>,
+    /// Stage → account id, where the stage could be told.
+    pub accounts: BTreeMap<String, Found<String>>,
+    /// Account ids seen without a stage.
+    pub other_accounts: Vec<Found<String>>,
+    /// Stage names seen (stack-name prefixes, samconfig environments, account keys).
+    pub stages: Vec<String>,
+    /// package.json scripts: name → command.
+    pub scripts: BTreeMap<String, String>,
+    /// `npm`, `pnpm` or `yarn`, from the lock file.
+    pub runner: &'static str,
+    /// Folders and files that exist, with their role (for CLAUDE.md).
+    pub structure: Vec<(String, &'static str)>,
+    /// SAM templates (Serverless transform), relative paths.
+    pub sam_templates: Vec<String>,
+}
+
+impl Detection {
+    /// The region seen most often (ties: alphabetical), with where it was first seen.
+    pub fn main_region(&self) -> Option<(&str, &str)> {
+        self.regions
+            .iter()
+            .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.0.cmp(a.0)))
+            .map(|(region, (_, source))| (region.as_str(), source.as_str()))
+    }
+}
+
+static REGION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:us|eu|ap|sa|ca|me|af|il|mx)-(?:gov-)?(?:north|south|east|west|central|northeast|southeast|northwest|southwest)-\d\b")
+        .expect("valid regex")
+});
+static KEYED_ACCOUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"["']?([A-Za-z][A-Za-z0-9_-]*)["']?\s*[:=]\s*["'](\d{12})["']"#)
+        .expect("valid regex")
+});
+static ACCOUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:["':]|arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:)(\d{12})\b"#).expect("valid regex")
+});
+static RUNTIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\bnodejs\d+\.x\b|\bRuntime\.NODEJS_(\d+)_X\b").expect("valid regex")
+});
+
+/// Looks at the project under `root`.
+pub fn detect(root: &Path) -> Detection {
+    let mut d = Detection {
+        runner: "npm",
+        name: Found {
+            value: root
+                .canonicalize()
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| "project".into()),
+            source: "the folder name".into(),
+        },
+        ..Detection::default()
+    };
+    read_package_json(root, &mut d);
+    if root.join("pnpm-lock.yaml").is_file() {
+        d.runner = "pnpm";
+    } else if root.join("yarn.lock").is_file() {
+        d.runner = "yarn";
+    }
+    if root.join("cdk.json").is_file() {
+        d.iac.get_or_insert(Found {
+            value: Iac::Cdk,
+            source: "cdk.json".into(),
+        });
+        if let Some(text) = read(&root.join("cdk.json")) {
+            scan_text(&mut d, "cdk.json", &text);
+        }
+    }
+    read_cdk_out(root, &mut d);
+    read_samconfig(root, &mut d);
+    for path in walk(root) {
+        let relative = relative(root, &path);
+        let Some(text) = read(&path) else { continue };
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        match ext {
+            "yaml" | "yml" | "json" | "template" => {
+                if relative == "package.json"
+                    || relative == "cdk.json"
+                    || relative.ends_with("package-lock.json")
+                    || relative.ends_with("tsconfig.json")
+                {
+                    continue;
+                }
+                if is_sam_template(&text) {
+                    d.sam_templates.push(relative.clone());
+                    d.iac.get_or_insert(Found {
+                        value: Iac::Sam,
+                        source: relative.clone(),
+                    });
+                    scan_text(&mut d, &relative, &text);
+                } else if is_cfn_template(&text) {
+                    d.iac.get_or_insert(Found {
+                        value: Iac::Cloudformation,
+                        source: relative.clone(),
+                    });
+                    scan_text(&mut d, &relative, &text);
+                }
+            }
+            "ts" | "js" | "mjs" | "cjs" | "mts" | "cts" => {
+                if relative.ends_with(".d.ts") {
+                    continue;
+                }
+                scan_text(&mut d, &relative, &text);
+                if text.contains("from 'aws-sdk'")
+                    || text.contains("from \"aws-sdk\"")
+                    || text.contains("require('aws-sdk')")
+                    || text.contains("require(\"aws-sdk\")")
+                {
+                    d.sdk_v2 = true;
+                }
+                if text.contains("@aws-sdk/") {
+                    d.sdk_v3 = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    for (dir, role) in STRUCTURE {
+        if root.join(dir.trim_end_matches('/')).exists() {
+            d.structure.push(((*dir).to_string(), role));
+        }
+    }
+    let account_stages: Vec<String> = d.accounts.keys().cloned().collect();
+    for stage in account_stages {
+        add_stage(&mut d, &stage);
+    }
+    d
+}
+
+const STRUCTURE: &[(&str, &str)] = &[
+    ("bin/", "the CDK app entry point"),
+    ("lib/", "stacks and constructs"),
+    ("src/", "Lambda handlers and application code"),
+    ("lambda/", "Lambda handlers"),
+    ("functions/", "Lambda handlers"),
+    ("test/", "tests"),
+    ("tests/", "tests"),
+    ("template.yaml", "SAM/CloudFormation template"),
+    ("template.yml", "SAM/CloudFormation template"),
+    ("samconfig.toml", "SAM deploy settings per environment"),
+    ("cdk.json", "CDK app settings and context"),
+    ("cdk.out/", "synth output: generated, never edit by hand"),
+    ("scripts/", "helper scripts"),
+];
+
+fn read(path: &Path) -> Option<String> {
+    let size = std::fs::metadata(path).ok()?.len();
+    if size > MAX_FILE_BYTES {
+        return None;
+    }
+    std::fs::read_to_string(path).ok()
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+fn walk(root: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(root)
+        .max_depth(Some(8))
+        .filter_entry(|entry| {
+            entry.depth() == 0
+                || !entry
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|name| SKIPPED_DIRS.contains(&name))
+        })
+        .build()
+        .flatten()
+        .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
+        .map(ignore::DirEntry::into_path)
+        .take(MAX_FILES)
+        .collect();
+    // Deterministic: the walk's order depends on the filesystem.
+    files.sort();
+    files
+}
+
+fn read_package_json(root: &Path, d: &mut Detection) {
+    let Some(text) = read(&root.join("package.json")) else {
+        return;
+    };
+    let Ok(package) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return;
+    };
+    if let Some(name) = package.get("name").and_then(|n| n.as_str()) {
+        if !name.trim().is_empty() {
+            d.name = Found {
+                value: name.to_string(),
+                source: "package.json".into(),
+            };
+        }
+    }
+    for section in ["dependencies", "devDependencies", "peerDependencies"] {
+        let Some(deps) = package.get(section).and_then(|s| s.as_object()) else {
+            continue;
+        };
+        for name in deps.keys() {
+            if name == "aws-cdk-lib" || name == "aws-cdk" {
+                d.iac.get_or_insert(Found {
+                    value: Iac::Cdk,
+                    source: format!("package.json ({name})"),
+                });
+            }
+            if name == "aws-sdk" {
+                d.sdk_v2 = true;
+            }
+            if name.starts_with("@aws-sdk/") {
+                d.sdk_v3 = true;
+            }
+        }
+    }
+    if let Some(scripts) = package.get("scripts").and_then(|s| s.as_object()) {
+        for (name, command) in scripts {
+            if let Some(command) = command.as_str() {
+                d.scripts.insert(name.clone(), command.to_string());
+            }
+        }
+    }
+}
+
+/// cdk.out: stack environments (`aws://ACCOUNT/REGION`) by stack name, and function runtimes.
+fn read_cdk_out(root: &Path, d: &mut Detection) {
+    let out = root.join("cdk.out");
+    if let Some(manifest) = read(&out.join("manifest.json"))
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+    {
+        if let Some(artifacts) = manifest.get("artifacts").and_then(|a| a.as_object()) {
+            for (name, artifact) in artifacts {
+                if artifact.get("type").and_then(|t| t.as_str()) != Some("aws:cloudformation:stack")
+                {
+                    continue;
+                }
+                let env = artifact
+                    .get("environment")
+                    .and_then(|e| e.as_str())
+                    .unwrap_or("");
+                let mut parts = env.trim_start_matches("aws://").splitn(2, '/');
+                let (account, region) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+                let stage = stage_word(name);
+                if let Some(stage) = &stage {
+                    add_stage(d, stage);
+                }
+                let source = "cdk.out/manifest.json";
+                if REGION.is_match(region) {
+                    add_region(d, region, source);
+                }
+                if is_account_id(account) {
+                    add_account(d, stage, account, source);
+                }
+            }
+        }
+    }
+    let Ok(entries) = std::fs::read_dir(&out) else {
+        return;
+    };
+    let mut templates: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with(".template.json"))
+        })
+        .collect();
+    templates.sort();
+    for path in templates {
+        if let Some(text) = read(&path) {
+            let source = relative(root, &path);
+            for runtime in runtimes_in(&text) {
+                add_runtime(d, &runtime, &source);
+            }
+        }
+    }
+}
+
+/// samconfig.toml: one table per environment (`[prod.deploy.parameters]`) with region and profile.
+fn read_samconfig(root: &Path, d: &mut Detection) {
+    let Some(text) = read(&root.join("samconfig.toml")) else {
+        return;
+    };
+    d.iac.get_or_insert(Found {
+        value: Iac::Sam,
+        source: "samconfig.toml".into(),
+    });
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return;
+    };
+    for (env, value) in &table {
+        let Some(commands) = value.as_table() else {
+            continue;
+        };
+        if env != "default" {
+            add_stage(d, env);
+        }
+        for command in commands.values().filter_map(|c| c.as_table()) {
+            let Some(parameters) = command.get("parameters").and_then(|p| p.as_table()) else {
+                continue;
+            };
+            if let Some(region) = parameters.get("region").and_then(|r| r.as_str()) {
+                add_region(d, region, "samconfig.toml");
+            }
+        }
+    }
+    scan_text(d, "samconfig.toml", &text);
+}
+
+fn is_sam_template(text: &str) -> bool {
+    text.contains("AWS::Serverless-2016-10-31")
+}
+
+fn is_cfn_template(text: &str) -> bool {
+    text.contains("AWSTemplateFormatVersion")
+        || (text.contains("Resources") && text.contains("AWS::") && text.contains("Type"))
+}
+
+fn runtimes_in(text: &str) -> Vec<String> {
+    RUNTIME
+        .captures_iter(text)
+        .map(|c| match c.get(1) {
+            Some(version) => format!("nodejs{}.x", version.as_str()),
+            None => c[0].to_string(),
+        })
+        .collect()
+}
+
+/// Regions, accounts (keyed by stage where the key says so) and runtimes in any text file.
+fn scan_text(d: &mut Detection, source: &str, text: &str) {
+    for m in REGION.find_iter(text) {
+        add_region(d, m.as_str(), source);
+    }
+    for runtime in runtimes_in(text) {
+        add_runtime(d, &runtime, source);
+    }
+    let mut keyed = Vec::new();
+    for c in KEYED_ACCOUNT.captures_iter(text) {
+        let stage = stage_word(&c[1]);
+        keyed.push(c[2].to_string());
+        add_account(d, stage, &c[2], source);
+    }
+    for c in ACCOUNT.captures_iter(text) {
+        if !keyed.iter().any(|k| k == &c[1]) {
+            add_account(d, None, &c[1], source);
+        }
+    }
+}
+
+/// The stage a key or stack name names: `prod`, `devAccount` → dev, `prod-orders` → prod.
+fn stage_word(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let trimmed = lower
+        .trim_end_matches("accountid")
+        .trim_end_matches("account")
+        .trim_end_matches(['_', '-']);
+    let first = trimmed
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .find(|w| !w.is_empty())?;
+    STAGE_WORDS.contains(&first).then(|| first.to_string())
+}
+
+fn add_stage(d: &mut Detection, stage: &str) {
+    if !d.stages.iter().any(|s| s == stage) {
+        d.stages.push(stage.to_string());
+    }
+}
+
+fn add_region(d: &mut Detection, region: &str, source: &str) {
+    let entry = d
+        .regions
+        .entry(region.to_string())
+        .or_insert((0, source.to_string()));
+    entry.0 += 1;
+}
+
+fn add_runtime(d: &mut Detection, runtime: &str, source: &str) {
+    if !d.runtimes.iter().any(|r| r.value == runtime) {
+        d.runtimes.push(Found {
+            value: runtime.to_string(),
+            source: source.to_string(),
+        });
+    }
+}
+
+fn add_account(d: &mut Detection, stage: Option<String>, account: &str, source: &str) {
+    // An all-zero id is a placeholder, not an account.
+    if account.bytes().all(|b| b == b'0') {
+        return;
+    }
+    let found = Found {
+        value: account.to_string(),
+        source: source.to_string(),
+    };
+    match stage {
+        Some(stage) => {
+            d.accounts.entry(stage).or_insert(found);
+        }
+        None => {
+            if !d.accounts.values().any(|f| f.value == account)
+                && !d.other_accounts.iter().any(|f| f.value == account)
+            {
+                d.other_accounts.push(found);
+            }
+        }
+    }
+}
+
+/// Accounts seen without a stage that later turned out to have one are not "other".
+pub(crate) fn unassigned_accounts(d: &Detection) -> Vec<&Found<String>> {
+    d.other_accounts
+        .iter()
+        .filter(|f| !d.accounts.values().any(|a| a.value == f.value))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, name: &str, text: &str) {
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+
+    #[test]
+    fn stage_words_come_from_keys_and_stack_names() {
+        assert_eq!(stage_word("prod-orders").as_deref(), Some("prod"));
+        assert_eq!(stage_word("devAccount").as_deref(), Some("dev"));
+        assert_eq!(stage_word("staging_account_id").as_deref(), Some("staging"));
+        assert_eq!(stage_word("orders").as_deref(), None);
+    }
+
+    #[test]
+    fn detects_a_cdk_app() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = dir.path();
+        write(
+            root,
+            "cdk.json",
+            r#"{"app": "npx tsx bin/app.ts", "context": {"accounts": {"dev": "111111111111"}}}"#,
+        );
+        write(
+            root,
+            "package.json",
+            r#"{"name": "shop", "scripts": {"test": "vitest run", "deploy": "cdk deploy"}, "dependencies": {"aws-cdk-lib": "2.0.0", "@aws-sdk/client-s3": "3.0.0"}}"#,
+        );
+        write(
+            root,
+            "lib/config.ts",
+            "export const ACCOUNTS = { dev: '111111111111', prod: '222222222222' };\nconst fn = { runtime: Runtime.NODEJS_22_X };\nconst region = 'eu-west-1';\n",
+        );
+        write(
+            root,
+            "node_modules/x/index.js",
+            "const region = 'us-east-1';",
+        );
+        write(root, "pnpm-lock.yaml", "");
+        let d = detect(root);
+        assert_eq!(d.iac.as_ref().map(|f| f.value), Some(Iac::Cdk));
+        assert_eq!(d.name.value, "shop");
+        assert!(d.sdk_v3 && !d.sdk_v2);
+        assert_eq!(d.runtimes[0].value, "nodejs22.x");
+        assert_eq!(d.main_region(), Some(("eu-west-1", "lib/config.ts")));
+        assert_eq!(d.accounts["dev"].value, "111111111111");
+        assert_eq!(d.accounts["dev"].source, "cdk.json");
+        assert_eq!(d.accounts["prod"].value, "222222222222");
+        assert_eq!(d.runner, "pnpm");
+        assert!(d.scripts.contains_key("test"));
+        assert!(d.structure.iter().any(|(dir, _)| dir == "lib/"));
+    }
+
+    #[test]
+    fn detects_a_sam_app() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = dir.path();
+        write(
+            root,
+            "template.yaml",
+            "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Runtime: nodejs20.x\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Role: arn:aws:iam::333333333333:role/x\n",
+        );
+        write(
+            root,
+            "samconfig.toml",
+            "version = 0.1\n[default.deploy.parameters]\nstack_name = \"app\"\nregion = \"us-west-2\"\n[prod.deploy.parameters]\nstack_name = \"app-prod\"\nregion = \"us-west-2\"\n",
+        );
+        let d = detect(root);
+        assert_eq!(d.iac.as_ref().map(|f| f.value), Some(Iac::Sam));
+        assert_eq!(d.sam_templates, vec!["template.yaml"]);
+        assert_eq!(d.runtimes[0].value, "nodejs20.x");
+        assert_eq!(d.main_region().map(|r| r.0), Some("us-west-2"));
+        assert!(d.stages.contains(&"prod".to_string()));
+        assert_eq!(unassigned_accounts(&d)[0].value, "333333333333");
+    }
+
+    #[test]
+    fn plain_cloudformation_is_told_apart() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(
+            dir.path(),
+            "infra/bucket.yaml",
+            "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  B:\n    Type: AWS::S3::Bucket\n",
+        );
+        let d = detect(dir.path());
+        assert_eq!(d.iac.as_ref().map(|f| f.value), Some(Iac::Cloudformation));
+        assert_eq!(
+            d.iac.as_ref().map(|f| f.source.as_str()),
+            Some("infra/bucket.yaml")
+        );
+    }
+}
