@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Whole-process latency of `stackwarden hook` (PreToolUse/Bash) with the ledger on, for a benign
-# and a deny command, against a bare process spawn (/bin/true). A benchmark, not a test:
+# Whole-process latency of `stackwarden hook` with the ledger on: PreToolUse/Bash for a benign and
+# a deny command, and PostToolUse/Write edit feedback on a Lambda handler with one finding (edit-1) and one with three (edit-3)
+# (the file is parsed and checked like `stackwarden check` would), against a bare process spawn
+# (/bin/true). A benchmark, not a test:
 # it prints median and p99 and the ratio to the bare spawn.
 #
 #   bash bench/hook.sh [path/to/stackwarden]     (default: target/release/stackwarden)
@@ -15,7 +17,7 @@ RUNS=${RUNS:-300}
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
 git init -q .
 printf '[accounts]\ndev = "123456789012"\nprod = "123456789013"\n' > stackwarden.toml
@@ -27,9 +29,47 @@ event() {
 }
 event '"npm test && git status && grep -rn \"cdk deploy\" docs/"' > benign.json
 event '"bash -c \"AWS_PROFILE=prod npx aws-cdk@2 deploy --all\""' > deny.json
+write_event() { # file written
+  printf '{"session_id":"bench","transcript_path":"/tmp/t.jsonl","cwd":"%s","permission_mode":"default","hook_event_name":"PostToolUse","tool_name":"Write","tool_use_id":"toolu_bench","tool_input":{"file_path":"%s/%s","content":""},"tool_response":{"type":"create","filePath":"%s/%s"}}' "$WORK" "$WORK" "$1" "$WORK" "$1"
+}
+mkdir -p src
+cat > src/clean.ts <<'TS'
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+
+const logger = new Logger();
+const db = new DynamoDBClient({});
+const TABLE = process.env.TABLE_NAME ?? 'orders';
+
+export const handler = async (event: { id: string }) => {
+  try {
+    await db.send(new PutItemCommand({
+      TableName: TABLE,
+      Item: { pk: { S: event.id } },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }), { abortSignal: AbortSignal.timeout(3000) });
+  } catch (error) {
+    logger.error('put failed', { error });
+    throw error;
+  }
+};
+TS
+cat > src/faulty.ts <<'TS'
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+
+export const handler = async (event: { id: string }) => {
+  const db = new DynamoDBClient({});
+  try {
+    await db.send(new PutItemCommand({ TableName: process.env.TABLE_NAME, Item: { pk: { S: event.id } } }));
+  } catch (e) {}
+};
+TS
+write_event src/clean.ts > edit-clean.json
+write_event src/faulty.ts > edit-faulty.json
 
 # Sanity: benign -> no output; deny -> a deny answer (and a ledger row).
 [ -z "$("$BIN" hook < benign.json)" ] || { echo "benign event got an answer" >&2; exit 1; }
+"$BIN" hook < edit-faulty.json | grep -q '"decision":"block"' || { echo "faulty handler was not sent back" >&2; exit 1; }
 "$BIN" hook < deny.json | grep -q '"permissionDecision":"deny"' || { echo "deny event was not denied" >&2; exit 1; }
 
 if ! command -v hyperfine >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -71,10 +111,15 @@ if command -v hyperfine >/dev/null 2>&1 && hyperfine --help | grep -q -- '--inpu
     summarize benign benign-r.json
     hyperfine -N --warmup 20 --runs "$RUNS" --input deny.json --export-json deny-r.json "$BIN hook" >/dev/null 2>&1
     summarize deny deny-r.json
+    hyperfine -N --warmup 20 --runs "$RUNS" --input edit-clean.json --export-json clean-r.json "$BIN hook" >/dev/null 2>&1
+    summarize edit-1 clean-r.json
+    hyperfine -N --warmup 20 --runs "$RUNS" --input edit-faulty.json --export-json faulty-r.json "$BIN hook" >/dev/null 2>&1
+    summarize edit-3 faulty-r.json
   } > figures.txt
 else
   TOOL="python loop, $RUNS fresh processes per case (hyperfine without --input cannot feed stdin without a shell; the harness overhead is in every case, bare included)"
-  { loop bare benign.json /bin/true; loop benign benign.json "$BIN" hook; loop deny deny.json "$BIN" hook; } > figures.txt
+  { loop bare benign.json /bin/true; loop benign benign.json "$BIN" hook; loop deny deny.json "$BIN" hook;
+    loop edit-1 edit-clean.json "$BIN" hook; loop edit-3 edit-faulty.json "$BIN" hook; } > figures.txt
 fi
 echo "measured with: $TOOL"
 
@@ -83,7 +128,7 @@ awk -v runs="$RUNS" '
   END {
     printf "stackwarden hook latency, %d runs each (ledger on, whole process, stdin event)\n", runs
     printf "%-8s %10s %10s %12s\n", "case", "median ms", "p99 ms", "x bare spawn"
-    n = split("bare benign deny", names, " ")
+    n = split("bare benign deny edit-1 edit-3", names, " ")
     for (i = 1; i <= n; i++) { c = names[i]; printf "%-8s %10.3f %10.3f %12.1f\n", c, median[c], p99[c], median[c] / median["bare"] }
   }' figures.txt
 echo "ledger rows written during the run: $(python3 -c "import sqlite3;print(sqlite3.connect('.stackwarden/state.db').execute('select count(*) from decisions').fetchone()[0])" 2>/dev/null || echo '?')"
