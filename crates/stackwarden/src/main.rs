@@ -1,7 +1,9 @@
 //! The stackwarden command line. Only this crate prints, reads the environment and picks exit
 //! codes: 0 nothing at error severity, 1 error-severity findings, 2 usage error or unreadable input.
 
+mod budget;
 mod commands;
+mod engine;
 mod output;
 mod progress;
 mod registry;
@@ -38,6 +40,8 @@ enum Command {
     Hook(commands::hook::Args),
     /// The guard's audit log: every deny/ask decision the hook made in this project.
     Log(commands::log::Args),
+    /// Set the project up: stackwarden.toml, CLAUDE.md and .claude/settings.json (permissions, hooks).
+    Init(commands::init::Args),
 }
 
 /// libyaml-safer (the lenient second YAML reader) and brush-parser (the shell grammar) can panic
@@ -67,6 +71,7 @@ fn main() -> ExitCode {
         Command::Guard(args) => commands::guard::run(args),
         Command::Hook(args) => commands::hook::run(args),
         Command::Log(args) => commands::log::run(args),
+        Command::Init(args) => commands::init::run(args),
     };
     match result {
         Ok(code) => code,

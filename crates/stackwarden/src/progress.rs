@@ -28,7 +28,7 @@ impl Progress {
 
     pub(crate) fn tick(&self) {
         let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
-        if self.enabled && done % EVERY == 0 {
+        if self.enabled && done.is_multiple_of(EVERY) {
             let mut err = std::io::stderr().lock();
             let _ = write!(err, "\rchecking {done}/{} files", self.total);
             let _ = err.flush();

@@ -7,7 +7,13 @@ pub(crate) fn all_rules() -> Vec<&'static RuleMeta> {
     rules.extend(stackwarden_iam::all_metas());
     rules.extend(stackwarden_code::all_metas());
     rules.extend(stackwarden_guard::RULES.iter());
+    rules.extend(stackwarden_agent::all_metas());
+    rules.extend(stackwarden_secret::all_metas());
     rules.sort_by_key(|r| r.id);
+    // `secret/credentials-in-env` is checked by three crates (templates, CDK source, the
+    // scanner) that all point at its one `static` declaration: list it once. Two declarations
+    // sharing an id stay, for the test below to catch.
+    rules.dedup_by(|a, b| std::ptr::eq(*a, *b));
     rules
 }
 
@@ -38,5 +44,13 @@ mod tests {
         let mut ids = rule_ids();
         ids.dedup();
         assert_eq!(ids.len(), all_rules().len(), "duplicate rule ids");
+    }
+
+    #[test]
+    fn the_secret_rules_are_listed_once() {
+        let ids = rule_ids();
+        for id in ["secret/aws-access-key", "secret/credentials-in-env"] {
+            assert_eq!(ids.iter().filter(|i| **i == id).count(), 1, "{id}");
+        }
     }
 }

@@ -167,8 +167,17 @@ fn configuration_is_discovered_and_validated() {
         .iter()
         .filter_map(|f| f["rule"].as_str())
         .collect();
-    assert_eq!(rules, ["cfn/s3-public-access", "cfn/s3-versioning"]);
+    // A project with a stackwarden.toml but no .claude/settings.json has not registered the hooks.
+    assert_eq!(
+        rules,
+        [
+            "cfn/s3-public-access",
+            "cfn/s3-versioning",
+            "agent/hooks-missing"
+        ]
+    );
     assert_eq!(report["findings"][0]["severity"], "warn");
+    assert_eq!(report["findings"][2]["path"], "stackwarden.toml");
 
     write(
         dir.path(),
@@ -309,5 +318,24 @@ fn the_hook_blocks_a_command_it_cannot_analyse_in_time() {
         stderr(&output).contains("blocking it to be safe"),
         "{}",
         stderr(&output)
+    );
+}
+
+#[test]
+fn guard_denies_a_command_it_cannot_analyse_in_time() {
+    // The same command as above: `stackwarden guard` must not hang either, and must say what the
+    // hook would do with it.
+    let command = "$(e=Ecompound command<<  t(e; &tttttttstro t {>[[ [[ ";
+    let start = std::time::Instant::now();
+    let output = stackwarden(&["guard", "--format", "json", "--command", command]);
+    assert!(start.elapsed() < std::time::Duration::from_secs(30));
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let answer = json(&output);
+    assert_eq!(answer["decision"], "deny");
+    assert!(
+        answer["reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("could not analyse the command within 5 s")),
+        "{answer}"
     );
 }

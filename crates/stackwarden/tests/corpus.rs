@@ -2,6 +2,9 @@
 //! panic, every error names its file, and the run is deterministic. Skipped when the corpus is
 //! not beside the repository.
 
+// A skipped test says why on stderr, which the test harness shows.
+#![allow(clippy::print_stderr)]
+
 mod common;
 
 use common::*;

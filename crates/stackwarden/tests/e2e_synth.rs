@@ -5,6 +5,9 @@
 //! Skipped when the app's node_modules are absent, unless STACKWARDEN_E2E_SYNTH=1 (CI) makes
 //! that a failure.
 
+// A skipped test says why on stderr, which the test harness shows.
+#![allow(clippy::print_stderr)]
+
 mod common;
 
 use std::collections::BTreeSet;
@@ -71,7 +74,7 @@ fn a_fresh_synth_gives_the_committed_findings() {
     }
     let dir = tempfile::tempdir().expect("tmp");
     let copy = dir.path().join("orders-app");
-    for item in ["bin", "lib", "src", "scripts"] {
+    for item in ["bin", "lib", "src", "scripts", ".claude"] {
         copy_tree(&app.join(item), &copy.join(item));
     }
     for file in [
@@ -80,6 +83,7 @@ fn a_fresh_synth_gives_the_committed_findings() {
         "cdk.json",
         "tsconfig.json",
         "stackwarden.toml",
+        "CLAUDE.md",
     ] {
         std::fs::copy(app.join(file), copy.join(file)).expect("copy");
     }

@@ -39,8 +39,10 @@ fn example_app_json_carries_stack_resource_and_source() {
     let output = stackwarden(&["check", "examples/orders-app", "--format", "json"]);
     let report = json(&output);
     assert_eq!(report["version"], 1);
-    // 4 synthesized templates, 6 TypeScript/JavaScript sources and package.json.
-    assert_eq!(report["summary"]["files"], 11);
+    // 4 synthesized templates, 6 TypeScript/JavaScript sources, package.json, .claude/settings.json
+    // and 7 other text files scanned for keys (CLAUDE.md, cdk.json, tsconfig.json,
+    // package-lock.json, stackwarden.toml, .gitignore, scripts/synth.sh).
+    assert_eq!(report["summary"]["files"], 19);
     assert_eq!(report["summary"]["errors"], 0);
     let findings = report["findings"].as_array().expect("findings");
     assert_eq!(
@@ -64,6 +66,37 @@ fn example_app_json_carries_stack_resource_and_source() {
         "examples/orders-app/lib/stacks/reports-stack.ts"
     );
     assert_eq!(retain["source"]["line"], 20);
+    // The role another account assumes without an external id: the template finding (in both
+    // stages) is traced to the `new iam.Role(` line, where code/cross-account-no-external-id
+    // reports it in the source before synth.
+    let stack_source = "examples/orders-app/lib/stacks/reports-stack.ts";
+    let text = std::fs::read_to_string(repo_root().join(stack_source)).expect("reports-stack.ts");
+    let (role_line, role_column) = text
+        .lines()
+        .enumerate()
+        .find_map(|(i, line)| line.find("new iam.Role(").map(|c| (i + 1, c + 1)))
+        .expect("reports-stack.ts creates an iam.Role");
+    for stack in ["dev-reports", "prod-reports"] {
+        let trust = findings
+            .iter()
+            .find(|f| f["rule"] == "iam/cross-account-no-external-id" && f["stack"] == stack)
+            .unwrap_or_else(|| panic!("cross-account finding in {stack}: {findings:#?}"));
+        assert!(
+            trust["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("444444444444")),
+            "{trust}"
+        );
+        assert_eq!(trust["source"]["path"], stack_source, "{trust}");
+        assert_eq!(trust["source"]["line"], role_line, "{trust}");
+        assert_eq!(trust["source"]["column"], role_column, "{trust}");
+    }
+    let in_code = findings
+        .iter()
+        .find(|f| f["rule"] == "code/cross-account-no-external-id")
+        .expect("code/cross-account-no-external-id on reports-stack.ts");
+    assert_eq!(in_code["path"], stack_source);
+    assert_eq!(in_code["line"], role_line);
     // Only the prod stack is a production stage.
     assert!(!findings
         .iter()

@@ -1,8 +1,9 @@
 //! `stackwarden hook`: one Claude Code event in, one answer out. The dispatch is a table on
 //! (event, tool): PreToolUse/Bash judges the command, PostToolUse/Bash records successful
-//! `cdk diff` runs. Everything else gets no answer (exit 0), so registering the hook for more
-//! events than it handles is harmless; a later handler (PostToolUse Write/Edit file checks) is
-//! one more arm in [`handle`].
+//! `cdk diff` runs, PostToolUse on Write/Edit/MultiEdit checks the file written and
+//! PreToolUse on them asks before a legacy SAM template is edited (see [`crate::edit`]).
+//! Everything else gets no answer (exit 0), so registering the hook for more events than it
+//! handles is harmless.
 //!
 //! Decide first, log second: the answer is computed before the ledger is touched, and a ledger
 //! failure is reported on stderr without changing the answer.
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 use stackwarden_core::config::Config;
 use stackwarden_guard::{AwsConfig, Context, DiskFiles};
 
+use crate::edit::FileChecker;
 use crate::ledger::{DecisionRecord, DiffRecord, Ledger, LedgerDiffs};
 use crate::project::{ledger_path, project_root};
 use crate::protocol::{BashInput, HookEvent, PreToolUseAnswer};
@@ -25,6 +27,8 @@ pub struct HookEnv {
     /// The process's own folder, used when the event carries no `cwd`.
     pub process_cwd: PathBuf,
     pub now_ms: i64,
+    /// Checks one file with the project's rules (the binary's `check` dispatch).
+    pub checker: &'static (dyn FileChecker + Sync),
 }
 
 /// What the binary should print and return.
@@ -36,7 +40,7 @@ pub struct HookOutcome {
 }
 
 impl HookOutcome {
-    fn malformed(message: String) -> Self {
+    pub(crate) fn malformed(message: String) -> Self {
         Self {
             stdout: None,
             stderr: vec![format!("stackwarden hook: {message}")],
@@ -57,8 +61,15 @@ pub fn handle(input: &str, env: &HookEnv) -> HookOutcome {
     match (event.hook_event_name.as_str(), event.tool_name.as_deref()) {
         ("PreToolUse", Some("Bash")) => pre_bash(&event, env),
         ("PostToolUse", Some("Bash")) => post_bash(&event, env),
+        ("PreToolUse", Some(tool)) if is_edit_tool(tool) => crate::edit::pre_edit(&event, env),
+        ("PostToolUse", Some(tool)) if is_edit_tool(tool) => crate::edit::post_edit(&event, env),
         _ => HookOutcome::default(),
     }
+}
+
+/// The tools that write a file named by `tool_input.file_path`.
+fn is_edit_tool(tool: &str) -> bool {
+    matches!(tool, "Write" | "Edit" | "MultiEdit")
 }
 
 fn bash_input(event: &HookEvent) -> Result<BashInput, String> {
@@ -70,7 +81,7 @@ fn bash_input(event: &HookEvent) -> Result<BashInput, String> {
         .map_err(|e| format!("the Bash tool_input has no usable `command` ({e})"))
 }
 
-fn event_cwd(event: &HookEvent, env: &HookEnv) -> PathBuf {
+pub(crate) fn event_cwd(event: &HookEvent, env: &HookEnv) -> PathBuf {
     event
         .cwd
         .as_deref()
@@ -80,7 +91,7 @@ fn event_cwd(event: &HookEvent, env: &HookEnv) -> PathBuf {
 
 /// The configuration for `cwd`. A broken file must not switch the guard off: the defaults
 /// apply and the error goes to stderr.
-fn config_for(cwd: &Path, stderr: &mut Vec<String>) -> Config {
+pub(crate) fn config_for(cwd: &Path, stderr: &mut Vec<String>) -> Config {
     Config::discover(cwd).unwrap_or_else(|e| {
         stderr.push(format!(
             "stackwarden hook: {e}; using the default configuration"
@@ -126,7 +137,9 @@ fn pre_bash(event: &HookEvent, env: &HookEnv) -> HookOutcome {
         session: event.session_id.clone(),
         tool_use_id: event.tool_use_id.clone(),
         cwd: Some(cwd.to_string_lossy().into_owned()),
-        command: input.command.clone(),
+        // The ledger is a file on disk that `stackwarden log` prints: a key in a denied
+        // `export AWS_SECRET_ACCESS_KEY=...` must not end up there in full.
+        command: stackwarden_secret::mask_text(&input.command).into_owned(),
         rule: top.rule.to_string(),
         decision: top.decision.as_str().to_string(),
         reason,

@@ -1,14 +1,27 @@
-//! The agent side of stackwarden: the Claude Code hook protocol (event in, answer out) and the
-//! ledger (SQLite) that remembers reviewed diffs and every deny/ask decision.
+//! The agent side of stackwarden: the Claude Code hook protocol (event in, answer out), the
+//! ledger (SQLite) that remembers reviewed diffs and every deny/ask decision, `stackwarden init`
+//! (what to write into stackwarden.toml, CLAUDE.md and .claude/settings.json) and the agent
+//! settings rules (`agent/*`).
 //!
 //! No printing, no exiting, no environment reads: the binary gathers stdin, the environment,
-//! the AWS config text and the clock, calls [`hook::handle`], and prints what comes back.
+//! the AWS config text and the clock, calls [`hook::handle`], and prints what comes back; for
+//! `init` it calls [`init::plan`] and writes the planned files.
 
+mod check;
+pub mod edit;
 pub mod fingerprint;
 pub mod hook;
+pub mod init;
 pub mod ledger;
+pub mod permission;
 pub mod project;
 pub mod protocol;
+pub mod registration;
+pub mod rules;
+pub mod settings;
 
+pub use check::{check_hooks_registered, check_settings_file, Options};
+pub use edit::FileChecker;
 pub use hook::{handle, HookEnv, HookOutcome};
 pub use ledger::{DecisionRecord, DiffRecord, Ledger, LedgerError};
+pub use rules::all_metas;

@@ -6,10 +6,22 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use stackwarden_agent::{handle, HookEnv, Ledger};
+use stackwarden_agent::{handle, FileChecker, HookEnv, Ledger};
+use stackwarden_core::config::Config;
+use stackwarden_core::Report;
+
+/// These tests are about commands and the ledger; the file checks behind the edit hook are the
+/// binary's (tested end to end in crates/stackwarden/tests/hook_edit.rs).
+struct NoFileChecks;
+
+impl FileChecker for NoFileChecks {
+    fn check_file(&self, _: &Path, _: &Config) -> Report {
+        Report::default()
+    }
+}
 
 fn env(cwd: &Path) -> HookEnv {
-    HookEnv { env: BTreeMap::new(), aws_config: Some("[profile dev]\nsso_account_id = 123456789012\n[profile ops]\nsso_account_id = 123456789013\n".into()), process_cwd: cwd.to_path_buf(), now_ms: 1_700_000_000_000 }
+    HookEnv { env: BTreeMap::new(), aws_config: Some("[profile dev]\nsso_account_id = 123456789012\n[profile ops]\nsso_account_id = 123456789013\n".into()), process_cwd: cwd.to_path_buf(), now_ms: 1_700_000_000_000, checker: &NoFileChecks }
 }
 
 fn event(name: &str, tool: &str, command: &str, cwd: &Path) -> String {
@@ -71,7 +83,7 @@ fn silence_for_benign_commands_and_other_events() {
             dir.path(),
         ),
         event("PreToolUse", "Read", "x", dir.path()),
-        event("PostToolUse", "Write", "x", dir.path()),
+        event("PostToolUse", "Grep", "x", dir.path()),
         r#"{"hook_event_name":"SessionStart","session_id":"s"}"#.to_string(),
     ] {
         let out = handle(&input, &env(dir.path()));
@@ -187,4 +199,25 @@ fn a_broken_ledger_never_turns_a_deny_into_an_allow() {
     assert!(out
         .stdout
         .is_some_and(|s| s.contains("ledger could not be read")));
+}
+
+#[test]
+fn a_denied_command_is_logged_with_its_key_masked() {
+    let dir = project();
+    let key = "Sc7Tvo+hBKqFYY+kv5ZJr3J1TWDtkwtDDb/xHKas";
+    let command = format!("export AWS_SECRET_ACCESS_KEY={key}");
+    let out = handle(
+        &event("PreToolUse", "Bash", &command, dir.path()),
+        &env(dir.path()),
+    );
+    let answer = out.stdout.expect("an answer");
+    assert!(answer.contains("guard/credentials"), "{answer}");
+    assert!(!answer.contains(key), "{answer}");
+    let ledger = Ledger::open(&dir.path().join(".stackwarden/state.db")).unwrap();
+    let logged = ledger.decisions_since(0).unwrap();
+    assert_eq!(logged.len(), 1);
+    assert_eq!(
+        logged[0].command,
+        "export AWS_SECRET_ACCESS_KEY=Sc7T…(40 chars)"
+    );
 }

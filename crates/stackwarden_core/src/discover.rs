@@ -100,6 +100,11 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<Input>, Vec<WalkError>) {
                     }
                     return ignore::WalkState::Continue;
                 }
+                // The walk does not follow links to folders (no cycles, no linked node_modules);
+                // a link to a file is checked like the file.
+                if !path.is_file() {
+                    return ignore::WalkState::Continue;
+                }
                 if entry.file_name() == "cdk.json" {
                     // The app's synth output is usually gitignored; find it anyway.
                     if let Some(out) = path.parent().map(|dir| dir.join("cdk.out")) {
@@ -213,5 +218,33 @@ mod tests {
         assert_eq!(classify(Path::new("src/index.ts")), InputKind::Source);
         assert_eq!(classify(Path::new("src/types.d.ts")), InputKind::Other);
         assert_eq!(classify(Path::new("README.md")), InputKind::Other);
+    }
+
+    #[test]
+    fn links_to_folders_are_not_inputs_and_links_to_files_are() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let deps = dir.path().join("elsewhere");
+        std::fs::create_dir(&deps).expect("mkdir");
+        std::fs::write(deps.join("lib.js"), "x").expect("write");
+        std::fs::write(dir.path().join("template.yaml"), "Resources: {}").expect("write");
+        std::os::unix::fs::symlink(&deps, dir.path().join("node_deps")).expect("link");
+        std::os::unix::fs::symlink(
+            dir.path().join("template.yaml"),
+            dir.path().join("linked.yaml"),
+        )
+        .expect("link");
+        let (inputs, errors) = discover(&[dir.path().to_path_buf()]);
+        let names: Vec<String> = inputs
+            .iter()
+            .map(|i| {
+                i.path
+                    .strip_prefix(dir.path())
+                    .expect("inside")
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(names, ["elsewhere/lib.js", "linked.yaml", "template.yaml"]);
     }
 }

@@ -8,9 +8,10 @@ use std::process::ExitCode;
 use anyhow::Result;
 use rayon::prelude::*;
 use stackwarden_core::config::{find_config_file, Config};
-use stackwarden_core::discover::{discover, InputKind};
+use stackwarden_core::discover::discover;
 use stackwarden_core::{Finding, InputError, RuleFilter, Severity};
 
+use crate::engine;
 use crate::output::{self, Format, Outcome};
 use crate::progress::Progress;
 use crate::registry;
@@ -70,15 +71,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
 
     let mut configs: HashMap<Option<PathBuf>, Config> = HashMap::new();
     let mut jobs = Vec::new();
-    for input in inputs.iter().filter(|i| {
-        matches!(
-            i.kind,
-            InputKind::TemplateCandidate
-                | InputKind::CdkAssembly
-                | InputKind::Source
-                | InputKind::PackageJson
-        )
-    }) {
+    for input in inputs.iter().filter(|i| engine::is_checked(i.kind)) {
         let config_path = match &explicit {
             Some(config) => config.path.clone(),
             None => find_config_file(&input.path),
@@ -94,31 +87,38 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         jobs.push((input, config_path));
     }
 
+    // `agent/hooks-missing` is about a project, not a file: once per stackwarden.toml in use.
+    let agent_reports = configs.values().map(|config| {
+        stackwarden_agent::check_hooks_registered(
+            config,
+            &stackwarden_agent::Options {
+                config,
+                filter: &filter,
+                known_rules: &known,
+            },
+        )
+    });
+    let mut agent_reports: Vec<stackwarden_core::Report> = agent_reports.collect();
+    // Configuration paths are absolute (found by walking up); show them like the inputs.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    for finding in agent_reports.iter_mut().flat_map(|r| r.findings.iter_mut()) {
+        if let Ok(relative) = finding.path.strip_prefix(&cwd) {
+            finding.path = relative.to_path_buf();
+        }
+    }
+
     let progress = Progress::new(jobs.len());
     let reports: Vec<stackwarden_core::Report> = jobs
         .par_iter()
         .map(|(input, config_path)| {
-            let options = stackwarden_cfn::Options {
+            let options = engine::Options {
                 config: &configs[config_path],
                 filter: &filter,
                 stage: args.stage.as_deref(),
                 today: &today,
                 known_rules: &known,
             };
-            let code = || stackwarden_code::Options {
-                config: options.config,
-                filter: options.filter,
-                known_rules: options.known_rules,
-            };
-            match input.kind {
-                InputKind::CdkAssembly => stackwarden_cfn::check_assembly(&input.path, &options),
-                // Source files and package.json go to the code rules; their report has the same shape.
-                InputKind::Source => stackwarden_code::check_source_file(&input.path, &code()),
-                InputKind::PackageJson => {
-                    stackwarden_code::check_package_json(&input.path, &code())
-                }
-                _ => stackwarden_cfn::check_template_file(&input.path, &options),
-            }
+            engine::check_input(input, &options)
         })
         .inspect(|_| progress.tick())
         .collect();
@@ -135,7 +135,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         })
         .collect();
     let mut files = 0;
-    for report in reports {
+    for report in reports.into_iter().chain(agent_reports) {
         findings.extend(report.findings);
         errors.extend(report.errors);
         files += report.files;
@@ -169,8 +169,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
     Ok(exit_code(&outcome))
 }
 
-/// A code-rules report in the shape the template reports are accumulated in.
-fn load_config(path: &Path, known: &[&str]) -> Result<Config> {
+pub(crate) fn load_config(path: &Path, known: &[&str]) -> Result<Config> {
     let config = Config::load(path)?;
     config.validate_rule_ids(known)?;
     Ok(config)
@@ -208,7 +207,7 @@ fn tidy(path: &Path) -> PathBuf {
 }
 
 /// Today's date (UTC) as YYYY-MM-DD; `STACKWARDEN_TODAY` pins it for reproducible runs.
-fn today() -> String {
+pub(crate) fn today() -> String {
     if let Ok(pinned) = std::env::var("STACKWARDEN_TODAY") {
         return pinned;
     }

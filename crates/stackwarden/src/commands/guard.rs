@@ -10,6 +10,8 @@ use anyhow::Context as _;
 use stackwarden_core::config::Config;
 use stackwarden_guard::{AwsConfig, Context, DiskFiles};
 
+use crate::budget::{self, Overrun, JUDGE_BUDGET};
+
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub(crate) enum GuardFormat {
     Text,
@@ -50,29 +52,58 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let cwd = std::path::absolute(&cwd)
         .with_context(|| format!("{}: not a usable folder", cwd.display()))?;
     let config = Config::discover(&cwd)?;
-    let diffs = stackwarden_agent::ledger::LedgerDiffs {
-        root: stackwarden_agent::project::project_root(&cwd),
+    let root = stackwarden_agent::project::project_root(&cwd);
+    let judged = {
+        let command = command.clone();
+        budget::within(JUDGE_BUDGET, move || {
+            let ctx = Context {
+                config: &config,
+                env: process.env.clone(),
+                cwd,
+                aws_config: process
+                    .aws_config
+                    .as_deref()
+                    .map(AwsConfig::parse)
+                    .unwrap_or_default(),
+                files: &DiskFiles,
+                diffs: &stackwarden_agent::ledger::LedgerDiffs { root },
+            };
+            stackwarden_guard::judge(&command, &ctx)
+        })
     };
-    let ctx = Context {
-        config: &config,
-        env: process.env.clone(),
-        cwd,
-        aws_config: process
-            .aws_config
-            .as_deref()
-            .map(AwsConfig::parse)
-            .unwrap_or_default(),
-        files: &DiskFiles,
-        diffs: &diffs,
+    let judgement = match judged {
+        Ok(judgement) => judgement,
+        // The hook blocks what it cannot judge (exit 2); say the same here.
+        Err(overrun) => {
+            let why = match overrun {
+                Overrun::TimedOut => format!(
+                    "could not analyse the command within {} s",
+                    JUDGE_BUDGET.as_secs()
+                ),
+                Overrun::Panicked => "internal error while judging the command".to_string(),
+            };
+            let reason = format!("{why}; the hook blocks such a command. Write it more simply (split it up, close every $( and heredoc).");
+            let text = match args.format {
+                GuardFormat::Json => format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&serde_json::json!({
+                        "version": 1, "command": stackwarden_secret::mask_text(&command), "decision": "deny",
+                        "rule": null, "reason": reason, "verdicts": [],
+                    }))?
+                ),
+                GuardFormat::Text => format!("deny: {reason}\n"),
+            };
+            std::io::stdout().lock().write_all(text.as_bytes())?;
+            return Ok(ExitCode::from(1));
+        }
     };
-    let judgement = stackwarden_guard::judge(&command, &ctx);
     let top = judgement.strictest();
     let decision = top.map_or("allow", |v| v.decision.as_str());
     let text = match args.format {
         GuardFormat::Json => {
             let json = serde_json::json!({
                 "version": 1,
-                "command": command,
+                "command": stackwarden_secret::mask_text(&command),
                 "decision": decision,
                 "rule": top.map(|v| v.rule),
                 "reason": judgement.combined_reason(),

@@ -6,13 +6,15 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use stackwarden_agent::HookEnv;
+use stackwarden_agent::{FileChecker, HookEnv};
+use stackwarden_core::config::Config;
+use stackwarden_core::{Report, RuleFilter};
+
+use crate::budget::{self, Overrun, JUDGE_BUDGET};
+use crate::{engine, registry};
 
 #[derive(clap::Args)]
 pub(crate) struct Args {}
-
-/// How long one event may take to judge (typical: a few milliseconds).
-const JUDGE_BUDGET: std::time::Duration = std::time::Duration::from_secs(5);
 
 pub(crate) fn run(_args: Args) -> anyhow::Result<ExitCode> {
     let mut input = String::new();
@@ -29,20 +31,17 @@ pub(crate) fn run(_args: Args) -> anyhow::Result<ExitCode> {
     // (unclosed `$(` with heredocs) on which the shell parser takes close to a minute. A command
     // the guard cannot analyse in time is blocked, never let through; returning from main ends
     // the still-running thread.
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let outcome = std::panic::catch_unwind(|| stackwarden_agent::handle(&input, &env));
-        let _ = sender.send(outcome);
-    });
-    let outcome = match receiver.recv_timeout(JUDGE_BUDGET) {
-        Ok(Ok(outcome)) => outcome,
-        Ok(Err(_)) | Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+    let outcome = match budget::within(JUDGE_BUDGET, move || {
+        stackwarden_agent::handle(&input, &env)
+    }) {
+        Ok(outcome) => outcome,
+        Err(Overrun::Panicked) => {
             write_stderr(
                 "stackwarden hook: internal error while judging the event; blocking it to be safe",
             );
             return Ok(ExitCode::from(2));
         }
-        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+        Err(Overrun::TimedOut) => {
             write_stderr(&format!(
                 "stackwarden hook: could not analyse this command within {} s; blocking it to be safe. Write it more simply (split it up, close every $( and heredoc).",
                 JUDGE_BUDGET.as_secs()
@@ -76,6 +75,28 @@ pub(crate) fn process_env() -> HookEnv {
         process_cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
         now_ms: now_ms(),
         env,
+        checker: &EngineChecker,
+    }
+}
+
+/// The edit hook's file check: `check`'s own dispatch, every rule enabled that the project's
+/// config enables, so the agent hears what CI would say about the file.
+struct EngineChecker;
+
+impl FileChecker for EngineChecker {
+    fn check_file(&self, path: &std::path::Path, config: &Config) -> Report {
+        let known = registry::rule_ids();
+        let today = super::check::today();
+        engine::check_file(
+            path,
+            &engine::Options {
+                config,
+                filter: &RuleFilter::default(),
+                stage: None,
+                today: &today,
+                known_rules: &known,
+            },
+        )
     }
 }
 

@@ -42,19 +42,19 @@ fn enabled(spec: Option<&Node>) -> bool {
 pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
     for resource in ctx.template.resources() {
         match resource.type_name() {
-            "AWS::DynamoDB::Table" => {
-                if !enabled(resource.property("PointInTimeRecoverySpecification")) {
-                    out.push(ctx.finding(
-                        &META,
-                        resource.id,
-                        resource.property_span("PointInTimeRecoverySpecification"),
-                        format!(
-                            "DynamoDB table `{}` has no point-in-time recovery",
-                            resource.id
-                        ),
-                        HELP.into(),
-                    ));
-                }
+            "AWS::DynamoDB::Table"
+                if !enabled(resource.property("PointInTimeRecoverySpecification")) =>
+            {
+                out.push(ctx.finding(
+                    &META,
+                    resource.id,
+                    resource.property_span("PointInTimeRecoverySpecification"),
+                    format!(
+                        "DynamoDB table `{}` has no point-in-time recovery",
+                        resource.id
+                    ),
+                    HELP.into(),
+                ));
             }
             "AWS::DynamoDB::GlobalTable" => {
                 let replicas = resource

@@ -49,7 +49,7 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
                     .unwrap_or_default();
                 out.push(ctx.finding(
                     &META,
-                    &resource.id,
+                    resource.id,
                     literal.span,
                     format!("`{}` has the account id {account}{stage} written literally", resource.id),
                     format!(
