@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Whole-process latency of `stackwarden hook` with the ledger on: PreToolUse/Bash for a benign and
-# a deny command, and PostToolUse/Write edit feedback on a Lambda handler with one finding (edit-1) and one with three (edit-3)
+# a deny command, and PostToolUse/Write edit feedback on a 19-line Lambda handler with one finding (edit-1) and a
+# 300-line module with three (edit-3)
 # (the file is parsed and checked like `stackwarden check` would), against a bare process spawn
 # (/bin/true). A benchmark, not a test:
 # it prints median and p99 and the ratio to the bare spawn.
@@ -64,6 +65,10 @@ export const handler = async (event: { id: string }) => {
   } catch (e) {}
 };
 TS
+# Pad the faulty handler to a typical 300-line module: helpers that format and validate orders.
+for i in $(seq 1 58); do
+  printf '\nexport function formatOrder%d(order: { id: string; total: number }): string {\n  const total = order.total.toFixed(2);\n  return `${order.id}:%d:${total}`;\n}\n' "$i" "$i" >> src/faulty.ts
+done
 write_event src/clean.ts > edit-clean.json
 write_event src/faulty.ts > edit-faulty.json
 
