@@ -4,9 +4,9 @@
 //!
 //! Comments come from the parser's comment list; only their content is read here.
 
-use crate::context::SourceContext;
+use stackwarden_core::suppression::parse;
 
-const MARKER: &str = "stackwarden-ignore";
+use crate::context::SourceContext;
 
 #[derive(Debug)]
 pub(crate) struct Suppression {
@@ -44,56 +44,4 @@ pub(crate) fn collect(ctx: &SourceContext<'_, '_>) -> Vec<Suppression> {
         }
     }
     found
-}
-
-/// `stackwarden-ignore code/x, code/y: reason` → (rules, reason).
-pub(crate) fn parse(comment: &str) -> Option<(Vec<String>, Option<String>)> {
-    let rest = comment
-        .trim()
-        .trim_start_matches('*')
-        .trim_start()
-        .strip_prefix(MARKER)?;
-    if !rest.is_empty() && !rest.starts_with(char::is_whitespace) && !rest.starts_with(':') {
-        return None;
-    }
-    // Rule ids contain `/` and `-` but never `:`, so the first colon starts the reason.
-    let (rules, reason) = match rest.split_once(':') {
-        Some((rules, reason)) => (
-            rules,
-            Some(reason.trim())
-                .filter(|r| !r.is_empty())
-                .map(str::to_string),
-        ),
-        None => (rest, None),
-    };
-    let rules = rules
-        .split([',', ' '])
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-        .map(str::to_string)
-        .collect();
-    Some((rules, reason))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse;
-
-    #[test]
-    fn parses_rules_and_reason() {
-        assert_eq!(
-            parse(" stackwarden-ignore code/sdk-v2: legacy lambda"),
-            Some((vec!["code/sdk-v2".into()], Some("legacy lambda".into())))
-        );
-        assert_eq!(
-            parse("stackwarden-ignore code/a, code/b"),
-            Some((vec!["code/a".into(), "code/b".into()], None))
-        );
-        assert_eq!(
-            parse("stackwarden-ignore code/a:   "),
-            Some((vec!["code/a".into()], None))
-        );
-        assert_eq!(parse("stackwarden-ignored"), None);
-        assert_eq!(parse("just a comment"), None);
-    }
 }

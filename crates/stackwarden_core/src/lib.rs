@@ -10,6 +10,7 @@ pub mod finding;
 pub mod node;
 pub mod rule;
 pub mod span;
+pub mod suppression;
 
 pub use finding::{Finding, InputError, Report, Severity, SourceLocation};
 pub use node::{Key, Map, Node, Value};

@@ -4,7 +4,7 @@
 //! or unused suppressions is left to the domain crates that parse the file (TypeScript, templates),
 //! so the same comment is never reported twice.
 
-const MARKER: &str = "stackwarden-ignore";
+use stackwarden_core::suppression::{parse, MARKER};
 
 /// Whether a reasoned suppression of `rule` sits on `line` (1-based) or the line above.
 pub(crate) fn is_suppressed(lines: &[&str], line: u32, rule: &str) -> bool {
@@ -16,20 +16,16 @@ pub(crate) fn is_suppressed(lines: &[&str], line: u32, rule: &str) -> bool {
         .any(|text| suppresses(text, rule))
 }
 
+/// The comment starts at the marker, whatever comment syntax precedes it; an HTML comment's
+/// closing `-->` is not part of the reason.
 fn suppresses(line: &str, rule: &str) -> bool {
     let Some(at) = line.find(MARKER) else {
         return false;
     };
-    let rest = &line[at + MARKER.len()..];
-    if !rest.starts_with(char::is_whitespace) {
-        return false;
-    }
-    // Rule ids contain `/` and `-` but never `:`, so the first colon starts the reason.
-    let Some((rules, reason)) = rest.split_once(':') else {
+    let Some((rules, Some(reason))) = parse(&line[at..]) else {
         return false;
     };
-    let reason = reason.trim().trim_end_matches("-->").trim();
-    !reason.is_empty() && rules.split([',', ' ']).any(|r| r.trim() == rule)
+    !reason.trim_end_matches("-->").trim().is_empty() && rules.iter().any(|r| r == rule)
 }
 
 #[cfg(test)]
