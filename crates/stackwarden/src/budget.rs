@@ -15,6 +15,23 @@ pub(crate) enum Overrun {
     TimedOut,
 }
 
+impl Overrun {
+    /// Why `what` got no answer, for the message that says it is blocked.
+    pub(crate) fn explain(self, what: &str) -> String {
+        match self {
+            Overrun::TimedOut => format!(
+                "could not analyse {what} within {} s",
+                JUDGE_BUDGET.as_secs()
+            ),
+            Overrun::Panicked => format!("internal error while judging {what}"),
+        }
+    }
+}
+
+/// What to do about a command the guard could not judge in time.
+pub(crate) const SIMPLER_COMMAND: &str =
+    "Write it more simply (split it up, close every $( and heredoc).";
+
 /// Runs `work` on its own thread and waits at most `budget` for it. On a timeout the thread is
 /// left running; the caller is expected to answer and exit, which ends it.
 pub(crate) fn within<T: Send + 'static>(

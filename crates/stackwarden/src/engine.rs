@@ -6,7 +6,7 @@ use std::path::Path;
 
 use stackwarden_core::config::Config;
 use stackwarden_core::discover::{Input, InputKind};
-use stackwarden_core::{Report, RuleFilter};
+use stackwarden_core::{InputError, Report, RuleFilter};
 
 /// Everything a check of one input depends on besides the input itself.
 pub(crate) struct Options<'a> {
@@ -20,20 +20,8 @@ pub(crate) struct Options<'a> {
     pub(crate) known_rules: &'a [&'a str],
 }
 
-/// Whether `check` has anything to say about inputs of this kind.
-pub(crate) fn is_checked(kind: InputKind) -> bool {
-    matches!(
-        kind,
-        InputKind::TemplateCandidate
-            | InputKind::CdkAssembly
-            | InputKind::Source
-            | InputKind::PackageJson
-            | InputKind::ClaudeSettings
-            | InputKind::Other
-    )
-}
-
-/// Every rule that applies to `input`, run once.
+/// Every rule that applies to `input`, run once. Every text file is also scanned for access
+/// keys; a template or source file is read once for both.
 pub(crate) fn check_input(input: &Input, options: &Options<'_>) -> Report {
     let path = input.path.as_path();
     let cfn = stackwarden_cfn::Options {
@@ -53,27 +41,61 @@ pub(crate) fn check_input(input: &Input, options: &Options<'_>) -> Report {
         filter: options.filter,
         known_rules: options.known_rules,
     };
+    let secret = stackwarden_secret::Options {
+        config: options.config,
+        filter: options.filter,
+        known_rules: options.known_rules,
+    };
     let mut report = match input.kind {
         // A cloud assembly is a folder of generated templates: the template rules (including
         // `secret/credentials-in-env`) see them; the raw key scan runs on the source they came from.
         InputKind::CdkAssembly => return stackwarden_cfn::check_assembly(path, &cfn),
-        InputKind::Source => stackwarden_code::check_source_file(path, &code),
+        InputKind::TemplateCandidate => {
+            return with_text(path, stackwarden_cfn::read_text(path), &secret, |text| {
+                stackwarden_cfn::check_template_source(path, text, &cfn)
+            })
+        }
+        InputKind::Source if !stackwarden_code::is_skipped(path) => {
+            return with_text(path, stackwarden_code::read_source(path), &secret, |text| {
+                let mut report = Report::default();
+                stackwarden_code::check_source_text(path, text, &code, &mut report);
+                report
+            })
+        }
+        InputKind::Source | InputKind::Other => Report::default(),
         InputKind::PackageJson => stackwarden_code::check_package_json(path, &code),
-        InputKind::TemplateCandidate => stackwarden_cfn::check_template_file(path, &cfn),
         InputKind::ClaudeSettings => stackwarden_agent::check_settings_file(path, &agent),
-        InputKind::Other => Report::default(),
     };
-    // Every text file is scanned for access keys, whatever else it is.
-    let secrets = stackwarden_secret::check_file(
-        path,
-        &stackwarden_secret::Options {
-            config: options.config,
-            filter: options.filter,
-            known_rules: options.known_rules,
-        },
-    );
-    merge(&mut report, secrets);
+    merge(&mut report, stackwarden_secret::check_file(path, &secret));
     report
+}
+
+/// Runs `check` and the key scan on text read once. When the rules cannot read the file (not
+/// UTF-8, over their size cap) the key scan still reads it its own way: lossily, up to its cap.
+fn with_text(
+    path: &Path,
+    read: Result<String, InputError>,
+    secret: &stackwarden_secret::Options<'_>,
+    check: impl FnOnce(&str) -> Report,
+) -> Report {
+    match read {
+        Ok(text) => {
+            let mut report = check(&text);
+            merge(
+                &mut report,
+                stackwarden_secret::check_text(path, &text, secret),
+            );
+            report
+        }
+        Err(error) => {
+            let mut report = Report {
+                errors: vec![error],
+                ..Report::default()
+            };
+            merge(&mut report, stackwarden_secret::check_file(path, secret));
+            report
+        }
+    }
 }
 
 /// Adds the key scan's report of a file to the other rules' report of the same file: one file,

@@ -55,6 +55,16 @@ fn settings(root: &Path) -> serde_json::Value {
     serde_json::from_str(&read(root, ".claude/settings.json")).expect("strict JSON")
 }
 
+/// The `permissions.allow` or `permissions.deny` entries of a settings file.
+fn permissions<'a>(settings: &'a serde_json::Value, list: &str) -> Vec<&'a str> {
+    settings["permissions"][list]
+        .as_array()
+        .unwrap_or_else(|| panic!("permissions.{list}"))
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect()
+}
+
 fn hook_commands(settings: &serde_json::Value, event: &str) -> Vec<(String, String)> {
     settings["hooks"][event]
         .as_array()
@@ -112,23 +122,13 @@ fn the_example_app_gets_all_three_files_and_reruns_are_idempotent() {
         value["hooks"]["PreToolUse"][0]["hooks"][0]["onFailure"],
         "block"
     );
-    let allow: Vec<&str> = value["permissions"]["allow"]
-        .as_array()
-        .expect("allow")
-        .iter()
-        .filter_map(|v| v.as_str())
-        .collect();
+    let allow = permissions(&value, "allow");
     assert!(
         allow.contains(&"Bash(npx cdk deploy * --profile dev *)"),
         "{allow:?}"
     );
     assert!(allow.contains(&"Bash(npm run build *)"), "{allow:?}");
-    let deny: Vec<&str> = value["permissions"]["deny"]
-        .as_array()
-        .expect("deny")
-        .iter()
-        .filter_map(|v| v.as_str())
-        .collect();
+    let deny = permissions(&value, "deny");
     assert!(
         deny.contains(&"Bash(npx cdk deploy *--profile prod*)"),
         "{deny:?}"
@@ -360,12 +360,7 @@ fn a_sam_project_is_detected() {
     assert!(toml.contains("production = [\"prod\"]"), "{toml}");
     assert!(toml.contains("node_runtime = \"nodejs22.x\""), "{toml}");
     let value = settings(root);
-    let deny: Vec<&str> = value["permissions"]["deny"]
-        .as_array()
-        .expect("deny")
-        .iter()
-        .filter_map(|v| v.as_str())
-        .collect();
+    let deny = permissions(&value, "deny");
     assert!(
         deny.contains(&"Bash(sam deploy *--config-env prod*)"),
         "{deny:?}"

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use stackwarden_core::config::{Config, Iac};
+use stackwarden_core::discover::InputKind;
 use stackwarden_core::{Finding, Report, Severity};
 
 use crate::hook::{config_for, event_cwd, HookEnv, HookOutcome};
@@ -203,6 +204,10 @@ pub(crate) fn pre_edit(event: &HookEvent, env: &HookEnv) -> HookOutcome {
     let mut outcome = HookOutcome::default();
     let cwd = event_cwd(event, env);
     let path = edited_path(&input, &cwd);
+    // Only YAML/JSON files can be templates: a TypeScript edit is not read or parsed here.
+    if stackwarden_core::discover::classify(&path) != InputKind::TemplateCandidate {
+        return outcome;
+    }
     let config = config_for(config_dir(&path), &mut outcome.stderr);
     if config.iac != Some(Iac::Cdk) {
         return outcome;

@@ -220,7 +220,8 @@ fn apply_severity(finding: &mut Finding, config: &Config) -> bool {
 }
 
 /// Reads a file as UTF-8 text, refusing oversized files before reading them.
-pub(crate) fn read_text(path: &Path) -> Result<String, InputError> {
+/// Reads a source file as the code rules do (size cap, UTF-8 required, the bad byte's line).
+pub fn read_text(path: &Path) -> Result<String, InputError> {
     let error = |line: Option<u32>, message: String| InputError {
         path: path.to_path_buf(),
         line,

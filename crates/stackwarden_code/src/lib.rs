@@ -17,7 +17,10 @@ pub mod rules;
 mod sdk;
 mod suppress;
 
-pub use check::{check_source_file, check_source_text, is_skipped, Options, MAX_SOURCE_BYTES};
+pub use check::{
+    check_source_file, check_source_text, is_skipped, read_text as read_source, Options,
+    MAX_SOURCE_BYTES,
+};
 pub use package_json::check_package_json;
 pub use rules::all_metas;
 pub use stackwarden_core::Report;

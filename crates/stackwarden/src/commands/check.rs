@@ -71,7 +71,8 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
 
     let mut configs: HashMap<Option<PathBuf>, Config> = HashMap::new();
     let mut jobs = Vec::new();
-    for input in inputs.iter().filter(|i| engine::is_checked(i.kind)) {
+    // Every input is checked: at the least, every text file is scanned for access keys.
+    for input in &inputs {
         let config_path = match &explicit {
             Some(config) => config.path.clone(),
             None => find_config_file(&input.path),

@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use stackwarden_core::config::Config;
 use stackwarden_guard::{AwsConfig, Context, DiskFiles};
 
-use crate::budget::{self, Overrun, JUDGE_BUDGET};
+use crate::budget::{self, JUDGE_BUDGET, SIMPLER_COMMAND};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub(crate) enum GuardFormat {
@@ -71,23 +71,21 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             stackwarden_guard::judge(&command, &ctx)
         })
     };
+    // The command as printed: a key written in it stays masked.
+    let shown = stackwarden_secret::mask_text(&command);
     let judgement = match judged {
         Ok(judgement) => judgement,
         // The hook blocks what it cannot judge (exit 2); say the same here.
         Err(overrun) => {
-            let why = match overrun {
-                Overrun::TimedOut => format!(
-                    "could not analyse the command within {} s",
-                    JUDGE_BUDGET.as_secs()
-                ),
-                Overrun::Panicked => "internal error while judging the command".to_string(),
-            };
-            let reason = format!("{why}; the hook blocks such a command. Write it more simply (split it up, close every $( and heredoc).");
+            let reason = format!(
+                "{}; the hook blocks such a command. {SIMPLER_COMMAND}",
+                overrun.explain("the command")
+            );
             let text = match args.format {
                 GuardFormat::Json => format!(
                     "{}\n",
                     serde_json::to_string_pretty(&serde_json::json!({
-                        "version": 1, "command": stackwarden_secret::mask_text(&command), "decision": "deny",
+                        "version": 1, "command": shown, "decision": "deny",
                         "rule": null, "reason": reason, "verdicts": [],
                     }))?
                 ),
@@ -103,7 +101,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         GuardFormat::Json => {
             let json = serde_json::json!({
                 "version": 1,
-                "command": stackwarden_secret::mask_text(&command),
+                "command": shown,
                 "decision": decision,
                 "rule": top.map(|v| v.rule),
                 "reason": judgement.combined_reason(),

@@ -10,7 +10,7 @@ use stackwarden_agent::{FileChecker, HookEnv};
 use stackwarden_core::config::Config;
 use stackwarden_core::{Report, RuleFilter};
 
-use crate::budget::{self, Overrun, JUDGE_BUDGET};
+use crate::budget::{self, Overrun, JUDGE_BUDGET, SIMPLER_COMMAND};
 use crate::{engine, registry};
 
 #[derive(clap::Args)]
@@ -35,16 +35,16 @@ pub(crate) fn run(_args: Args) -> anyhow::Result<ExitCode> {
         stackwarden_agent::handle(&input, &env)
     }) {
         Ok(outcome) => outcome,
-        Err(Overrun::Panicked) => {
-            write_stderr(
-                "stackwarden hook: internal error while judging the event; blocking it to be safe",
-            );
-            return Ok(ExitCode::from(2));
-        }
-        Err(Overrun::TimedOut) => {
+        // The event is a shell command or a file edit: the advice covers both.
+        Err(overrun) => {
             write_stderr(&format!(
-                "stackwarden hook: could not analyse this command within {} s; blocking it to be safe. Write it more simply (split it up, close every $( and heredoc).",
-                JUDGE_BUDGET.as_secs()
+                "stackwarden hook: {}; blocking it to be safe. {}",
+                overrun.explain("this tool call"),
+                if overrun == Overrun::TimedOut {
+                    format!("For a shell command: {SIMPLER_COMMAND} For a file: `stackwarden check FILE` shows the findings.")
+                } else {
+                    "Please report it with the event.".to_string()
+                }
             ));
             return Ok(ExitCode::from(2));
         }
