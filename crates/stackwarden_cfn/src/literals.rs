@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 
+use stackwarden_core::aws::is_region;
+pub(crate) use stackwarden_core::aws::parse_arn;
 use stackwarden_core::{Node, Span, Value};
 
 use crate::template::Resource;
@@ -142,61 +144,11 @@ pub(crate) fn account_ids(text: &str) -> Vec<&str> {
     found
 }
 
-const AREAS: &[&str] = &[
-    "us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx", "cn", "eusc",
-];
-const DIRECTIONS: &[&str] = &[
-    "north",
-    "south",
-    "east",
-    "west",
-    "central",
-    "northeast",
-    "southeast",
-    "northwest",
-    "southwest",
-];
-
-/// Whether `token` has the shape of a region name (`eu-west-2`, `us-gov-west-1`).
-pub(crate) fn is_region(token: &str) -> bool {
-    let parts: Vec<&str> = token.split('-').collect();
-    let (area, direction, number) = match parts.as_slice() {
-        [area, direction, number] => (*area, *direction, *number),
-        [area, "gov" | "iso" | "isob", direction, number] => (*area, *direction, *number),
-        _ => return false,
-    };
-    AREAS.contains(&area)
-        && DIRECTIONS.contains(&direction)
-        && (1..=2).contains(&number.len())
-        && number.bytes().all(|b| b.is_ascii_digit())
-}
-
 /// Region names standing as whole tokens (delimited by anything but letters, digits and `-`).
 pub(crate) fn regions(text: &str) -> Vec<&str> {
     text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
         .filter(|t| is_region(t))
         .collect()
-}
-
-/// The fields of a literal ARN: partition, service, region, account, resource.
-pub(crate) struct Arn<'t> {
-    pub service: &'t str,
-    pub region: &'t str,
-    pub account: &'t str,
-}
-
-pub(crate) fn parse_arn(text: &str) -> Option<Arn<'_>> {
-    let mut fields = text.strip_prefix("arn:")?.splitn(5, ':');
-    let _partition = fields.next()?;
-    let service = fields.next()?;
-    let region = fields.next()?;
-    let account = fields.next()?;
-    fields.next()?;
-    Some(Arn {
-        service,
-        region,
-        account,
-    })
 }
 
 #[cfg(test)]
@@ -217,12 +169,9 @@ mod tests {
             ["us-gov-west-1"]
         );
         assert!(regions("reports-eu-west-2").is_empty());
-        assert!(!is_region("eu-west-2a"));
         assert_eq!(
             blank_placeholders("a-${AWS::Region}-${!Literal}"),
             "a-\0-${Literal}"
         );
-        let arn = parse_arn("arn:aws:s3:::bucket/key").expect("arn");
-        assert_eq!((arn.service, arn.region, arn.account), ("s3", "", ""));
     }
 }

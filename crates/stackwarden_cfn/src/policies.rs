@@ -28,7 +28,7 @@ pub fn check(ctx: &TemplateContext<'_>, filter: &RuleFilter, out: &mut Vec<Findi
         // The CDK stack's env.account, else the account configured for the template's stage.
         own_account: ctx
             .stack_account()
-            .filter(|a| stackwarden_core::config::is_account_id(a))
+            .filter(|a| stackwarden_core::aws::is_account_id(a))
             .or_else(|| {
                 ctx.stage
                     .as_ref()

@@ -9,6 +9,7 @@ mod catches;
 mod cdk;
 mod check;
 mod context;
+mod facts;
 mod handler;
 mod imports;
 mod literals;
@@ -21,6 +22,7 @@ pub use check::{
     check_source_file, check_source_text, is_skipped, read_text as read_source, Options,
     MAX_SOURCE_BYTES,
 };
+pub use facts::{is_node_runtime, source_facts, NamedValue, SourceFacts};
 pub use package_json::check_package_json;
 pub use rules::all_metas;
 pub use stackwarden_core::Report;

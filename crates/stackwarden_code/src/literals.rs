@@ -10,6 +10,8 @@ use oxc::syntax::node::NodeId;
 
 use crate::context::SourceContext;
 
+pub(crate) use stackwarden_core::aws::{is_account_id, is_region, parse_arn};
+
 pub(crate) struct Literal {
     pub text: String,
     pub span: OxcSpan,
@@ -68,61 +70,6 @@ fn is_not_a_value(ctx: &SourceContext<'_, '_>, id: NodeId, span: OxcSpan) -> boo
         }
         _ => false,
     }
-}
-
-pub(crate) fn is_account_id(text: &str) -> bool {
-    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// `eu-west-2`, `us-gov-west-1`, `ap-southeast-3`, `cn-north-1`: a region name as a whole value.
-pub(crate) fn is_region(text: &str) -> bool {
-    const AREAS: &[&str] = &[
-        "us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx", "cn", "us-gov", "us-iso", "us-isob",
-        "eusc",
-    ];
-    let Some((rest, number)) = text.rsplit_once('-') else {
-        return false;
-    };
-    if number.is_empty() || number.len() > 2 || !number.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
-    }
-    let Some((area, direction)) = rest.rsplit_once('-') else {
-        return false;
-    };
-    const DIRECTIONS: &[&str] = &[
-        "east",
-        "west",
-        "north",
-        "south",
-        "central",
-        "northeast",
-        "northwest",
-        "southeast",
-        "southwest",
-    ];
-    AREAS.contains(&area) && DIRECTIONS.contains(&direction)
-}
-
-/// The fields of an ARN: partition, service, region, account, resource.
-pub(crate) struct Arn<'t> {
-    pub region: &'t str,
-    pub account: &'t str,
-}
-
-pub(crate) fn parse_arn(text: &str) -> Option<Arn<'_>> {
-    let mut fields = text.splitn(6, ':');
-    if fields.next()? != "arn" {
-        return None;
-    }
-    let partition = fields.next()?;
-    if !matches!(partition, "aws" | "aws-cn" | "aws-us-gov") {
-        return None;
-    }
-    let _service = fields.next()?;
-    let region = fields.next()?;
-    let account = fields.next()?;
-    fields.next()?;
-    Some(Arn { region, account })
 }
 
 /// A value in a per-region lookup table (`{ 'eu-west-2': ... }`): data about AWS's own resources

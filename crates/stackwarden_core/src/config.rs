@@ -5,6 +5,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::aws::is_account_id;
 use crate::finding::Severity;
 
 pub const CONFIG_FILE: &str = "stackwarden.toml";
@@ -350,10 +351,6 @@ fn line_of_offset(text: &str, offset: usize) -> u32 {
         .filter(|&&b| b == b'\n')
         .count();
     u32::try_from(newlines + 1).unwrap_or(u32::MAX)
-}
-
-pub fn is_account_id(text: &str) -> bool {
-    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 const PLACEHOLDERS: &[&str] = &["stage", "account", "stack", "purpose", "function"];

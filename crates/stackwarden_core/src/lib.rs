@@ -4,6 +4,7 @@
 //! This crate never prints, never exits and never reads the environment: callers pass inputs in
 //! and get data back.
 
+pub mod aws;
 pub mod config;
 pub mod discover;
 pub mod finding;

@@ -90,7 +90,7 @@ impl AwsConfig {
 /// `arn:aws:iam::123456789012:role/x` → `123456789012`.
 pub fn account_of_arn(arn: &str) -> Option<String> {
     let account = arn.split(':').nth(4)?;
-    stackwarden_core::config::is_account_id(account).then(|| account.to_string())
+    stackwarden_core::aws::is_account_id(account).then(|| account.to_string())
 }
 
 #[cfg(test)]

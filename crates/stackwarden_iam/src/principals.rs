@@ -37,7 +37,7 @@ pub fn account_of(node: &Node) -> Account {
     };
     if account == OWN {
         Account::Own
-    } else if stackwarden_core::config::is_account_id(account) {
+    } else if stackwarden_core::aws::is_account_id(account) {
         Account::Literal(account.to_string())
     } else {
         Account::Unknown
@@ -47,7 +47,7 @@ pub fn account_of(node: &Node) -> Account {
 /// True for the account's root principal (`arn:...:iam::<own>:root`), which delegates to IAM.
 pub fn is_root_of(node: &Node, own: Option<&str>) -> bool {
     let rooted = render(node, 0).is_some_and(|t| {
-        t.ends_with(":root") || stackwarden_core::config::is_account_id(&t) || t == OWN
+        t.ends_with(":root") || stackwarden_core::aws::is_account_id(&t) || t == OWN
     });
     rooted
         && match account_of(node) {

@@ -4,14 +4,20 @@
 //! was found, so the generated stackwarden.toml can say so (or say that it guessed).
 //!
 //! Read-only and bounded: a walk that honours .gitignore and skips dependency and build folders,
-//! text files up to 1 MB, at most a few thousand files.
+//! text files up to 1 MB, at most a few thousand files. Every file is read with the parser of its
+//! kind (templates with the template loader, TypeScript/JavaScript with oxc, TOML and JSON with
+//! theirs): a value counts only when it is a whole value, and its key or variable name tells the
+//! stage an account belongs to (`prod: '222222222222'`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
 
-use regex::Regex;
-use stackwarden_core::config::{is_account_id, Iac};
+use stackwarden_cfn::load::{self, Format};
+use stackwarden_cfn::Template;
+use stackwarden_code::{is_node_runtime, source_facts};
+use stackwarden_core::aws::{is_account_id, is_region, parse_arn};
+use stackwarden_core::config::Iac;
+use stackwarden_core::{Node, Value};
 
 const MAX_FILE_BYTES: u64 = 1024 * 1024;
 const MAX_FILES: usize = 5000;
@@ -94,21 +100,6 @@ impl Detection {
     }
 }
 
-static REGION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:us|eu|ap|sa|ca|me|af|il|mx)-(?:gov-)?(?:north|south|east|west|central|northeast|southeast|northwest|southwest)-\d\b")
-        .expect("valid regex")
-});
-static KEYED_ACCOUNT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"["']?([A-Za-z][A-Za-z0-9_-]*)["']?\s*[:=]\s*["'](\d{12})["']"#)
-        .expect("valid regex")
-});
-static ACCOUNT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?:["':]|arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:)(\d{12})\b"#).expect("valid regex")
-});
-static RUNTIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\bnodejs\d+\.x\b|\bRuntime\.NODEJS_(\d+)_X\b").expect("valid regex")
-});
-
 /// Looks at the project under `root`.
 pub fn detect(root: &Path) -> Detection {
     let mut d = Detection {
@@ -134,8 +125,10 @@ pub fn detect(root: &Path) -> Detection {
             value: Iac::Cdk,
             source: "cdk.json".into(),
         });
-        if let Some(text) = read(&root.join("cdk.json")) {
-            scan_text(&mut d, "cdk.json", &text);
+        if let Some(json) =
+            read(&root.join("cdk.json")).and_then(|text| load::load(&text, Format::Json).ok())
+        {
+            note_node(&mut d, &json.root, "cdk.json");
         }
     }
     read_cdk_out(root, &mut d);
@@ -153,35 +146,35 @@ pub fn detect(root: &Path) -> Detection {
                 {
                     continue;
                 }
-                if is_sam_template(&text) {
+                let Ok(Some(template)) = Template::parse(&text) else {
+                    continue;
+                };
+                let iac = if template.is_sam() {
                     d.sam_templates.push(relative.clone());
-                    d.iac.get_or_insert(Found {
-                        value: Iac::Sam,
-                        source: relative.clone(),
-                    });
-                    scan_text(&mut d, &relative, &text);
-                } else if is_cfn_template(&text) {
-                    d.iac.get_or_insert(Found {
-                        value: Iac::Cloudformation,
-                        source: relative.clone(),
-                    });
-                    scan_text(&mut d, &relative, &text);
-                }
+                    Iac::Sam
+                } else {
+                    Iac::Cloudformation
+                };
+                d.iac.get_or_insert(Found {
+                    value: iac,
+                    source: relative.clone(),
+                });
+                note_node(&mut d, &template.root, &relative);
             }
-            "ts" | "js" | "mjs" | "cjs" | "mts" | "cts" => {
-                if relative.ends_with(".d.ts") {
+            "ts" | "tsx" | "js" | "mjs" | "cjs" | "mts" | "cts" => {
+                if stackwarden_code::is_skipped(&path) {
                     continue;
                 }
-                scan_text(&mut d, &relative, &text);
-                if text.contains("from 'aws-sdk'")
-                    || text.contains("from \"aws-sdk\"")
-                    || text.contains("require('aws-sdk')")
-                    || text.contains("require(\"aws-sdk\")")
-                {
-                    d.sdk_v2 = true;
+                let Some(facts) = source_facts(&path, &text) else {
+                    continue;
+                };
+                d.sdk_v2 |= facts.sdk_v2;
+                d.sdk_v3 |= facts.sdk_v3;
+                for runtime in &facts.runtimes {
+                    add_runtime(&mut d, runtime, &relative);
                 }
-                if text.contains("@aws-sdk/") {
-                    d.sdk_v3 = true;
+                for value in &facts.values {
+                    note_value(&mut d, value.name.as_deref(), &value.value, &relative);
                 }
             }
             _ => {}
@@ -317,7 +310,7 @@ fn read_cdk_out(root: &Path, d: &mut Detection) {
                     add_stage(d, stage);
                 }
                 let source = "cdk.out/manifest.json";
-                if REGION.is_match(region) {
+                if is_region(region) {
                     add_region(d, region, source);
                 }
                 if is_account_id(account) {
@@ -340,12 +333,17 @@ fn read_cdk_out(root: &Path, d: &mut Detection) {
         .collect();
     templates.sort();
     for path in templates {
-        if let Some(text) = read(&path) {
-            let source = relative(root, &path);
-            for runtime in runtimes_in(&text) {
-                add_runtime(d, &runtime, &source);
+        let Some(loaded) = read(&path).and_then(|text| load::load(&text, Format::Json).ok()) else {
+            continue;
+        };
+        // Only runtimes: the synthesized ids and ARNs of CDK's own bootstrap resources say nothing
+        // about the project's accounts (the manifest's environments do).
+        let source = relative(root, &path);
+        visit_strings(&loaded.root, None, &mut |_, value| {
+            if is_node_runtime(value) {
+                add_runtime(d, value, &source);
             }
-        }
+        });
     }
 }
 
@@ -365,57 +363,105 @@ fn read_samconfig(root: &Path, d: &mut Detection) {
         let Some(commands) = value.as_table() else {
             continue;
         };
-        if env != "default" {
-            add_stage(d, env);
+        let env_stage = (env != "default").then_some(env.as_str());
+        if let Some(stage) = env_stage {
+            add_stage(d, stage);
         }
-        for command in commands.values().filter_map(|c| c.as_table()) {
-            let Some(parameters) = command.get("parameters").and_then(|p| p.as_table()) else {
-                continue;
-            };
-            if let Some(region) = parameters.get("region").and_then(|r| r.as_str()) {
-                add_region(d, region, "samconfig.toml");
+        visit_toml(commands, &mut |name, value| {
+            note_value_for_stage(d, name, env_stage, value, "samconfig.toml");
+        });
+    }
+}
+
+/// Every string of a TOML table with the key it sits under; SAM's `parameter_overrides`
+/// (`"Stage=prod AccountId=111111111111"`, or a list of such pairs) split into its pairs.
+fn visit_toml(table: &toml::Table, f: &mut impl FnMut(Option<&str>, &str)) {
+    for (key, value) in table {
+        visit_toml_value(key, value, f);
+    }
+}
+
+fn visit_toml_value(key: &str, value: &toml::Value, f: &mut impl FnMut(Option<&str>, &str)) {
+    match value {
+        toml::Value::String(text) if key == "parameter_overrides" => {
+            for (name, value) in parameter_overrides(text) {
+                f(Some(name), value);
             }
         }
+        toml::Value::String(text) => f(Some(key), text),
+        toml::Value::Array(items) => {
+            for item in items {
+                visit_toml_value(key, item, f);
+            }
+        }
+        toml::Value::Table(table) => visit_toml(table, f),
+        _ => {}
     }
-    scan_text(d, "samconfig.toml", &text);
 }
 
-fn is_sam_template(text: &str) -> bool {
-    text.contains("AWS::Serverless-2016-10-31")
-}
-
-fn is_cfn_template(text: &str) -> bool {
-    text.contains("AWSTemplateFormatVersion")
-        || (text.contains("Resources") && text.contains("AWS::") && text.contains("Type"))
-}
-
-fn runtimes_in(text: &str) -> Vec<String> {
-    RUNTIME
-        .captures_iter(text)
-        .map(|c| match c.get(1) {
-            Some(version) => format!("nodejs{}.x", version.as_str()),
-            None => c[0].to_string(),
-        })
+/// `Key=Value` pairs separated by spaces, values optionally in double quotes (SAM CLI's format).
+fn parameter_overrides(text: &str) -> Vec<(&str, &str)> {
+    text.split_whitespace()
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(name, value)| (name, value.trim_matches('"')))
         .collect()
 }
 
-/// Regions, accounts (keyed by stage where the key says so) and runtimes in any text file.
-fn scan_text(d: &mut Detection, source: &str, text: &str) {
-    for m in REGION.find_iter(text) {
-        add_region(d, m.as_str(), source);
+/// Every string of a template or JSON document with the mapping key it sits under (list items
+/// and intrinsic arguments inherit their key).
+fn visit_strings(node: &Node, key: Option<&str>, f: &mut impl FnMut(Option<&str>, &str)) {
+    match &node.value {
+        Value::String(text) => f(key, text),
+        Value::Seq(items) => {
+            for item in items {
+                visit_strings(item, key, f);
+            }
+        }
+        Value::Map(map) => {
+            for (k, v) in map.iter() {
+                visit_strings(v, Some(&k.name), f);
+            }
+        }
+        Value::Intrinsic(intrinsic) => visit_strings(&intrinsic.arg, key, f),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
     }
-    for runtime in runtimes_in(text) {
-        add_runtime(d, &runtime, source);
-    }
-    let mut keyed = Vec::new();
-    for c in KEYED_ACCOUNT.captures_iter(text) {
-        let stage = stage_word(&c[1]);
-        keyed.push(c[2].to_string());
-        add_account(d, stage, &c[2], source);
-    }
-    for c in ACCOUNT.captures_iter(text) {
-        if !keyed.iter().any(|k| k == &c[1]) {
-            add_account(d, None, &c[1], source);
+}
+
+/// Regions, runtimes and accounts among a document's string values.
+fn note_node(d: &mut Detection, node: &Node, source: &str) {
+    visit_strings(node, None, &mut |name, value| {
+        note_value(d, name, value, source)
+    });
+}
+
+/// What one whole value is: a region, a Node.js runtime, an account id (of the stage its name
+/// says, if it says one) or an ARN naming an account and region.
+fn note_value(d: &mut Detection, name: Option<&str>, value: &str, source: &str) {
+    note_value_for_stage(d, name, None, value, source);
+}
+
+fn note_value_for_stage(
+    d: &mut Detection,
+    name: Option<&str>,
+    stage: Option<&str>,
+    value: &str,
+    source: &str,
+) {
+    if is_region(value) {
+        add_region(d, value, source);
+    } else if is_node_runtime(value) {
+        add_runtime(d, value, source);
+    } else if is_account_id(value) {
+        let stage = name
+            .and_then(stage_word)
+            .or_else(|| stage.and_then(stage_word));
+        add_account(d, stage, value, source);
+    } else if let Some(arn) = parse_arn(value) {
+        if is_region(arn.region) {
+            add_region(d, arn.region, source);
+        }
+        if is_account_id(arn.account) {
+            add_account(d, None, arn.account, source);
         }
     }
 }
@@ -581,5 +627,56 @@ mod tests {
             d.iac.as_ref().map(|f| f.source.as_str()),
             Some("infra/bucket.yaml")
         );
+    }
+
+    #[test]
+    fn only_whole_values_count_and_comments_say_nothing() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = dir.path();
+        write(
+            root,
+            "lib/stack.ts",
+            "// the old prod account was 999999999999, in us-east-1\n\
+             const endpoint = 'https://sqs.ap-south-1.amazonaws.com';\n\
+             const prodAccount = '222222222222';\n\
+             const topic = 'arn:aws:sns:eu-central-1:333333333333:alerts';\n",
+        );
+        let d = detect(root);
+        assert_eq!(d.accounts["prod"].value, "222222222222");
+        assert_eq!(d.accounts["prod"].source, "lib/stack.ts");
+        let others: Vec<&str> = d.other_accounts.iter().map(|f| f.value.as_str()).collect();
+        assert_eq!(others, ["333333333333"]);
+        let regions: Vec<&str> = d.regions.keys().map(String::as_str).collect();
+        assert_eq!(regions, ["eu-central-1"]);
+    }
+
+    #[test]
+    fn samconfig_parameter_overrides_and_environments_name_accounts() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(
+            dir.path(),
+            "samconfig.toml",
+            "version = 0.1\n[staging.deploy.parameters]\nregion = \"eu-west-1\"\nparameter_overrides = \"Stage=staging AccountId=\\\"444444444444\\\"\"\n[prod.deploy.parameters]\nparameter_overrides = [\"ProdAccountId=555555555555\"]\n",
+        );
+        let d = detect(dir.path());
+        assert_eq!(d.accounts["staging"].value, "444444444444");
+        assert_eq!(d.accounts["prod"].value, "555555555555");
+        assert_eq!(d.main_region().map(|r| r.0), Some("eu-west-1"));
+        let mut stages = d.stages.clone();
+        stages.sort();
+        assert_eq!(stages, ["prod", "staging"]);
+    }
+
+    #[test]
+    fn a_broken_source_file_is_skipped_and_the_rest_still_read() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "src/broken.ts", "const = ;");
+        write(
+            dir.path(),
+            "src/ok.ts",
+            "import { S3Client } from '@aws-sdk/client-s3';\n",
+        );
+        let d = detect(dir.path());
+        assert!(d.sdk_v3);
     }
 }
