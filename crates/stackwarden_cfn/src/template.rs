@@ -134,6 +134,43 @@ impl Template {
     pub fn parameter_default(&self, name: &str) -> Option<&Node> {
         self.root.path(&["Parameters", name, "Default"])
     }
+
+    /// What a property value is when the stack is deployed with its parameters' defaults: the
+    /// value itself when written literally, the parameter's `Default` for a `Ref` to a parameter.
+    /// `None` when something else decides it (a condition, an import, a parameter with no default),
+    /// which rules leave alone rather than guess.
+    pub fn default_value<'a>(&'a self, node: &'a Node) -> Option<DefaultValue<'a>> {
+        let Some(intrinsic) = node.as_intrinsic() else {
+            return Some(DefaultValue {
+                node,
+                parameter: None,
+            });
+        };
+        if intrinsic.name != "Ref" {
+            return None;
+        }
+        let name = intrinsic.arg.as_str()?;
+        Some(DefaultValue {
+            node: self.parameter_default(name)?,
+            parameter: Some(name),
+        })
+    }
+}
+
+/// A property's value under default parameters, and the parameter it came from, if any.
+#[derive(Debug, Clone, Copy)]
+pub struct DefaultValue<'a> {
+    pub node: &'a Node,
+    pub parameter: Option<&'a str>,
+}
+
+impl DefaultValue<'_> {
+    /// `" (the default of parameter `P`)"`, for messages; empty for a literal value.
+    pub fn origin(&self) -> String {
+        self.parameter
+            .map(|p| format!(" (the default of parameter `{p}`)"))
+            .unwrap_or_default()
+    }
 }
 
 /// Cheap pre-check before parsing: every template names one of these keys.

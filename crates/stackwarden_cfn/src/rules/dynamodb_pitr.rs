@@ -10,6 +10,9 @@ pub(crate) const META: RuleMeta = RuleMeta {
 Flags an `AWS::DynamoDB::Table` without `PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled:
 true`, an `AWS::DynamoDB::GlobalTable` replica without it, and `AWS::Serverless::SimpleTable`, which
 cannot enable it.
+A `!Ref` to a template parameter is judged by the parameter's `Default` (what a deploy without
+overrides gets); a parameter without a default, `Fn::If` and imports are decided at deploy time
+and left alone.
 
 ## Why
 Point-in-time recovery restores a table to any second of the last 35 days. Without it, a bad write
@@ -34,16 +37,21 @@ In CDK: `pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true }`
 
 const HELP: &str = "set PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}; in CDK `pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true }`";
 
-fn enabled(spec: Option<&Node>) -> bool {
+/// Enabled, or decided at deploy time by something other than a parameter's default.
+fn enabled(ctx: &TemplateContext<'_>, spec: Option<&Node>) -> bool {
     spec.and_then(|s| s.get("PointInTimeRecoveryEnabled"))
-        .is_some_and(|v| v.is_true() || v.as_intrinsic().is_some())
+        .is_some_and(|v| {
+            ctx.template
+                .default_value(v)
+                .is_none_or(|d| d.node.is_true())
+        })
 }
 
 pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
     for resource in ctx.template.resources() {
         match resource.type_name() {
             "AWS::DynamoDB::Table"
-                if !enabled(resource.property("PointInTimeRecoverySpecification")) =>
+                if !enabled(ctx, resource.property("PointInTimeRecoverySpecification")) =>
             {
                 out.push(ctx.finding(
                     &META,
@@ -62,7 +70,7 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
                     .map(Node::one_or_many)
                     .unwrap_or_default();
                 for replica in replicas {
-                    if !enabled(replica.get("PointInTimeRecoverySpecification")) {
+                    if !enabled(ctx, replica.get("PointInTimeRecoverySpecification")) {
                         let region = replica
                             .get("Region")
                             .and_then(|r| r.as_scalar())

@@ -10,6 +10,9 @@ pub(crate) const META: RuleMeta = RuleMeta {
 Flags an `AWS::S3::Bucket` whose `PublicAccessBlockConfiguration` is missing or sets any of
 `BlockPublicAcls`, `BlockPublicPolicy`, `IgnorePublicAcls`, `RestrictPublicBuckets` to anything but
 `true`. The finding points at the flag that is off, or at the bucket when the block is missing.
+A `!Ref` to a template parameter is judged by the parameter's `Default` (what a deploy without
+overrides gets); a parameter without a default, `Fn::If` and imports are decided at deploy time
+and left alone.
 
 ## Why
 A bucket is made public by one ACL or one policy statement. With all four flags on, neither can
@@ -72,9 +75,11 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
             .iter()
             .copied()
             .filter(|flag| {
-                !block
-                    .get(flag)
-                    .is_some_and(|v| v.is_true() || v.as_intrinsic().is_some())
+                !block.get(flag).is_some_and(|v| {
+                    ctx.template
+                        .default_value(v)
+                        .is_none_or(|d| d.node.is_true())
+                })
             })
             .collect();
         if off.is_empty() {

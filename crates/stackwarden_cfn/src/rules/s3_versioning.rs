@@ -8,6 +8,9 @@ pub(crate) const META: RuleMeta = RuleMeta {
     summary: "S3 bucket without versioning enabled",
     docs: r#"## What it does
 Flags an `AWS::S3::Bucket` whose `VersioningConfiguration.Status` is not `Enabled`.
+A `!Ref` to a template parameter is judged by the parameter's `Default` (what a deploy without
+overrides gets); a parameter without a default, `Fn::If` and imports are decided at deploy time
+and left alone.
 
 ## Why
 Without versioning an overwrite or a delete — by a bug, a bad deploy or an agent — loses the data
@@ -40,16 +43,28 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
         let status = resource
             .property("VersioningConfiguration")
             .and_then(|v| v.get("Status"));
-        let enabled =
-            status.is_some_and(|s| s.as_intrinsic().is_some() || s.as_str() == Some("Enabled"));
-        if enabled {
-            continue;
-        }
+        let mut help = String::new();
         let (span, what) = match status {
-            Some(node) => (
-                node.span,
-                format!("has versioning `{}`", node.as_scalar().unwrap_or_default()),
-            ),
+            Some(node) => {
+                // A condition or import decides it at deploy time: not ours to guess.
+                let Some(deployed) = ctx.template.default_value(node) else {
+                    continue;
+                };
+                if deployed.node.as_str() == Some("Enabled") {
+                    continue;
+                }
+                if let Some(parameter) = deployed.parameter {
+                    help = format!("make parameter `{parameter}` default to `Enabled`, or ");
+                }
+                (
+                    node.span,
+                    format!(
+                        "has versioning `{}`{}",
+                        deployed.node.as_scalar().unwrap_or_default(),
+                        deployed.origin()
+                    ),
+                )
+            }
             None => (
                 resource.property_span("VersioningConfiguration"),
                 "does not enable versioning".to_string(),
@@ -60,7 +75,7 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
             resource.id,
             span,
             format!("S3 bucket `{}` {what}", resource.id),
-            "set VersioningConfiguration.Status: Enabled (CDK: `versioned: true`) and add a lifecycle rule that expires noncurrent versions".into(),
+            format!("{help}set VersioningConfiguration.Status: Enabled (CDK: `versioned: true`) and add a lifecycle rule that expires noncurrent versions"),
         ));
     }
 }
