@@ -20,7 +20,7 @@ for target in "${targets[@]}"; do
   mkdir -p "$seeds"
   case "$target" in
     template_yaml|template_check) pattern='*.yaml' ;;
-    template_json|hook_event) pattern='*.json' ;;
+    template_json|hook_event|policy_parse) pattern='*.json' ;;
     *) pattern='' ;;
   esac
   if [ "$target" = guard_command ]; then

@@ -5,8 +5,9 @@
 use std::path::Path;
 
 use oxc::allocator::Allocator;
+use oxc::ast::ast::Program;
 use oxc::parser::{ParseOptions, Parser, ParserReturn};
-use oxc::semantic::SemanticBuilder;
+use oxc::semantic::{Semantic, SemanticBuilder};
 use oxc::span::SourceType;
 use stackwarden_core::config::Config;
 use stackwarden_core::{Finding, InputError, LineIndex, Report, RuleFilter, Severity};
@@ -87,10 +88,7 @@ pub fn check_source_text(path: &Path, text: &str, options: &Options<'_>, report:
         });
         return;
     }
-    let semantic = SemanticBuilder::new()
-        .with_build_nodes(true)
-        .build(&parsed.program)
-        .semantic;
+    let semantic = analyse(&parsed.program);
     let ctx = SourceContext::new(path, text, &semantic, options.config);
     report.files += 1;
     let mut findings = Vec::new();
@@ -121,6 +119,25 @@ pub(crate) fn parse<'a>(allocator: &'a Allocator, path: &Path, text: &'a str) ->
             ..ParseOptions::default()
         })
         .parse()
+}
+
+/// Parses source text that other files' rules only read (a local import, a file `init` looks at):
+/// `None` when it does not parse, since its own check reports that.
+pub(crate) fn parse_clean<'a>(
+    allocator: &'a Allocator,
+    path: &Path,
+    text: &'a str,
+) -> Option<Program<'a>> {
+    let parsed = parse(allocator, path, text);
+    (!parsed.panicked && !parsed.diagnostics.has_errors()).then_some(parsed.program)
+}
+
+/// Scopes, symbols and the node tree with parents, which every rule walks.
+pub(crate) fn analyse<'a>(program: &'a Program<'a>) -> Semantic<'a> {
+    SemanticBuilder::new()
+        .with_build_nodes(true)
+        .build(program)
+        .semantic
 }
 
 /// Applies severities and suppressions, reports bad or unused suppressions, and appends the rest.

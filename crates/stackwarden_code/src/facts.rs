@@ -9,10 +9,9 @@ use std::path::Path;
 use oxc::allocator::Allocator;
 use oxc::ast::ast::{AssignmentTarget, BindingPattern, Expression};
 use oxc::ast::AstKind;
-use oxc::semantic::SemanticBuilder;
 use stackwarden_core::config::Config;
 
-use crate::check::parse;
+use crate::check::{analyse, parse_clean};
 use crate::context::{module_loads, SourceContext};
 use crate::literals::value_literals;
 use crate::sdk::{is_sdk_v2, is_sdk_v3};
@@ -39,14 +38,8 @@ pub struct NamedValue {
 /// The facts of one file, or `None` when it does not parse (init then learns nothing from it).
 pub fn source_facts(path: &Path, text: &str) -> Option<SourceFacts> {
     let allocator = Allocator::default();
-    let parsed = parse(&allocator, path, text);
-    if parsed.panicked || parsed.diagnostics.has_errors() {
-        return None;
-    }
-    let semantic = SemanticBuilder::new()
-        .with_build_nodes(true)
-        .build(&parsed.program)
-        .semantic;
+    let program = parse_clean(&allocator, path, text)?;
+    let semantic = analyse(&program);
     let config = Config::default();
     let ctx = SourceContext::new(path, text, &semantic, &config);
     let mut facts = SourceFacts::default();

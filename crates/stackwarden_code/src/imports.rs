@@ -14,11 +14,10 @@ use std::path::{Component, Path, PathBuf};
 
 use oxc::allocator::Allocator;
 use oxc::ast::AstKind;
-use oxc::semantic::SemanticBuilder;
 use oxc::span::Span as OxcSpan;
 use stackwarden_core::config::Config;
 
-use crate::check::{is_skipped, parse, read_text};
+use crate::check::{analyse, is_skipped, parse_clean, read_text};
 use crate::context::SourceContext;
 use crate::handler::HandlerFacts;
 use crate::sdk::{mutating_command, mutating_method};
@@ -107,14 +106,8 @@ fn follow(
     // Unreadable or unparseable modules are reported when they are checked themselves.
     let text = read_text(&path).ok()?;
     let allocator = Allocator::default();
-    let parsed = parse(&allocator, &path, &text);
-    if parsed.panicked || parsed.diagnostics.has_errors() {
-        return None;
-    }
-    let semantic = SemanticBuilder::new()
-        .with_build_nodes(true)
-        .build(&parsed.program)
-        .semantic;
+    let program = parse_clean(&allocator, &path, &text)?;
+    let semantic = analyse(&program);
     let ctx = SourceContext::new(&path, &text, &semantic, config);
     let facts = HandlerFacts::for_export(&ctx, name);
     if facts.exports.is_empty() || facts.exports.iter().all(|e| e.idempotent) {

@@ -2,8 +2,7 @@
 //! parser and rules must turn any shape (a string statement, a numeric Action, odd intrinsics,
 //! huge strings) into findings, never a panic or a hang.
 //!
-//! Run: `cd crates/stackwarden_iam && cargo +nightly fuzz run policy_parse -- -max_total_time=120`
-//! (seeds: copy `crates/stackwarden_cfn/tests/fixtures/iam-*/*.json` into `fuzz/corpus/policy_parse/`).
+//! Run: `scripts/fuzz.sh 120 policy_parse` (seeds: the JSON fixtures and corpus templates).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
