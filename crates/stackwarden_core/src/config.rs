@@ -331,6 +331,35 @@ impl Config {
     }
 }
 
+/// [`find_config_file`] for the many files of one walk: each folder's answer is remembered, so
+/// thousands of files ask the filesystem once per folder instead of once per file and ancestor.
+#[derive(Debug, Default)]
+pub struct ConfigFinder {
+    by_folder: std::collections::HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl ConfigFinder {
+    /// The nearest `stackwarden.toml` at or above `file`'s folder.
+    pub fn for_file(&mut self, file: &Path) -> Option<PathBuf> {
+        let folder = std::path::absolute(file).ok()?.parent()?.to_path_buf();
+        self.in_folder(&folder)
+    }
+
+    fn in_folder(&mut self, folder: &Path) -> Option<PathBuf> {
+        if let Some(found) = self.by_folder.get(folder) {
+            return found.clone();
+        }
+        let candidate = folder.join(CONFIG_FILE);
+        let found = if candidate.is_file() {
+            Some(candidate)
+        } else {
+            folder.parent().and_then(|parent| self.in_folder(parent))
+        };
+        self.by_folder.insert(folder.to_path_buf(), found.clone());
+        found
+    }
+}
+
 /// The nearest `stackwarden.toml` at or above `start` (a file's folder when `start` is a file).
 pub fn find_config_file(start: &Path) -> Option<PathBuf> {
     let start = if start.is_file() {
@@ -506,5 +535,30 @@ ask = []
             err.message.contains("did you mean \"cfn/s3-encryption\""),
             "{err}"
         );
+    }
+
+    #[test]
+    fn the_finder_agrees_with_the_plain_search_and_remembers_folders() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("app/src/deep")).expect("mkdir");
+        std::fs::write(root.join("app/stackwarden.toml"), "").expect("write");
+        std::fs::write(root.join("app/src/deep/a.ts"), "").expect("write");
+        std::fs::write(root.join("top.ts"), "").expect("write");
+        let mut finder = ConfigFinder::default();
+        for file in ["app/src/deep/a.ts", "app/src/deep/b.ts", "top.ts"] {
+            assert_eq!(
+                finder.for_file(&root.join(file)),
+                find_config_file(&root.join(file).parent().expect("parent")),
+                "{file}"
+            );
+        }
+        assert_eq!(
+            finder.for_file(&root.join("app/src/deep/a.ts")),
+            Some(std::path::absolute(root.join("app/stackwarden.toml")).expect("abs"))
+        );
+        assert!(finder
+            .by_folder
+            .contains_key(&std::path::absolute(root.join("app/src")).expect("abs")));
     }
 }

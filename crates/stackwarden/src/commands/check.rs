@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use rayon::prelude::*;
-use stackwarden_core::config::{find_config_file, Config};
+use stackwarden_core::config::{Config, ConfigFinder};
 use stackwarden_core::discover::discover;
 use stackwarden_core::{Finding, InputError, RuleFilter, Severity};
 
@@ -70,12 +70,13 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
     let (inputs, walk_errors) = discover(&args.paths);
 
     let mut configs: HashMap<Option<PathBuf>, Config> = HashMap::new();
+    let mut finder = ConfigFinder::default();
     let mut jobs = Vec::new();
     // Every input is checked: at the least, every text file is scanned for access keys.
     for input in &inputs {
         let config_path = match &explicit {
             Some(config) => config.path.clone(),
-            None => find_config_file(&input.path),
+            None => finder.for_file(&input.path),
         };
         if !configs.contains_key(&config_path) {
             let config = match (&explicit, &config_path) {
