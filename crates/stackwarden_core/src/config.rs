@@ -549,7 +549,7 @@ ask = []
         for file in ["app/src/deep/a.ts", "app/src/deep/b.ts", "top.ts"] {
             assert_eq!(
                 finder.for_file(&root.join(file)),
-                find_config_file(&root.join(file).parent().expect("parent")),
+                find_config_file(root.join(file).parent().expect("parent")),
                 "{file}"
             );
         }

@@ -87,14 +87,16 @@ impl<'c, 'a> Walker<'c, 'a> {
             return;
         }
         match parse_program(text) {
-            Some(program) => {
-                for list in &program.complete_commands {
-                    self.list(list, scope, depth);
-                }
-            }
+            Some(program) => self.program(&program, scope, depth),
             // bash would refuse it too, but the guard's grammar may be narrower than bash's:
             // when the text could reach AWS, a person decides.
             None => self.unresolved(text, "the command could not be parsed"),
+        }
+    }
+
+    fn program(&mut self, program: &ast::Program, scope: &mut Scope, depth: usize) {
+        for list in &program.complete_commands {
+            self.list(list, scope, depth);
         }
     }
 
@@ -210,13 +212,18 @@ impl<'c, 'a> Walker<'c, 'a> {
             // brush-parser reads `( ( cmd ) )` as arithmetic `(( cmd ))`, where bash falls back to
             // nested subshells when the text is no arithmetic. So the text is judged as commands
             // when it parses as such (harmless for real arithmetic: `i++` is no tool), and its
-            // `$(...)`, which run either way, always are.
+            // `$(...)`, which run either way, always are. Parsed once and walked: parsing to test
+            // and then again to walk doubled the work at every level, exponential in nested `((`
+            // (a 49-byte command found by the fuzzer took a second).
             CompoundCommand::Arithmetic(arith) => {
                 let text = &arith.expr.value;
-                let parsed =
-                    syntax_nesting(text) <= MAX_SYNTAX_NESTING && parse_program(text).is_some();
-                if parsed {
-                    self.script(text, &mut scope.clone(), depth + 1);
+                let program = (syntax_nesting(text) <= MAX_SYNTAX_NESTING)
+                    .then(|| parse_program(text))
+                    .flatten();
+                if program.is_some() && depth >= MAX_DEPTH {
+                    self.unresolved(text, "the command nests scripts too deeply");
+                } else if let Some(program) = program {
+                    self.program(&program, &mut scope.clone(), depth + 1);
                 } else {
                     for sub in words::heredoc_substitutions(text) {
                         self.script(&sub, &mut scope.clone(), depth + 1);
@@ -398,7 +405,14 @@ pub(crate) fn mentions_cloud(text: &str) -> bool {
 /// file-descriptor number too large for an integer, `c 8888888888888888888<44`, found by
 /// fuzzing): that is a parse failure too, so the command is judged as unresolved, never allowed
 /// by accident. (The CLI's panic hook keeps the contained panic off stderr.)
+///
+/// Text with more than [`MAX_UNCLOSED_PARENS`] unclosed `(` is not handed to the parser: brush's
+/// backtracking tries every reading of them before failing, four times the work per `(` (a
+/// 49-byte command with 22 took a second, found by fuzzing). bash rejects unclosed `(` anyway.
 fn parse_program(text: &str) -> Option<ast::Program> {
+    if unclosed_parens(text) > MAX_UNCLOSED_PARENS {
+        return None;
+    }
     std::panic::catch_unwind(|| {
         brush_parser::Parser::new(std::io::BufReader::new(text.as_bytes()), &words::options())
             .parse_program()
@@ -406,6 +420,34 @@ fn parse_program(text: &str) -> Option<ast::Program> {
     })
     .ok()
     .flatten()
+}
+
+/// Where brush-parser's time to reject unclosed `(` is still well under a millisecond.
+const MAX_UNCLOSED_PARENS: usize = 8;
+
+/// `(` left open at the end of the text, outside single quotes and comments and not escaped.
+/// Double quotes are not skipped: a `$(` inside them opens a substitution the parser reads too.
+fn unclosed_parens(text: &str) -> usize {
+    let (mut open, mut single, mut double) = (0usize, false, false);
+    let (mut comment, mut escaped) = (false, false);
+    let mut previous = b' ';
+    for byte in text.bytes() {
+        match byte {
+            _ if escaped => escaped = false,
+            b'\n' if comment => comment = false,
+            _ if comment => {}
+            b'\'' if !double => single = !single,
+            _ if single => {}
+            b'"' => double = !double,
+            b'\\' => escaped = true,
+            b'#' if !double && previous.is_ascii_whitespace() => comment = true,
+            b'(' => open += 1,
+            b')' => open = open.saturating_sub(1),
+            _ => {}
+        }
+        previous = byte;
+    }
+    open
 }
 
 /// Deepest `(`/`{` nesting in the raw text, quotes ignored: an over-estimate, only used to refuse
@@ -432,5 +474,19 @@ pub(crate) fn shorten(text: &str) -> String {
         one_line
     } else {
         format!("{}…", one_line.chars().take(MAX).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unclosed_parens_skip_quotes_comments_and_escapes() {
+        assert_eq!(unclosed_parens("(( x ))"), 0);
+        assert_eq!(unclosed_parens("((((( x"), 5);
+        assert_eq!(unclosed_parens("echo '((((' \\( # (((\n("), 1);
+        assert_eq!(unclosed_parens("echo \"it's ((\""), 2);
+        assert_eq!(unclosed_parens("case $x in a) y;; esac"), 0);
     }
 }

@@ -110,3 +110,21 @@ fn a_parser_panic_is_an_unresolved_command_not_a_crash() {
     let (verdict, _) = timed("cdk destroy 8888888888888888888<44");
     assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
 }
+
+#[test]
+fn unclosed_parentheses_are_refused_before_the_parser_backtracks() {
+    // Found by fuzzing (guard_command, a libFuzzer timeout): brush-parser's work to reject
+    // unclosed `(` grows fourfold per `(`; this 49-byte command took 1 s in a release build, and
+    // three copies of it more than the hook's 5 s budget.
+    let found = " ((((((((((($\u{1}::::::::((((((((((($\u{1}:::::es(((tr$$";
+    let limit = Duration::from_secs(10); // debug build; each is under a millisecond in release
+    let (verdict, elapsed) = timed(&found.repeat(3));
+    assert_eq!(verdict, None, "no AWS tool in sight: no decision");
+    assert!(elapsed < limit, "{elapsed:?}");
+    let (verdict, elapsed) = timed(&format!("{} aws s3 rb s3://x", "(".repeat(30)));
+    assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
+    assert!(elapsed < limit, "{elapsed:?}");
+    // A few unclosed `(` still reach the parser (and are refused by it, as bash refuses them).
+    let (verdict, _) = timed("(( aws s3 rb s3://x");
+    assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
+}
