@@ -408,9 +408,10 @@ pub(crate) fn mentions_cloud(text: &str) -> bool {
 ///
 /// Text with more than [`MAX_UNCLOSED_PARENS`] unclosed `(` is not handed to the parser: brush's
 /// backtracking tries every reading of them before failing, four times the work per `(` (a
-/// 49-byte command with 22 took a second, found by fuzzing). bash rejects unclosed `(` anyway.
+/// 49-byte command with 22 took a second, found by fuzzing). bash rejects unclosed `(` anyway,
+/// as it rejects a here-document operator without a delimiter, on which brush can loop.
 fn parse_program(text: &str) -> Option<ast::Program> {
-    if unclosed_parens(text) > MAX_UNCLOSED_PARENS {
+    if unclosed_parens(text) > MAX_UNCLOSED_PARENS || heredoc_without_delimiter(text) {
         return None;
     }
     std::panic::catch_unwind(|| {
@@ -428,26 +429,81 @@ const MAX_UNCLOSED_PARENS: usize = 8;
 /// `(` left open at the end of the text, outside single quotes and comments and not escaped.
 /// Double quotes are not skipped: a `$(` inside them opens a substitution the parser reads too.
 fn unclosed_parens(text: &str) -> usize {
-    let (mut open, mut single, mut double) = (0usize, false, false);
-    let (mut comment, mut escaped) = (false, false);
-    let mut previous = b' ';
-    for byte in text.bytes() {
-        match byte {
-            _ if escaped => escaped = false,
-            b'\n' if comment => comment = false,
-            _ if comment => {}
-            b'\'' if !double => single = !single,
-            _ if single => {}
-            b'"' => double = !double,
-            b'\\' => escaped = true,
-            b'#' if !double && previous.is_ascii_whitespace() => comment = true,
-            b'(' => open += 1,
-            b')' => open = open.saturating_sub(1),
-            _ => {}
+    code_bytes(text).fold(0usize, |open, (_, byte)| match byte {
+        b'(' => open + 1,
+        b')' => open.saturating_sub(1),
+        _ => open,
+    })
+}
+
+/// A here-document operator with no word after it (`<< ;`, `<< <<`, `<<` at the end): a syntax
+/// error in bash, and input on which brush-parser 0.4 can loop without end, allocating as it
+/// goes (found by fuzzing: `zx &$(<< <<\"k ` grew to 1.4 GB before the 5 s budget ran out).
+fn heredoc_without_delimiter(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut skip_to = 0;
+    for (i, byte) in code_bytes(text) {
+        if i < skip_to || byte != b'<' || bytes.get(i + 1) != Some(&b'<') {
+            continue;
         }
-        previous = byte;
+        if bytes.get(i + 2) == Some(&b'<') {
+            skip_to = i + 3; // `<<<`, a here-string
+            continue;
+        }
+        let mut next = i + 2;
+        if bytes.get(next) == Some(&b'-') {
+            next += 1;
+        }
+        while matches!(bytes.get(next), Some(b' ' | b'\t')) {
+            next += 1;
+        }
+        // `(` is left out: `$(( x << (y) ))` is an arithmetic shift, not a here-document.
+        match bytes.get(next) {
+            None | Some(b'<' | b'>' | b';' | b'&' | b'|' | b')' | b'\n') => return true,
+            Some(_) => skip_to = next,
+        }
     }
-    open
+    false
+}
+
+/// The bytes of `text` that the shell reads as code, with their offsets: outside single quotes
+/// and comments, and not escaped by a backslash.
+fn code_bytes(text: &str) -> impl Iterator<Item = (usize, u8)> + '_ {
+    let (mut single, mut double, mut comment, mut escaped) = (false, false, false, false);
+    let mut previous = b' ';
+    text.bytes().enumerate().filter_map(move |(i, byte)| {
+        let code = match byte {
+            _ if escaped => {
+                escaped = false;
+                false
+            }
+            b'\n' if comment => {
+                comment = false;
+                true
+            }
+            _ if comment => false,
+            b'\'' if !double => {
+                single = !single;
+                false
+            }
+            _ if single => false,
+            b'"' => {
+                double = !double;
+                false
+            }
+            b'\\' => {
+                escaped = true;
+                false
+            }
+            b'#' if !double && previous.is_ascii_whitespace() => {
+                comment = true;
+                false
+            }
+            _ => true,
+        };
+        previous = byte;
+        code.then_some((i, byte))
+    })
 }
 
 /// Deepest `(`/`{` nesting in the raw text, quotes ignored: an over-estimate, only used to refuse
@@ -488,5 +544,21 @@ mod tests {
         assert_eq!(unclosed_parens("echo '((((' \\( # (((\n("), 1);
         assert_eq!(unclosed_parens("echo \"it's ((\""), 2);
         assert_eq!(unclosed_parens("case $x in a) y;; esac"), 0);
+    }
+
+    #[test]
+    fn here_documents_need_a_delimiter_word() {
+        for bad in ["cat <<", "cat << ;x", "$(<< <<k ", "x <<- >y", "cat <<\n"] {
+            assert!(heredoc_without_delimiter(bad), "{bad:?}");
+        }
+        for good in [
+            "cat <<EOF\nx\nEOF",
+            "cat <<- 'E'",
+            "cat <<<word",
+            "echo '<< ;'",
+            "a<<b",
+        ] {
+            assert!(!heredoc_without_delimiter(good), "{good:?}");
+        }
     }
 }

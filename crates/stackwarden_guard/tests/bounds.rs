@@ -128,3 +128,17 @@ fn unclosed_parentheses_are_refused_before_the_parser_backtracks() {
     let (verdict, _) = timed("(( aws s3 rb s3://x");
     assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
 }
+
+#[test]
+fn a_here_document_without_a_delimiter_is_refused_before_the_parser_loops() {
+    // Found by fuzzing (guard_command, out of memory): brush-parser 0.4 loops and allocates on a
+    // here-document operator followed by another operator inside an unclosed `$(`.
+    let (verdict, elapsed) = timed("zx &$(<< <<\\\"k ");
+    assert_eq!(verdict, None, "no AWS tool in sight: no decision");
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    let (verdict, _) = timed("aws s3 rb s3://x $(<< ;k ");
+    assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
+    // A real here-document is still read and judged.
+    let (verdict, _) = timed("bash <<EOF\naws s3 rb s3://x\nEOF");
+    assert_eq!(verdict, Some((Decision::Deny, "guard/destructive")));
+}
