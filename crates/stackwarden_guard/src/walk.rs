@@ -409,7 +409,8 @@ pub(crate) fn mentions_cloud(text: &str) -> bool {
 /// Text with more than [`MAX_UNCLOSED_PARENS`] unclosed `(` is not handed to the parser: brush's
 /// backtracking tries every reading of them before failing, four times the work per `(` (a
 /// 49-byte command with 22 took a second, found by fuzzing). bash rejects unclosed `(` anyway,
-/// as it rejects a here-document operator without a delimiter, on which brush can loop.
+/// as it rejects a here-document operator without a delimiter, on which brush can loop (see
+/// [`heredoc_without_delimiter`]).
 fn parse_program(text: &str) -> Option<ast::Program> {
     if unclosed_parens(text) > MAX_UNCLOSED_PARENS || heredoc_without_delimiter(text) {
         return None;
@@ -436,9 +437,10 @@ fn unclosed_parens(text: &str) -> usize {
     })
 }
 
-/// A here-document operator with no word after it (`<< ;`, `<< <<`, `<<` at the end): a syntax
-/// error in bash, and input on which brush-parser 0.4 can loop without end, allocating as it
-/// goes (found by fuzzing: `zx &$(<< <<\"k ` grew to 1.4 GB before the 5 s budget ran out).
+/// A here-document operator with no word after it (`<< ;`, `<< <<`, `<<` at the end, a syntax
+/// error in bash) or with an empty one (`<<''`, which no agent writes): input on which
+/// brush-parser 0.4 can loop without end, allocating as it goes. Found by fuzzing:
+/// `zx &$(<< <<\"k ` grew to 1.4 GB and `cat <<'' - ` to 3.4 GB before the 5 s budget ran out.
 fn heredoc_without_delimiter(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut skip_to = 0;
@@ -460,10 +462,19 @@ fn heredoc_without_delimiter(text: &str) -> bool {
         // `(` is left out: `$(( x << (y) ))` is an arithmetic shift, not a here-document.
         match bytes.get(next) {
             None | Some(b'<' | b'>' | b';' | b'&' | b'|' | b')' | b'\n') => return true,
+            Some(_) if empty_quoted_word(&bytes[next..]) => return true,
             Some(_) => skip_to = next,
         }
     }
     false
+}
+
+/// `''` or `""` standing alone as a word: an empty here-document delimiter.
+fn empty_quoted_word(rest: &[u8]) -> bool {
+    matches!(rest, [b'\'', b'\'', ..] | [b'"', b'"', ..])
+        && rest
+            .get(2)
+            .is_none_or(|b| b.is_ascii_whitespace() || b"<>;&|()".contains(b))
 }
 
 /// The bytes of `text` that the shell reads as code, with their offsets: outside single quotes
@@ -560,5 +571,8 @@ mod tests {
         ] {
             assert!(!heredoc_without_delimiter(good), "{good:?}");
         }
+        assert!(heredoc_without_delimiter("cat <<'' - "));
+        assert!(heredoc_without_delimiter("cat <<\"\""));
+        assert!(!heredoc_without_delimiter("cat <<''EOF"));
     }
 }

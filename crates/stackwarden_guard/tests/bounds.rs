@@ -132,12 +132,19 @@ fn unclosed_parentheses_are_refused_before_the_parser_backtracks() {
 #[test]
 fn a_here_document_without_a_delimiter_is_refused_before_the_parser_loops() {
     // Found by fuzzing (guard_command, out of memory): brush-parser 0.4 loops and allocates on a
-    // here-document operator followed by another operator inside an unclosed `$(`.
+    // here-document inside an unclosed `$(`.
     let (verdict, elapsed) = timed("zx &$(<< <<\\\"k ");
     assert_eq!(verdict, None, "no AWS tool in sight: no decision");
     assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
     let (verdict, _) = timed("aws s3 rb s3://x $(<< ;k ");
     assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
+    // And an empty delimiter (out of memory too: 3.4 GB in 5 s).
+    let (verdict, elapsed) = timed("( {ASIA$(aws^secret_ac$<<<c<<'' - ");
+    assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    let (verdict, elapsed) = timed("aws s3 rb s3://x; cat <<'' - ");
+    assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
     // A real here-document is still read and judged.
     let (verdict, _) = timed("bash <<EOF\naws s3 rb s3://x\nEOF");
     assert_eq!(verdict, Some((Decision::Deny, "guard/destructive")));
