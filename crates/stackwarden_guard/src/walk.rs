@@ -76,6 +76,19 @@ impl<'c, 'a> Walker<'c, 'a> {
         }
     }
 
+    /// Judges the `$(...)` of text the shell expands but does not run (an unquoted
+    /// here-document, arithmetic).
+    fn heredoc(&mut self, body: &str, scope: &Scope, depth: usize) {
+        match words::heredoc_substitutions(body) {
+            Some(subs) => {
+                for sub in subs {
+                    self.script(&sub, &mut scope.clone(), depth + 1);
+                }
+            }
+            None => self.unresolved(body, "a here-document's substitutions could not be read"),
+        }
+    }
+
     /// Parses and judges a script: the command line itself, a `bash -c` string, an npm script.
     pub(crate) fn script(&mut self, text: &str, scope: &mut Scope, depth: usize) {
         if depth > MAX_DEPTH {
@@ -225,9 +238,7 @@ impl<'c, 'a> Walker<'c, 'a> {
                 } else if let Some(program) = program {
                     self.program(&program, &mut scope.clone(), depth + 1);
                 } else {
-                    for sub in words::heredoc_substitutions(text) {
-                        self.script(&sub, &mut scope.clone(), depth + 1);
-                    }
+                    self.heredoc(text, scope, depth);
                 }
             }
         }
@@ -343,9 +354,7 @@ impl<'c, 'a> Walker<'c, 'a> {
                 if feeds_shell {
                     self.script(&doc.doc.value, &mut scope.clone(), depth + 1);
                 } else if doc.requires_expansion {
-                    for sub in words::heredoc_substitutions(&doc.doc.value) {
-                        self.script(&sub, &mut scope.clone(), depth + 1);
-                    }
+                    self.heredoc(&doc.doc.value, scope, depth);
                 }
             }
             IoRedirect::HereString(_, word) => {

@@ -97,14 +97,47 @@ pub(crate) fn expand(raw: &str, lookup: &dyn Fn(&str) -> Option<Var>) -> Expansi
 }
 
 /// Expands a here-document body whose delimiter was unquoted: only the substitutions matter,
-/// because those run; the text itself is data.
-pub(crate) fn heredoc_substitutions(body: &str) -> Vec<String> {
-    let mut subs = Vec::new();
-    if let Ok(pieces) = brush_parser::word::parse_heredoc(body, &options()) {
-        let mut sink = String::new();
-        collect(&pieces, &|_| None, &mut sink, &mut subs, &mut Vec::new());
+/// because those run; the text itself is data. `None` when the body cannot be read.
+///
+/// A body with more than [`MAX_UNCLOSED_SUBSTITUTIONS`] unclosed `$(` is not handed to brush,
+/// whose word parser backtracks through every reading of them before failing (found by fuzzing:
+/// a 174-byte here-document took 0.6 s in release, 13 s instrumented).
+pub(crate) fn heredoc_substitutions(body: &str) -> Option<Vec<String>> {
+    if unclosed_substitutions(body) > MAX_UNCLOSED_SUBSTITUTIONS {
+        return None;
     }
-    subs
+    let pieces = brush_parser::word::parse_heredoc(body, &options()).ok()?;
+    let mut subs = Vec::new();
+    collect(
+        &pieces,
+        &|_| None,
+        &mut String::new(),
+        &mut subs,
+        &mut Vec::new(),
+    );
+    Some(subs)
+}
+
+/// Where brush still rejects unclosed `$(` in well under a millisecond.
+const MAX_UNCLOSED_SUBSTITUTIONS: usize = 4;
+
+/// `$(` left open at the end of a here-document body (its other parentheses are text, except
+/// inside a substitution, where they nest).
+fn unclosed_substitutions(body: &str) -> usize {
+    let bytes = body.as_bytes();
+    // One entry per open `(` inside or opening a substitution: true for a `$(`.
+    let mut open: Vec<bool> = Vec::new();
+    for (i, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b'(' if i > 0 && bytes[i - 1] == b'$' => open.push(true),
+            b'(' if !open.is_empty() => open.push(false),
+            b')' => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.iter().filter(|&&substitution| substitution).count()
 }
 
 /// Appends the literal text of `pieces` to `text`; returns false once anything is dynamic.
@@ -222,6 +255,14 @@ fn ansi_c(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn unclosed_substitutions_of_a_here_document() {
+        assert_eq!(unclosed_substitutions("a (b) $(c (d)) :-("), 0);
+        assert_eq!(unclosed_substitutions("$(a $(b $((c"), 3);
+        assert_eq!(unclosed_substitutions("$(a (b"), 1);
+    }
+
     use super::*;
 
     fn lit(raw: &str) -> Option<String> {

@@ -161,3 +161,18 @@ fn extended_glob_patterns_do_not_make_the_word_parser_backtrack() {
     let (verdict, _) = timed("aws s3 rm s3://bucket/*.log {a,b}");
     assert_eq!(verdict, Some((Decision::Deny, "guard/destructive")));
 }
+
+#[test]
+fn here_documents_with_unclosed_substitutions_are_not_backtracked_through() {
+    // Found by fuzzing (guard_command, a libFuzzer timeout): brush's word parser backtracked
+    // through the unclosed `$(` of an unquoted here-document (0.6 s in release for 174 bytes).
+    let body = "E$([^'o$(d$(++++++++++++++++++!($((++++++++nn)eslsowasE$(/ (d$(++++!($((++nn)e";
+    let (_, elapsed) = timed(&format!("cat << x\n{body}\nx\n"));
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    // What cannot be read in a here-document fed to a command is unresolved when AWS is named.
+    let (verdict, _) = timed(&format!("cat << x\n$(aws s3 rb s3://b {body}\nx\n"));
+    assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
+    // A readable one is still judged.
+    let (verdict, _) = timed("cat << x\n$(aws s3 rb s3://b)\nx\n");
+    assert_eq!(verdict, Some((Decision::Deny, "guard/destructive")));
+}
