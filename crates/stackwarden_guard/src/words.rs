@@ -99,9 +99,10 @@ pub(crate) fn expand(raw: &str, lookup: &dyn Fn(&str) -> Option<Var>) -> Expansi
 /// Expands a here-document body whose delimiter was unquoted: only the substitutions matter,
 /// because those run; the text itself is data. `None` when the body cannot be read.
 ///
-/// A body with more than [`MAX_UNCLOSED_SUBSTITUTIONS`] unclosed `$(` is not handed to brush,
-/// whose word parser backtracks through every reading of them before failing (found by fuzzing:
-/// a 174-byte here-document took 0.6 s in release, 13 s instrumented).
+/// A body with more than [`MAX_UNCLOSED_SUBSTITUTIONS`] unclosed `$(` or `${` is not handed to
+/// brush, whose word parser backtracks through every reading of them before failing (found by
+/// fuzzing: a 174-byte here-document took 0.6 s in release; five unclosed `${B[` take 1 s and
+/// each one more multiplies that by twenty).
 pub(crate) fn heredoc_substitutions(body: &str) -> Option<Vec<String>> {
     if unclosed_substitutions(body) > MAX_UNCLOSED_SUBSTITUTIONS {
         return None;
@@ -118,26 +119,40 @@ pub(crate) fn heredoc_substitutions(body: &str) -> Option<Vec<String>> {
     Some(subs)
 }
 
-/// Where brush still rejects unclosed `$(` in well under a millisecond.
-const MAX_UNCLOSED_SUBSTITUTIONS: usize = 4;
+/// Where brush still rejects unclosed substitutions within a few milliseconds (three `${B[`:
+/// 5 ms in release; four: 50 ms).
+const MAX_UNCLOSED_SUBSTITUTIONS: usize = 3;
 
-/// `$(` left open at the end of a here-document body (its other parentheses are text, except
-/// inside a substitution, where they nest).
+/// `$(` and `${` left open at the end of a here-document body. Their other brackets are text,
+/// except inside a substitution, where `(` and `{` nest; a closer only closes its own kind.
 fn unclosed_substitutions(body: &str) -> usize {
+    struct Open {
+        closer: u8,
+        substitution: bool,
+    }
     let bytes = body.as_bytes();
-    // One entry per open `(` inside or opening a substitution: true for a `$(`.
-    let mut open: Vec<bool> = Vec::new();
+    let mut open: Vec<Open> = Vec::new();
     for (i, &byte) in bytes.iter().enumerate() {
-        match byte {
-            b'(' if i > 0 && bytes[i - 1] == b'$' => open.push(true),
-            b'(' if !open.is_empty() => open.push(false),
-            b')' => {
-                open.pop();
+        let closer = match byte {
+            b'(' => b')',
+            b'{' => b'}',
+            b')' | b'}' => {
+                if open.last().is_some_and(|top| top.closer == byte) {
+                    open.pop();
+                }
+                continue;
             }
-            _ => {}
+            _ => continue,
+        };
+        let substitution = i > 0 && bytes[i - 1] == b'$';
+        if substitution || !open.is_empty() {
+            open.push(Open {
+                closer,
+                substitution,
+            });
         }
     }
-    open.iter().filter(|&&substitution| substitution).count()
+    open.iter().filter(|o| o.substitution).count()
 }
 
 /// Appends the literal text of `pieces` to `text`; returns false once anything is dynamic.
@@ -261,6 +276,9 @@ mod tests {
         assert_eq!(unclosed_substitutions("a (b) $(c (d)) :-("), 0);
         assert_eq!(unclosed_substitutions("$(a $(b $((c"), 3);
         assert_eq!(unclosed_substitutions("$(a (b"), 1);
+        assert_eq!(unclosed_substitutions("${a[1]} ${b:-{x}} {y $(c)"), 0);
+        assert_eq!(unclosed_substitutions("${B[${B[\"{${B+"), 3);
+        assert_eq!(unclosed_substitutions("${a $(b }"), 2);
     }
 
     use super::*;

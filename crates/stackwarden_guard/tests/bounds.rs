@@ -176,3 +176,19 @@ fn here_documents_with_unclosed_substitutions_are_not_backtracked_through() {
     let (verdict, _) = timed("cat << x\n$(aws s3 rb s3://b)\nx\n");
     assert_eq!(verdict, Some((Decision::Deny, "guard/destructive")));
 }
+
+#[test]
+fn here_documents_with_unclosed_parameter_expansions_are_not_backtracked_through() {
+    // Found by fuzzing (guard_command, a libFuzzer timeout): the same backtracking through
+    // unclosed `${` (five `${B[` took 1 s in release, each one more twenty times that).
+    let found = "B${B[\"{${B+${B[${B[\"${B$((\u{5}";
+    let (_, elapsed) = timed(&format!("env 5 <<EOF\n{found}\nEOF\n"));
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    let deep = "${B[".repeat(8);
+    let (verdict, elapsed) = timed(&format!("cat <<EOF\n$(aws s3 rb s3://b {deep}\nEOF\n"));
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
+    // Closed ones are read: the substitution inside runs and is judged.
+    let (verdict, _) = timed("cat <<EOF\n${B[1]} ${x:-{y}} $(aws s3 rb s3://b)\nEOF\n");
+    assert_eq!(verdict, Some((Decision::Deny, "guard/destructive")));
+}
