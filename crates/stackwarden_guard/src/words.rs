@@ -99,12 +99,13 @@ pub(crate) fn expand(raw: &str, lookup: &dyn Fn(&str) -> Option<Var>) -> Expansi
 /// Expands a here-document body whose delimiter was unquoted: only the substitutions matter,
 /// because those run; the text itself is data. `None` when the body cannot be read.
 ///
-/// A body with more than [`MAX_UNCLOSED_SUBSTITUTIONS`] unclosed `$(` or `${` is not handed to
-/// brush, whose word parser backtracks through every reading of them before failing (found by
-/// fuzzing: a 174-byte here-document took 0.6 s in release; five unclosed `${B[` take 1 s and
-/// each one more multiplies that by twenty).
+/// A body with a `$(` or `${` left open is a syntax error in bash and is not handed to brush,
+/// whose word parser backtracks through every reading of an unclosed substitution before
+/// failing. Found by fuzzing, three times: a 174-byte body took 0.6 s in release; five unclosed
+/// `${B[` took 1 s and each one more twenty times that; an unclosed quote among the parentheses
+/// of `$((` took 0.2 s for 40 bytes.
 pub(crate) fn heredoc_substitutions(body: &str) -> Option<Vec<String>> {
-    if unclosed_substitutions(body) > MAX_UNCLOSED_SUBSTITUTIONS {
+    if !substitutions_closed(body) {
         return None;
     }
     let pieces = brush_parser::word::parse_heredoc(body, &options()).ok()?;
@@ -119,40 +120,51 @@ pub(crate) fn heredoc_substitutions(body: &str) -> Option<Vec<String>> {
     Some(subs)
 }
 
-/// Where brush still rejects unclosed substitutions within a few milliseconds (three `${B[`:
-/// 5 ms in release; four: 50 ms).
-const MAX_UNCLOSED_SUBSTITUTIONS: usize = 3;
-
-/// `$(` and `${` left open at the end of a here-document body. Their other brackets are text,
-/// except inside a substitution, where `(` and `{` nest; a closer only closes its own kind.
-fn unclosed_substitutions(body: &str) -> usize {
+/// Whether every `$(` and `${` of a here-document body is closed. Outside substitutions the
+/// body is text: quotes and brackets there mean nothing. Inside one, quotes are read as the
+/// shell reads them, `(` and `{` nest, and a closer only closes its own kind. An approximation
+/// (a `case` pattern's lone `)` closes early), but one that only errs towards "closed", which
+/// leaves the verdict to brush.
+fn substitutions_closed(body: &str) -> bool {
     struct Open {
         closer: u8,
-        substitution: bool,
+        in_double_quotes: bool,
     }
     let bytes = body.as_bytes();
     let mut open: Vec<Open> = Vec::new();
-    for (i, &byte) in bytes.iter().enumerate() {
-        let closer = match byte {
-            b'(' => b')',
-            b'{' => b'}',
-            b')' | b'}' => {
-                if open.last().is_some_and(|top| top.closer == byte) {
-                    open.pop();
-                }
-                continue;
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        let next = bytes.get(i + 1).copied();
+        i += 1;
+        let quoted = open.last().is_some_and(|top| top.in_double_quotes);
+        match (byte, open.last_mut()) {
+            (b'\\', _) => i += 1,
+            (b'$', _) if matches!(next, Some(b'(' | b'{')) => {
+                open.push(Open {
+                    closer: if next == Some(b'(') { b')' } else { b'}' },
+                    in_double_quotes: false,
+                });
+                i += 1;
             }
-            _ => continue,
-        };
-        let substitution = i > 0 && bytes[i - 1] == b'$';
-        if substitution || !open.is_empty() {
-            open.push(Open {
-                closer,
-                substitution,
-            });
+            (_, None) => {}
+            (b'"', Some(top)) => top.in_double_quotes = !top.in_double_quotes,
+            _ if quoted => {}
+            (b'\'', _) => match bytes[i..].iter().position(|&b| b == b'\'') {
+                Some(end) => i += end + 1,
+                None => return false,
+            },
+            (b'(' | b'{', _) => open.push(Open {
+                closer: if byte == b'(' { b')' } else { b'}' },
+                in_double_quotes: false,
+            }),
+            (closer, Some(top)) if closer == top.closer => {
+                open.pop();
+            }
+            _ => {}
         }
     }
-    open.iter().filter(|o| o.substitution).count()
+    open.is_empty()
 }
 
 /// Appends the literal text of `pieces` to `text`; returns false once anything is dynamic.
@@ -272,13 +284,24 @@ fn ansi_c(text: &str) -> String {
 mod tests {
 
     #[test]
-    fn unclosed_substitutions_of_a_here_document() {
-        assert_eq!(unclosed_substitutions("a (b) $(c (d)) :-("), 0);
-        assert_eq!(unclosed_substitutions("$(a $(b $((c"), 3);
-        assert_eq!(unclosed_substitutions("$(a (b"), 1);
-        assert_eq!(unclosed_substitutions("${a[1]} ${b:-{x}} {y $(c)"), 0);
-        assert_eq!(unclosed_substitutions("${B[${B[\"{${B+"), 3);
-        assert_eq!(unclosed_substitutions("${a $(b }"), 2);
+    fn substitutions_of_a_here_document_are_closed_or_not() {
+        for closed in [
+            "a (b) 'c $(d (e)) :-( don't",
+            "${a[1]} ${b:-{x}} {y $(c) $((1 + (2)))",
+            "$(echo ')' \"(\" \\( \"$(date)\")",
+        ] {
+            assert!(substitutions_closed(closed), "{closed}");
+        }
+        for unclosed in [
+            "$(a $(b $((c",
+            "$(a (b",
+            "${B[${B[",
+            "$(echo 'x)",
+            "$(((('((((((($((((((`",
+            "$(echo \")",
+        ] {
+            assert!(!substitutions_closed(unclosed), "{unclosed}");
+        }
     }
 
     use super::*;
