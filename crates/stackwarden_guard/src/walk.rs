@@ -447,9 +447,10 @@ fn unclosed_parens(text: &str) -> usize {
 }
 
 /// A here-document operator with no word after it (`<< ;`, `<< <<`, `<<` at the end, a syntax
-/// error in bash) or with an empty one (`<<''`, which no agent writes): input on which
-/// brush-parser 0.4 can loop without end, allocating as it goes. Found by fuzzing:
-/// `zx &$(<< <<\"k ` grew to 1.4 GB and `cat <<'' - ` to 3.4 GB before the 5 s budget ran out.
+/// error in bash) or with an empty one (`<<''`, or only carriage returns and form feeds, which
+/// brush trims away; no agent writes either): input on which brush-parser 0.4 can loop without
+/// end, allocating as it goes. Found by fuzzing: `zx &$(<< <<\"k ` grew to 1.4 GB and
+/// `cat <<'' - ` to 3.4 GB before the 5 s budget ran out; `cat <<\r ` spun for the whole 5 s.
 fn heredoc_without_delimiter(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut skip_to = 0;
@@ -471,7 +472,9 @@ fn heredoc_without_delimiter(text: &str) -> bool {
         // `(` is left out: `$(( x << (y) ))` is an arithmetic shift, not a here-document.
         match bytes.get(next) {
             None | Some(b'<' | b'>' | b';' | b'&' | b'|' | b')' | b'\n') => return true,
-            Some(_) if empty_quoted_word(&bytes[next..]) => return true,
+            Some(_) if empty_quoted_word(&bytes[next..]) || blank_word(&bytes[next..]) => {
+                return true;
+            }
             Some(_) => skip_to = next,
         }
     }
@@ -484,6 +487,16 @@ fn empty_quoted_word(rest: &[u8]) -> bool {
         && rest
             .get(2)
             .is_none_or(|b| b.is_ascii_whitespace() || b"<>;&|()".contains(b))
+}
+
+/// A word made only of carriage returns and form feeds: bash reads them as word characters,
+/// brush trims them as white space and is left with an empty delimiter.
+fn blank_word(rest: &[u8]) -> bool {
+    let end = rest
+        .iter()
+        .position(|b| b" \t\n<>;&|()".contains(b))
+        .unwrap_or(rest.len());
+    end > 0 && rest[..end].iter().all(|b| matches!(b, b'\r' | b'\x0c'))
 }
 
 /// The bytes of `text` that the shell reads as code, with their offsets: outside single quotes

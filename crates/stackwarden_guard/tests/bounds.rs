@@ -145,7 +145,17 @@ fn a_here_document_without_a_delimiter_is_refused_before_the_parser_loops() {
     let (verdict, elapsed) = timed("aws s3 rb s3://x; cat <<'' - ");
     assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
     assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
-    // A real here-document is still read and judged.
+    // A delimiter brush trims to nothing: carriage returns, form feeds (spun for the whole 5 s).
+    let found = "(  ( {({ (= <\r<<\r< { {%( {({ ( { ";
+    let (verdict, elapsed) = timed(found);
+    assert_eq!(verdict, None, "no AWS tool in sight: no decision");
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    let (verdict, elapsed) = timed("aws s3 rb s3://x; cat <<\x0c ");
+    assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    // A real here-document is still read and judged, as is an arithmetic shift.
+    let (verdict, _) = timed("aws s3 rb s3://x $(( 1 << (2) ))");
+    assert_eq!(verdict, Some((Decision::Deny, "guard/destructive")));
     let (verdict, _) = timed("bash <<EOF\naws s3 rb s3://x\nEOF");
     assert_eq!(verdict, Some((Decision::Deny, "guard/destructive")));
 }
