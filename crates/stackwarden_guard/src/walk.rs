@@ -447,10 +447,12 @@ fn unclosed_parens(text: &str) -> usize {
 }
 
 /// A here-document operator with no word after it (`<< ;`, `<< <<`, `<<` at the end, a syntax
-/// error in bash) or with an empty one (`<<''`, or only carriage returns and form feeds, which
-/// brush trims away; no agent writes either): input on which brush-parser 0.4 can loop without
-/// end, allocating as it goes. Found by fuzzing: `zx &$(<< <<\"k ` grew to 1.4 GB and
-/// `cat <<'' - ` to 3.4 GB before the 5 s budget ran out; `cat <<\r ` spun for the whole 5 s.
+/// error in bash), with an empty one (`<<''`, or only carriage returns and form feeds, which
+/// brush trims away) or with a substitution in it (`<<$(`; bash never expands a delimiter, and
+/// no agent writes any of these): input on which brush-parser 0.4 can loop without end,
+/// allocating as it goes. Found by fuzzing: `zx &$(<< <<\"k ` grew to 1.4 GB, `cat <<'' - ` to
+/// 3.4 GB and `cat <<$(\t ` to 3.5 GB before the 5 s budget ran out; `cat <<\r ` spun for the
+/// whole 5 s.
 fn heredoc_without_delimiter(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut skip_to = 0;
@@ -472,10 +474,13 @@ fn heredoc_without_delimiter(text: &str) -> bool {
         // `(` is left out: `$(( x << (y) ))` is an arithmetic shift, not a here-document.
         match bytes.get(next) {
             None | Some(b'<' | b'>' | b';' | b'&' | b'|' | b')' | b'\n') => return true,
-            Some(_) if empty_quoted_word(&bytes[next..]) || blank_word(&bytes[next..]) => {
-                return true;
+            Some(_) => {
+                let word = &bytes[next..];
+                if empty_quoted_word(word) || blank_word(word) || substitution_in_word(word) {
+                    return true;
+                }
+                skip_to = next;
             }
-            Some(_) => skip_to = next,
         }
     }
     false
@@ -497,6 +502,24 @@ fn blank_word(rest: &[u8]) -> bool {
         .position(|b| b" \t\n<>;&|()".contains(b))
         .unwrap_or(rest.len());
     end > 0 && rest[..end].iter().all(|b| matches!(b, b'\r' | b'\x0c'))
+}
+
+/// A `$(` or `$[` in the word that starts `rest` (outside single quotes).
+fn substitution_in_word(rest: &[u8]) -> bool {
+    let (mut single, mut double) = (false, false);
+    for (i, &byte) in rest.iter().enumerate() {
+        match byte {
+            b'\'' if !double => single = !single,
+            b'"' if !single => double = !double,
+            _ if single || double => {}
+            b' ' | b'\t' | b'\n' | b'<' | b'>' | b';' | b'&' | b'|' | b'(' | b')' => return false,
+            _ => {}
+        }
+        if byte == b'$' && !single && matches!(rest.get(i + 1), Some(b'(' | b'[')) {
+            return true;
+        }
+    }
+    false
 }
 
 /// The bytes of `text` that the shell reads as code, with their offsets: outside single quotes

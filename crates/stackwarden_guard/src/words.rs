@@ -123,8 +123,9 @@ pub(crate) fn heredoc_substitutions(body: &str) -> Option<Vec<String>> {
 /// Whether every `$(` and `${` of a here-document body is closed. Outside substitutions the
 /// body is text: quotes and brackets there mean nothing. Inside one, quotes are read as the
 /// shell reads them, `(` and `{` nest, and a closer only closes its own kind. An approximation
-/// (a `case` pattern's lone `)` closes early), but one that only errs towards "closed", which
-/// leaves the verdict to brush.
+/// both ways: a `case` pattern's lone `)` closes early (brush then gives the verdict), while a
+/// `(` in a comment or a pattern (`${x#(}`) inside a substitution keeps it open (the body is
+/// then unread, and unresolved when it names AWS: asked about, never allowed by accident).
 fn substitutions_closed(body: &str) -> bool {
     struct Open {
         closer: u8,

@@ -153,8 +153,30 @@ fn a_here_document_without_a_delimiter_is_refused_before_the_parser_loops() {
     let (verdict, elapsed) = timed("aws s3 rb s3://x; cat <<\x0c ");
     assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
     assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    // A substitution in the delimiter (out of memory: 3.5 GB in 5 s).
+    let found = "O= v<<\t\t\t_sec$(\t\t\tO= v1== vk=O= vO=[[ v1=k v=O=&vO= v1===O= ";
+    let (verdict, elapsed) = timed(found);
+    assert_eq!(verdict, None, "no AWS tool in sight: no decision");
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    for delimiter in ["$(\t ", "x$[  ", "\"$(  "] {
+        let (verdict, elapsed) = timed(&format!("aws s3 rb s3://x; cat <<{delimiter}"));
+        assert_eq!(
+            verdict,
+            Some((Decision::Ask, "guard/unresolved")),
+            "{delimiter}"
+        );
+        assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    }
     // A real here-document is still read and judged, as is an arithmetic shift.
-    let (verdict, _) = timed("aws s3 rb s3://x $(( 1 << (2) ))");
+    for shift in ["$(( 1 << (2) ))", "$(( 1 << $x ))", "$(( 1 << 2 ))"] {
+        let (verdict, _) = timed(&format!("aws s3 rb s3://x {shift}"));
+        assert_eq!(
+            verdict,
+            Some((Decision::Deny, "guard/destructive")),
+            "{shift}"
+        );
+    }
+    let (verdict, _) = timed("aws s3 rb s3://x <<'$(quoted)'\nx\n$(quoted)\n");
     assert_eq!(verdict, Some((Decision::Deny, "guard/destructive")));
     let (verdict, _) = timed("bash <<EOF\naws s3 rb s3://x\nEOF");
     assert_eq!(verdict, Some((Decision::Deny, "guard/destructive")));
