@@ -99,11 +99,11 @@ pub(crate) fn expand(raw: &str, lookup: &dyn Fn(&str) -> Option<Var>) -> Expansi
 /// Expands a here-document body whose delimiter was unquoted: only the substitutions matter,
 /// because those run; the text itself is data. `None` when the body cannot be read.
 ///
-/// A body with a `$(` or `${` left open is a syntax error in bash and is not handed to brush,
-/// whose word parser backtracks through every reading of an unclosed substitution before
-/// failing. Found by fuzzing, three times: a 174-byte body took 0.6 s in release; five unclosed
+/// A body with a `$(`, `${` or `$[` left open is a syntax error in bash and is not handed to
+/// brush, whose word parser backtracks through every reading of an unclosed substitution before
+/// failing. Found by fuzzing, four times: a 174-byte body took 0.6 s in release; five unclosed
 /// `${B[` took 1 s and each one more twenty times that; an unclosed quote among the parentheses
-/// of `$((` took 0.2 s for 40 bytes.
+/// of `$((` took 0.2 s for 40 bytes; eleven unclosed `$[` 1.1 s for 70.
 pub(crate) fn heredoc_substitutions(body: &str) -> Option<Vec<String>> {
     if !substitutions_closed(body) {
         return None;
@@ -120,11 +120,11 @@ pub(crate) fn heredoc_substitutions(body: &str) -> Option<Vec<String>> {
     Some(subs)
 }
 
-/// Whether every `$(` and `${` of a here-document body is closed. Outside substitutions the
-/// body is text: quotes and brackets there mean nothing. Inside one, quotes are read as the
-/// shell reads them, `(` and `{` nest, and a closer only closes its own kind. An approximation
+/// Whether every `$(`, `${` and `$[` of a here-document body is closed. Outside substitutions
+/// the body is text: quotes and brackets there mean nothing. Inside one, quotes are read as the
+/// shell reads them, brackets nest, and a closer only closes its own kind. An approximation
 /// both ways: a `case` pattern's lone `)` closes early (brush then gives the verdict), while a
-/// `(` in a comment or a pattern (`${x#(}`) inside a substitution keeps it open (the body is
+/// bracket in a comment or a pattern (`${x#(}`, `$(ls a[)`) inside a substitution keeps it open (the body is
 /// then unread, and unresolved when it names AWS: asked about, never allowed by accident).
 fn substitutions_closed(body: &str) -> bool {
     struct Open {
@@ -138,16 +138,17 @@ fn substitutions_closed(body: &str) -> bool {
         let byte = bytes[i];
         let next = bytes.get(i + 1).copied();
         i += 1;
+        if let (b'$', Some(opener @ (b'(' | b'{' | b'['))) = (byte, next) {
+            open.push(Open {
+                closer: closer_of(opener),
+                in_double_quotes: false,
+            });
+            i += 1;
+            continue;
+        }
         let quoted = open.last().is_some_and(|top| top.in_double_quotes);
         match (byte, open.last_mut()) {
             (b'\\', _) => i += 1,
-            (b'$', _) if matches!(next, Some(b'(' | b'{')) => {
-                open.push(Open {
-                    closer: if next == Some(b'(') { b')' } else { b'}' },
-                    in_double_quotes: false,
-                });
-                i += 1;
-            }
             (_, None) => {}
             (b'"', Some(top)) => top.in_double_quotes = !top.in_double_quotes,
             _ if quoted => {}
@@ -155,8 +156,8 @@ fn substitutions_closed(body: &str) -> bool {
                 Some(end) => i += end + 1,
                 None => return false,
             },
-            (b'(' | b'{', _) => open.push(Open {
-                closer: if byte == b'(' { b')' } else { b'}' },
+            (b'(' | b'{' | b'[', _) => open.push(Open {
+                closer: closer_of(byte),
                 in_double_quotes: false,
             }),
             (closer, Some(top)) if closer == top.closer => {
@@ -166,6 +167,14 @@ fn substitutions_closed(body: &str) -> bool {
         }
     }
     open.is_empty()
+}
+
+fn closer_of(opener: u8) -> u8 {
+    match opener {
+        b'(' => b')',
+        b'{' => b'}',
+        _ => b']',
+    }
 }
 
 /// Appends the literal text of `pieces` to `text`; returns false once anything is dynamic.
@@ -288,7 +297,7 @@ mod tests {
     fn substitutions_of_a_here_document_are_closed_or_not() {
         for closed in [
             "a (b) 'c $(d (e)) :-( don't",
-            "${a[1]} ${b:-{x}} {y $(c) $((1 + (2)))",
+            "${a[1]} ${b:-{x}} {y $(c) $((1 + (2))) $[a[1] + 2] [z",
             "$(echo ')' \"(\" \\( \"$(date)\")",
         ] {
             assert!(substitutions_closed(closed), "{closed}");
@@ -297,6 +306,8 @@ mod tests {
             "$(a $(b $((c",
             "$(a (b",
             "${B[${B[",
+            "$[$[1]",
+            "$(ls a[)", // bash would read this one: the scan errs towards "open" here
             "$(echo 'x)",
             "$(((('((((((($((((((`",
             "$(echo \")",

@@ -225,7 +225,12 @@ fn here_documents_with_unclosed_parameter_expansions_are_not_backtracked_through
     let (verdict, elapsed) = timed(&format!("cat <<EOF\n$(aws s3 rb s3://b {found}\nEOF\n"));
     assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
     assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
+    // And through unclosed `$[`, bash's old arithmetic (1.1 s in release for 70 bytes).
+    let found = "$[$[$[$[$[$[$[$[$[$[$[_[$$_[c[_[$$_[c[$[_[$$_[$$_[c[$$_`\0x";
+    let (verdict, elapsed) = timed(&format!("cat <<EOF\n$(aws s3 rb s3://b) {found}\nEOF\n"));
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
     // Closed ones are read: the substitution inside runs and is judged.
-    let (verdict, _) = timed("cat <<EOF\n${B[1]} ${x:-{y}} $(aws s3 rb s3://b)\nEOF\n");
+    let (verdict, _) = timed("cat <<EOF\n${B[1]} ${x:-{y}} $[1] $(aws s3 rb s3://b)\nEOF\n");
     assert_eq!(verdict, Some((Decision::Deny, "guard/destructive")));
 }
