@@ -158,7 +158,11 @@ impl<'c, 'a> Walker<'c, 'a> {
             Command::Function(def) => self.compound(&def.body.0, &mut scope.clone(), depth + 1),
             Command::ExtendedTest(test, _) => {
                 let text = test.expr.to_string();
-                for sub in words::expand(&text, &|_| None).substitutions {
+                let expansion = words::expand(&text, &|_| None);
+                if expansion.unread {
+                    self.unresolved(&text, "a test expression could not be read");
+                }
+                for sub in expansion.substitutions {
                     self.script(&sub, &mut scope.clone(), depth + 1);
                 }
             }
@@ -248,6 +252,9 @@ impl<'c, 'a> Walker<'c, 'a> {
     pub(crate) fn word(&mut self, raw: &str, scope: &Scope, depth: usize) -> Arg {
         let env = &self.ctx.env;
         let expansion = words::expand(raw, &|name| scope.get(name, env));
+        if expansion.unread {
+            self.unresolved(raw, "a word of the command could not be read");
+        }
         for sub in &expansion.substitutions {
             self.script(sub, &mut scope.clone(), depth + 1);
         }
@@ -419,9 +426,13 @@ pub(crate) fn mentions_cloud(text: &str) -> bool {
 /// backtracking tries every reading of them before failing, four times the work per `(` (a
 /// 49-byte command with 22 took a second, found by fuzzing). bash rejects unclosed `(` anyway,
 /// as it rejects a here-document operator without a delimiter, on which brush can loop (see
-/// [`heredoc_without_delimiter`]).
+/// [`heredoc_without_delimiter`]). Text with many `$((` that may be subshells is not handed
+/// over either (see [`words::too_ambiguous`]).
 fn parse_program(text: &str) -> Option<ast::Program> {
-    if unclosed_parens(text) > MAX_UNCLOSED_PARENS || heredoc_without_delimiter(text) {
+    if unclosed_parens(text) > MAX_UNCLOSED_PARENS
+        || heredoc_without_delimiter(text)
+        || words::too_ambiguous(text)
+    {
         return None;
     }
     std::panic::catch_unwind(|| {

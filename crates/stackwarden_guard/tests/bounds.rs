@@ -234,3 +234,27 @@ fn here_documents_with_unclosed_parameter_expansions_are_not_backtracked_through
     let (verdict, _) = timed("cat <<EOF\n${B[1]} ${x:-{y}} $[1] $(aws s3 rb s3://b)\nEOF\n");
     assert_eq!(verdict, Some((Decision::Deny, "guard/destructive")));
 }
+
+#[test]
+fn words_with_many_ambiguous_arithmetic_expansions_are_not_backtracked_through() {
+    // Found by fuzzing (guard_command, a libFuzzer timeout): `$((` that ends in a single `)` may
+    // be a subshell in a command substitution; brush's word parser tried both readings of each
+    // (five in this 120-byte word: 0.2 s in release, each one more about three times that).
+    let found = "l[\"\"l[l[$((\"\"l[)h\"\"l[\0\u{3})h[$((!$\"\"l[\0\u{3})[)h[$\"\"k[l[$((l[)h$\"\"l[\u{3})$((!\"\"lk[l[,$((l$\"\"l[\u{3})hTsac7i+p$\"\"l[\0\u{3})h[T$7777b+@\0\u{3}))h[77776>";
+    let (verdict, elapsed) = timed(found);
+    assert_eq!(verdict, None, "no AWS tool in sight: no decision");
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    // The same in a leading word, which brush's program parser tries as `name[index]=value`.
+    let found = "acl[[[ep$\"\"l[l[,$((l[\"\"l[)\"\"l[)$((\"\")[)h[\"\"k[l[$((\"\"l[)\"\"l[)$((\"\"k[l[$((\"\"l[\0\u{3})e\"\"l[\0\u{3})h[T$777b+@\0\u{3}))h[77776>";
+    let (verdict, elapsed) = timed(&format!("{found}; aws s3 ls"));
+    assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    let deep = "$((a)b".repeat(12);
+    let (verdict, elapsed) = timed(&format!("echo $(aws s3 rb s3://x){deep}"));
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    // The word is not read, so the substitution in it is not seen: a person decides.
+    assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
+    // Arithmetic and a few subshells are still read.
+    let (verdict, _) = timed("echo $(aws s3 rb s3://x)$((1 + (2)))$((cd x); ls)");
+    assert_eq!(verdict, Some((Decision::Deny, "guard/destructive")));
+}
