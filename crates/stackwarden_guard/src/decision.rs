@@ -145,7 +145,7 @@ pub const RULES: &[RuleMeta] = &[
         id: UNRESOLVED,
         severity: Severity::Warn,
         summary: "ask when a command that could reach AWS cannot be seen through (eval, a command name built at run time)",
-        docs: "## What it does\nAsks a person when a command that could reach AWS/CDK/SAM is built at run time (`eval \"$CMD\"`, `$(echo cdk) deploy`), is too large or too deeply nested to inspect, or does not parse (bash would reject it too: an unclosed `(`, a here-document without a delimiter or with a `$(`/`${` left open).\n## Why\nWhat the guard cannot see, it cannot judge.\n## Example\n`eval \"$DEPLOY\"`\n## Fix\nWrite the command out literally.\n",
+        docs: "## What it does\nAsks a person when a command that could reach AWS/CDK/SAM is built at run time (`eval \"$CMD\"`, `$(echo cdk) deploy`), is too large or too deeply nested to inspect, or cannot be parsed within bounds (an unclosed `(`, a here-document without a delimiter or with a `$(`/`${`/`$[` left open, which bash rejects too; more than two `$((` that may be subshells, or a `name[` word with more brackets than a real subscript has).\n## Why\nWhat the guard cannot see, it cannot judge.\n## Example\n`eval \"$DEPLOY\"`\n## Fix\nWrite the command out literally.\n",
     },
     RuleMeta {
         id: PROJECT_PATTERN,

@@ -258,3 +258,23 @@ fn words_with_many_ambiguous_arithmetic_expansions_are_not_backtracked_through()
     let (verdict, _) = timed("echo $(aws s3 rb s3://x)$((1 + (2)))$((cd x); ls)");
     assert_eq!(verdict, Some((Decision::Deny, "guard/destructive")));
 }
+
+#[test]
+fn subscript_like_words_with_many_brackets_are_not_backtracked_through() {
+    // Found by fuzzing (guard_command, a libFuzzer timeout): brush's program parser reads every
+    // word as a possible `name[subscript]=value` and backtracked through its brackets (this
+    // 330-byte command took the whole 5 s budget in release; shrunk to 120 bytes, 0.28 s); the
+    // subscript's `$[` runs past spaces.
+    let found = "cAwws[$[ws[$[c$\"ss];>$\"\u{7}\u{0}\u{0}\u{0} for,]\\\\\u{0}['!_d\u{a}\u{0}\u{0}\u{0}\u{0}%\u{0}\u{0}\u{0}\u{0}\u{0}'\\\\\\eep[\\\\d[\\\\$]\\eep[\\\\dcpAwws[$[ws[$[c$\"ss];C$>$*s;]>$*s$*\u{0}\u{0}\u{0}\u{0}\u{0}\"\u{7}\u{0}\u{0}\u{0} for\\\\],\u{0}['!_d\u{a}\u{0}\u{0}\u{0}\u{0}%\u{0}\u{0}\u{0}\u{0}\u{0}'\\\\\\eep[\\\\d[\\\\$]\\eep[\\\\d[opAwws[$[ws[$[c$\"ss];>$\"\u{7}\u{0}\u{0}\u{0} for,]\\\\\u{0}['!_d\u{a}\u{0}\u{0}\u{0}\u{0}%\u{0}\u{0}\u{0}\u{0}\u{0}'\\\\\\eep[\\\\d[\\\\$]\\eep[\\\\dcpAwws[$[ws[$[c$\"ss];C$>$*s;]>$*s$*\u{0}\u{0}\u{0}\u{0}\u{0}\"\u{7}\u{0}\u{0}\u{0} for\\\\],\u{0}['!_d\u{a}\u{0}\u{0}\u{0}\u{0}%\u{0}\u{0}\u{0}\u{0}\u{0}'\\\\\\eep[\\\\d[\\\\$]\\eep[\\\\d[oy\\\\`[o}(  [.oy\\\\`[o}(  )cB";
+    let (verdict, elapsed) = timed(&format!("echo {found}"));
+    assert_eq!(verdict, None, "no AWS tool in sight: no decision");
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    let deep = format!("a{}", "[$[b $\"x\"".repeat(20));
+    let (verdict, elapsed) = timed(&format!("{deep}; aws s3 rb s3://x"));
+    assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    // Real subscripts and globs are still read.
+    let (verdict, _) =
+        timed("arr[$i]=x; ls file[0-9][0-9].txt && [ -f x ] && [[ -d y ]]; aws s3 rb s3://x");
+    assert_eq!(verdict, Some((Decision::Deny, "guard/destructive")));
+}
