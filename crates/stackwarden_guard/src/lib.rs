@@ -34,6 +34,7 @@
 //! it could reach AWS, answered with `guard/unresolved`; inputs over [`MAX_COMMAND_BYTES`] likewise.
 
 mod aws_cli;
+mod brush_limits;
 pub mod cdk;
 pub mod context;
 mod credentials;

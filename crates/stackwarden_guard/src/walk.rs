@@ -7,6 +7,7 @@ use brush_parser::ast::{
     self, Command, CommandPrefixOrSuffixItem as Item, CompoundCommand, IoRedirect,
 };
 
+use crate::brush_limits;
 use crate::cdk::DiffKey;
 use crate::context::Context;
 use crate::decision::{Decision, Verdict, UNRESOLVED};
@@ -422,19 +423,10 @@ pub(crate) fn mentions_cloud(text: &str) -> bool {
 /// fuzzing): that is a parse failure too, so the command is judged as unresolved, never allowed
 /// by accident. (The CLI's panic hook keeps the contained panic off stderr.)
 ///
-/// Text with more than [`MAX_UNCLOSED_PARENS`] unclosed `(` is not handed to the parser: brush's
-/// backtracking tries every reading of them before failing, four times the work per `(` (a
-/// 49-byte command with 22 took a second, found by fuzzing). bash rejects unclosed `(` anyway,
-/// as it rejects a here-document operator without a delimiter, on which brush can loop (see
-/// [`heredoc_without_delimiter`]). Text with many `$((` that may be subshells is not handed
-/// over either (see [`words::too_ambiguous`]), nor a `name[...` word with many brackets (see
-/// [`subscript_word_too_deep`]).
+/// Input brush-parser is known to backtrack or loop on is not handed to it (see
+/// [`brush_limits`]).
 fn parse_program(text: &str) -> Option<ast::Program> {
-    if unclosed_parens(text) > MAX_UNCLOSED_PARENS
-        || heredoc_without_delimiter(text)
-        || words::too_ambiguous(text)
-        || subscript_word_too_deep(text)
-    {
+    if brush_limits::program_refused(text) {
         return None;
     }
     std::panic::catch_unwind(|| {
@@ -444,164 +436,6 @@ fn parse_program(text: &str) -> Option<ast::Program> {
     })
     .ok()
     .flatten()
-}
-
-/// Where brush-parser's time to reject unclosed `(` is still well under a millisecond.
-const MAX_UNCLOSED_PARENS: usize = 8;
-
-/// `(` left open at the end of the text, outside single quotes and comments and not escaped.
-/// Double quotes are not skipped: a `$(` inside them opens a substitution the parser reads too.
-fn unclosed_parens(text: &str) -> usize {
-    code_bytes(text).fold(0usize, |open, (_, byte)| match byte {
-        b'(' => open + 1,
-        b')' => open.saturating_sub(1),
-        _ => open,
-    })
-}
-
-/// Where brush's reading of a `name[...` word still takes a few milliseconds (17 brackets:
-/// 12 ms in release; 23: 0.13 s; 27: 0.28 s).
-const MAX_BRACKETS_AFTER_SUBSCRIPT: usize = 16;
-
-/// A word that starts like an array element assignment (`name[`) followed by more than
-/// [`MAX_BRACKETS_AFTER_SUBSCRIPT`] `[`: brush's program parser tries such words as
-/// `name[subscript]=value` and backtracks through the brackets of the subscript, which (with
-/// `$[`, `$((` or quotes in it) can run past spaces to the end of the text. Found by fuzzing: a
-/// 120-byte word took 0.28 s in release, over 10 s instrumented. Real commands have a few
-/// (`arr[$i]=x`, `ls file[0-9][0-9].txt`, `[ -f x ]`).
-fn subscript_word_too_deep(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let (mut at_word_start, mut in_name) = (true, false);
-    for (i, &byte) in bytes.iter().enumerate() {
-        if in_name && byte == b'[' {
-            let brackets = bytes[i..].iter().filter(|&&b| b == b'[').count();
-            return brackets > MAX_BRACKETS_AFTER_SUBSCRIPT;
-        }
-        let boundary = matches!(byte, b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(');
-        in_name = if at_word_start {
-            byte.is_ascii_alphabetic() || byte == b'_'
-        } else {
-            in_name && (byte.is_ascii_alphanumeric() || byte == b'_')
-        };
-        at_word_start = boundary;
-    }
-    false
-}
-
-/// A here-document operator with no word after it (`<< ;`, `<< <<`, `<<` at the end, a syntax
-/// error in bash), with an empty one (`<<''`, or only carriage returns and form feeds, which
-/// brush trims away) or with a substitution in it (`<<$(`; bash never expands a delimiter, and
-/// no agent writes any of these): input on which brush-parser 0.4 can loop without end,
-/// allocating as it goes. Found by fuzzing: `zx &$(<< <<\"k ` grew to 1.4 GB, `cat <<'' - ` to
-/// 3.4 GB and `cat <<$(\t ` to 3.5 GB before the 5 s budget ran out; `cat <<\r ` spun for the
-/// whole 5 s.
-fn heredoc_without_delimiter(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let mut skip_to = 0;
-    for (i, byte) in code_bytes(text) {
-        if i < skip_to || byte != b'<' || bytes.get(i + 1) != Some(&b'<') {
-            continue;
-        }
-        if bytes.get(i + 2) == Some(&b'<') {
-            skip_to = i + 3; // `<<<`, a here-string
-            continue;
-        }
-        let mut next = i + 2;
-        if bytes.get(next) == Some(&b'-') {
-            next += 1;
-        }
-        while matches!(bytes.get(next), Some(b' ' | b'\t')) {
-            next += 1;
-        }
-        // `(` is left out: `$(( x << (y) ))` is an arithmetic shift, not a here-document.
-        match bytes.get(next) {
-            None | Some(b'<' | b'>' | b';' | b'&' | b'|' | b')' | b'\n') => return true,
-            Some(_) => {
-                let word = &bytes[next..];
-                if empty_quoted_word(word) || blank_word(word) || substitution_in_word(word) {
-                    return true;
-                }
-                skip_to = next;
-            }
-        }
-    }
-    false
-}
-
-/// `''` or `""` standing alone as a word: an empty here-document delimiter.
-fn empty_quoted_word(rest: &[u8]) -> bool {
-    matches!(rest, [b'\'', b'\'', ..] | [b'"', b'"', ..])
-        && rest
-            .get(2)
-            .is_none_or(|b| b.is_ascii_whitespace() || b"<>;&|()".contains(b))
-}
-
-/// A word made only of carriage returns and form feeds: bash reads them as word characters,
-/// brush trims them as white space and is left with an empty delimiter.
-fn blank_word(rest: &[u8]) -> bool {
-    let end = rest
-        .iter()
-        .position(|b| b" \t\n<>;&|()".contains(b))
-        .unwrap_or(rest.len());
-    end > 0 && rest[..end].iter().all(|b| matches!(b, b'\r' | b'\x0c'))
-}
-
-/// A `$(` or `$[` in the word that starts `rest` (outside single quotes).
-fn substitution_in_word(rest: &[u8]) -> bool {
-    let (mut single, mut double) = (false, false);
-    for (i, &byte) in rest.iter().enumerate() {
-        match byte {
-            b'\'' if !double => single = !single,
-            b'"' if !single => double = !double,
-            _ if single || double => {}
-            b' ' | b'\t' | b'\n' | b'<' | b'>' | b';' | b'&' | b'|' | b'(' | b')' => return false,
-            _ => {}
-        }
-        if byte == b'$' && !single && matches!(rest.get(i + 1), Some(b'(' | b'[')) {
-            return true;
-        }
-    }
-    false
-}
-
-/// The bytes of `text` that the shell reads as code, with their offsets: outside single quotes
-/// and comments, and not escaped by a backslash.
-fn code_bytes(text: &str) -> impl Iterator<Item = (usize, u8)> + '_ {
-    let (mut single, mut double, mut comment, mut escaped) = (false, false, false, false);
-    let mut previous = b' ';
-    text.bytes().enumerate().filter_map(move |(i, byte)| {
-        let code = match byte {
-            _ if escaped => {
-                escaped = false;
-                false
-            }
-            b'\n' if comment => {
-                comment = false;
-                true
-            }
-            _ if comment => false,
-            b'\'' if !double => {
-                single = !single;
-                false
-            }
-            _ if single => false,
-            b'"' => {
-                double = !double;
-                false
-            }
-            b'\\' => {
-                escaped = true;
-                false
-            }
-            b'#' if !double && previous.is_ascii_whitespace() => {
-                comment = true;
-                false
-            }
-            _ => true,
-        };
-        previous = byte;
-        code.then_some((i, byte))
-    })
 }
 
 /// Deepest `(`/`{` nesting in the raw text, quotes ignored: an over-estimate, only used to refuse
@@ -628,38 +462,5 @@ pub(crate) fn shorten(text: &str) -> String {
         one_line
     } else {
         format!("{}…", one_line.chars().take(MAX).collect::<String>())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unclosed_parens_skip_quotes_comments_and_escapes() {
-        assert_eq!(unclosed_parens("(( x ))"), 0);
-        assert_eq!(unclosed_parens("((((( x"), 5);
-        assert_eq!(unclosed_parens("echo '((((' \\( # (((\n("), 1);
-        assert_eq!(unclosed_parens("echo \"it's ((\""), 2);
-        assert_eq!(unclosed_parens("case $x in a) y;; esac"), 0);
-    }
-
-    #[test]
-    fn here_documents_need_a_delimiter_word() {
-        for bad in ["cat <<", "cat << ;x", "$(<< <<k ", "x <<- >y", "cat <<\n"] {
-            assert!(heredoc_without_delimiter(bad), "{bad:?}");
-        }
-        for good in [
-            "cat <<EOF\nx\nEOF",
-            "cat <<- 'E'",
-            "cat <<<word",
-            "echo '<< ;'",
-            "a<<b",
-        ] {
-            assert!(!heredoc_without_delimiter(good), "{good:?}");
-        }
-        assert!(heredoc_without_delimiter("cat <<'' - "));
-        assert!(heredoc_without_delimiter("cat <<\"\""));
-        assert!(!heredoc_without_delimiter("cat <<''EOF"));
     }
 }

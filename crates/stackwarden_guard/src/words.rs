@@ -7,6 +7,8 @@
 use brush_parser::word::{ParameterExpr, WordPiece, WordPieceWithSource};
 use brush_parser::ParserOptions;
 
+use crate::brush_limits;
+
 /// A shell variable's value as far as the guard knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Var {
@@ -71,7 +73,7 @@ pub(crate) fn expand(raw: &str, lookup: &dyn Fn(&str) -> Option<Var>) -> Expansi
         substitutions: Vec::new(),
         unread: false,
     };
-    if too_ambiguous(raw) {
+    if brush_limits::word_refused(raw) {
         out.arg = Arg::dynamic(raw);
         out.unread = true;
         return out;
@@ -116,7 +118,7 @@ pub(crate) fn expand(raw: &str, lookup: &dyn Fn(&str) -> Option<Var>) -> Expansi
 /// `${B[` took 1 s and each one more twenty times that; an unclosed quote among the parentheses
 /// of `$((` took 0.2 s for 40 bytes; eleven unclosed `$[` 1.1 s for 70.
 pub(crate) fn heredoc_substitutions(body: &str) -> Option<Vec<String>> {
-    if !substitutions_closed(body) || too_ambiguous(body) {
+    if brush_limits::heredoc_refused(body) {
         return None;
     }
     let pieces = brush_parser::word::parse_heredoc(body, &options()).ok()?;
@@ -129,127 +131,6 @@ pub(crate) fn heredoc_substitutions(body: &str) -> Option<Vec<String>> {
         &mut Vec::new(),
     );
     Some(subs)
-}
-
-/// Whether every `$(`, `${` and `$[` of a here-document body is closed. Outside substitutions
-/// the body is text: quotes and brackets there mean nothing. Inside one, quotes are read as the
-/// shell reads them, brackets nest, and a closer only closes its own kind. An approximation
-/// both ways: a `case` pattern's lone `)` closes early (brush then gives the verdict), while a
-/// bracket in a comment or a pattern (`${x#(}`, `$(ls a[)`) inside a substitution keeps it open (the body is
-/// then unread, and unresolved when it names AWS: asked about, never allowed by accident).
-fn substitutions_closed(body: &str) -> bool {
-    struct Open {
-        closer: u8,
-        in_double_quotes: bool,
-    }
-    let bytes = body.as_bytes();
-    let mut open: Vec<Open> = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let byte = bytes[i];
-        let next = bytes.get(i + 1).copied();
-        i += 1;
-        if let (b'$', Some(opener @ (b'(' | b'{' | b'['))) = (byte, next) {
-            open.push(Open {
-                closer: closer_of(opener),
-                in_double_quotes: false,
-            });
-            i += 1;
-            continue;
-        }
-        let quoted = open.last().is_some_and(|top| top.in_double_quotes);
-        match (byte, open.last_mut()) {
-            (b'\\', _) => i += 1,
-            (_, None) => {}
-            (b'"', Some(top)) => top.in_double_quotes = !top.in_double_quotes,
-            _ if quoted => {}
-            (b'\'', _) => match bytes[i..].iter().position(|&b| b == b'\'') {
-                Some(end) => i += end + 1,
-                None => return false,
-            },
-            (b'(' | b'{' | b'[', _) => open.push(Open {
-                closer: closer_of(byte),
-                in_double_quotes: false,
-            }),
-            (closer, Some(top)) if closer == top.closer => {
-                open.pop();
-            }
-            _ => {}
-        }
-    }
-    open.is_empty()
-}
-
-/// Whether `text` has more `$((` that may be a subshell than brush's word parser can try both
-/// readings of: bash reads a `$((` that does not end in `))` as `$( (` (a subshell in a command
-/// substitution), and brush tries both readings of each, nested ones included, so the work
-/// triples or so with every one. Found by fuzzing: five in a 120-byte word took 0.2 s in
-/// release and 10 s instrumented, both in [`expand`] and in brush's own program parser, which
-/// reads every leading word as a possible `name[index]=value`.
-pub(crate) fn too_ambiguous(text: &str) -> bool {
-    ambiguous_arithmetic(text) > MAX_AMBIGUOUS_ARITHMETIC
-}
-
-/// Where brush still reads a word in a few milliseconds (three: 19 ms in release for 70 bytes;
-/// four: 57 ms; five: 0.2 s).
-const MAX_AMBIGUOUS_ARITHMETIC: usize = 2;
-
-/// The `$((` of `text` that do not end in `))`. Quote-aware for single quotes and escapes.
-fn ambiguous_arithmetic(text: &str) -> usize {
-    #[derive(PartialEq)]
-    enum Paren {
-        Plain,
-        ArithmeticOuter,
-        ArithmeticInner,
-    }
-    let bytes = text.as_bytes();
-    let mut open: Vec<Paren> = Vec::new();
-    let mut ambiguous = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 1,
-            b'\'' => match bytes[i + 1..].iter().position(|&b| b == b'\'') {
-                Some(end) => i += end + 1,
-                None => break,
-            },
-            b'$' if bytes[i + 1..].starts_with(b"((") => {
-                open.push(Paren::ArithmeticOuter);
-                open.push(Paren::ArithmeticInner);
-                i += 2;
-            }
-            b'(' => open.push(Paren::Plain),
-            b')' => match open.pop() {
-                Some(Paren::ArithmeticInner) if bytes.get(i + 1) == Some(&b')') => {
-                    open.pop();
-                    i += 1;
-                }
-                Some(Paren::ArithmeticInner) => {
-                    ambiguous += 1;
-                    // `$( (…) …)`: the outer parenthesis is a command substitution's.
-                    if let Some(outer) = open.last_mut() {
-                        *outer = Paren::Plain;
-                    }
-                }
-                _ => {}
-            },
-            _ => {}
-        }
-        i += 1;
-    }
-    ambiguous
-        + open
-            .iter()
-            .filter(|paren| **paren == Paren::ArithmeticInner)
-            .count()
-}
-
-fn closer_of(opener: u8) -> u8 {
-    match opener {
-        b'(' => b')',
-        b'{' => b'}',
-        _ => b']',
-    }
 }
 
 /// Appends the literal text of `pieces` to `text`; returns false once anything is dynamic.
@@ -368,38 +249,7 @@ fn ansi_c(text: &str) -> String {
 #[cfg(test)]
 mod tests {
 
-    #[test]
-    fn substitutions_of_a_here_document_are_closed_or_not() {
-        for closed in [
-            "a (b) 'c $(d (e)) :-( don't",
-            "${a[1]} ${b:-{x}} {y $(c) $((1 + (2))) $[a[1] + 2] [z",
-            "$(echo ')' \"(\" \\( \"$(date)\")",
-        ] {
-            assert!(substitutions_closed(closed), "{closed}");
-        }
-        for unclosed in [
-            "$(a $(b $((c",
-            "$(a (b",
-            "${B[${B[",
-            "$[$[1]",
-            "$(ls a[)", // bash would read this one: the scan errs towards "open" here
-            "$(echo 'x)",
-            "$(((('((((((($((((((`",
-            "$(echo \")",
-        ] {
-            assert!(!substitutions_closed(unclosed), "{unclosed}");
-        }
-    }
-
     use super::*;
-
-    #[test]
-    fn arithmetic_that_may_be_a_subshell() {
-        assert_eq!(ambiguous_arithmetic("$((1 + (2 * 3))) $(( x ))"), 0);
-        assert_eq!(ambiguous_arithmetic("'$((' \\$(("), 0);
-        assert_eq!(ambiguous_arithmetic("$((cd x); ls)"), 1);
-        assert_eq!(ambiguous_arithmetic("$((a)b)$((c)d)$((e"), 3);
-    }
 
     fn lit(raw: &str) -> Option<String> {
         let e = expand(raw, &|name| {

@@ -167,6 +167,12 @@ fn a_here_document_without_a_delimiter_is_refused_before_the_parser_loops() {
         );
         assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
     }
+    // No body, inside an unclosed `$(` (spun for the whole 5 s).
+    let (verdict, elapsed) = timed("$(<<\t\t}\t");
+    assert_eq!(verdict, None, "no AWS tool in sight: no decision");
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    let (verdict, _) = timed("aws s3 rb s3://x $(cat <<  x ");
+    assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
     // A real here-document is still read and judged, as is an arithmetic shift.
     for shift in ["$(( 1 << (2) ))", "$(( 1 << $x ))", "$(( 1 << 2 ))"] {
         let (verdict, _) = timed(&format!("aws s3 rb s3://x {shift}"));
