@@ -10,16 +10,19 @@ pub(crate) fn program_refused(text: &str) -> bool {
         || heredoc_without_delimiter(text)
         || too_ambiguous(text)
         || subscript_word_too_deep(text)
+        || unclosed_subscripts(text) > MAX_UNCLOSED_SUBSCRIPTS
 }
 
 /// Whether one shell word is not to be expanded.
 pub(crate) fn word_refused(word: &str) -> bool {
-    too_ambiguous(word)
+    too_ambiguous(word) || unclosed_subscripts(word) > MAX_UNCLOSED_SUBSCRIPTS
 }
 
 /// Whether the body of an unquoted here-document is not to be expanded.
 pub(crate) fn heredoc_refused(body: &str) -> bool {
-    !substitutions_closed(body) || too_ambiguous(body)
+    !substitutions_closed(body)
+        || too_ambiguous(body)
+        || unclosed_subscripts(body) > MAX_UNCLOSED_SUBSCRIPTS
 }
 
 /// Where brush-parser's time to reject unclosed `(` is still well under a millisecond.
@@ -296,6 +299,42 @@ fn ambiguous_arithmetic(text: &str) -> usize {
             .count()
 }
 
+/// Where brush still reads a word in a few milliseconds (three: 5 ms in release; four: 66 ms;
+/// five: 1.3 s).
+const MAX_UNCLOSED_SUBSCRIPTS: usize = 2;
+
+/// `${name[` whose subscript is not closed before the `}` (`${c[A% 0}`: a "bad substitution"
+/// when bash runs it). brush's word parser tries every split of the text after each one, about
+/// twenty times the work per subscript (found by fuzzing: a 130-byte command took the whole
+/// 5 s budget).
+fn unclosed_subscripts(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut count = 0;
+    let mut i = 0;
+    while let Some(start) = bytes[i..].windows(2).position(|w| w == b"${") {
+        i += start + 2;
+        let name = bytes[i..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        if name == 0 || bytes.get(i + name) != Some(&b'[') {
+            continue;
+        }
+        i += name + 1;
+        let mut depth = 1usize;
+        while depth > 0 && i < bytes.len() && bytes[i] != b'}' {
+            match bytes[i] {
+                b'[' => depth += 1,
+                b']' => depth -= 1,
+                _ => {}
+            }
+            i += 1;
+        }
+        count += usize::from(depth > 0);
+    }
+    count
+}
+
 fn closer_of(opener: u8) -> u8 {
     match opener {
         b'(' => b')',
@@ -360,6 +399,15 @@ mod tests {
         ] {
             assert!(!substitutions_closed(unclosed), "{unclosed}");
         }
+    }
+
+    #[test]
+    fn subscripts_left_open() {
+        assert_eq!(
+            unclosed_subscripts("${a[1]} ${b[$i]:-x} ${c} $d[ ${#e[@]}"),
+            0
+        );
+        assert_eq!(unclosed_subscripts("${c[A% 0}${c[A[0]} ${x[y"), 3);
     }
 
     #[test]

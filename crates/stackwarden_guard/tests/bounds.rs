@@ -284,3 +284,20 @@ fn subscript_like_words_with_many_brackets_are_not_backtracked_through() {
         timed("arr[$i]=x; ls file[0-9][0-9].txt && [ -f x ] && [[ -d y ]]; aws s3 rb s3://x");
     assert_eq!(verdict, Some((Decision::Deny, "guard/destructive")));
 }
+
+#[test]
+fn unclosed_array_subscripts_are_not_backtracked_through() {
+    // Found by fuzzing (guard_command, a libFuzzer timeout): brush's word parser tried every
+    // split after each `${name[` left open (five: 1.3 s in release, each one more twenty times).
+    let found = "s$(\0${cdg[A[0} )s$(\0${cd[A% 0}\0${cdg[A% }+)Bs$(\0${cdg[ASIAA$,7fr>\0+\u{1}A,28,$ 0%,_k} ),7";
+    let (verdict, elapsed) = timed(found);
+    assert_eq!(verdict, None, "no AWS tool in sight: no decision");
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    let deep = "${c[A% 0}".repeat(8);
+    let (verdict, elapsed) = timed(&format!("aws s3 rb s3://x {deep}"));
+    assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    // Closed subscripts are read.
+    let (verdict, _) = timed("aws s3 rb s3://${b[0]}-${b[1]}-${b[2]}-${#b[@]}");
+    assert_eq!(verdict, Some((Decision::Deny, "guard/destructive")));
+}
