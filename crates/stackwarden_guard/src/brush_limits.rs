@@ -92,9 +92,11 @@ fn heredoc_without_delimiter(text: &str) -> bool {
         while matches!(bytes.get(next), Some(b' ' | b'\t')) {
             next += 1;
         }
-        // `(` is left out: `$(( x << (y) ))` is an arithmetic shift, not a here-document.
         match bytes.get(next) {
             None | Some(b'<' | b'>' | b';' | b'&' | b'|' | b')' | b'\n') => return true,
+            // `$(( x << (y) ))` is an arithmetic shift; outside arithmetic, `<< (` is a syntax
+            // error on which brush grows without end (`$(<< ()) `: 2 GB, found by fuzzing).
+            Some(b'(') if !text.contains("((") && !text.contains("$[") => return true,
             Some(_) => {
                 let word = &bytes[next..];
                 if empty_quoted_word(word) || blank_word(word) || substitution_in_word(word) {
@@ -374,6 +376,8 @@ mod tests {
         assert!(heredoc_without_delimiter("cat <<\"\""));
         assert!(!heredoc_without_delimiter("cat <<''EOF"));
         assert!(heredoc_without_delimiter("$(cat <<  x "));
+        assert!(heredoc_without_delimiter("$(<< ()) "));
+        assert!(!heredoc_without_delimiter("echo $(( 1 << (2) ))"));
         assert!(!heredoc_without_delimiter("x=$(cat <<EOF\n(\nEOF\n)"));
         assert!(!heredoc_without_delimiter("echo $(( 1 << 2 ))"));
     }

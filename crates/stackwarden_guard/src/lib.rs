@@ -34,7 +34,7 @@
 //! it could reach AWS, answered with `guard/unresolved`; inputs over [`MAX_COMMAND_BYTES`] likewise.
 //! Its other cost, found by fuzzing: on some malformed input (unclosed substitutions, odd
 //! here-document delimiters) it backtracks exponentially or loops; [`brush_limits`] refuses
-//! such input before parsing, with the same answer. Fourteen cases so far, and the fuzzer still
+//! such input before parsing, with the same answer. Fifteen cases so far, and the fuzzer still
 //! finds new ones: a parser that fails fast on malformed input would be worth revisiting.
 
 mod aws_cli;

@@ -167,6 +167,10 @@ fn a_here_document_without_a_delimiter_is_refused_before_the_parser_loops() {
         );
         assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
     }
+    // `<< (` outside arithmetic (out of memory: 2 GB).
+    let (verdict, elapsed) = timed("aws s3 rb s3://x $(<< ()) ");
+    assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
     // No body, inside an unclosed `$(` (spun for the whole 5 s).
     let (verdict, elapsed) = timed("$(<<\t\t}\t");
     assert_eq!(verdict, None, "no AWS tool in sight: no decision");
