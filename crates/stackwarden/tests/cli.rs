@@ -288,9 +288,12 @@ fn quiet_drops_the_summary_and_statistics_count_per_rule() {
 
 #[test]
 fn the_hook_blocks_a_command_it_cannot_analyse_in_time() {
-    // Found by fuzzing (guard_command): 53 bytes on which the shell parser takes close to a
-    // minute. The hook must answer within its budget, and block (exit 2), never allow.
-    let command = "$(e=Ecompound command<<  t(e; &tttttttstro t {>[[ [[ ";
+    // Found by fuzzing (guard_command): `<< (` on which the shell parser grows without end.
+    // The guard refuses it before parsing, except where arithmetic (`$((`) makes `<< (` a
+    // shift, so it still outlasts the budget here (growing to about 2.5 GB in those 5 s in a
+    // release build; the earlier input of this test is now refused up front). The hook must
+    // answer within its budget, and block (exit 2), never allow.
+    let command = "echo $(( 1 )) $(<< ()) ";
     let event = serde_json::json!({
         "session_id": "s", "transcript_path": "/tmp/t.jsonl", "cwd": std::env::temp_dir(),
         "permission_mode": "default", "hook_event_name": "PreToolUse", "tool_name": "Bash",
@@ -325,7 +328,7 @@ fn the_hook_blocks_a_command_it_cannot_analyse_in_time() {
 fn guard_denies_a_command_it_cannot_analyse_in_time() {
     // The same command as above: `stackwarden guard` must not hang either, and must say what the
     // hook would do with it.
-    let command = "$(e=Ecompound command<<  t(e; &tttttttstro t {>[[ [[ ";
+    let command = "echo $(( 1 )) $(<< ()) ";
     let start = std::time::Instant::now();
     let output = stackwarden(&["guard", "--format", "json", "--command", command]);
     assert!(start.elapsed() < std::time::Duration::from_secs(30));
