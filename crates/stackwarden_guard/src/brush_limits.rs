@@ -8,21 +8,20 @@
 pub(crate) fn program_refused(text: &str) -> bool {
     unclosed_parens(text) > MAX_UNCLOSED_PARENS
         || heredoc_without_delimiter(text)
-        || too_ambiguous(text)
         || subscript_word_too_deep(text)
-        || unclosed_subscripts(text) > MAX_UNCLOSED_SUBSCRIPTS
+        || word_refused(text)
 }
 
-/// Whether one shell word is not to be expanded.
+/// Whether a shell word (or text holding words) is not to be expanded: brush's word parser,
+/// which the program parser also runs on every leading word, backtracks on both.
 pub(crate) fn word_refused(word: &str) -> bool {
-    too_ambiguous(word) || unclosed_subscripts(word) > MAX_UNCLOSED_SUBSCRIPTS
+    ambiguous_arithmetic(word) > MAX_AMBIGUOUS_ARITHMETIC
+        || unclosed_subscripts(word) > MAX_UNCLOSED_SUBSCRIPTS
 }
 
 /// Whether the body of an unquoted here-document is not to be expanded.
 pub(crate) fn heredoc_refused(body: &str) -> bool {
-    !substitutions_closed(body)
-        || too_ambiguous(body)
-        || unclosed_subscripts(body) > MAX_UNCLOSED_SUBSCRIPTS
+    !substitutions_closed(body) || word_refused(body)
 }
 
 /// Where brush-parser's time to reject unclosed `(` is still well under a millisecond.
@@ -76,6 +75,10 @@ fn subscript_word_too_deep(text: &str) -> bool {
 /// 3.5 GB before the 5 s budget ran out; `cat <<\r ` and `$(<<\t\t}\t` spun for the whole 5 s.
 fn heredoc_without_delimiter(text: &str) -> bool {
     let bytes = text.as_bytes();
+    // Asked once, not per operator: a 1 MB line of `: << x ` has 140,000 of them.
+    let last_newline = bytes.iter().rposition(|&b| b == b'\n');
+    let has_unclosed_paren = std::cell::OnceCell::new();
+    let has_arithmetic = std::cell::OnceCell::new();
     let mut skip_to = 0;
     for (i, byte) in code_bytes(text) {
         if i < skip_to || byte != b'<' || bytes.get(i + 1) != Some(&b'<') {
@@ -96,13 +99,18 @@ fn heredoc_without_delimiter(text: &str) -> bool {
             None | Some(b'<' | b'>' | b';' | b'&' | b'|' | b')' | b'\n') => return true,
             // `$(( x << (y) ))` is an arithmetic shift; outside arithmetic, `<< (` is a syntax
             // error on which brush grows without end (`$(<< ()) `: 2 GB, found by fuzzing).
-            Some(b'(') if !text.contains("((") && !text.contains("$[") => return true,
+            Some(b'(')
+                if !*has_arithmetic.get_or_init(|| text.contains("((") || text.contains("$[")) =>
+            {
+                return true
+            }
             Some(_) => {
                 let word = &bytes[next..];
                 if empty_quoted_word(word) || blank_word(word) || substitution_in_word(word) {
                     return true;
                 }
-                if !word.contains(&b'\n') && unclosed_parens(text) > 0 {
+                let has_body = last_newline.is_some_and(|newline| newline > next);
+                if !has_body && *has_unclosed_paren.get_or_init(|| unclosed_parens(text) > 0) {
                     return true;
                 }
                 skip_to = next;
@@ -192,8 +200,8 @@ fn code_bytes(text: &str) -> impl Iterator<Item = (usize, u8)> + '_ {
 /// the body is text: quotes and brackets there mean nothing. Inside one, quotes are read as the
 /// shell reads them, brackets nest, and a closer only closes its own kind. An approximation
 /// both ways: a `case` pattern's lone `)` closes early (brush then gives the verdict), while a
-/// bracket in a comment or a pattern (`${x#(}`, `$(ls a[)`) inside a substitution keeps it open (the body is
-/// then unread, and unresolved when it names AWS: asked about, never allowed by accident).
+/// bracket in a comment or a pattern (`${x#(}`, `$(ls a[)`) inside a substitution keeps it
+/// open (the body is then unread, and unresolved when it names AWS: never allowed by accident).
 fn substitutions_closed(body: &str) -> bool {
     struct Open {
         closer: u8,
@@ -237,21 +245,23 @@ fn substitutions_closed(body: &str) -> bool {
     open.is_empty()
 }
 
-/// Whether `text` has more `$((` that may be a subshell than brush's word parser can try both
-/// readings of: bash reads a `$((` that does not end in `))` as `$( (` (a subshell in a command
-/// substitution), and brush tries both readings of each, nested ones included, so the work
-/// triples or so with every one. Found by fuzzing: five in a 120-byte word took 0.2 s in
-/// release and 10 s instrumented, both in brush's word parser and in its program parser, which
-/// reads every leading word as a possible `name[index]=value`.
-fn too_ambiguous(text: &str) -> bool {
-    ambiguous_arithmetic(text) > MAX_AMBIGUOUS_ARITHMETIC
+fn closer_of(opener: u8) -> u8 {
+    match opener {
+        b'(' => b')',
+        b'{' => b'}',
+        _ => b']',
+    }
 }
 
 /// Where brush still reads a word in a few milliseconds (three: 19 ms in release for 70 bytes;
 /// four: 57 ms; five: 0.2 s).
 const MAX_AMBIGUOUS_ARITHMETIC: usize = 2;
 
-/// The `$((` of `text` that do not end in `))`. Quote-aware for single quotes and escapes.
+/// The `$((` of `text` that do not end in `))`: bash reads such a one as `$( (` (a subshell in
+/// a command substitution), and brush tries both readings of each, nested ones included, so
+/// the work triples or so with every one. Found by fuzzing: five in a 120-byte word took 0.2 s
+/// in release and 10 s instrumented, both in brush's word parser and in its program parser,
+/// which reads every leading word as a possible `name[index]=value`.
 fn ambiguous_arithmetic(text: &str) -> usize {
     #[derive(PartialEq)]
     enum Paren {
@@ -262,24 +272,22 @@ fn ambiguous_arithmetic(text: &str) -> usize {
     let bytes = text.as_bytes();
     let mut open: Vec<Paren> = Vec::new();
     let mut ambiguous = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 1,
-            b'\'' => match bytes[i + 1..].iter().position(|&b| b == b'\'') {
-                Some(end) => i += end + 1,
-                None => break,
-            },
+    let mut skip_to = 0;
+    for (i, byte) in code_bytes(text) {
+        if i < skip_to {
+            continue;
+        }
+        match byte {
             b'$' if bytes[i + 1..].starts_with(b"((") => {
                 open.push(Paren::ArithmeticOuter);
                 open.push(Paren::ArithmeticInner);
-                i += 2;
+                skip_to = i + 3;
             }
             b'(' => open.push(Paren::Plain),
             b')' => match open.pop() {
                 Some(Paren::ArithmeticInner) if bytes.get(i + 1) == Some(&b')') => {
                     open.pop();
-                    i += 1;
+                    skip_to = i + 2;
                 }
                 Some(Paren::ArithmeticInner) => {
                     ambiguous += 1;
@@ -292,7 +300,6 @@ fn ambiguous_arithmetic(text: &str) -> usize {
             },
             _ => {}
         }
-        i += 1;
     }
     ambiguous
         + open
@@ -335,14 +342,6 @@ fn unclosed_subscripts(text: &str) -> usize {
         count += usize::from(depth > 0);
     }
     count
-}
-
-fn closer_of(opener: u8) -> u8 {
-    match opener {
-        b'(' => b')',
-        b'{' => b'}',
-        _ => b']',
-    }
 }
 
 #[cfg(test)]

@@ -305,3 +305,13 @@ fn unclosed_array_subscripts_are_not_backtracked_through() {
     let (verdict, _) = timed("aws s3 rb s3://${b[0]}-${b[1]}-${b[2]}-${#b[@]}");
     assert_eq!(verdict, Some((Decision::Deny, "guard/destructive")));
 }
+
+#[test]
+fn a_line_of_many_here_documents_is_checked_in_linear_time() {
+    // The here-document pre-check once rescanned the rest of the text for every `<<`: a 1 MB
+    // line of `: << x ` ran into the hook's 5 s budget and was blocked.
+    let line = ": << x ".repeat(140_000);
+    let (verdict, elapsed) = timed(&line);
+    assert_eq!(verdict, None, "no AWS tool in sight: no decision");
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+}
