@@ -4,6 +4,12 @@
 # fuzz/artifacts/<target>/; turn each into a regression test before fixing it.
 #
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]    (default 120 s, every target)
+#
+# FUZZ_TIMEOUT=S sets the per-input timeout (default 10 s).
+# CAMPAIGN=1 keeps going past timeouts, out-of-memory and crashes (libFuzzer's fork mode), saving
+# each as an artifact: the guard's parser is only bounded by the binary's resource envelope, so
+# in-process those are expected. Replay them through the envelope with bench/envelope-replay.sh,
+# which reports the worst time and memory and any input that was not decided or blocked.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-120}"
@@ -37,7 +43,11 @@ EOF" "\$(echo cdk) destroy" "( { cd /x && c\"d\"k diff; } ) | tee log"; do
     [ -d ../shared/corpus ] && find ../shared/corpus -name "$pattern" -size -64k -exec cp -n {} "$seeds/" \; 2>/dev/null || true
   fi
   echo "== $target: ${seconds}s, $(ls "$seeds" | wc -l) seeds"
-  cargo +"$toolchain" fuzz run --fuzz-dir fuzz "$target" "$seeds" -- \
-    -max_total_time="$seconds" -max_len=262144 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 2>&1 \
-    | grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss|==[0-9]+==|SUMMARY|Test unit written|INFO: -max_total_time)' || true
+  campaign=()
+  [ -z "${CAMPAIGN:-}" ] || campaign=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+  mkdir -p "fuzz/artifacts/$target"
+  cargo +"$toolchain" fuzz run --fuzz-dir fuzz "$target" "$seeds" -- "${campaign[@]}" \
+    -artifact_prefix="fuzz/artifacts/$target/" \
+    -max_total_time="$seconds" -max_len=262144 -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -print_final_stats=1 2>&1 \
+    | grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss|==[0-9]+==|SUMMARY|Test unit written|INFO: -max_total_time|#[0-9]+: cov)' || true
 done

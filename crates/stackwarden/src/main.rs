@@ -1,9 +1,9 @@
 //! The stackwarden command line. Only this crate prints, reads the environment and picks exit
 //! codes: 0 nothing at error severity, 1 error-severity findings, 2 usage error or unreadable input.
 
-mod budget;
 mod commands;
 mod engine;
+mod envelope;
 mod output;
 mod progress;
 mod registry;
@@ -42,6 +42,9 @@ enum Command {
     Log(commands::log::Args),
     /// Set the project up: stackwarden.toml, CLAUDE.md and .claude/settings.json (permissions, hooks).
     Init(commands::init::Args),
+    /// The child process of the resource envelope (see `envelope`): not for people.
+    #[command(name = "envelope-worker", hide = true)]
+    EnvelopeWorker,
 }
 
 /// libyaml-safer (the lenient second YAML reader) and brush-parser (the shell grammar) can panic
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
         Command::Hook(args) => commands::hook::run(args),
         Command::Log(args) => commands::log::run(args),
         Command::Init(args) => commands::init::run(args),
+        Command::EnvelopeWorker => return envelope::worker::run(),
     };
     match result {
         Ok(code) => code,

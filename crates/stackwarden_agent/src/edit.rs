@@ -89,6 +89,7 @@ pub(crate) fn post_edit(event: &HookEvent, env: &HookEnv) -> HookOutcome {
     let cwd = event_cwd(event, env);
     let path = edited_path(&input, &cwd);
     let config = config_for(config_dir(&path), &mut outcome.stderr);
+    (env.progress)("checking the written file");
     let report = env.checker.check_file(&path, &config);
     let shown = display_path(&path, &cwd);
     let answer = answer_for(&report, &shown);

@@ -15,8 +15,8 @@ use stackwarden_core::config::Config;
 use stackwarden_guard::{AwsConfig, Context, DiskFiles};
 
 use crate::edit::FileChecker;
-use crate::ledger::{DecisionRecord, DiffRecord, Ledger, LedgerDiffs};
-use crate::project::{ledger_path, project_root};
+use crate::ledger::{DecisionRecord, DiffRecord, Progress, ProjectLedger};
+use crate::project::project_root;
 use crate::protocol::{BashInput, HookEvent, PreToolUseAnswer};
 
 /// What the hook process has to offer besides stdin, gathered by the binary.
@@ -29,6 +29,8 @@ pub struct HookEnv {
     pub now_ms: i64,
     /// Checks one file with the project's rules (the binary's `check` dispatch).
     pub checker: &'static (dyn FileChecker + Sync),
+    /// Told of each step that can take long (parsing, fingerprinting, the ledger).
+    pub progress: Progress,
 }
 
 /// What the binary should print and return.
@@ -109,7 +111,7 @@ fn pre_bash(event: &HookEvent, env: &HookEnv) -> HookOutcome {
     let cwd = event_cwd(event, env);
     let config = config_for(&cwd, &mut outcome.stderr);
     let root = project_root(&cwd);
-    let diffs = LedgerDiffs { root: root.clone() };
+    let ledger = ProjectLedger::new(&root, env.progress);
     let ctx = Context {
         config: &config,
         env: env.env.clone(),
@@ -120,8 +122,9 @@ fn pre_bash(event: &HookEvent, env: &HookEnv) -> HookOutcome {
             .map(AwsConfig::parse)
             .unwrap_or_default(),
         files: &DiskFiles,
-        diffs: &diffs,
+        diffs: &ledger,
     };
+    (env.progress)("parsing and judging the command");
     let judgement = stackwarden_guard::judge(&input.command, &ctx);
     let (Some(top), Some(reason)) = (judgement.strictest(), judgement.combined_reason()) else {
         return outcome;
@@ -144,9 +147,8 @@ fn pre_bash(event: &HookEvent, env: &HookEnv) -> HookOutcome {
         decision: top.decision.as_str().to_string(),
         reason,
     };
-    if let Err(e) =
-        Ledger::open(&ledger_path(&root)).and_then(|ledger| ledger.record_decision(&record))
-    {
+    (env.progress)("writing the decision to the ledger");
+    if let Err(e) = ledger.open().and_then(|ledger| ledger.record_decision(&record)) {
         outcome.stderr.push(format!(
             "stackwarden hook: the decision was not logged: {e}"
         ));
@@ -185,13 +187,17 @@ fn post_bash(event: &HookEvent, env: &HookEnv) -> HookOutcome {
         files: &DiskFiles,
         diffs: &stackwarden_guard::NoDiffs,
     };
+    (env.progress)("parsing the command for cdk diff runs");
     let analysis = stackwarden_guard::analyse(&input.command, &ctx);
     if analysis.diffs.is_empty() {
         return outcome;
     }
     let root = project_root(&cwd);
+    (env.progress)("fingerprinting the project's sources");
     let fingerprint = crate::fingerprint::source_fingerprint(&root);
-    let result = Ledger::open(&ledger_path(&root)).and_then(|ledger| {
+    (env.progress)("recording the cdk diff in the ledger");
+    let ledger = ProjectLedger::new(&root, env.progress);
+    let result = ledger.open().and_then(|ledger| {
         for key in analysis.diffs {
             let account = key
                 .profile
@@ -201,7 +207,8 @@ fn post_bash(event: &HookEvent, env: &HookEnv) -> HookOutcome {
                 time_ms: env.now_ms,
                 session: event.session_id.clone(),
                 cwd: Some(cwd.to_string_lossy().into_owned()),
-                command: input.command.clone(),
+                // Stored masked, like the decisions: `cdk diff -c key=AKIA…` must not keep the key.
+                command: stackwarden_secret::mask_text(&input.command).into_owned(),
                 key,
                 account,
                 fingerprint: fingerprint.clone(),

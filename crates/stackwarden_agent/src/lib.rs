@@ -23,5 +23,5 @@ pub mod settings;
 pub use check::{check_hooks_registered, check_settings_file, Options};
 pub use edit::FileChecker;
 pub use hook::{handle, HookEnv, HookOutcome};
-pub use ledger::{DecisionRecord, DiffRecord, Ledger, LedgerError};
+pub use ledger::{DecisionRecord, DiffRecord, Ledger, LedgerError, Progress, ProjectLedger};
 pub use rules::all_metas;

@@ -21,7 +21,7 @@ impl FileChecker for NoFileChecks {
 }
 
 fn env(cwd: &Path) -> HookEnv {
-    HookEnv { env: BTreeMap::new(), aws_config: Some("[profile dev]\nsso_account_id = 123456789012\n[profile ops]\nsso_account_id = 123456789013\n".into()), process_cwd: cwd.to_path_buf(), now_ms: 1_700_000_000_000, checker: &NoFileChecks }
+    HookEnv { env: BTreeMap::new(), aws_config: Some("[profile dev]\nsso_account_id = 123456789012\n[profile ops]\nsso_account_id = 123456789013\n".into()), process_cwd: cwd.to_path_buf(), now_ms: 1_700_000_000_000, checker: &NoFileChecks, progress: |_| {} }
 }
 
 fn event(name: &str, tool: &str, command: &str, cwd: &Path) -> String {

@@ -29,16 +29,23 @@
 //! prefix assignments, words, redirects, here-document bodies kept apart from commands) and a word
 //! parser that splits quotes, escapes, parameter expansions and command substitutions — with
 //! tree-sitter each of those is a CST node kind to unquote by hand. It is pure Rust (no C
-//! toolchain in the build). Its cost is recursion: it is a recursive-descent parser, so input
-//! nested deeper than [`walk`]'s limit (150 levels of `(`/`{`) is refused before parsing and, when
-//! it could reach AWS, answered with `guard/unresolved`; inputs over [`MAX_COMMAND_BYTES`] likewise.
-//! Its other cost, found by fuzzing: on some malformed input (unclosed substitutions, odd
-//! here-document delimiters) it backtracks exponentially or loops; [`brush_limits`] refuses
-//! such input before parsing, with the same answer. Fifteen cases so far, and the fuzzer still
-//! finds new ones: a parser that fails fast on malformed input would be worth revisiting.
+//! toolchain in the build).
+//!
+//! # Untrusted input: run it in the envelope
+//!
+//! brush-parser is a recursive-descent PEG parser. On hostile input it recurses as deep as the
+//! input nests, and on some malformed input it backtracks exponentially or loops while
+//! allocating (fifteen shapes found by fuzzing before the envelope, and more kept coming). Two
+//! grammar rules whose backtracking hit *valid* commands (nested subshells around `if`, nested
+//! `case`) are memoised in the vendored copy (`vendor/brush-parser/STACKWARDEN.md`); the rest is
+//! not guessed at here. This crate bounds only its own work (input size [`MAX_COMMAND_BYTES`],
+//! nesting of scripts in scripts, simple commands per line) and answers those with
+//! `guard/unresolved`; what the parser does is bounded by the operating system: the binary runs
+//! [`judge`] in a child process with memory, CPU, stack and wall-clock limits and blocks
+//! whatever does not come back with a verdict (`crates/stackwarden/src/envelope`). Calling
+//! [`judge`] on untrusted text outside such an envelope can take unbounded time and memory.
 
 mod aws_cli;
-mod brush_limits;
 pub mod cdk;
 pub mod context;
 mod credentials;

@@ -7,7 +7,6 @@ use brush_parser::ast::{
     self, Command, CommandPrefixOrSuffixItem as Item, CompoundCommand, IoRedirect,
 };
 
-use crate::brush_limits;
 use crate::cdk::DiffKey;
 use crate::context::Context;
 use crate::decision::{Decision, Verdict, UNRESOLVED};
@@ -19,9 +18,6 @@ use crate::words::{self, Arg, Var};
 pub(crate) const MAX_DEPTH: usize = 100;
 /// Simple commands judged for one command line; bounds the work on pathological input.
 const MAX_STEPS: usize = 20_000;
-/// `(`/`{` nesting the parser is allowed to see. brush-parser is recursive descent, so deeper input
-/// is refused before parsing rather than risking the stack.
-const MAX_SYNTAX_NESTING: usize = 150;
 /// Loop values the body is judged with, one by one (`for s in dev prod; do cdk deploy $s; done`).
 const MAX_LOOP_VALUES: usize = 8;
 
@@ -94,10 +90,6 @@ impl<'c, 'a> Walker<'c, 'a> {
     pub(crate) fn script(&mut self, text: &str, scope: &mut Scope, depth: usize) {
         if depth > MAX_DEPTH {
             self.unresolved(text, "the command nests scripts too deeply");
-            return;
-        }
-        if syntax_nesting(text) > MAX_SYNTAX_NESTING {
-            self.unresolved(text, "the command nests subshells too deeply to inspect");
             return;
         }
         match parse_program(text) {
@@ -235,9 +227,7 @@ impl<'c, 'a> Walker<'c, 'a> {
             // (a 49-byte command found by the fuzzer took a second).
             CompoundCommand::Arithmetic(arith) => {
                 let text = &arith.expr.value;
-                let program = (syntax_nesting(text) <= MAX_SYNTAX_NESTING)
-                    .then(|| parse_program(text))
-                    .flatten();
+                let program = parse_program(text);
                 if program.is_some() && depth >= MAX_DEPTH {
                     self.unresolved(text, "the command nests scripts too deeply");
                 } else if let Some(program) = program {
@@ -423,12 +413,9 @@ pub(crate) fn mentions_cloud(text: &str) -> bool {
 /// fuzzing): that is a parse failure too, so the command is judged as unresolved, never allowed
 /// by accident. (The CLI's panic hook keeps the contained panic off stderr.)
 ///
-/// Input brush-parser is known to backtrack or loop on is not handed to it (see
-/// [`brush_limits`]).
+/// Nothing is refused before parsing: what the parser does on hostile input (deep recursion,
+/// backtracking, loops) is bounded by the resource envelope the binary runs the guard in.
 fn parse_program(text: &str) -> Option<ast::Program> {
-    if brush_limits::program_refused(text) {
-        return None;
-    }
     std::panic::catch_unwind(|| {
         brush_parser::Parser::new(std::io::BufReader::new(text.as_bytes()), &words::options())
             .parse_program()
@@ -436,23 +423,6 @@ fn parse_program(text: &str) -> Option<ast::Program> {
     })
     .ok()
     .flatten()
-}
-
-/// Deepest `(`/`{` nesting in the raw text, quotes ignored: an over-estimate, only used to refuse
-/// input that would recurse the parser too deep.
-fn syntax_nesting(text: &str) -> usize {
-    let (mut depth, mut max) = (0usize, 0usize);
-    for byte in text.bytes() {
-        match byte {
-            b'(' | b'{' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b')' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    max
 }
 
 pub(crate) fn shorten(text: &str) -> String {

@@ -7,8 +7,6 @@
 use brush_parser::word::{ParameterExpr, WordPiece, WordPieceWithSource};
 use brush_parser::ParserOptions;
 
-use crate::brush_limits;
-
 /// A shell variable's value as far as the guard knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Var {
@@ -56,10 +54,9 @@ pub(crate) struct Expansion {
 
 pub(crate) fn options() -> ParserOptions {
     ParserOptions {
-        // Off, as in a non-interactive bash (Claude Code's). On, brush's word parser backtracks
-        // through `@(`/`!(` patterns with unclosed `${`, growing ~20x per `${` (found by fuzzing:
-        // 130 bytes took 0.27 s; one more `${B[!` 2.8 s). A command that uses `@(...)` is then a
-        // parse error, judged as unresolved, as bash without `shopt -s extglob` rejects it.
+        // Off, as in a non-interactive bash (Claude Code's): a command that uses `@(...)` is
+        // then a parse error, judged as unresolved, as bash without `shopt -s extglob` rejects
+        // it. (On, brush's word parser also backtracks through `@(` with unclosed `${`.)
         enable_extended_globbing: false,
         tilde_expansion_at_word_start: false,
         ..ParserOptions::default()
@@ -73,9 +70,7 @@ pub(crate) fn expand(raw: &str, lookup: &dyn Fn(&str) -> Option<Var>) -> Expansi
         substitutions: Vec::new(),
         unread: false,
     };
-    let parsed = (!brush_limits::word_refused(raw))
-        .then(|| brush_parser::word::parse(raw, &options()).ok())
-        .flatten();
+    let parsed = brush_parser::word::parse(raw, &options()).ok();
     match parsed {
         Some(pieces) => {
             let mut text = String::new();
@@ -109,13 +104,7 @@ pub(crate) fn expand(raw: &str, lookup: &dyn Fn(&str) -> Option<Var>) -> Expansi
 
 /// Expands a here-document body whose delimiter was unquoted: only the substitutions matter,
 /// because those run; the text itself is data. `None` when the body cannot be read.
-///
-/// A body brush would backtrack on (an unclosed `$(`, `${` or `$[`, ...) is not handed to it:
-/// see [`brush_limits::heredoc_refused`].
 pub(crate) fn heredoc_substitutions(body: &str) -> Option<Vec<String>> {
-    if brush_limits::heredoc_refused(body) {
-        return None;
-    }
     let pieces = brush_parser::word::parse_heredoc(body, &options()).ok()?;
     let mut subs = Vec::new();
     collect(

@@ -10,53 +10,61 @@ use stackwarden_agent::{FileChecker, HookEnv};
 use stackwarden_core::config::Config;
 use stackwarden_core::{Report, RuleFilter};
 
-use crate::budget::{self, Overrun, JUDGE_BUDGET, SIMPLER_COMMAND};
+use crate::envelope::{self, Answer, Job, SIMPLER_COMMAND};
 use crate::{engine, registry};
 
 #[derive(clap::Args)]
 pub(crate) struct Args {}
 
+/// Events larger than this are blocked unread (Claude Code's are kilobytes; a Write of a large
+/// file carries its content).
+const MAX_EVENT_BYTES: u64 = 64 << 20;
+
+/// The parent: read the event, hand it to the envelope, relay the answer. A bug, a crash or a
+/// limit must block, never allow: exit 2 makes Claude Code refuse the tool call, while any
+/// other exit (a panic's 101, a signal) would let it run.
 pub(crate) fn run(_args: Args) -> anyhow::Result<ExitCode> {
     let mut input = String::new();
-    if let Err(e) = std::io::stdin().read_to_string(&mut input) {
+    let read = std::io::stdin()
+        .take(MAX_EVENT_BYTES + 1)
+        .read_to_string(&mut input);
+    if let Err(e) = read {
         write_stderr(&format!(
             "stackwarden hook: cannot read the event from stdin: {e}"
         ));
         return Ok(ExitCode::from(2));
     }
-    let env = process_env();
-    // A bug must block, never allow: exit 2 makes Claude Code refuse the tool call, while a
-    // panic's exit code 101 would let it run.
-    // The judgement runs on its own thread with a time budget: fuzzing found 53-byte commands
-    // (unclosed `$(` with heredocs) on which the shell parser takes close to a minute. A command
-    // the guard cannot analyse in time is blocked, never let through; returning from main ends
-    // the still-running thread.
-    let outcome = match budget::within(JUDGE_BUDGET, move || {
-        stackwarden_agent::handle(&input, &env)
-    }) {
-        Ok(outcome) => outcome,
-        // The event is a shell command or a file edit: the advice covers both.
-        Err(overrun) => {
+    if input.len() as u64 > MAX_EVENT_BYTES {
+        write_stderr(&format!(
+            "stackwarden hook: the event is larger than {} MB; blocking it unread.",
+            MAX_EVENT_BYTES >> 20
+        ));
+        return Ok(ExitCode::from(2));
+    }
+    let answer = match envelope::run(&Job::Hook { event: input }) {
+        Ok(answer) => answer,
+        Err(breach) => {
+            // The event is a shell command or a file edit: the advice covers both.
+            let advice = if breach.is_limit() {
+                format!("For a shell command: {SIMPLER_COMMAND} For a file: `stackwarden check FILE` shows the findings.")
+            } else {
+                "Please report it with the event.".to_string()
+            };
             write_stderr(&format!(
-                "stackwarden hook: {}; blocking it to be safe. {}",
-                overrun.explain("this tool call"),
-                if overrun == Overrun::TimedOut {
-                    format!("For a shell command: {SIMPLER_COMMAND} For a file: `stackwarden check FILE` shows the findings.")
-                } else {
-                    "Please report it with the event.".to_string()
-                }
+                "stackwarden hook: {}; blocking it to be safe. {advice}",
+                breach.explain("this tool call")
             ));
             return Ok(ExitCode::from(2));
         }
     };
-    for line in &outcome.stderr {
+    for line in &answer.stderr {
         write_stderr(line);
     }
-    if let Some(answer) = outcome.stdout {
+    if let Some(text) = answer.stdout {
         let mut out = std::io::stdout().lock();
         // A deny that cannot be written must still block: exit 2 makes Claude Code refuse.
         if out
-            .write_all(answer.as_bytes())
+            .write_all(text.as_bytes())
             .and_then(|()| out.write_all(b"\n"))
             .and_then(|()| out.flush())
             .is_err()
@@ -64,7 +72,17 @@ pub(crate) fn run(_args: Args) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     }
-    Ok(ExitCode::from(outcome.exit_code))
+    Ok(ExitCode::from(answer.exit_code))
+}
+
+/// The worker: one event, decided.
+pub(crate) fn answer(event: &str) -> Answer {
+    let outcome = stackwarden_agent::handle(event, &process_env());
+    Answer {
+        stdout: outcome.stdout,
+        stderr: outcome.stderr,
+        exit_code: outcome.exit_code,
+    }
 }
 
 /// The environment, AWS config text, folder and clock of this process.
@@ -76,6 +94,7 @@ pub(crate) fn process_env() -> HookEnv {
         now_ms: now_ms(),
         env,
         checker: &EngineChecker,
+        progress: envelope::worker::phase,
     }
 }
 

@@ -1,0 +1,63 @@
+//! The limits the worker sets on itself before it reads its job, and how the parent reads the
+//! signal that ends a worker which hit one.
+//!
+//! Sizes: the bound is 256 MB for parent and child together. The parent stays under
+//! 10 MB; the child's whole address space (binary, libraries, heap and the analysis thread's
+//! stack, all counted by `RLIMIT_AS`) gets [`ADDRESS_SPACE`], so the resident total stays below
+//! the bound by construction. The analysis thread's stack ([`STACK`]) holds brush-parser's
+//! recursion for nesting far deeper than any real command (10,000 subshells take about 8 MB).
+
+/// Address space of the worker process.
+pub(crate) const ADDRESS_SPACE: u64 = 224 << 20;
+/// CPU seconds before SIGXCPU ends the worker; SIGKILL follows one second later if it does not.
+pub(crate) const CPU_SECONDS: u64 = 1;
+/// Stack of the thread that runs the analysis.
+pub(crate) const STACK: usize = 64 << 20;
+
+/// Applies the limits to the calling process. Unknown platforms keep only the wall clock.
+#[cfg(unix)]
+pub(crate) fn apply() -> std::io::Result<()> {
+    use rlimit::Resource;
+    // No core file: a worker ended by SIGXCPU would otherwise write its whole heap to disk.
+    lower(Resource::CORE, 0, 0)?;
+    lower(Resource::CPU, CPU_SECONDS, CPU_SECONDS + 1)?;
+    lower(Resource::AS, ADDRESS_SPACE, ADDRESS_SPACE)
+}
+
+/// Sets a limit no higher than the one already in force (raising a hard limit needs root, and
+/// a stricter limit set by the user stays).
+#[cfg(unix)]
+fn lower(resource: rlimit::Resource, soft: u64, hard: u64) -> std::io::Result<()> {
+    let (_, current_hard) = resource.get()?;
+    let hard = hard.min(current_hard);
+    resource.set(soft.min(hard), hard)
+}
+
+#[cfg(not(unix))]
+pub(crate) fn apply() -> std::io::Result<()> {
+    Ok(())
+}
+
+/// What the signal that ended the worker says about the limit it hit.
+#[cfg(unix)]
+pub(crate) fn signal_meaning(status: &std::process::ExitStatus) -> Option<String> {
+    use std::os::unix::process::ExitStatusExt;
+    // Numbers are Linux's and the BSDs' alike for these three.
+    const SIGKILL: i32 = 9;
+    const SIGSEGV: i32 = 11;
+    const SIGXCPU: i32 = 24;
+    Some(match status.signal()? {
+        SIGXCPU => format!("ran out of CPU time ({CPU_SECONDS} s)"),
+        SIGKILL => format!(
+            "ran out of CPU time or memory (killed after {} s of CPU or by the system's out-of-memory killer)",
+            CPU_SECONDS + 1
+        ),
+        SIGSEGV => format!("ran out of stack or memory ({} MB)", ADDRESS_SPACE >> 20),
+        other => format!("was ended by signal {other}"),
+    })
+}
+
+#[cfg(not(unix))]
+pub(crate) fn signal_meaning(_: &std::process::ExitStatus) -> Option<String> {
+    None
+}
