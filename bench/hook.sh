@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Whole-process latency of `stackwarden hook` with the ledger on: PreToolUse/Bash for a benign and
 # a deny command, and PostToolUse/Write edit feedback on a 19-line Lambda handler with one finding (edit-1) and a
-# 300-line module with three (edit-3)
+# 300-line module with three (edit-3); then the deny again once the ledger holds AGED_DECISIONS
+# more decisions (deny-aged), and deploy judgements in a 20,000-file git repository with and
+# without a recorded diff that covers them (deploy-covered, deploy-uncovered)
 # (the file is parsed and checked like `stackwarden check` would), against a bare process spawn
 # (/bin/true). A benchmark, not a test:
 # it prints median and p99 and the ratio to the bare spawn.
@@ -109,31 +111,63 @@ PY
 
 if command -v hyperfine >/dev/null 2>&1 && hyperfine --help | grep -q -- '--input'; then
   TOOL="hyperfine -N (event on stdin via --input)"
-  {
-    hyperfine -N --warmup 20 --runs "$RUNS" --input benign.json --export-json bare.json /bin/true >/dev/null 2>&1
-    summarize bare bare.json
-    hyperfine -N --warmup 20 --runs "$RUNS" --input benign.json --export-json benign-r.json "$BIN hook" >/dev/null 2>&1
-    summarize benign benign-r.json
-    hyperfine -N --warmup 20 --runs "$RUNS" --input deny.json --export-json deny-r.json "$BIN hook" >/dev/null 2>&1
-    summarize deny deny-r.json
-    hyperfine -N --warmup 20 --runs "$RUNS" --input edit-clean.json --export-json clean-r.json "$BIN hook" >/dev/null 2>&1
-    summarize edit-1 clean-r.json
-    hyperfine -N --warmup 20 --runs "$RUNS" --input edit-faulty.json --export-json faulty-r.json "$BIN hook" >/dev/null 2>&1
-    summarize edit-3 faulty-r.json
-  } > figures.txt
+  measure() { # name, stdin file, command...
+    local name=$1 input=$2; shift 2
+    hyperfine -N --warmup 20 --runs "$RUNS" --input "$input" --export-json "$name-r.json" "$*" >/dev/null 2>&1
+    summarize "$name" "$name-r.json"
+  }
 else
   TOOL="python loop, $RUNS fresh processes per case (hyperfine without --input cannot feed stdin without a shell; the harness overhead is in every case, bare included)"
-  { loop bare benign.json /bin/true; loop benign benign.json "$BIN" hook; loop deny deny.json "$BIN" hook;
-    loop edit-1 edit-clean.json "$BIN" hook; loop edit-3 edit-faulty.json "$BIN" hook; } > figures.txt
+  measure() { loop "$@"; }
 fi
+{ measure bare benign.json /bin/true; measure benign benign.json "$BIN" hook; measure deny deny.json "$BIN" hook;
+  measure edit-1 edit-clean.json "$BIN" hook; measure edit-3 edit-faulty.json "$BIN" hook; } > figures.txt
 echo "measured with: $TOOL"
+
+# The ledger as it ages: AGED_DECISIONS (default 10,000) more denies written through the hook
+# itself, so its WAL and checkpoints behave as in a long session; then the deny is timed again.
+AGED=${AGED_DECISIONS:-10000}
+python3 - "$BIN" deny.json "$AGED" <<'PY'
+import subprocess, sys
+binary, event, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+data = open(event, "rb").read()
+for _ in range(count):
+    subprocess.run([binary, "hook"], input=data, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+PY
+measure deny-aged deny.json "$BIN" hook >> figures.txt
+
+# Deploy judgements in a 20,000-file git repository: one no recorded diff can cover (the ledger
+# is looked up, nothing is walked) and one a recorded diff covers (the sources are fingerprinted).
+BIG="$WORK/big"
+mkdir -p "$BIG" && (cd "$BIG" && git init -q . && cp ../stackwarden.toml . && echo '{"app":"npx ts-node bin/app.ts"}' > cdk.json)
+python3 - "$BIG" <<'PY'
+import os, sys
+root = sys.argv[1]
+for d in range(200):
+    os.makedirs(f"{root}/src/m{d}", exist_ok=True)
+    for f in range(100):
+        with open(f"{root}/src/m{d}/f{f}.ts", "w") as out:
+            out.write(f"export const x{f} = {f};\n")
+PY
+(cd "$BIG" && git add -A && git -c user.email=b@example.com -c user.name=bench commit -qm files)
+bash_event() { # event name, command
+  printf '{"session_id":"bench","cwd":"%s","hook_event_name":"%s","tool_name":"Bash","tool_use_id":"toolu_bench","tool_input":{"command":"%s"},"tool_response":{"stdout":"","stderr":"","interrupted":false}}' "$BIG" "$1" "$2"
+}
+bash_event PostToolUse "npx cdk diff dev-orders --profile dev" > big-diff.json
+bash_event PreToolUse "npx cdk deploy dev-orders --profile dev --require-approval broadening" > big-covered.json
+bash_event PreToolUse "npx cdk deploy dev-reports --profile dev --require-approval broadening" > big-uncovered.json
+"$BIN" hook < big-diff.json
+[ -z "$("$BIN" hook < big-covered.json)" ] || { echo "the covered deploy was not let through" >&2; exit 1; }
+"$BIN" hook < big-uncovered.json | grep -q deploy-without-diff || { echo "the uncovered deploy was not denied" >&2; exit 1; }
+measure deploy-uncovered big-uncovered.json "$BIN" hook >> figures.txt
+measure deploy-covered big-covered.json "$BIN" hook >> figures.txt
 
 awk -v runs="$RUNS" '
   { median[$1] = $2; p99[$1] = $3 }
   END {
     printf "stackwarden hook latency, %d runs each (ledger on, whole process, stdin event)\n", runs
     printf "%-8s %10s %10s %12s\n", "case", "median ms", "p99 ms", "x bare spawn"
-    n = split("bare benign deny edit-1 edit-3", names, " ")
+    n = split("bare benign deny edit-1 edit-3 deny-aged deploy-uncovered deploy-covered", names, " ")
     for (i = 1; i <= n; i++) { c = names[i]; printf "%-8s %10.3f %10.3f %12.1f\n", c, median[c], p99[c], median[c] / median["bare"] }
   }' figures.txt
-echo "ledger rows written during the run: $(python3 -c "import sqlite3;print(sqlite3.connect('.stackwarden/state.db').execute('select count(*) from decisions').fetchone()[0])" 2>/dev/null || echo '?')"
+echo "ledger rows written during the run: $(python3 -c "import sqlite3;print(sqlite3.connect('.stackwarden/state.db').execute('select count(*) from decisions').fetchone()[0])" 2>/dev/null || echo '?'), WAL $(stat -c %s .stackwarden/state.db-wal 2>/dev/null || echo 0) bytes"

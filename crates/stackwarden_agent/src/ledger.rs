@@ -195,8 +195,9 @@ impl Ledger {
             path: self.path.clone(),
             source,
         };
-        let stacks = serde_json::to_string(&record.key.stacks).map_err(corrupt)?;
-        let context = serde_json::to_string(&record.key.context).map_err(corrupt)?;
+        let key = masked(&record.key);
+        let stacks = serde_json::to_string(&key.stacks).map_err(corrupt)?;
+        let context = serde_json::to_string(&key.context).map_err(corrupt)?;
         self.conn
             .execute(
                 "INSERT INTO diffs (time_ms, session, cwd, command, stacks, profile, account, context, fingerprint)
@@ -207,7 +208,7 @@ impl Ledger {
                     record.cwd,
                     record.command,
                     stacks,
-                    record.key.profile,
+                    key.profile,
                     record.account,
                     context,
                     record.fingerprint
@@ -289,6 +290,24 @@ pub type Progress = fn(&'static str);
 /// direction) and the message says to run the diff again.
 const RECENT_DIFFS: u32 = 1_000;
 
+/// A diff key as the ledger stores it: an access key in a stack name or `-c` value is masked,
+/// like every command the ledger keeps. A deploy is compared in the same form (two keys with the
+/// same first characters and length then compare equal: such a context is denied by
+/// `guard/credentials` anyway).
+fn masked(key: &DiffKey) -> DiffKey {
+    let mask = |values: &[String]| -> Vec<String> {
+        values
+            .iter()
+            .map(|v| stackwarden_secret::mask_text(v).into_owned())
+            .collect()
+    };
+    DiffKey {
+        stacks: mask(&key.stacks),
+        profile: key.profile.clone(),
+        context: mask(&key.context),
+    }
+}
+
 /// A project's ledger as one hook process uses it: opened on first use and at most once, for
 /// the guard's diff lookup and the decision record alike. (Each open of a WAL database that no
 /// other process holds re-reads its WAL: opening twice per deny doubled that.)
@@ -337,11 +356,12 @@ impl stackwarden_guard::DiffHistory for ProjectLedger {
         let Some(ledger) = self.existing().map_err(|e| e.to_string())? else {
             return Ok(false);
         };
+        let deploy = masked(deploy);
         let candidates: Vec<String> = ledger
             .recent_diffs(RECENT_DIFFS)
             .map_err(|e| e.to_string())?
             .into_iter()
-            .filter(|(key, _)| key.covers(deploy))
+            .filter(|(key, _)| key.covers(&deploy))
             .map(|(_, fingerprint)| fingerprint)
             .collect();
         if candidates.is_empty() {

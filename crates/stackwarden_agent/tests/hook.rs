@@ -221,3 +221,64 @@ fn a_denied_command_is_logged_with_its_key_masked() {
         "export AWS_SECRET_ACCESS_KEY=Sc7T…(40 chars)"
     );
 }
+
+thread_local! {
+    static PHASES: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn record_phase(phase: &'static str) {
+    PHASES.with(|p| p.borrow_mut().push(phase));
+}
+
+/// The steps one hook call reported, in order.
+fn phases_of(input: &str, cwd: &Path) -> Vec<&'static str> {
+    PHASES.with(|p| p.borrow_mut().clear());
+    let mut env = env(cwd);
+    env.progress = record_phase;
+    handle(input, &env);
+    PHASES.with(|p| p.borrow().clone())
+}
+
+#[test]
+fn the_sources_are_fingerprinted_only_when_a_recorded_diff_could_cover_the_deploy() {
+    let dir = project();
+    let deploy = "npx cdk deploy dev-orders --profile dev --require-approval broadening";
+    let fingerprinting = "fingerprinting the project's sources";
+    // No ledger yet: nothing to look up, nothing to fingerprint; the deny is then logged.
+    let phases = phases_of(&event("PreToolUse", "Bash", deploy, dir.path()), dir.path());
+    assert_eq!(
+        phases,
+        [
+            "parsing and judging the command",
+            "looking up the recorded cdk diffs in the ledger",
+            "writing the decision to the ledger"
+        ]
+    );
+    // A diff of another stack: looked up, but it cannot cover this deploy.
+    let diff = event("PostToolUse", "Bash", "cdk diff dev-reports --profile dev", dir.path());
+    assert!(phases_of(&diff, dir.path()).contains(&fingerprinting));
+    let phases = phases_of(&event("PreToolUse", "Bash", deploy, dir.path()), dir.path());
+    assert!(!phases.contains(&fingerprinting), "{phases:?}");
+    // A diff that covers it: now the sources are compared.
+    let diff = event("PostToolUse", "Bash", "cdk diff dev-orders --profile dev", dir.path());
+    handle(&diff, &env(dir.path()));
+    let phases = phases_of(&event("PreToolUse", "Bash", deploy, dir.path()), dir.path());
+    assert!(phases.contains(&fingerprinting), "{phases:?}");
+}
+
+#[test]
+fn a_recorded_diff_keeps_a_key_in_its_command_masked() {
+    let dir = project();
+    let key = "AKIAIOSFODNN7EXAMPLF";
+    let command = format!("cdk diff dev-orders --profile dev -c note={key}");
+    handle(&event("PostToolUse", "Bash", &command, dir.path()), &env(dir.path()));
+    let db = raw_text(&dir.path().join(".stackwarden/state.db"));
+    assert!(!db.contains(key), "the key is stored in full");
+}
+
+/// The raw bytes of the database and its WAL, as text: what someone reading the file sees.
+fn raw_text(path: &Path) -> String {
+    let mut bytes = std::fs::read(path).unwrap_or_default();
+    bytes.extend(std::fs::read(path.with_extension("db-wal")).unwrap_or_default());
+    String::from_utf8_lossy(&bytes).into_owned()
+}

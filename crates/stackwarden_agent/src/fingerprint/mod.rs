@@ -64,12 +64,18 @@ fn stamp(relative: String, path: &Path) -> Stamp {
                 .map_or(0, |d| d.as_nanos());
             (relative, meta.len(), modified)
         }
-        // A tracked file deleted since: still a stamp, and a different one.
-        Err(_) => (relative, u64::MAX, 0),
+        Err(_) => missing(relative),
     }
 }
 
-/// The tracked files below `root`, and the untracked, unignored entries beside them.
+/// A tracked file deleted since: still a stamp, and a different one.
+fn missing(relative: String) -> Stamp {
+    (relative, u64::MAX, 0)
+}
+
+/// The tracked files below `root`, and the untracked, unignored entries beside them. One pass
+/// per folder: its tracked files are stat-ed relative to the folder (a fraction of the kernel's
+/// work of resolving each full path) and the folder is listed once for what git does not know.
 fn from_index(root: &Path, tracked: &git_index::Tracked) -> Vec<Stamp> {
     let prefix = match root.strip_prefix(&tracked.work_tree) {
         Ok(rel) if rel.as_os_str().is_empty() => String::new(),
@@ -83,53 +89,128 @@ fn from_index(root: &Path, tracked: &git_index::Tracked) -> Vec<Stamp> {
         .filter(|p| !skipped(p))
         .take(MAX_FILES)
         .collect();
-    let mut stamps = parallel(&mine, |rel| stamp((*rel).to_string(), &root.join(rel)));
-    let mut folders: Vec<&str> = mine
+    // Sorted paths do not keep a folder's files together (`a/x`, `a/b/y`, `a/z`): sort by folder.
+    let mut split: Vec<(&str, &str)> = mine
         .iter()
-        .map(|p| p.rsplit_once('/').map_or("", |(dir, _)| dir))
+        .map(|p| p.rsplit_once('/').unwrap_or(("", p)))
         .collect();
-    folders.dedup(); // sorted paths: a folder's files are adjacent
-    let ignores = Ignores::new(root, &tracked.work_tree, &mine);
-    let is_tracked = |rel: &str| mine.binary_search(&rel).is_ok();
-    let is_folder = |rel: &str| folders.binary_search(&rel).is_ok();
-    for found in parallel(&folders, |dir| {
-        untracked(root, dir, &ignores, &is_tracked, &is_folder)
-    }) {
-        stamps.extend(found);
+    split.sort_unstable();
+    let mut folders: Vec<Folder<'_>> = Vec::new();
+    for (dir, name) in split {
+        match folders.last_mut() {
+            Some(folder) if folder.dir == dir => folder.tracked.push(name),
+            _ => folders.push(Folder {
+                dir,
+                tracked: vec![name],
+            }),
+        }
     }
-    stamps
+    let dirs: Vec<&str> = folders.iter().map(|f| f.dir).collect();
+    let ignores = Ignores::new(root, &tracked.work_tree, &mine);
+    parallel(&folders, |folder| folder.stamps(root, &dirs, &ignores))
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
-/// Entries of one folder that git does not track and does not ignore (a new source file, a
-/// new folder: its modification time covers what is added inside it later).
-fn untracked(
-    root: &Path,
-    dir: &str,
-    ignores: &Ignores,
-    is_tracked: &dyn Fn(&str) -> bool,
-    is_folder: &dyn Fn(&str) -> bool,
-) -> Vec<Stamp> {
-    let path = root.join(dir);
-    let Ok(entries) = std::fs::read_dir(&path) else {
-        return Vec::new();
-    };
-    let mut found = Vec::new();
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let rel = if dir.is_empty() {
-            name.clone()
-        } else {
-            format!("{dir}/{name}")
+/// A folder holding tracked files, with their names (sorted).
+struct Folder<'a> {
+    dir: &'a str,
+    tracked: Vec<&'a str>,
+}
+
+impl Folder<'_> {
+    fn stamps(&self, root: &Path, dirs: &[&str], ignores: &Ignores) -> Vec<Stamp> {
+        let path = root.join(self.dir);
+        let rel = |name: &str| {
+            if self.dir.is_empty() {
+                name.to_string()
+            } else {
+                format!("{}/{name}", self.dir)
+            }
         };
-        if SKIPPED_DIRS.contains(&name.as_str()) || is_tracked(&rel) || is_folder(&rel) {
-            continue;
+        let stat = at::Folder::open(&path);
+        let mut stamps: Vec<Stamp> = self
+            .tracked
+            .iter()
+            .map(|name| stat.stamp(rel(name), &path, name))
+            .collect();
+        // What is new beside the tracked files and not ignored: a new source file, a new
+        // folder (its modification time covers what is added inside it later).
+        let Ok(entries) = std::fs::read_dir(&path) else {
+            return stamps;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rel = rel(&name);
+            if SKIPPED_DIRS.contains(&name.as_str())
+                || self.tracked.binary_search(&name.as_str()).is_ok()
+                || dirs.binary_search(&rel.as_str()).is_ok()
+            {
+                continue;
+            }
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if !ignores.ignored(&entry.path(), is_dir) {
+                stamps.push(stat.stamp(rel, &path, &name));
+            }
         }
-        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if !ignores.ignored(&entry.path(), is_dir) {
-            found.push(stamp(rel, &entry.path()));
+        stamps
+    }
+}
+
+/// Stat-ing names relative to an open folder (`fstatat`), where the platform has it.
+#[cfg(unix)]
+mod at {
+    use std::path::Path;
+
+    use rustix::fs::{AtFlags, Mode, OFlags};
+
+    use super::Stamp;
+
+    pub(super) struct Folder(Option<rustix::fd::OwnedFd>);
+
+    impl Folder {
+        pub(super) fn open(path: &Path) -> Self {
+            let flags = OFlags::DIRECTORY | OFlags::RDONLY | OFlags::CLOEXEC;
+            Self(rustix::fs::open(path, flags, Mode::empty()).ok())
+        }
+
+        pub(super) fn stamp(&self, rel: String, dir: &Path, name: &str) -> Stamp {
+            let Some(fd) = &self.0 else {
+                return super::stamp(rel, &dir.join(name));
+            };
+            match rustix::fs::statat(fd, name, AtFlags::SYMLINK_NOFOLLOW) {
+                Ok(st) => {
+                    let seconds = u128::try_from(st.st_mtime).unwrap_or(0);
+                    // u64 on some targets, i64 on others: `try_from` compiles on both.
+                    #[allow(clippy::useless_conversion)]
+                    let nanos = u128::try_from(st.st_mtime_nsec).unwrap_or(0);
+                    let size = u64::try_from(st.st_size).unwrap_or(0);
+                    (rel, size, seconds * 1_000_000_000 + nanos)
+                }
+                Err(_) => super::missing(rel),
+            }
         }
     }
-    found
+}
+
+#[cfg(not(unix))]
+mod at {
+    use std::path::Path;
+
+    use super::Stamp;
+
+    pub(super) struct Folder;
+
+    impl Folder {
+        pub(super) fn open(_: &Path) -> Self {
+            Self
+        }
+
+        pub(super) fn stamp(&self, rel: String, dir: &Path, name: &str) -> Stamp {
+            super::stamp(rel, &dir.join(name))
+        }
+    }
 }
 
 /// The .gitignore files that apply below `root` (one matcher per folder, nearest first): the
@@ -277,6 +358,9 @@ mod tests {
         write(root, ".gitignore", "*.log\ncoverage/\n");
         write(root, "bin/app.ts", "new App()");
         write(root, "lib/stack.ts", "export class S {}");
+        // Sorted, `lib/constructs/queue.ts` falls between `lib/a.ts` and `lib/stack.ts`.
+        write(root, "lib/a.ts", "export {}");
+        write(root, "lib/constructs/queue.ts", "export class Q {}");
         write(root, "lambda/.gitignore", "!keep.log\n");
         write(root, "lambda/handler.ts", "export const handler = 1;");
         let status = std::process::Command::new("git")
