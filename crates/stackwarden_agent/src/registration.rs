@@ -8,8 +8,9 @@
 //!
 //! Fail-closed: Claude Code (2.1.295 and later) treats a command hook with `"onFailure": "block"`
 //! that cannot start, times out or exits with an unexpected code as a block instead of letting
-//! the tool call through. Older versions ignore the field; there the hook's own exit 2 on an
-//! internal error or its time budget is the only safety net.
+//! the tool call through. Older versions ignore the field; there the hook's own exit 2 — which
+//! the binary answers whenever its resource envelope's worker crashes or hits a limit — is the
+//! only safety net.
 
 use crate::settings::{ClaudeSettings, HookHandler};
 

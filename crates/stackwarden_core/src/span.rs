@@ -20,19 +20,29 @@ impl Span {
 pub struct LineIndex {
     /// Byte offset of the start of each line.
     line_starts: Vec<usize>,
+    /// Whether each line is plain ASCII, where a column is a byte count. Without this, every
+    /// span on a minified template (one 1 MB line) counted characters from the line's start:
+    /// quadratic, 45 s for a 1.2 MB template that takes 0.06 s pretty-printed.
+    ascii: Vec<bool>,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
+        let mut ascii = Vec::with_capacity(text.len() / 32 + 1);
         line_starts.push(0);
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        Self { line_starts }
+        let mut line_ascii = true;
+        for (i, byte) in text.bytes().enumerate() {
+            if byte == b'\n' {
+                ascii.push(line_ascii);
+                line_starts.push(i + 1);
+                line_ascii = true;
+            } else if !byte.is_ascii() {
+                line_ascii = false;
+            }
+        }
+        ascii.push(line_ascii);
+        Self { line_starts, ascii }
     }
 
     /// The span of a byte offset; offsets past the end clamp to the last position.
@@ -41,9 +51,12 @@ impl LineIndex {
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts[line];
         // Count characters, not bytes, so columns match what an editor shows.
-        let column = text
-            .get(start..offset)
-            .map_or(offset - start, |prefix| prefix.chars().count());
+        let column = if self.ascii.get(line).copied().unwrap_or(false) {
+            offset - start
+        } else {
+            text.get(start..offset)
+                .map_or(offset - start, |prefix| prefix.chars().count())
+        };
         Span::new(to_u32(line + 1), to_u32(column + 1))
     }
 
@@ -78,6 +91,11 @@ mod tests {
         // 'ç' is two bytes but one column.
         assert_eq!(index.span(text, 5), Span::new(2, 2));
         assert_eq!(index.span(text, 8), Span::new(4, 1));
+        // Lines are ASCII or not each on their own: a minified template is one long line.
+        let minified = "{\"a\":\"é\"}\n{\"b\":1}";
+        let lines = LineIndex::new(minified);
+        assert_eq!(lines.span(minified, 9), Span::new(1, 9), "after the two-byte é");
+        assert_eq!(lines.span(minified, 16), Span::new(2, 6));
         assert_eq!(index.span(text, 999), Span::new(4, 2));
         assert_eq!(index.line_text(text, 2), Some("çd"));
         assert_eq!(index.line_text(text, 9), None);

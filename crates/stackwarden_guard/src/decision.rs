@@ -145,7 +145,7 @@ pub const RULES: &[RuleMeta] = &[
         id: UNRESOLVED,
         severity: Severity::Warn,
         summary: "ask when a command that could reach AWS cannot be seen through (eval, a command name built at run time)",
-        docs: "## What it does\nAsks a person when a command that could reach AWS/CDK/SAM is built at run time (`eval \"$CMD\"`, `$(echo cdk) deploy`), is too large or too deeply nested to inspect, or cannot be parsed within bounds (an unclosed `(`, a here-document without a delimiter or with a `$(`/`${`/`$[` left open, which bash rejects too; more than two `$((` that may be subshells, or a `name[` word with more brackets than a real subscript has).\n## Why\nWhat the guard cannot see, it cannot judge.\n## Example\n`eval \"$DEPLOY\"`\n## Fix\nWrite the command out literally.\n",
+        docs: "## What it does\nAsks a person when a command that could reach AWS/CDK/SAM is built at run time (`eval \"$CMD\"`, `$(echo cdk) deploy`), is too large or too deeply nested to inspect (over 1 MB, scripts or compound commands nested more than 100 deep, over 20,000 simple commands), or does not parse (bash would reject it too, or it uses syntax the guard's grammar lacks, such as `@(...)` globs, off in a non-interactive bash).\n## Why\nWhat the guard cannot see, it cannot judge. A command the analysis cannot finish at all (it crashes the analysis or runs out of its memory, CPU or time limits) is not asked about but blocked outright: the hook exits 2 and `stackwarden guard` denies, naming the limit.\n## Example\n`eval \"$DEPLOY\"`\n## Fix\nWrite the command out literally.\n",
     },
     RuleMeta {
         id: PROJECT_PATTERN,
