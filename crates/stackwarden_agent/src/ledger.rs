@@ -16,12 +16,15 @@ use stackwarden_guard::DiffKey;
 /// lock is reported as such while the envelope's 5 s still leave time to answer.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// WAL pages after which a commit checkpoints them into the database. Every hook process
-/// opens the ledger afresh, and the first connection of a process re-reads the whole WAL to
-/// rebuild its index: at SQLite's default of 1,000 pages that grew to 4 MB read twice per deny
-/// (deny CPU 4.2 → 10.8 ms as the ledger aged). 64 pages keep that read under 256 KB; the
-/// checkpoint that pays for it comes every few dozen decisions.
-const WAL_PAGES: u32 = 64;
+/// WAL size past which a write checkpoints the WAL into the database and empties it. Every hook
+/// process opens the ledger afresh and, being the only connection, rebuilds the WAL index by
+/// reading the whole WAL; it also loses the index's note of which frames were already copied,
+/// so SQLite's automatic checkpoint never restarts the WAL: it grew without end (13 MB after
+/// 1,500 decisions), was read twice per deny, and once past 1,000 pages every commit copied all
+/// of it again with three fsyncs (deny CPU 4.2 → 10.8 ms as the ledger aged). A truncating
+/// checkpoint past this size keeps the read under 256 KB; it costs its fsyncs once every few
+/// dozen decisions.
+const WAL_LIMIT_BYTES: u64 = 256 * 1024;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS decisions (
@@ -122,14 +125,10 @@ impl Ledger {
         // WAL + NORMAL: a commit appends to the WAL without an fsync (durable against a crashed
         // process, not a crashed OS — fine for an audit log). The last connection to close
         // would checkpoint the WAL into the database with fsyncs, ~20 ms per hook process; that
-        // is left to the automatic checkpoint every WAL_PAGES pages instead, and the WAL file is
-        // cut back to that size after each.
-        conn.execute_batch(&format!(
-            "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint={WAL_PAGES}; \
-             PRAGMA journal_size_limit={};",
-            WAL_PAGES * 4096
-        ))
-        .map_err(sqlite)?;
+        // is left to `keep_wal_small` instead, and SQLite's own automatic checkpoint is off (see
+        // WAL_LIMIT_BYTES for why it cannot work with one connection per process).
+        conn.execute_batch("PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0;")
+            .map_err(sqlite)?;
         conn.set_db_config(
             rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
             true,
@@ -187,6 +186,7 @@ impl Ledger {
                 ],
             )
             .map_err(|e| self.sqlite(e))?;
+        self.keep_wal_small();
         Ok(())
     }
 
@@ -215,7 +215,22 @@ impl Ledger {
                 ],
             )
             .map_err(|e| self.sqlite(e))?;
+        self.keep_wal_small();
         Ok(())
+    }
+
+    /// Past [`WAL_LIMIT_BYTES`], copies the WAL into the database and empties it. Best effort:
+    /// a parallel hook reading the ledger makes it give up after the busy timeout, and the next
+    /// write tries again; the record itself is already committed either way.
+    fn keep_wal_small(&self) {
+        let mut wal = self.path.clone().into_os_string();
+        wal.push("-wal");
+        let size = std::fs::metadata(&wal).map_or(0, |m| m.len());
+        if size > WAL_LIMIT_BYTES {
+            let _ = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
     }
 
     /// The `limit` newest diffs with the source fingerprint each was recorded under.
