@@ -285,4 +285,3 @@ fn quiet_drops_the_summary_and_statistics_count_per_rule() {
         "     2  cfn/s3-encryption     error\n     2  cfn/s3-public-access  error\n     2  cfn/s3-versioning     warn\n"
     );
 }
-

@@ -63,8 +63,8 @@ fn decision(output: &Output) -> Option<String> {
 fn not_allowed(command: &str) {
     let output = hook(command);
     let blocked = output.status.code() == Some(2);
-    let refused = output.status.success()
-        && matches!(decision(&output).as_deref(), Some("deny" | "ask"));
+    let refused =
+        output.status.success() && matches!(decision(&output).as_deref(), Some("deny" | "ask"));
     assert!(
         blocked || refused,
         "{:?} for {:.80}: {} {}",
@@ -226,7 +226,10 @@ fn guard_denies_what_the_envelope_blocks_and_says_which_limit() {
         reason.starts_with("the analysis of the command ran out of memory"),
         "{reason}"
     );
-    assert!(reason.contains("the hook blocks such a command"), "{reason}");
+    assert!(
+        reason.contains("the hook blocks such a command"),
+        "{reason}"
+    );
 }
 
 #[test]
@@ -253,13 +256,13 @@ fn the_worker_refuses_a_job_it_cannot_read_and_the_hook_blocks_oversized_events(
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let feeder = std::thread::spawn(move || {
-        let _ = stdin.write_all(&vec![b' '; 65 << 20]);
+        let _ = stdin.write_all(&vec![b' '; 17 << 20]);
     });
     let output = child.wait_with_output().unwrap();
     feeder.join().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        text(&output.stderr).contains("the event is larger than 64 MB"),
+        text(&output.stderr).contains("the event is larger than 16 MB"),
         "{}",
         text(&output.stderr)
     );

@@ -148,7 +148,10 @@ fn pre_bash(event: &HookEvent, env: &HookEnv) -> HookOutcome {
         reason,
     };
     (env.progress)("writing the decision to the ledger");
-    if let Err(e) = ledger.open().and_then(|ledger| ledger.record_decision(&record)) {
+    if let Err(e) = ledger
+        .open()
+        .and_then(|ledger| ledger.record_decision(&record))
+    {
         outcome.stderr.push(format!(
             "stackwarden hook: the decision was not logged: {e}"
         ));

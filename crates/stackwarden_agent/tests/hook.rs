@@ -255,12 +255,22 @@ fn the_sources_are_fingerprinted_only_when_a_recorded_diff_could_cover_the_deplo
         ]
     );
     // A diff of another stack: looked up, but it cannot cover this deploy.
-    let diff = event("PostToolUse", "Bash", "cdk diff dev-reports --profile dev", dir.path());
+    let diff = event(
+        "PostToolUse",
+        "Bash",
+        "cdk diff dev-reports --profile dev",
+        dir.path(),
+    );
     assert!(phases_of(&diff, dir.path()).contains(&fingerprinting));
     let phases = phases_of(&event("PreToolUse", "Bash", deploy, dir.path()), dir.path());
     assert!(!phases.contains(&fingerprinting), "{phases:?}");
     // A diff that covers it: now the sources are compared.
-    let diff = event("PostToolUse", "Bash", "cdk diff dev-orders --profile dev", dir.path());
+    let diff = event(
+        "PostToolUse",
+        "Bash",
+        "cdk diff dev-orders --profile dev",
+        dir.path(),
+    );
     handle(&diff, &env(dir.path()));
     let phases = phases_of(&event("PreToolUse", "Bash", deploy, dir.path()), dir.path());
     assert!(phases.contains(&fingerprinting), "{phases:?}");
@@ -271,7 +281,10 @@ fn a_recorded_diff_keeps_a_key_in_its_command_masked() {
     let dir = project();
     let key = "AKIAIOSFODNN7EXAMPLF";
     let command = format!("cdk diff dev-orders --profile dev -c note={key}");
-    handle(&event("PostToolUse", "Bash", &command, dir.path()), &env(dir.path()));
+    handle(
+        &event("PostToolUse", "Bash", &command, dir.path()),
+        &env(dir.path()),
+    );
     let db = raw_text(&dir.path().join(".stackwarden/state.db"));
     assert!(!db.contains(key), "the key is stored in full");
 }

@@ -94,7 +94,11 @@ mod tests {
         // Lines are ASCII or not each on their own: a minified template is one long line.
         let minified = "{\"a\":\"é\"}\n{\"b\":1}";
         let lines = LineIndex::new(minified);
-        assert_eq!(lines.span(minified, 9), Span::new(1, 9), "after the two-byte é");
+        assert_eq!(
+            lines.span(minified, 9),
+            Span::new(1, 9),
+            "after the two-byte é"
+        );
         assert_eq!(lines.span(minified, 16), Span::new(2, 6));
         assert_eq!(index.span(text, 999), Span::new(4, 2));
         assert_eq!(index.line_text(text, 2), Some("çd"));

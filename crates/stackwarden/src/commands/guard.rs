@@ -158,7 +158,10 @@ fn render_deny(command: &str, reason: &str, json: bool) -> String {
         "rule": null, "reason": reason, "verdicts": [],
     });
     // Plain values: serializing cannot fail.
-    format!("{}\n", serde_json::to_string_pretty(&json).unwrap_or_default())
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&json).unwrap_or_default()
+    )
 }
 
 /// Quotes a word so the guard parses it back as the same single word.

@@ -16,9 +16,10 @@ use crate::{engine, registry};
 #[derive(clap::Args)]
 pub(crate) struct Args {}
 
-/// Events larger than this are blocked unread (Claude Code's are kilobytes; a Write of a large
-/// file carries its content).
-const MAX_EVENT_BYTES: u64 = 64 << 20;
+/// Events larger than this are blocked unread. Claude Code's are kilobytes; a Write carries the
+/// file's content, and no template or source the rules read is this large. The bound keeps the
+/// parent, which holds the event while the worker judges it, small.
+const MAX_EVENT_BYTES: u64 = 16 << 20;
 
 /// The parent: read the event, hand it to the envelope, relay the answer. A bug, a crash or a
 /// limit must block, never allow: exit 2 makes Claude Code refuse the tool call, while any

@@ -110,8 +110,11 @@ pub(crate) const SIMPLER_COMMAND: &str =
 pub(crate) fn run(job: &Job) -> Result<Answer, Breach> {
     let breach = |what: String| Breach { what, phase: None };
     let request = serde_json::to_vec(job).map_err(|e| breach(format!("could not start ({e})")))?;
-    let exe = std::env::current_exe()
-        .map_err(|e| breach(format!("could not start: this program's path is unknown ({e})")))?;
+    let exe = std::env::current_exe().map_err(|e| {
+        breach(format!(
+            "could not start: this program's path is unknown ({e})"
+        ))
+    })?;
     let mut child = Command::new(exe)
         .arg(WORKER_SUBCOMMAND)
         // One malloc arena: a second thread's arena reserves 64 MB of address space up front,
@@ -247,5 +250,77 @@ fn failure(status: &std::process::ExitStatus, stderr: &str, garbage: bool) -> St
         (Some(code), Some(line)) => format!("failed (exit code {code}: {})", line.trim()),
         (Some(code), None) => format!("failed (exit code {code})"),
         (None, _) => "was ended by the operating system".to_string(),
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::ExitStatus;
+
+    use super::*;
+
+    fn exited(code: i32) -> ExitStatus {
+        ExitStatus::from_raw(code << 8)
+    }
+
+    fn signalled(signal: i32) -> ExitStatus {
+        ExitStatus::from_raw(signal)
+    }
+
+    #[test]
+    fn each_way_a_worker_ends_without_an_answer_is_named() {
+        let overflow = "\nthread 'analysis' has overflowed its stack\nfatal runtime error: stack overflow, aborting\n";
+        assert_eq!(
+            failure(&signalled(6), overflow, false),
+            "ran out of stack (64 MB)"
+        );
+        let oom = "memory allocation of 4194304 bytes failed\n";
+        assert_eq!(
+            failure(&signalled(6), oom, false),
+            "ran out of memory (224 MB)"
+        );
+        assert_eq!(
+            failure(&signalled(24), "", false),
+            "ran out of CPU time (1 s)"
+        );
+        assert!(failure(&signalled(9), "", false).starts_with("ran out of CPU time or memory"));
+        assert_eq!(failure(&signalled(15), "", false), "was ended by signal 15");
+        assert_eq!(
+            failure(
+                &exited(3),
+                "stackwarden envelope-worker: cannot read the job\n",
+                false
+            ),
+            "failed (exit code 3: stackwarden envelope-worker: cannot read the job)"
+        );
+        assert_eq!(failure(&exited(101), "", false), "failed (exit code 101)");
+        assert_eq!(failure(&exited(0), "", false), "ended without a verdict");
+        assert_eq!(
+            failure(&exited(0), "", true),
+            "answered with something that is not a verdict"
+        );
+    }
+
+    #[test]
+    fn a_breach_says_what_was_hit_and_during_which_step() {
+        let breach = Breach {
+            what: "ran out of memory (224 MB)".into(),
+            phase: Some("fingerprinting the project's sources".into()),
+        };
+        assert_eq!(
+            breach.explain("this tool call"),
+            "the analysis of this tool call ran out of memory (224 MB) while fingerprinting the project's sources"
+        );
+        assert!(breach.is_limit());
+        let crash = Breach {
+            what: "failed (exit code 101)".into(),
+            phase: None,
+        };
+        assert_eq!(
+            crash.explain("the command"),
+            "the analysis of the command failed (exit code 101)"
+        );
+        assert!(!crash.is_limit());
     }
 }

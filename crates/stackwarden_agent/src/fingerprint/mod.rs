@@ -394,7 +394,11 @@ mod tests {
         changed("a tracked file edited", true);
         write(root, "lib/new-construct.ts", "export {}");
         changed("a new untracked source", true);
-        write(root, "lambda/keep.log", "re-included by the nested .gitignore");
+        write(
+            root,
+            "lambda/keep.log",
+            "re-included by the nested .gitignore",
+        );
         changed("a file a nested .gitignore re-includes", true);
         write(root, "assets/logo.txt", "a new folder");
         changed("a new folder", true);
