@@ -63,9 +63,23 @@ fn quiet_contained_panics() {
     }));
 }
 
+/// In the hook, a panic anywhere must block: Claude Code lets a tool call run when its hook exits
+/// with anything but 2, and an unwinding panic exits 101. (The analysis itself runs in the
+/// envelope's worker; this covers the parent that relays its answer.)
+fn panics_block_the_tool_call() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        previous(info);
+        std::process::exit(2);
+    }));
+}
+
 fn main() -> ExitCode {
     quiet_contained_panics();
     let cli = Cli::parse();
+    if matches!(cli.command, Command::Hook(_)) {
+        panics_block_the_tool_call();
+    }
     let result = match cli.command {
         Command::Check(args) => commands::check::run(args),
         Command::Rules(args) => commands::rules::run_rules(args),

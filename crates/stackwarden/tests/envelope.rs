@@ -160,8 +160,12 @@ fn valid_commands_of_realistic_depth_and_size_are_decided() {
     };
     decided(&nested("aws s3 ls"), None);
     decided(&nested("aws s3 rb s3://x"), Some("deny"));
-    // 22 nested `case` items around an unclosed `[[` used the whole budget too.
-    decided(&format!("{}[[ -n x", "case x in x) ".repeat(22)), None);
+    // 22 nested `case` items around an unclosed `[[` used the whole budget too; it does not
+    // parse (bash rejects it too), so now it is asked about at once.
+    decided(
+        &format!("{}[[ -n x", "case x in x) ".repeat(22)),
+        Some("ask"),
+    );
     not_allowed(&format!(
         "{}aws s3 rb s3://x; [[ -n x",
         "case x in x) ".repeat(22)

@@ -168,7 +168,10 @@ pub(crate) fn judge(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {
         }
         "diff" => {
             let key = key(walker, tool, &cdk);
-            walker.diffs.push(key);
+            // Recorded only where the command line's success shows the diff's own.
+            if walker.certain {
+                walker.diffs.push(key);
+            }
         }
         _ => {}
     }
@@ -245,7 +248,7 @@ fn deploy(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>, cdk: &Cdk, sub: &s
             Decision::Deny,
             DEPLOY_WITHOUT_DIFF,
             &seen,
-            format!("no successful `{diff}` is recorded since the sources last changed{note}. Run `{diff}` first, review it, then deploy the same stacks with the same profile and context."),
+            format!("no successful `{diff}` is recorded since the sources last changed{note}. Run `{diff}` first, on its own (a diff counts when the command's exit status shows it succeeded: not piped into another command, after `||` or inside a branch), review it, then deploy the same stacks with the same profile and context."),
         );
     }
 }

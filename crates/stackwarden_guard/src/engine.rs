@@ -32,13 +32,22 @@ pub(crate) fn dispatch(
     outer: &mut Scope,
 ) {
     if depth > MAX_DEPTH {
-        walker.unresolved(&describe(&argv), "the command nests wrappers too deeply");
+        walker.unseen(&describe(&argv), "the command nests wrappers too deeply");
         return;
     }
     let Some(first) = argv.first() else { return };
     crate::patterns::check(walker, &argv);
     let Some(name) = first.known() else {
-        walker.unresolved(&describe(&argv), "the command name is built at run time");
+        // A name from a command's output (`$(printf a%ss w) s3 rb`) can be anything; one from
+        // an unknown variable (`$EDITOR`, `"$@"`) is asked about when the text names a tool.
+        if first.from_output {
+            walker.unseen(
+                &describe(&argv),
+                "the command name is the output of a command",
+            );
+        } else {
+            walker.unresolved(&describe(&argv), "the command name is built at run time");
+        }
         return;
     };
     let name = basename(name).to_string();
@@ -111,6 +120,8 @@ fn run_step(walker: &mut Walker<'_, '_>, step: Step, scope: &Scope, depth: usize
                 walker.script(&text, &mut inner, depth);
             }
         }
+        // A shell, `eval` or launcher running text built at run time is asked about when the
+        // text names a tool; `eval "$(ssh-agent -s)"` is everyday (see the corpus test).
         Step::Unresolved(text, why) => walker.unresolved(&text, why),
     }
 }

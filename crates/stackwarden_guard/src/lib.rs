@@ -88,13 +88,13 @@ pub fn judge(command: &str, ctx: &Context<'_>) -> Judgement {
 pub fn analyse(command: &str, ctx: &Context<'_>) -> Analysis {
     let mut walker = walk::Walker::new(ctx);
     if command.len() > MAX_COMMAND_BYTES {
-        walker.unresolved(command, "the command is too long to inspect");
+        walker.unseen(command, "the command is too long to inspect");
     } else {
         let mut scope = scope::Scope::new(&ctx.cwd);
         walker.script(command, &mut scope, 0);
         if walker.truncated {
             // What was not walked may hold anything: judge the text as a whole.
-            walker.unresolved(
+            walker.unseen(
                 command,
                 "the command line is too long to inspect completely",
             );

@@ -124,7 +124,7 @@ pub(crate) fn value_text(arg: &Arg, names: &[&str]) -> Arg {
     match arg.text.split_once('=') {
         Some((name, value)) if names.contains(&name) => Arg {
             text: value.to_string(),
-            literal: arg.literal,
+            ..arg.clone()
         },
         _ => arg.clone(),
     }

@@ -17,7 +17,7 @@ use crate::words::{self, Arg, Var};
 /// compound commands; past it the guard stops looking and says so.
 pub(crate) const MAX_DEPTH: usize = 100;
 /// Simple commands judged for one command line; bounds the work on pathological input.
-const MAX_STEPS: usize = 20_000;
+const MAX_STEPS: usize = 100_000;
 /// Loop values the body is judged with, one by one (`for s in dev prod; do cdk deploy $s; done`).
 const MAX_LOOP_VALUES: usize = 8;
 
@@ -29,6 +29,11 @@ pub(crate) struct Walker<'c, 'a> {
     steps: usize,
     /// Set when a bound stopped the walk early: the caller then judges the whole text.
     pub(crate) truncated: bool,
+    /// Whether the command being walked certainly ran, and succeeded, if the whole command line
+    /// exited 0: it is in the last `&&` chain of the line (no `||` in it), last in its
+    /// pipeline, outside branches, loops, functions and substitutions. Only such a `cdk diff`
+    /// is recorded after a successful tool call: `false && cdk diff; true` reviewed nothing.
+    pub(crate) certain: bool,
 }
 
 impl<'c, 'a> Walker<'c, 'a> {
@@ -39,6 +44,7 @@ impl<'c, 'a> Walker<'c, 'a> {
             diffs: Vec::new(),
             steps: 0,
             truncated: false,
+            certain: true,
         }
     }
 
@@ -61,16 +67,25 @@ impl<'c, 'a> Walker<'c, 'a> {
         }
     }
 
-    /// Asks when `text` could reach AWS; used wherever the guard cannot see through.
+    /// Asks when a command the guard sees, but whose name or tool arguments are built at run
+    /// time, could reach AWS (it names one of the tools the guard judges).
     pub(crate) fn unresolved(&mut self, seen: &str, why: &str) {
         if mentions_cloud(seen) {
-            self.push(
-                Decision::Ask,
-                UNRESOLVED,
-                seen,
-                format!("{why}, so the guard cannot tell whether `{}` deploys or deletes AWS resources. Write the command out literally (no eval, no command names built at run time).", shorten(seen)),
-            );
+            self.unseen(seen, why);
         }
+    }
+
+    /// Asks, whatever the text says, when the guard cannot see what will run at all: text it
+    /// cannot parse or read, text past its bounds, a shell or `eval` running text built at run
+    /// time. Matching the text for tool names here would be guessing: `a\ws s3 rb` names no
+    /// tool until the shell removes the backslash.
+    pub(crate) fn unseen(&mut self, seen: &str, why: &str) {
+        self.push(
+            Decision::Ask,
+            UNRESOLVED,
+            seen,
+            format!("{why}, so the guard cannot tell whether `{}` deploys or deletes AWS resources. Write the command out literally (no eval, no command names built at run time).", shorten(seen)),
+        );
     }
 
     /// Judges the `$(...)` of text the shell expands but does not run (an unquoted
@@ -79,84 +94,114 @@ impl<'c, 'a> Walker<'c, 'a> {
         match words::heredoc_substitutions(body) {
             Some(subs) => {
                 for sub in subs {
-                    self.script(&sub, &mut scope.clone(), depth + 1);
+                    self.substitution(&sub, scope, depth);
                 }
             }
-            None => self.unresolved(body, "a here-document's substitutions could not be read"),
+            None => self.unseen(body, "a here-document's substitutions could not be read"),
         }
     }
 
     /// Parses and judges a script: the command line itself, a `bash -c` string, an npm script.
     pub(crate) fn script(&mut self, text: &str, scope: &mut Scope, depth: usize) {
         if depth > MAX_DEPTH {
-            self.unresolved(text, "the command nests scripts too deeply");
+            self.unseen(text, "the command nests scripts too deeply");
             return;
         }
         match parse_program(text) {
             Some(program) => self.program(&program, scope, depth),
             // bash would refuse it too, but the guard's grammar may be narrower than bash's:
             // when the text could reach AWS, a person decides.
-            None => self.unresolved(text, "the command could not be parsed"),
+            None => self.unseen(text, "the command could not be parsed"),
         }
     }
 
+    /// Runs `walk` with [`Walker::certain`] narrowed to `certain`, then restores it.
+    fn with_certainty<R>(&mut self, certain: bool, walk: impl FnOnce(&mut Self) -> R) -> R {
+        let outer = self.certain;
+        self.certain = outer && certain;
+        let result = walk(self);
+        self.certain = outer;
+        result
+    }
+
     fn program(&mut self, program: &ast::Program, scope: &mut Scope, depth: usize) {
-        for list in &program.complete_commands {
-            self.list(list, scope, depth);
+        let count = program.complete_commands.len();
+        for (i, list) in program.complete_commands.iter().enumerate() {
+            self.with_certainty(i + 1 == count, |w| w.list(list, scope, depth));
         }
     }
 
     fn list(&mut self, list: &ast::CompoundList, scope: &mut Scope, depth: usize) {
-        for ast::CompoundListItem(and_or, separator) in &list.0 {
-            if matches!(separator, ast::SeparatorOperator::Async) {
-                // `cmd &` runs in a subshell-like child: its assignments do not come back.
-                self.pipeline(&and_or.first, &mut scope.clone(), depth);
-            } else {
-                self.pipeline(&and_or.first, scope, depth);
-            }
-            for next in &and_or.additional {
-                let (ast::AndOr::And(p) | ast::AndOr::Or(p)) = next;
-                self.pipeline(p, scope, depth);
-            }
+        let count = list.0.len();
+        for (i, ast::CompoundListItem(and_or, separator)) in list.0.iter().enumerate() {
+            let asynchronous = matches!(separator, ast::SeparatorOperator::Async);
+            let only_and = and_or
+                .additional
+                .iter()
+                .all(|next| matches!(next, ast::AndOr::And(_)));
+            let certain = i + 1 == count && !asynchronous && only_and;
+            self.with_certainty(certain, |w| {
+                if asynchronous {
+                    // `cmd &` runs in a subshell-like child: its assignments do not come back.
+                    w.pipeline(&and_or.first, &mut scope.clone(), depth);
+                } else {
+                    w.pipeline(&and_or.first, scope, depth);
+                }
+                for next in &and_or.additional {
+                    let (ast::AndOr::And(p) | ast::AndOr::Or(p)) = next;
+                    w.pipeline(p, scope, depth);
+                }
+            });
         }
     }
 
     fn pipeline(&mut self, pipeline: &ast::Pipeline, scope: &mut Scope, depth: usize) {
+        // A pipeline's status is its last command's (no pipefail), inverted by `!`.
         if pipeline.seq.len() == 1 {
             if let Some(command) = pipeline.seq.first() {
-                self.command(command, scope, depth);
+                self.with_certainty(!pipeline.bang, |w| w.command(command, scope, depth));
             }
             return;
         }
-        for command in &pipeline.seq {
-            self.command(command, &mut scope.clone(), depth);
+        let count = pipeline.seq.len();
+        for (i, command) in pipeline.seq.iter().enumerate() {
+            let certain = i + 1 == count && !pipeline.bang;
+            self.with_certainty(certain, |w| w.command(command, &mut scope.clone(), depth));
         }
     }
 
     fn command(&mut self, command: &Command, scope: &mut Scope, depth: usize) {
         if depth > MAX_DEPTH {
-            self.unresolved(&command.to_string(), "the command nests too deeply");
+            self.unseen(&command.to_string(), "the command nests too deeply");
             return;
         }
         match command {
             Command::Simple(simple) => self.simple(simple, scope, depth),
             Command::Compound(compound, redirects) => {
-                self.compound(compound, scope, depth + 1);
+                // A group or subshell runs its list once, in order; every other compound
+                // command branches or loops.
+                let straight = matches!(
+                    compound,
+                    CompoundCommand::BraceGroup(_) | CompoundCommand::Subshell(_)
+                );
+                self.with_certainty(straight, |w| w.compound(compound, scope, depth + 1));
                 if let Some(list) = redirects {
                     for redirect in &list.0 {
                         self.redirect(redirect, scope, depth, None);
                     }
                 }
             }
-            Command::Function(def) => self.compound(&def.body.0, &mut scope.clone(), depth + 1),
+            Command::Function(def) => self.with_certainty(false, |w| {
+                w.compound(&def.body.0, &mut scope.clone(), depth + 1)
+            }),
             Command::ExtendedTest(test, _) => {
                 let text = test.expr.to_string();
                 let expansion = words::expand(&text, &|_| None);
                 if expansion.unread {
-                    self.unresolved(&text, "a test expression could not be read");
+                    self.unseen(&text, "a test expression could not be read");
                 }
                 for sub in expansion.substitutions {
-                    self.script(&sub, &mut scope.clone(), depth + 1);
+                    self.substitution(&sub, scope, depth);
                 }
             }
         }
@@ -229,7 +274,7 @@ impl<'c, 'a> Walker<'c, 'a> {
                 let text = &arith.expr.value;
                 let program = parse_program(text);
                 if program.is_some() && depth >= MAX_DEPTH {
-                    self.unresolved(text, "the command nests scripts too deeply");
+                    self.unseen(text, "the command nests scripts too deeply");
                 } else if let Some(program) = program {
                     self.program(&program, &mut scope.clone(), depth + 1);
                 } else {
@@ -244,12 +289,22 @@ impl<'c, 'a> Walker<'c, 'a> {
         let env = &self.ctx.env;
         let expansion = words::expand(raw, &|name| scope.get(name, env));
         if expansion.unread {
-            self.unresolved(raw, "a word of the command could not be read");
+            self.unseen(raw, "a word of the command could not be read");
         }
         for sub in &expansion.substitutions {
-            self.script(sub, &mut scope.clone(), depth + 1);
+            self.substitution(sub, scope, depth);
         }
         expansion.arg
+    }
+
+    /// A command substitution's body: it runs, but its status is not the command line's.
+    fn substitution(&mut self, body: &str, scope: &Scope, depth: usize) {
+        self.with_certainty(false, |w| w.script(body, &mut scope.clone(), depth + 1));
+    }
+
+    /// A process substitution (`<(...)`, `>(...)`): it runs beside the command, unwaited for.
+    fn process_substitution(&mut self, sub: &ast::SubshellCommand, scope: &Scope, depth: usize) {
+        self.with_certainty(false, |w| w.list(&sub.list, &mut scope.clone(), depth + 1));
     }
 
     fn simple(&mut self, simple: &ast::SimpleCommand, scope: &mut Scope, depth: usize) {
@@ -272,9 +327,7 @@ impl<'c, 'a> Walker<'c, 'a> {
                 }
                 Item::IoRedirect(r) => redirects.push(r),
                 Item::Word(w) => argv.push(self.word(&w.value, scope, depth)),
-                Item::ProcessSubstitution(_, sub) => {
-                    self.list(&sub.list, &mut scope.clone(), depth + 1)
-                }
+                Item::ProcessSubstitution(_, sub) => self.process_substitution(sub, scope, depth),
             }
         }
         if let Some(name) = &simple.word_or_name {
@@ -286,9 +339,7 @@ impl<'c, 'a> Walker<'c, 'a> {
                 // `export A=b` / `declare A=b`: brush hands these as assignment words.
                 Item::AssignmentWord(_, w) => argv.push(self.word(&w.value, scope, depth)),
                 Item::IoRedirect(r) => redirects.push(r),
-                Item::ProcessSubstitution(_, sub) => {
-                    self.list(&sub.list, &mut scope.clone(), depth + 1)
-                }
+                Item::ProcessSubstitution(_, sub) => self.process_substitution(sub, scope, depth),
             }
         }
         let seen = simple.to_string();
@@ -360,9 +411,7 @@ impl<'c, 'a> Walker<'c, 'a> {
                 if feeds_shell {
                     match arg.known() {
                         Some(text) => self.script(text, &mut scope.clone(), depth + 1),
-                        None => {
-                            self.unresolved(&arg.text, "a shell reads a script built at run time")
-                        }
+                        None => self.unseen(&arg.text, "a shell reads a script built at run time"),
                     }
                 }
             }
@@ -372,7 +421,7 @@ impl<'c, 'a> Walker<'c, 'a> {
                     self.word(&w.value, scope, depth);
                 }
                 ast::IoFileRedirectTarget::ProcessSubstitution(_, sub) => {
-                    self.list(&sub.list, &mut scope.clone(), depth + 1);
+                    self.process_substitution(sub, scope, depth);
                 }
                 ast::IoFileRedirectTarget::Fd(_) => {}
             },

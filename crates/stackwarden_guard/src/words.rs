@@ -21,6 +21,9 @@ pub(crate) struct Arg {
     /// The expanded text when `literal`, else the raw text as written.
     pub(crate) text: String,
     pub(crate) literal: bool,
+    /// Some of it is the output of a command (`$(...)`, or a variable set from one): text no
+    /// reading of the command line can know.
+    pub(crate) from_output: bool,
 }
 
 impl Arg {
@@ -28,6 +31,7 @@ impl Arg {
         Self {
             text: text.into(),
             literal: true,
+            from_output: false,
         }
     }
 
@@ -35,6 +39,7 @@ impl Arg {
         Self {
             text: raw.into(),
             literal: false,
+            from_output: false,
         }
     }
 
@@ -91,6 +96,8 @@ pub(crate) fn expand(raw: &str, lookup: &dyn Fn(&str) -> Option<Var>) -> Expansi
                 // reads as something that could reach AWS.
                 Arg::dynamic(format!("{raw} (= {})", origins.join(", ")))
             };
+            out.arg.from_output =
+                !out.arg.literal && (!out.substitutions.is_empty() || !origins.is_empty());
         }
         // A word brush cannot split (or is not given) is not something the shell would run as
         // written either; keep it, dynamic, so a command name made of it is treated as unresolved.

@@ -101,8 +101,50 @@ fn every_prefix_of_tricky_commands_is_handled() {
 #[test]
 fn a_parser_panic_is_an_unresolved_command_not_a_crash() {
     // Found by fuzzing (guard_command): brush-parser 0.4 unwraps the fd number of a redirection.
-    let (verdict, _) = timed("c 8888888888888888888<44");
-    assert_eq!(verdict, None, "no AWS tool in sight: no decision");
-    let (verdict, _) = timed("cdk destroy 8888888888888888888<44");
+    // What does not parse is not seen at all, so it is asked about whatever it names: bash runs
+    // `a\ws s3 rb s3://x; echo 9999999999999999999999>/dev/null` (found by a red-team pass; the
+    // backslash hides the tool's name from any reading of the text).
+    for command in [
+        "cdk destroy 8888888888888888888<44",
+        "a\\ws s3 rb s3://x; echo 9999999999999999999999>/dev/null",
+        "c\\dk destr\\oy --force; echo 9999999999999999999999>/dev/null",
+        "a\\ws s3 rb s3://x\n)",
+    ] {
+        let (verdict, _) = timed(command);
+        assert_eq!(
+            verdict,
+            Some((Decision::Ask, "guard/unresolved")),
+            "{command}"
+        );
+    }
+}
+
+#[test]
+fn what_the_walk_cannot_reach_is_asked_about_whatever_it_names() {
+    // Past the walk's bounds the rest is unseen (red-team cases: a backslash hides the name).
+    let (verdict, _) = timed(&format!("{}a\\ws s3 rb s3://x", ":;".repeat(100_001)));
     assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
+    let (verdict, _) = timed(&format!(
+        "{}a\\ws s3 rb s3://x{}",
+        "$(".repeat(102),
+        ")".repeat(102)
+    ));
+    assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
+    let (verdict, _) = timed(&format!("a\\ws s3 rb s3://x\n#{}", "y".repeat(1 << 20)));
+    assert_eq!(verdict, Some((Decision::Ask, "guard/unresolved")));
+    // A command name that is another command's output can be anything.
+    for command in [
+        "$(printf a%ss w) s3 rb s3://x",
+        "x=$(printf a%ss w); $x s3 rb s3://x",
+    ] {
+        let (verdict, _) = timed(command);
+        assert_eq!(
+            verdict,
+            Some((Decision::Ask, "guard/unresolved")),
+            "{command}"
+        );
+    }
+    // One from an unknown variable is asked about only when the text names a tool.
+    let (verdict, _) = timed("$EDITOR notes.md");
+    assert_eq!(verdict, None);
 }

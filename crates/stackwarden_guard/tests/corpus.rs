@@ -311,3 +311,44 @@ fn a_covered_dev_deploy_has_no_decision() {
         .verdicts
         .is_empty());
 }
+
+/// A `cdk diff` counts as reviewed only where a successful command line shows that it ran and
+/// succeeded (found by a red-team pass: `false && cdk diff; true` was recorded).
+#[test]
+fn only_a_diff_whose_success_the_exit_status_shows_is_recorded() {
+    let fixture = common::Fixture::new();
+    let diff = "cdk diff dev-orders --profile dev";
+    for counted in [
+        diff.to_string(),
+        format!("npm ci && {diff}"),
+        format!("cd infra && {{ npm run build && {diff}; }}"),
+        format!("echo start; ( {diff} )"),
+        format!("bash -c '{diff}'"),
+        format!("AWS_REGION=eu-west-2 npx aws-cdk@2 {}", &diff[4..]),
+        "npm run diff".to_string(),
+    ] {
+        assert_eq!(
+            fixture.recorded_diffs(&counted),
+            [vec!["dev-orders".to_string()]],
+            "{counted}"
+        );
+    }
+    for not_counted in [
+        format!("false && {diff}; true"),
+        format!("{diff} || true"),
+        format!("{diff}; echo done"),
+        format!("{diff} 2>&1 | tail -40"),
+        format!("! {diff}"),
+        format!("{diff} &"),
+        format!("if false; then {diff}; fi"),
+        format!("for s in a; do {diff}; done"),
+        format!("echo $({diff})"),
+        format!("cat <({diff})"),
+        format!("f() {{ {diff}; }}"),
+    ] {
+        assert!(
+            fixture.recorded_diffs(&not_counted).is_empty(),
+            "{not_counted}"
+        );
+    }
+}

@@ -48,6 +48,8 @@ pub(crate) fn run(_args: Args) -> anyhow::Result<ExitCode> {
             // The event is a shell command or a file edit: the advice covers both.
             let advice = if breach.is_limit() {
                 format!("For a shell command: {SIMPLER_COMMAND} For a file: `stackwarden check FILE` shows the findings.")
+            } else if breach.is_start_failure() {
+                "The machine refused a new process or thread: end background jobs that are no longer needed, then retry.".to_string()
             } else {
                 "Please report it with the event.".to_string()
             };

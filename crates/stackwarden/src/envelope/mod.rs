@@ -100,6 +100,11 @@ impl Breach {
     pub(crate) fn is_limit(&self) -> bool {
         self.what.starts_with("ran out") || self.what.starts_with("did not finish")
     }
+
+    /// Whether the machine refused the worker a process or a thread.
+    pub(crate) fn is_start_failure(&self) -> bool {
+        self.what.starts_with("could not start")
+    }
 }
 
 /// What to do about a command the guard could not judge within its limits.
@@ -126,7 +131,16 @@ pub(crate) fn run(job: &Job) -> Result<Answer, Breach> {
         .spawn()
         .map_err(|e| breach(format!("could not start ({e})")))?;
     let deadline = Instant::now() + WALL_CLOCK;
-    let events = collect(&mut child, request);
+    let events = match collect(&mut child, request) {
+        Ok(events) => events,
+        Err(e) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(breach(format!(
+                "could not start: no thread to read the worker's answer ({e})"
+            )));
+        }
+    };
     let mut phase = None;
     let mut answer = None;
     let mut garbage = false;
@@ -145,14 +159,19 @@ pub(crate) fn run(job: &Job) -> Result<Answer, Breach> {
                 stderr = text;
                 stderr_open = false;
             }
-            Err(_) => {
-                // Past the deadline (or the readers died): end the child, whatever it is doing.
+            Err(gone) => {
+                // Past the deadline, or the readers died: end the child, whatever it is doing.
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(Breach {
-                    what: format!("did not finish within {} s", WALL_CLOCK.as_secs()),
-                    phase,
-                });
+                let what = match gone {
+                    mpsc::RecvTimeoutError::Timeout => {
+                        format!("did not finish within {} s", WALL_CLOCK.as_secs())
+                    }
+                    mpsc::RecvTimeoutError::Disconnected => {
+                        "could not be read (the parent lost its pipes to the worker)".to_string()
+                    }
+                };
+                return Err(Breach { what, phase });
             }
         }
     }
@@ -177,40 +196,57 @@ enum Event {
 
 /// Feeds the request to the child and reads its stdout (line by line) and stderr (whole) on
 /// threads of their own, so a child that stalls cannot stall the parent past its deadline.
-fn collect(child: &mut Child, request: Vec<u8>) -> mpsc::Receiver<Event> {
+/// Threads are started with `Builder::spawn`, which reports a refusal (a full process table, a
+/// `ulimit -u`) instead of panicking: a panic here would exit 101, which lets the tool call run.
+fn collect(child: &mut Child, request: Vec<u8>) -> std::io::Result<mpsc::Receiver<Event>> {
     let (sender, receiver) = mpsc::channel();
+    let spawn = |name: &str, work: Box<dyn FnOnce() + Send>| {
+        std::thread::Builder::new()
+            .name(name.to_string())
+            .spawn(work)
+            .map(drop)
+    };
     if let Some(mut stdin) = child.stdin.take() {
         // A child that dies before reading makes this write fail; its exit status says why.
-        std::thread::spawn(move || {
-            let _ = stdin.write_all(&request);
-        });
+        spawn(
+            "envelope-stdin",
+            Box::new(move || {
+                let _ = stdin.write_all(&request);
+            }),
+        )?;
     }
-    if let Some(stdout) = child.stdout.take() {
-        let sender = sender.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if sender.send(Event::Line(line)).is_err() {
-                    return;
+    let stdout = child.stdout.take();
+    let stdout_sender = sender.clone();
+    spawn(
+        "envelope-stdout",
+        Box::new(move || {
+            if let Some(stdout) = stdout {
+                for line in BufReader::new(stdout).lines() {
+                    let Ok(line) = line else { break };
+                    if stdout_sender.send(Event::Line(line)).is_err() {
+                        return;
+                    }
                 }
             }
-            let _ = sender.send(Event::StdoutClosed);
-        });
-    } else {
-        let _ = sender.send(Event::StdoutClosed);
-    }
-    if let Some(mut stderr) = child.stderr.take() {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            // Bounded: a child printing without end must not grow the parent.
-            let _ = (&mut stderr).take(64 * 1024).read_to_string(&mut text);
-            let _ = std::io::copy(&mut stderr, &mut std::io::sink());
+            let _ = stdout_sender.send(Event::StdoutClosed);
+        }),
+    )?;
+    let stderr = child.stderr.take();
+    spawn(
+        "envelope-stderr",
+        Box::new(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut stderr) = stderr {
+                // Bounded: a child printing without end must not grow the parent.
+                let _ = (&mut stderr).take(64 * 1024).read_to_end(&mut bytes);
+                let _ = std::io::copy(&mut stderr, &mut std::io::sink());
+            }
+            // Lossy: the runtime's message must survive a stray byte before it.
+            let text = String::from_utf8_lossy(&bytes).into_owned();
             let _ = sender.send(Event::Stderr(text));
-        });
-    } else {
-        let _ = sender.send(Event::Stderr(String::new()));
-    }
-    receiver
+        }),
+    )?;
+    Ok(receiver)
 }
 
 /// The child's exit status, killing it at `deadline` (its pipes are closed, so it is exiting

@@ -110,4 +110,21 @@ impl Fixture {
         };
         stackwarden_guard::judge(command, &ctx)
     }
+
+    /// The stacks of each `cdk diff` the command line would have recorded had it succeeded.
+    pub(crate) fn recorded_diffs(&self, command: &str) -> Vec<Vec<String>> {
+        let ctx = Context {
+            config: &self.config,
+            env: self.env.clone(),
+            cwd: "/proj".into(),
+            aws_config: AwsConfig::parse(AWS_CONFIG),
+            files: &self.files,
+            diffs: &self.diffs,
+        };
+        stackwarden_guard::analyse(command, &ctx)
+            .diffs
+            .into_iter()
+            .map(|key| key.stacks)
+            .collect()
+    }
 }
