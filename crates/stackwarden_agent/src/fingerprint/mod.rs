@@ -183,7 +183,7 @@ mod at {
                 Ok(st) => {
                     let seconds = u128::try_from(st.st_mtime).unwrap_or(0);
                     // u64 on some targets, i64 on others: `try_from` compiles on both.
-                    #[allow(clippy::useless_conversion)]
+                    #[allow(clippy::unnecessary_fallible_conversions)]
                     let nanos = u128::try_from(st.st_mtime_nsec).unwrap_or(0);
                     let size = u64::try_from(st.st_size).unwrap_or(0);
                     (rel, size, seconds * 1_000_000_000 + nanos)
