@@ -33,21 +33,22 @@ const SKIPPED_DIRS: &[&str] = &[
 type Stamp = (String, u64, u128);
 
 pub fn source_fingerprint(root: &Path) -> String {
-    let mut stamps = match git_index::tracked(root) {
+    let (hash, files) = match git_index::tracked(root) {
         Some(tracked) => from_index(root, &tracked),
-        None => walked(root),
+        None => digest(walked(root)),
     };
-    // The order files were found in must not matter.
+    format!("{hash:016x}-{files}")
+}
+
+/// The hash of a set of stamps, whatever order they were found in, and their number.
+fn digest(mut stamps: Vec<Stamp>) -> (u64, usize) {
     stamps.sort();
     stamps.truncate(MAX_FILES);
     let mut hash = Fnv::default();
     for (path, len, modified) in &stamps {
-        hash.write(path.as_bytes());
-        hash.write(&[0]);
-        hash.write(&len.to_le_bytes());
-        hash.write(&modified.to_le_bytes());
+        hash.stamp(path, *len, *modified);
     }
-    format!("{:016x}-{}", hash.0, stamps.len())
+    (hash.0, stamps.len())
 }
 
 fn skipped(relative: &str) -> bool {
@@ -55,6 +56,12 @@ fn skipped(relative: &str) -> bool {
 }
 
 fn stamp(relative: String, path: &Path) -> Stamp {
+    let (len, modified) = metadata_stamp(path);
+    (relative, len, modified)
+}
+
+/// Size and modification time (ns) of the file at `path`, or [`MISSING`].
+fn metadata_stamp(path: &Path) -> (u64, u128) {
     match std::fs::symlink_metadata(path) {
         Ok(meta) => {
             let modified = meta
@@ -62,25 +69,20 @@ fn stamp(relative: String, path: &Path) -> Stamp {
                 .ok()
                 .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
                 .map_or(0, |d| d.as_nanos());
-            (relative, meta.len(), modified)
+            (meta.len(), modified)
         }
-        Err(_) => missing(relative),
+        Err(_) => MISSING,
     }
-}
-
-/// A tracked file deleted since: still a stamp, and a different one.
-fn missing(relative: String) -> Stamp {
-    (relative, u64::MAX, 0)
 }
 
 /// The tracked files below `root`, and the untracked, unignored entries beside them. One pass
 /// per folder: its tracked files are stat-ed relative to the folder (a fraction of the kernel's
 /// work of resolving each full path) and the folder is listed once for what git does not know.
-fn from_index(root: &Path, tracked: &git_index::Tracked) -> Vec<Stamp> {
+fn from_index(root: &Path, tracked: &git_index::Tracked) -> (u64, usize) {
     let prefix = match root.strip_prefix(&tracked.work_tree) {
         Ok(rel) if rel.as_os_str().is_empty() => String::new(),
         Ok(rel) => format!("{}/", rel.to_string_lossy().replace('\\', "/")),
-        Err(_) => return walked(root),
+        Err(_) => return digest(walked(root)),
     };
     let mine: Vec<&str> = tracked
         .paths
@@ -107,10 +109,19 @@ fn from_index(root: &Path, tracked: &git_index::Tracked) -> Vec<Stamp> {
     }
     let dirs: Vec<&str> = folders.iter().map(|f| f.dir).collect();
     let ignores = Ignores::new(root, &tracked.work_tree, &mine);
-    parallel(&folders, |folder| folder.stamps(root, &dirs, &ignores))
-        .into_iter()
-        .flatten()
-        .collect()
+    let digests = parallel(&folders, mine.len() >= 1_000, |folder| {
+        folder.digest(root, &dirs, &ignores)
+    });
+    // Folders are sorted by path: the combination does not depend on which thread did what.
+    let mut hash = Fnv::default();
+    let mut files = 0;
+    for (folder, (folder_hash, count)) in folders.iter().zip(digests) {
+        hash.write(folder.dir.as_bytes());
+        hash.write(&[0]);
+        hash.write(&folder_hash.to_le_bytes());
+        files += count;
+    }
+    (hash.0, files)
 }
 
 /// A folder holding tracked files, with their names (sorted).
@@ -120,52 +131,56 @@ struct Folder<'a> {
 }
 
 impl Folder<'_> {
-    fn stamps(&self, root: &Path, dirs: &[&str], ignores: &Ignores) -> Vec<Stamp> {
+    /// The hash of this folder's tracked files and of what is new beside them, and their
+    /// number. No allocation per file: with one allocator arena (the envelope's), threads that
+    /// allocate per file mostly wait on each other.
+    fn digest(&self, root: &Path, dirs: &[&str], ignores: &Ignores) -> (u64, usize) {
         let path = root.join(self.dir);
-        let rel = |name: &str| {
-            if self.dir.is_empty() {
+        let folder = at::Folder::open(&path);
+        let mut hash = Fnv::default();
+        for name in &self.tracked {
+            let (len, modified) = folder.stamp(&path, name);
+            hash.stamp(name, len, modified);
+        }
+        // What is new beside the tracked files and not ignored: a new source file, a new
+        // folder (its modification time covers what is added inside it later).
+        let mut new: Vec<Stamp> = Vec::new();
+        folder.entries(&path, &mut |name, is_dir| {
+            if SKIPPED_DIRS.contains(&name) || self.tracked.binary_search(&name).is_ok() {
+                return;
+            }
+            let rel = if self.dir.is_empty() {
                 name.to_string()
             } else {
                 format!("{}/{name}", self.dir)
+            };
+            if is_dir && dirs.binary_search(&rel.as_str()).is_ok() {
+                return;
             }
-        };
-        let stat = at::Folder::open(&path);
-        let mut stamps: Vec<Stamp> = self
-            .tracked
-            .iter()
-            .map(|name| stat.stamp(rel(name), &path, name))
-            .collect();
-        // What is new beside the tracked files and not ignored: a new source file, a new
-        // folder (its modification time covers what is added inside it later).
-        let Ok(entries) = std::fs::read_dir(&path) else {
-            return stamps;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let rel = rel(&name);
-            if SKIPPED_DIRS.contains(&name.as_str())
-                || self.tracked.binary_search(&name.as_str()).is_ok()
-                || dirs.binary_search(&rel.as_str()).is_ok()
-            {
-                continue;
+            if !ignores.ignored(&path.join(name), is_dir) {
+                let (len, modified) = folder.stamp(&path, name);
+                new.push((rel, len, modified));
             }
-            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-            if !ignores.ignored(&entry.path(), is_dir) {
-                stamps.push(stat.stamp(rel, &path, &name));
-            }
+        });
+        new.sort();
+        hash.write(b"\0untracked\0");
+        for (rel, len, modified) in &new {
+            hash.stamp(rel, *len, *modified);
         }
-        stamps
+        (hash.0, self.tracked.len() + new.len())
     }
 }
 
-/// Stat-ing names relative to an open folder (`fstatat`), where the platform has it.
+/// A file gone since: still a stamp, and a different one.
+const MISSING: (u64, u128) = (u64::MAX, 0);
+
+/// Stat-ing and listing names relative to an open folder (`fstatat`, `getdents` without a
+/// copy per name), where the platform has them.
 #[cfg(unix)]
 mod at {
     use std::path::Path;
 
-    use rustix::fs::{AtFlags, Mode, OFlags};
-
-    use super::Stamp;
+    use rustix::fs::{AtFlags, FileType, Mode, OFlags};
 
     pub(super) struct Folder(Option<rustix::fd::OwnedFd>);
 
@@ -175,9 +190,10 @@ mod at {
             Self(rustix::fs::open(path, flags, Mode::empty()).ok())
         }
 
-        pub(super) fn stamp(&self, rel: String, dir: &Path, name: &str) -> Stamp {
+        /// Size and modification time (ns) of `name` in this folder.
+        pub(super) fn stamp(&self, dir: &Path, name: &str) -> (u64, u128) {
             let Some(fd) = &self.0 else {
-                return super::stamp(rel, &dir.join(name));
+                return super::metadata_stamp(&dir.join(name));
             };
             match rustix::fs::statat(fd, name, AtFlags::SYMLINK_NOFOLLOW) {
                 Ok(st) => {
@@ -186,9 +202,27 @@ mod at {
                     #[allow(clippy::unnecessary_fallible_conversions)]
                     let nanos = u128::try_from(st.st_mtime_nsec).unwrap_or(0);
                     let size = u64::try_from(st.st_size).unwrap_or(0);
-                    (rel, size, seconds * 1_000_000_000 + nanos)
+                    (size, seconds * 1_000_000_000 + nanos)
                 }
-                Err(_) => super::missing(rel),
+                Err(_) => super::MISSING,
+            }
+        }
+
+        /// Calls `each` with every entry's name (lossy when not UTF-8) and whether it is a
+        /// folder, `.` and `..` left out.
+        pub(super) fn entries(&self, dir: &Path, each: &mut dyn FnMut(&str, bool)) {
+            let Some(fd) = &self.0 else {
+                return super::std_entries(dir, each);
+            };
+            let Ok(mut entries) = rustix::fs::Dir::read_from(fd) else {
+                return super::std_entries(dir, each);
+            };
+            while let Some(Ok(entry)) = entries.next() {
+                let name = entry.file_name().to_string_lossy();
+                if name == "." || name == ".." {
+                    continue;
+                }
+                each(&name, entry.file_type() == FileType::Directory);
             }
         }
     }
@@ -198,8 +232,6 @@ mod at {
 mod at {
     use std::path::Path;
 
-    use super::Stamp;
-
     pub(super) struct Folder;
 
     impl Folder {
@@ -207,9 +239,24 @@ mod at {
             Self
         }
 
-        pub(super) fn stamp(&self, rel: String, dir: &Path, name: &str) -> Stamp {
-            super::stamp(rel, &dir.join(name))
+        pub(super) fn stamp(&self, dir: &Path, name: &str) -> (u64, u128) {
+            super::metadata_stamp(&dir.join(name))
         }
+
+        pub(super) fn entries(&self, dir: &Path, each: &mut dyn FnMut(&str, bool)) {
+            super::std_entries(dir, each)
+        }
+    }
+}
+
+/// [`at::Folder::entries`] through the standard library.
+fn std_entries(dir: &Path, each: &mut dyn FnMut(&str, bool)) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        each(&entry.file_name().to_string_lossy(), is_dir);
     }
 }
 
@@ -266,10 +313,11 @@ impl Ignores {
     }
 }
 
-/// `work` over `items` on up to four threads, results in order.
-fn parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+/// `work` over `items` on up to four threads when `large` (a thread costs more than a few
+/// hundred stats), results in order.
+fn parallel<T: Sync, R: Send>(items: &[T], large: bool, work: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    if threads == 1 || items.len() < 256 {
+    if threads == 1 || !large || items.len() < 2 {
         return items.iter().map(&work).collect();
     }
     let chunk = items.len().div_ceil(threads);
@@ -321,6 +369,13 @@ impl Default for Fnv {
 }
 
 impl Fnv {
+    fn stamp(&mut self, path: &str, len: u64, modified: u128) {
+        self.write(path.as_bytes());
+        self.write(&[0]);
+        self.write(&len.to_le_bytes());
+        self.write(&modified.to_le_bytes());
+    }
+
     fn write(&mut self, bytes: &[u8]) {
         for byte in bytes {
             self.0 ^= u64::from(*byte);
