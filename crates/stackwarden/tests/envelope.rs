@@ -20,22 +20,28 @@ fn hook(command: &str) -> Output {
         "tool_input": { "command": command }, "tool_use_id": "toolu_1"
     });
     let start = Instant::now();
+    let output = run_with_stdin("hook", event.to_string().into_bytes());
+    assert!(start.elapsed() < WITHIN, "{:?}", start.elapsed());
+    output
+}
+
+/// Runs `stackwarden SUBCOMMAND` with `input` fed on stdin from a thread of its own (the binary
+/// may stop reading early).
+fn run_with_stdin(subcommand: &str, input: Vec<u8>) -> Output {
+    use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_stackwarden"))
-        .arg("hook")
+        .arg(subcommand)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(event.to_string().as_bytes())
-        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
     let output = child.wait_with_output().unwrap();
-    assert!(start.elapsed() < WITHIN, "{:?}", start.elapsed());
+    feeder.join().unwrap();
     output
 }
 
@@ -238,32 +244,11 @@ fn guard_denies_what_the_envelope_blocks_and_says_which_limit() {
 
 #[test]
 fn the_worker_refuses_a_job_it_cannot_read_and_the_hook_blocks_oversized_events() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_stackwarden"))
-        .arg("envelope-worker")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child.stdin.take().unwrap().write_all(b"not a job").unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = run_with_stdin("envelope-worker", b"not a job".to_vec());
     assert_ne!(output.status.code(), Some(0));
     assert!(output.stdout.is_empty(), "no answer without a job");
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_stackwarden"))
-        .arg("hook")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let feeder = std::thread::spawn(move || {
-        let _ = stdin.write_all(&vec![b' '; 17 << 20]);
-    });
-    let output = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
+    let output = run_with_stdin("hook", vec![b' '; 17 << 20]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
         text(&output.stderr).contains("the event is larger than 16 MB"),

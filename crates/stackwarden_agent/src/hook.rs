@@ -112,20 +112,7 @@ fn pre_bash(event: &HookEvent, env: &HookEnv) -> HookOutcome {
     let config = config_for(&cwd, &mut outcome.stderr);
     let root = project_root(&cwd);
     let ledger = ProjectLedger::new(&root, env.progress);
-    let ctx = Context {
-        config: &config,
-        env: env.env.clone(),
-        cwd: cwd.clone(),
-        aws_config: env
-            .aws_config
-            .as_deref()
-            .map(AwsConfig::parse)
-            .unwrap_or_default(),
-        files: &DiskFiles,
-        diffs: &ledger,
-    };
-    (env.progress)("parsing and judging the command");
-    let judgement = stackwarden_guard::judge(&input.command, &ctx);
+    let judgement = judge_in_project(&input.command, &cwd, &config, env, &ledger);
     let (Some(top), Some(reason)) = (judgement.strictest(), judgement.combined_reason()) else {
         return outcome;
     };
@@ -157,6 +144,32 @@ fn pre_bash(event: &HookEvent, env: &HookEnv) -> HookOutcome {
         ));
     }
     outcome
+}
+
+/// Judges `command` as run in `cwd`, with this process's environment and AWS config, the
+/// project's files on disk and its ledger's recorded diffs: the hook's and `stackwarden guard`'s
+/// judgement alike.
+pub fn judge_in_project(
+    command: &str,
+    cwd: &Path,
+    config: &Config,
+    env: &HookEnv,
+    ledger: &ProjectLedger,
+) -> stackwarden_guard::Judgement {
+    let ctx = Context {
+        config,
+        env: env.env.clone(),
+        cwd: cwd.to_path_buf(),
+        aws_config: env
+            .aws_config
+            .as_deref()
+            .map(AwsConfig::parse)
+            .unwrap_or_default(),
+        files: &DiskFiles,
+        diffs: ledger,
+    };
+    (env.progress)("parsing and judging the command");
+    stackwarden_guard::judge(command, &ctx)
 }
 
 fn post_bash(event: &HookEvent, env: &HookEnv) -> HookOutcome {

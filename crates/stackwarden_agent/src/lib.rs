@@ -22,6 +22,6 @@ pub mod settings;
 
 pub use check::{check_hooks_registered, check_settings_file, Options};
 pub use edit::FileChecker;
-pub use hook::{handle, HookEnv, HookOutcome};
+pub use hook::{handle, judge_in_project, HookEnv, HookOutcome};
 pub use ledger::{DecisionRecord, DiffRecord, Ledger, LedgerError, Progress, ProjectLedger};
 pub use rules::all_metas;

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use stackwarden_agent::ProjectLedger;
 use stackwarden_core::config::Config;
-use stackwarden_guard::{AwsConfig, Context, DiskFiles, Judgement};
+use stackwarden_guard::Judgement;
 
 use crate::envelope::worker::phase;
 use crate::envelope::{self, Answer, Job, SIMPLER_COMMAND};
@@ -98,20 +98,7 @@ pub(crate) fn answer(command: &str, cwd: &Path, json: bool) -> Answer {
     };
     let process = super::hook::process_env();
     let ledger = ProjectLedger::new(&stackwarden_agent::project::project_root(cwd), phase);
-    let ctx = Context {
-        config: &config,
-        env: process.env,
-        cwd: cwd.to_path_buf(),
-        aws_config: process
-            .aws_config
-            .as_deref()
-            .map(AwsConfig::parse)
-            .unwrap_or_default(),
-        files: &DiskFiles,
-        diffs: &ledger,
-    };
-    phase("parsing and judging the command");
-    let judgement = stackwarden_guard::judge(command, &ctx);
+    let judgement = stackwarden_agent::judge_in_project(command, cwd, &config, &process, &ledger);
     match render(command, &judgement, json) {
         Ok(text) => Answer {
             stdout: Some(text),

@@ -99,29 +99,24 @@ impl Fixture {
         }
     }
 
-    pub(crate) fn judge(&self, command: &str) -> Judgement {
-        let ctx = Context {
+    fn context(&self) -> Context<'_> {
+        Context {
             config: &self.config,
             env: self.env.clone(),
             cwd: "/proj".into(),
             aws_config: AwsConfig::parse(AWS_CONFIG),
             files: &self.files,
             diffs: &self.diffs,
-        };
-        stackwarden_guard::judge(command, &ctx)
+        }
+    }
+
+    pub(crate) fn judge(&self, command: &str) -> Judgement {
+        stackwarden_guard::judge(command, &self.context())
     }
 
     /// The stacks of each `cdk diff` the command line would have recorded had it succeeded.
     pub(crate) fn recorded_diffs(&self, command: &str) -> Vec<Vec<String>> {
-        let ctx = Context {
-            config: &self.config,
-            env: self.env.clone(),
-            cwd: "/proj".into(),
-            aws_config: AwsConfig::parse(AWS_CONFIG),
-            files: &self.files,
-            diffs: &self.diffs,
-        };
-        stackwarden_guard::analyse(command, &ctx)
+        stackwarden_guard::analyse(command, &self.context())
             .diffs
             .into_iter()
             .map(|key| key.stacks)
