@@ -26,6 +26,9 @@ impl Invocation<'_> {
 }
 
 pub(crate) fn judge(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {
+    if asks_for_help(tool) {
+        return;
+    }
     match tool.name {
         "aws" => crate::aws_cli::judge(walker, tool),
         "cdk" => crate::cdk::judge(walker, tool),
@@ -40,6 +43,34 @@ pub(crate) fn judge(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {
         }
         _ => {}
     }
+}
+
+/// `cdk destroy --help`, `aws s3 rb help`, `terraform destroy -help`, `sam --version`: these
+/// print and exit without touching anything. Only a literal word before any `--` counts: after
+/// it, a word is an argument of the tool's own.
+fn asks_for_help(tool: &Invocation<'_>) -> bool {
+    let words = tool
+        .args
+        .iter()
+        .map_while(Arg::known)
+        .take_while(|word| *word != "--");
+    let mut words = words.peekable();
+    let mut position = 0;
+    while let Some(word) = words.next() {
+        let help = match word {
+            "--help" | "--version" => true,
+            // cdk and sam take `-h`; terraform-style tools take single-dash long flags.
+            "-h" | "-help" | "-version" => tool.name != "aws",
+            // `aws s3 rb help`: the AWS CLI's help is a positional word, after the service.
+            "help" => tool.name == "aws" && position > 0 && words.peek().is_none(),
+            _ => false,
+        };
+        if help {
+            return true;
+        }
+        position += 1;
+    }
+    false
 }
 
 fn terraform_like(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {

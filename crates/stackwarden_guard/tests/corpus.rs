@@ -152,6 +152,14 @@ const EVERYDAY: &[&str] = &[
     "cat <<EOF\ncdk destroy\nEOF",
     "cdk synth",
     "npx cdk synth --quiet",
+    // Help and version forms print and exit (`cdk destroy --help` was denied).
+    "cdk destroy --help",
+    "npx cdk deploy prod-orders -h",
+    "aws s3 rb help",
+    "aws cloudformation delete-stack --help",
+    "terraform destroy -help",
+    "sam delete --help",
+    "pulumi destroy --help",
     "cdk diff",
     "cdk diff prod-orders --profile ops",
     "cdk ls",
@@ -349,6 +357,25 @@ fn only_a_diff_whose_success_the_exit_status_shows_is_recorded() {
         assert!(
             fixture.recorded_diffs(&not_counted).is_empty(),
             "{not_counted}"
+        );
+    }
+}
+
+/// A help flag only counts where the tool reads it as one.
+#[test]
+fn help_after_the_end_of_options_or_as_a_name_is_no_help() {
+    let fixture = Fixture::new();
+    for command in [
+        "cdk destroy -- --help",
+        "aws s3 rb s3://help",
+        "aws s3 rb help --force s3://x",
+        "aws s3 rb s3://x -h",
+    ] {
+        let top = fixture.judge(command);
+        assert_eq!(
+            top.strictest().map(|v| v.rule),
+            Some("guard/destructive"),
+            "{command}"
         );
     }
 }
