@@ -100,6 +100,7 @@ pub(crate) fn judge(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {
         return;
     };
     let seen = tool.seen();
+    crate::transcript::check_aws(walker, service, operation, tool.args, &seen);
     match (service, operation) {
         ("iam", op) if IAM_USER_OPERATIONS.contains(&op) => walker.push(
             Decision::Deny,

@@ -138,8 +138,8 @@ pub const RULES: &[RuleMeta] = &[
     RuleMeta {
         id: CREDENTIALS,
         severity: Severity::Error,
-        summary: "deny writing or exporting AWS access keys",
-        docs: "## What it does\nDenies `aws configure set aws_secret_access_key ...`, `export AWS_SECRET_ACCESS_KEY=...` with a literal key, and writes of keys into ~/.aws/credentials.\n## Why\nKeys typed into a command end up in transcripts and shell history.\n## Example\n`export AWS_SECRET_ACCESS_KEY=wJalr...`\n## Fix\nUse `aws sso login` and a named profile.\n",
+        summary: "deny writing, exporting or printing AWS access keys",
+        docs: "## What it does\nDenies `aws configure set aws_secret_access_key ...`, `export AWS_SECRET_ACCESS_KEY=...` with a literal key, and writes of keys into ~/.aws/credentials. Denies printing keys into the agent's transcript: reading a credentials file (`cat ~/.aws/credentials`, the SSO and CLI caches), printing a secret variable (`printenv AWS_SECRET_ACCESS_KEY`, `echo $AWS_SESSION_TOKEN`, `env` when the environment holds one), `aws configure get aws_secret_access_key`, `aws configure export-credentials` and `aws sts assume-role`/`get-session-token`/`get-federation-token` (unless `--query` leaves the secret out). Output that goes straight into something that consumes it is fine: `eval \"$(...)\"`, `creds=$(...)`, `> file`, a pipe into a program (a pipe into `grep`, `jq`, `head` and other printers still shows it).\n## Why\nKeys typed into a command, or printed by one, end up in transcripts and shell history.\n## Example\n`aws configure export-credentials --profile dev`\n## Fix\nUse `aws sso login` and a named profile; hand keys to a tool without printing them: `eval \"$(aws configure export-credentials --profile dev --format env)\"`.\n",
     },
     RuleMeta {
         id: UNRESOLVED,

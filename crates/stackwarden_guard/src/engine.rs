@@ -51,6 +51,7 @@ pub(crate) fn dispatch(
         return;
     };
     let name = basename(name).to_string();
+    crate::transcript::check(walker, &name, &argv, &describe(&argv));
     if shell_builtin(walker, &name, &argv, outer) {
         return;
     }

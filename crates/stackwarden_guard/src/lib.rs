@@ -59,6 +59,7 @@ mod sam;
 mod scope;
 mod stage;
 mod tools;
+mod transcript;
 mod walk;
 mod words;
 mod wrappers;

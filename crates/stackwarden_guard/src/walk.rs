@@ -34,6 +34,10 @@ pub(crate) struct Walker<'c, 'a> {
     /// pipeline, outside branches, loops, functions and substitutions. Only such a `cdk diff`
     /// is recorded after a successful tool call: `false && cdk diff; true` reviewed nothing.
     pub(crate) certain: bool,
+    /// Whether the command being walked prints into the agent's transcript: its output is not
+    /// captured (`$(...)`), not redirected to a file, and not piped into a command that does
+    /// something with it other than print it (see `transcript`).
+    pub(crate) shown: bool,
 }
 
 impl<'c, 'a> Walker<'c, 'a> {
@@ -45,6 +49,7 @@ impl<'c, 'a> Walker<'c, 'a> {
             steps: 0,
             truncated: false,
             certain: true,
+            shown: true,
         }
     }
 
@@ -124,6 +129,15 @@ impl<'c, 'a> Walker<'c, 'a> {
         result
     }
 
+    /// Runs `walk` with [`Walker::shown`] narrowed to `shown`, then restores it.
+    fn with_shown<R>(&mut self, shown: bool, walk: impl FnOnce(&mut Self) -> R) -> R {
+        let outer = self.shown;
+        self.shown = outer && shown;
+        let result = walk(self);
+        self.shown = outer;
+        result
+    }
+
     fn program(&mut self, program: &ast::Program, scope: &mut Scope, depth: usize) {
         let count = program.complete_commands.len();
         for (i, list) in program.complete_commands.iter().enumerate() {
@@ -166,7 +180,11 @@ impl<'c, 'a> Walker<'c, 'a> {
         let count = pipeline.seq.len();
         for (i, command) in pipeline.seq.iter().enumerate() {
             let certain = i + 1 == count && !pipeline.bang;
-            self.with_certainty(certain, |w| w.command(command, &mut scope.clone(), depth));
+            // Output piped on reaches the transcript only through commands that print it.
+            let shown = pipeline.seq[i + 1..].iter().all(prints_its_input);
+            self.with_certainty(certain, |w| {
+                w.with_shown(shown, |w| w.command(command, &mut scope.clone(), depth))
+            });
         }
     }
 
@@ -299,12 +317,16 @@ impl<'c, 'a> Walker<'c, 'a> {
 
     /// A command substitution's body: it runs, but its status is not the command line's.
     fn substitution(&mut self, body: &str, scope: &Scope, depth: usize) {
-        self.with_certainty(false, |w| w.script(body, &mut scope.clone(), depth + 1));
+        self.with_certainty(false, |w| {
+            w.with_shown(false, |w| w.script(body, &mut scope.clone(), depth + 1))
+        });
     }
 
     /// A process substitution (`<(...)`, `>(...)`): it runs beside the command, unwaited for.
     fn process_substitution(&mut self, sub: &ast::SubshellCommand, scope: &Scope, depth: usize) {
-        self.with_certainty(false, |w| w.list(&sub.list, &mut scope.clone(), depth + 1));
+        self.with_certainty(false, |w| {
+            w.with_shown(false, |w| w.list(&sub.list, &mut scope.clone(), depth + 1))
+        });
     }
 
     fn simple(&mut self, simple: &ast::SimpleCommand, scope: &mut Scope, depth: usize) {
@@ -362,7 +384,10 @@ impl<'c, 'a> Walker<'c, 'a> {
             self.redirect(redirect, &command_scope, depth, Some(&argv));
         }
         crate::credentials::check_redirects(self, &redirects, &argv, &seen);
-        crate::engine::dispatch(self, argv, &mut command_scope, depth, scope);
+        let to_file = redirects.iter().any(|r| stdout_to_file(r));
+        self.with_shown(!to_file, |w| {
+            crate::engine::dispatch(w, argv, &mut command_scope, depth, scope)
+        });
     }
 
     fn assignment(
@@ -472,6 +497,41 @@ fn parse_program(text: &str) -> Option<ast::Program> {
     })
     .ok()
     .flatten()
+}
+
+/// Whether a command in a pipeline passes what it reads on to the transcript (`| grep x`,
+/// `| jq .`). Unknown and compound commands count as consuming it.
+fn prints_its_input(command: &Command) -> bool {
+    let Command::Simple(simple) = command else {
+        return false;
+    };
+    simple
+        .word_or_name
+        .as_ref()
+        .and_then(|name| {
+            words::expand(&name.value, &|_| None)
+                .arg
+                .known()
+                .map(str::to_string)
+        })
+        .is_some_and(|name| crate::transcript::passes_output_on(&name))
+}
+
+/// `> file`, `>> file`, `&> file`: standard output goes to a file, not the transcript.
+fn stdout_to_file(redirect: &IoRedirect) -> bool {
+    match redirect {
+        IoRedirect::File(fd, kind, ast::IoFileRedirectTarget::Filename(_)) => {
+            fd.is_none_or(|fd| fd == 1)
+                && matches!(
+                    kind,
+                    ast::IoFileRedirectKind::Write
+                        | ast::IoFileRedirectKind::Append
+                        | ast::IoFileRedirectKind::Clobber
+                )
+        }
+        IoRedirect::OutputAndError(..) => true,
+        _ => false,
+    }
 }
 
 pub(crate) fn shorten(text: &str) -> String {

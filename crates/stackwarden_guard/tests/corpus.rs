@@ -379,3 +379,62 @@ fn help_after_the_end_of_options_or_as_a_name_is_no_help() {
         );
     }
 }
+
+/// Keys printed into the agent's transcript stay there: denied, unless the output goes straight
+/// into something that consumes it.
+#[test]
+fn commands_that_print_keys_into_the_transcript_are_denied() {
+    let mut fixture = Fixture::new();
+    fixture.env.insert(
+        "AWS_SECRET_ACCESS_KEY".into(),
+        "Sc7Tvo+hBKqFYY+kv5ZJr3J1TWDtkwtDDb/xHKas".into(),
+    );
+    for command in [
+        "cat ~/.aws/credentials",
+        "head -5 $HOME/.aws/credentials",
+        "sudo cat /root/.aws/credentials | grep -A2 default",
+        "cat ~/.aws/sso/cache/abc.json | jq .",
+        "printenv AWS_SECRET_ACCESS_KEY",
+        "printenv",
+        "env",
+        "env | grep AWS",
+        "echo $AWS_SECRET_ACCESS_KEY",
+        "echo \"token: ${AWS_SESSION_TOKEN}\"",
+        "aws configure get aws_secret_access_key --profile dev",
+        "aws configure get profile.dev.aws_session_token",
+        "aws configure export-credentials --profile dev",
+        "aws configure export-credentials --profile dev --format env",
+        "aws sts assume-role --role-arn arn:aws:iam::123456789012:role/R --role-session-name s",
+        "aws sts get-session-token --query Credentials",
+        "aws sts get-session-token | jq -r .Credentials.SecretAccessKey",
+    ] {
+        let verdict = fixture.judge(command);
+        assert_eq!(
+            verdict.strictest().map(|v| (v.decision, v.rule)),
+            Some((Decision::Deny, "guard/credentials")),
+            "{command}"
+        );
+    }
+    for consumed in [
+        "eval \"$(aws configure export-credentials --profile dev --format env)\"",
+        "creds=$(aws sts assume-role --role-arn arn:aws:iam::123456789012:role/R --role-session-name s)",
+        "aws sts get-session-token > /tmp/creds.json",
+        "aws sts get-session-token | python3 use.py",
+        "aws sts get-caller-identity",
+        "aws sts get-session-token --query Credentials.Expiration",
+        "aws configure get region",
+        "grep -c '\\[' ~/.aws/credentials",
+        "ls -la ~/.aws/credentials",
+        "echo 'set AWS_SECRET_ACCESS_KEY in CI secrets'",
+    ] {
+        let verdict = fixture.judge(consumed);
+        assert!(
+            verdict.strictest().is_none_or(|v| v.rule != "guard/credentials"),
+            "{consumed}: {:?}",
+            verdict.strictest()
+        );
+    }
+    // Without a secret in the environment, printing it prints nothing.
+    let plain = Fixture::new();
+    assert!(plain.judge("env").strictest().is_none());
+}
