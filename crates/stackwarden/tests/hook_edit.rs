@@ -247,3 +247,46 @@ fn an_edit_event_without_a_file_path_is_malformed() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("file_path"), "{}", stderr(&output));
 }
+
+#[test]
+fn editing_the_guards_own_configuration_asks_first() {
+    // A Write of `{}` to .claude/settings.json removed every hook with no objection.
+    let dir = project();
+    for (tool, file, input) in [
+        (
+            "Write",
+            ".claude/settings.json",
+            serde_json::json!({ "content": "{}" }),
+        ),
+        (
+            "Edit",
+            ".claude/settings.local.json",
+            serde_json::json!({ "old_string": "hook", "new_string": "" }),
+        ),
+        (
+            "MultiEdit",
+            "stackwarden.toml",
+            serde_json::json!({ "edits": [] }),
+        ),
+    ] {
+        let mut tool_input = input;
+        tool_input["file_path"] = serde_json::json!(dir.path().join(file));
+        let event = serde_json::json!({
+            "session_id": "s", "transcript_path": "/t.jsonl", "cwd": dir.path(),
+            "permission_mode": "default", "hook_event_name": "PreToolUse", "tool_name": tool,
+            "tool_input": tool_input, "tool_use_id": "toolu_5"
+        });
+        let answer = json(&hook(dir.path(), &event));
+        let output = &answer["hookSpecificOutput"];
+        assert_eq!(output["permissionDecision"], "ask", "{tool} {file}");
+        let reason = output["permissionDecisionReason"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            reason.starts_with(&format!(
+                "stackwarden: [guard/self-protection] {tool} of `{file}`"
+            )),
+            "{reason}"
+        );
+    }
+}

@@ -205,6 +205,22 @@ pub(crate) fn pre_edit(event: &HookEvent, env: &HookEnv) -> HookOutcome {
     let mut outcome = HookOutcome::default();
     let cwd = event_cwd(event, env);
     let path = edited_path(&input, &cwd);
+    if stackwarden_guard::self_protection::is_guard_configuration(&path.to_string_lossy()) {
+        let shown = display_path(&path, &cwd);
+        let tool = event.tool_name.as_deref().unwrap_or("This edit");
+        let reason = stackwarden_guard::self_protection::reason(&format!(
+            "[guard/self-protection] {tool} of `{shown}`"
+        ));
+        let answer = PreToolUseAnswer::new(
+            stackwarden_guard::Decision::Ask,
+            format!("stackwarden: {reason}"),
+        );
+        match serde_json::to_string(&answer) {
+            Ok(json) => outcome.stdout = Some(json),
+            Err(e) => return HookOutcome::malformed(format!("cannot write the answer: {e}")),
+        }
+        return outcome;
+    }
     // Only YAML/JSON files can be templates: a TypeScript edit is not read or parsed here.
     if stackwarden_core::discover::classify(&path) != InputKind::TemplateCandidate {
         return outcome;

@@ -55,27 +55,11 @@ pub(crate) fn check_redirects(
     argv: &[Arg],
     seen: &str,
 ) {
-    let mut targets: Vec<String> = Vec::new();
-    let mut writes = false;
+    let mut targets = redirect_targets(redirects);
+    let mut writes = !targets.is_empty();
     let mut body = String::new();
     for redirect in redirects {
         match redirect {
-            IoRedirect::File(_, kind, IoFileRedirectTarget::Filename(word)) => {
-                if matches!(
-                    kind,
-                    IoFileRedirectKind::Write
-                        | IoFileRedirectKind::Append
-                        | IoFileRedirectKind::Clobber
-                        | IoFileRedirectKind::ReadAndWrite
-                ) {
-                    writes = true;
-                    targets.push(words::expand(&word.value, &|_| None).arg.text);
-                }
-            }
-            IoRedirect::OutputAndError(word, _) => {
-                writes = true;
-                targets.push(words::expand(&word.value, &|_| None).arg.text);
-            }
             IoRedirect::HereDocument(_, doc) => body.push_str(&doc.doc.value),
             IoRedirect::HereString(_, word) => body.push_str(&word.value),
             _ => {}
@@ -123,6 +107,28 @@ pub(crate) fn check_redirects(
             ),
         );
     }
+}
+
+/// The files output redirections write (`>`, `>>`, `>|`, `<>`, `&>`), as far as they are known.
+pub(crate) fn redirect_targets(redirects: &[&IoRedirect]) -> Vec<String> {
+    let mut targets = Vec::new();
+    for redirect in redirects {
+        match redirect {
+            IoRedirect::File(
+                _,
+                IoFileRedirectKind::Write
+                | IoFileRedirectKind::Append
+                | IoFileRedirectKind::Clobber
+                | IoFileRedirectKind::ReadAndWrite,
+                IoFileRedirectTarget::Filename(word),
+            )
+            | IoRedirect::OutputAndError(word, _) => {
+                targets.push(words::expand(&word.value, &|_| None).arg.text);
+            }
+            _ => {}
+        }
+    }
+    targets
 }
 
 /// An access key id (`AKIA`/`ASIA` + 16 upper-case letters or digits) or a secret key assignment.

@@ -82,10 +82,11 @@ pub const DESTRUCTIVE: &str = "guard/destructive";
 pub const IAM_USER: &str = "guard/iam-user";
 pub const CREDENTIALS: &str = "guard/credentials";
 pub const UNRESOLVED: &str = "guard/unresolved";
+pub const SELF_PROTECTION: &str = "guard/self-protection";
 /// The project's own `[guard] deny/ask` patterns from stackwarden.toml.
 pub const PROJECT_PATTERN: &str = "guard/project-pattern";
 
-const RULE_ORDER: [&str; 8] = [
+const RULE_ORDER: [&str; 9] = [
     CREDENTIALS,
     PROD_DEPLOY,
     DESTRUCTIVE,
@@ -93,6 +94,7 @@ const RULE_ORDER: [&str; 8] = [
     PROJECT_PATTERN,
     REQUIRE_APPROVAL,
     DEPLOY_WITHOUT_DIFF,
+    SELF_PROTECTION,
     UNRESOLVED,
 ];
 
@@ -146,6 +148,12 @@ pub const RULES: &[RuleMeta] = &[
         severity: Severity::Warn,
         summary: "ask when a command that could reach AWS cannot be seen through (eval, a command name built at run time)",
         docs: "## What it does\nAsks a person when a command that could reach AWS/CDK/SAM is built at run time (`eval \"$CMD\"`, `$(echo cdk) deploy`), is too large or too deeply nested to inspect (over 1 MB, scripts or compound commands nested more than 100 deep, over 100,000 simple commands), or does not parse (bash would reject it too, or it uses syntax the guard's grammar lacks, such as `@(...)` globs, off in a non-interactive bash).\n## Why\nWhat the guard cannot see, it cannot judge. A command the analysis cannot finish at all (it crashes the analysis or runs out of its memory, CPU or time limits) is not asked about but blocked outright: the hook exits 2 and `stackwarden guard` denies, naming the limit.\n## Example\n`eval \"$DEPLOY\"`\n## Fix\nWrite the command out literally.\n",
+    },
+    RuleMeta {
+        id: SELF_PROTECTION,
+        severity: Severity::Warn,
+        summary: "ask before an edit or shell write changes the guard's own configuration (.claude/settings*.json, stackwarden.toml)",
+        docs: "## What it does\nAsks a person before the agent changes the files that configure the guard: `.claude/settings.json` and `.claude/settings.local.json` (the hooks that run stackwarden, the allow and deny permissions) and `stackwarden.toml`. It covers Write, Edit and MultiEdit of those files and shell commands that write or remove them: a redirection (`> .claude/settings.json`), `tee`, `cp`/`mv`/`install`/`ln` onto them, `sed -i`, `truncate`, `dd of=`, `rm`.\n## Why\nAn agent that can rewrite its own guard's configuration can switch the guard off: a Write of `{}` to `.claude/settings.json` removes every hook.\n## Example\n`echo '{}' > .claude/settings.json`\n## Fix\nLet a person make or confirm the change; `stackwarden init` rewrites the stackwarden parts of these files.\n",
     },
     RuleMeta {
         id: PROJECT_PATTERN,

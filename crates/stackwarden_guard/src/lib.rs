@@ -57,6 +57,7 @@ mod patterns;
 pub mod profiles;
 mod sam;
 mod scope;
+pub mod self_protection;
 mod stage;
 mod tools;
 mod transcript;

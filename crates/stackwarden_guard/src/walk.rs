@@ -367,6 +367,9 @@ impl<'c, 'a> Walker<'c, 'a> {
         let seen = simple.to_string();
         crate::credentials::check_assignments(self, &assignments, &seen);
         if argv.is_empty() {
+            // `> .claude/settings.json` alone truncates the file.
+            let redirected = crate::credentials::redirect_targets(&redirects);
+            crate::self_protection::check(self, &argv, &redirected, &seen);
             // Bare assignments change the shell itself.
             for (name, value, _) in assignments {
                 scope.set(&name, value);
@@ -384,6 +387,8 @@ impl<'c, 'a> Walker<'c, 'a> {
             self.redirect(redirect, &command_scope, depth, Some(&argv));
         }
         crate::credentials::check_redirects(self, &redirects, &argv, &seen);
+        let redirected = crate::credentials::redirect_targets(&redirects);
+        crate::self_protection::check(self, &argv, &redirected, &seen);
         let to_file = redirects.iter().any(|r| stdout_to_file(r));
         self.with_shown(!to_file, |w| {
             crate::engine::dispatch(w, argv, &mut command_scope, depth, scope)

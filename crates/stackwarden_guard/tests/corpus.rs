@@ -438,3 +438,40 @@ fn commands_that_print_keys_into_the_transcript_are_denied() {
     let plain = Fixture::new();
     assert!(plain.judge("env").strictest().is_none());
 }
+
+/// Shell writes to the guard's own configuration are asked about (issue: a Write of `{}` to
+/// .claude/settings.json got no objection; so did its shell equivalents).
+#[test]
+fn shell_writes_to_the_guards_configuration_ask() {
+    let fixture = Fixture::new();
+    for command in [
+        "echo '{}' > .claude/settings.json",
+        "> .claude/settings.json",
+        "cat new.json >> /repo/.claude/settings.local.json",
+        "jq 'del(.hooks)' .claude/settings.json | tee .claude/settings.json",
+        "cp /tmp/s.json .claude/settings.json",
+        "mv stackwarden.toml stackwarden.toml.bak",
+        "rm -f .claude/settings.json",
+        "sed -i 's/deny/allow/' stackwarden.toml",
+        "dd if=/dev/null of=stackwarden.toml",
+    ] {
+        let verdict = fixture.judge(command);
+        assert_eq!(
+            verdict.strictest().map(|v| (v.decision, v.rule)),
+            Some((Decision::Ask, "guard/self-protection")),
+            "{command}"
+        );
+    }
+    for untouched in [
+        "cat .claude/settings.json",
+        "jq . .claude/settings.json",
+        "cp stackwarden.toml /tmp/backup.toml",
+        "echo x > .claude/commands/notes.md",
+        "grep -n deny stackwarden.toml",
+    ] {
+        assert!(
+            fixture.judge(untouched).strictest().is_none(),
+            "{untouched}"
+        );
+    }
+}
