@@ -205,7 +205,15 @@ pub(crate) fn pre_edit(event: &HookEvent, env: &HookEnv) -> HookOutcome {
     let mut outcome = HookOutcome::default();
     let cwd = event_cwd(event, env);
     let path = edited_path(&input, &cwd);
-    if stackwarden_guard::self_protection::is_guard_configuration(&path.to_string_lossy()) {
+    let self_protected =
+        stackwarden_guard::self_protection::is_guard_configuration(&path.to_string_lossy())
+            && config_for(config_dir(&path), &mut outcome.stderr)
+                .severity_for(
+                    stackwarden_guard::decision::SELF_PROTECTION,
+                    stackwarden_core::Severity::Warn,
+                )
+                .is_some();
+    if self_protected {
         let shown = display_path(&path, &cwd);
         let tool = event.tool_name.as_deref().unwrap_or("This edit");
         let reason = stackwarden_guard::self_protection::reason(&format!(

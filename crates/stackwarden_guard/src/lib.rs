@@ -102,10 +102,15 @@ pub fn analyse(command: &str, ctx: &Context<'_>) -> Analysis {
             );
         }
     }
+    // `[rules] "guard/…" = "off"` in stackwarden.toml turns a guard rule off like any other.
+    let mut verdicts = walker.verdicts;
+    verdicts.retain(|v| {
+        ctx.config
+            .severity_for(v.rule, stackwarden_core::Severity::Error)
+            .is_some()
+    });
     Analysis {
-        judgement: Judgement {
-            verdicts: walker.verdicts,
-        },
+        judgement: Judgement { verdicts },
         diffs: walker.diffs,
     }
 }

@@ -475,3 +475,24 @@ fn shell_writes_to_the_guards_configuration_ask() {
         );
     }
 }
+
+/// `[rules]` severities apply to guard rules: `"off"` turns one off, the others still decide.
+#[test]
+fn a_guard_rule_turned_off_in_the_config_decides_nothing() {
+    let mut fixture = Fixture::new();
+    fixture.config = stackwarden_core::config::Config::parse(
+        std::path::Path::new("/proj/stackwarden.toml"),
+        &format!(
+            "{}[rules]\n\"guard/destructive\" = \"off\"\n",
+            common::CONFIG
+        ),
+    )
+    .unwrap();
+    assert!(fixture.judge("aws s3 rb s3://x").strictest().is_none());
+    let verdict =
+        fixture.judge("aws s3 rb s3://x; cdk deploy prod-orders --require-approval broadening");
+    assert_eq!(
+        verdict.strictest().map(|v| v.rule),
+        Some("guard/prod-deploy")
+    );
+}
