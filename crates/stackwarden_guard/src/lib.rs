@@ -58,6 +58,7 @@ pub mod profiles;
 mod sam;
 mod scope;
 pub mod self_protection;
+mod session;
 mod stage;
 mod tools;
 mod transcript;

@@ -178,6 +178,20 @@ impl<'c, 'a> Walker<'c, 'a> {
             return;
         }
         let count = pipeline.seq.len();
+        for (previous, shell) in pipeline.seq.iter().zip(&pipeline.seq[1..]) {
+            if reads_script_on_stdin(shell) {
+                // `echo 'cdk destroy' | sh`: the shell runs what the command before it prints.
+                match literal_output(previous) {
+                    Some(script) => self.with_certainty(false, |w| {
+                        w.script(&script, &mut scope.clone(), depth + 1)
+                    }),
+                    None => self.unseen(
+                        &format!("{previous} | {shell}"),
+                        "a shell runs the output of a command",
+                    ),
+                }
+            }
+        }
         for (i, command) in pipeline.seq.iter().enumerate() {
             let certain = i + 1 == count && !pipeline.bang;
             // Output piped on reaches the transcript only through commands that print it.
@@ -365,6 +379,15 @@ impl<'c, 'a> Walker<'c, 'a> {
             }
         }
         let seen = simple.to_string();
+        // `source <(curl …)`, `bash <(…)`: the shell runs another command's output.
+        let runs_substitution = simple
+            .suffix
+            .iter()
+            .flat_map(|s| s.0.iter())
+            .any(|item| matches!(item, Item::ProcessSubstitution(..)));
+        if runs_substitution && argv.first().and_then(Arg::known).is_some_and(runs_scripts) {
+            self.unseen(&seen, "a shell runs the output of a command");
+        }
         crate::credentials::check_assignments(self, &assignments, &seen);
         if argv.is_empty() {
             // `> .claude/settings.json` alone truncates the file.
@@ -445,10 +468,33 @@ impl<'c, 'a> Walker<'c, 'a> {
                     }
                 }
             }
-            IoRedirect::File(_, _, target) => match target {
+            IoRedirect::File(fd, kind, target) => match target {
+                // `bash < deploy.sh`: the shell runs the file.
+                ast::IoFileRedirectTarget::Filename(w)
+                    if feeds_shell
+                        && matches!(kind, ast::IoFileRedirectKind::Read)
+                        && fd.is_none_or(|fd| fd == 0) =>
+                {
+                    let file = self.word(&w.value, scope, depth);
+                    let text = file.known().and_then(|path| {
+                        let path = crate::scope::normalize(&scope.cwd.join(path));
+                        self.ctx.files.read(&path)
+                    });
+                    match text {
+                        Some(text) => self.script(&text, &mut scope.clone(), depth + 1),
+                        None => {
+                            self.unseen(&file.text, "a shell runs a file the guard cannot read")
+                        }
+                    }
+                }
                 ast::IoFileRedirectTarget::Filename(w)
                 | ast::IoFileRedirectTarget::Duplicate(w) => {
                     self.word(&w.value, scope, depth);
+                }
+                // `bash < <(curl …)`: the shell runs another command's output.
+                ast::IoFileRedirectTarget::ProcessSubstitution(_, sub) if feeds_shell => {
+                    self.unseen(&sub.to_string(), "a shell runs the output of a command");
+                    self.process_substitution(sub, scope, depth);
                 }
                 ast::IoFileRedirectTarget::ProcessSubstitution(_, sub) => {
                     self.process_substitution(sub, scope, depth);
@@ -502,6 +548,69 @@ fn parse_program(text: &str) -> Option<ast::Program> {
     })
     .ok()
     .flatten()
+}
+
+/// The literal words of a simple command (its name first), when every one is literal.
+fn literal_words(command: &Command) -> Option<Vec<String>> {
+    let Command::Simple(simple) = command else {
+        return None;
+    };
+    let name = simple.word_or_name.as_ref()?;
+    let suffix = simple.suffix.iter().flat_map(|s| s.0.iter());
+    let mut words = vec![name.value.as_str()];
+    for item in suffix {
+        match item {
+            Item::Word(w) | Item::AssignmentWord(_, w) => words.push(w.value.as_str()),
+            _ => return None,
+        }
+    }
+    words
+        .into_iter()
+        .map(|raw| {
+            words::expand(raw, &|_| None)
+                .arg
+                .known()
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+/// A shell with no script operand and no `-c`: it runs what arrives on stdin.
+fn reads_script_on_stdin(command: &Command) -> bool {
+    match literal_words(command) {
+        Some(words) => {
+            let argv: Vec<Arg> = words.into_iter().map(Arg::lit).collect();
+            crate::wrappers::is_shell_reading_stdin(&argv)
+        }
+        // A shell whose words are not all literal: the name decides.
+        None => matches!(command, Command::Simple(s) if s.word_or_name.as_ref().is_some_and(|n| {
+            crate::wrappers::is_shell(crate::engine::basename(&n.value))
+        })),
+    }
+}
+
+/// What `echo`/`printf` of literal words prints, as a script.
+fn literal_output(command: &Command) -> Option<String> {
+    let words = literal_words(command)?;
+    let (name, args) = words.split_first()?;
+    match crate::engine::basename(name) {
+        "echo" => {
+            let args: Vec<&str> = args
+                .iter()
+                .map(String::as_str)
+                .skip_while(|a| matches!(*a, "-n" | "-e" | "-E" | "-ne" | "-en"))
+                .collect();
+            Some(args.join(" "))
+        }
+        "printf" if args.len() == 1 && !args[0].contains('%') => Some(args[0].replace("\\n", "\n")),
+        _ => None,
+    }
+}
+
+/// `source`, `.` and the shells: they run the file (or substitution) they are given.
+fn runs_scripts(name: &str) -> bool {
+    let name = crate::engine::basename(name);
+    matches!(name, "source" | ".") || crate::wrappers::is_shell(name)
 }
 
 /// Whether a command in a pipeline passes what it reads on to the transcript (`| grep x`,

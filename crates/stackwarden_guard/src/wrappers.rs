@@ -1,5 +1,6 @@
 //! Commands that run another command: `env`, `sudo`, `time`, `nohup`, `nice`, `timeout`, `watch`,
-//! `xargs`, `find -exec`, `command`, `exec`, shells with `-c`, `eval`, `source` and script files.
+//! `xargs`, `find -exec`, `command`, `exec`, shells with `-c`, `eval`, `source` and script files
+//! (and, in `session.rs`, `setsid`, `flock`, `su`, `script`, `busybox`, `ssh`).
 //! Each is peeled off to the command it runs, with the environment changes it makes.
 
 use std::path::PathBuf;
@@ -102,7 +103,7 @@ pub(crate) fn unwrap(name: &str, argv: &[Arg], cwd: &std::path::Path) -> Option<
             .into_iter()
             .collect(),
         _ if is_shell(name) => shell(rest, cwd),
-        _ => return None,
+        _ => return crate::session::unwrap(name, rest),
     };
     Some(steps)
 }

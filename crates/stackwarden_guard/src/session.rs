@@ -1,0 +1,143 @@
+//! Commands that run a command in another session, as another user or on another host:
+//! `setsid`, `flock`, `su`/`runuser`, `script`, `busybox`, `ssh`. Each is peeled off to what it
+//! runs, like the wrappers in `wrappers.rs`: a remote command is judged as if run here, since
+//! the host it reaches may hold the same AWS credentials.
+
+use crate::words::Arg;
+use crate::wrappers::Step;
+
+/// `None` when `name` is none of these.
+pub(crate) fn unwrap(name: &str, rest: &[Arg]) -> Option<Vec<Step>> {
+    Some(match name {
+        "setsid" => command_after(rest, &[]),
+        "flock" => flock(rest),
+        "su" | "runuser" => su(rest),
+        "script" => option_script(rest, &["-c", "--command"]).unwrap_or_default(),
+        // A multi-call binary: `busybox sh -c '…'`, `busybox rm …`.
+        "busybox" => command_after(rest, &[]),
+        "ssh" => ssh(rest),
+        _ => return None,
+    })
+}
+
+/// The command after the options (those in `with_value` take the next word).
+fn command_after(args: &[Arg], with_value: &[&str]) -> Vec<Step> {
+    let mut i = 0;
+    while let Some(text) = args.get(i).and_then(Arg::known) {
+        if text == "--" {
+            i += 1;
+            break;
+        }
+        if !text.starts_with('-') || text.len() == 1 {
+            break;
+        }
+        i += if with_value.contains(&text) { 2 } else { 1 };
+    }
+    match args.get(i..) {
+        Some(rest) if !rest.is_empty() => vec![Step::run(rest.to_vec())],
+        _ => vec![],
+    }
+}
+
+/// The text after one of `flags` (`-c '…'`, `--command=…`), as a script.
+fn option_script(args: &[Arg], flags: &[&str]) -> Option<Vec<Step>> {
+    for (i, arg) in args.iter().enumerate() {
+        let inline = flags
+            .iter()
+            .filter(|f| f.starts_with("--"))
+            .find_map(|f| arg.text.strip_prefix(&format!("{f}=")));
+        let script = match inline {
+            Some(text) => Some(Arg {
+                text: text.to_string(),
+                ..arg.clone()
+            }),
+            None if arg.literal && names_flag(&arg.text, flags) => args.get(i + 1).cloned(),
+            None => continue,
+        };
+        return Some(match script {
+            Some(script) if script.literal => vec![Step::Script(script.text)],
+            Some(script) => vec![Step::Unresolved(
+                script.text,
+                "a command built at run time is run",
+            )],
+            None => vec![],
+        });
+    }
+    None
+}
+
+/// `-c`, or a cluster of short flags ending in it (`-qc`), the value following.
+fn names_flag(word: &str, flags: &[&str]) -> bool {
+    flags.contains(&word)
+        || flags.iter().any(|flag| {
+            flag.len() == 2
+                && !word.starts_with("--")
+                && word.len() > 2
+                && word.starts_with('-')
+                && word.ends_with(&flag[1..])
+                && word[1..].bytes().all(|b| b.is_ascii_alphabetic())
+        })
+}
+
+/// `flock [options] FILE (-c '…' | command …)`.
+fn flock(args: &[Arg]) -> Vec<Step> {
+    let with_value = ["-w", "--timeout", "-E", "--conflict-exit-code"];
+    let mut i = 0;
+    while let Some(text) = args.get(i).and_then(Arg::known) {
+        if !text.starts_with('-') {
+            break;
+        }
+        i += if with_value.contains(&text) { 2 } else { 1 };
+    }
+    let after_file = args.get(i + 1..).unwrap_or_default();
+    option_script(after_file, &["-c", "--command"])
+        .unwrap_or_else(|| command_after(after_file, &[]))
+}
+
+/// `su [-] [user] -c '…'`, `runuser -u user -- command …`.
+fn su(args: &[Arg]) -> Vec<Step> {
+    if let Some(steps) = option_script(args, &["-c", "--command"]) {
+        return steps;
+    }
+    match args.iter().position(|a| a.literal && a.text == "--") {
+        Some(end) => args
+            .get(end + 1..)
+            .filter(|rest| !rest.is_empty())
+            .map(|rest| vec![Step::run(rest.to_vec())])
+            .unwrap_or_default(),
+        None => vec![],
+    }
+}
+
+/// `ssh [options] host command …`: the command words are joined into a script, as the remote
+/// shell reads them.
+fn ssh(args: &[Arg]) -> Vec<Step> {
+    const WITH_VALUE: &[&str] = &[
+        "-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i", "-J", "-L", "-l", "-m", "-O", "-o", "-p",
+        "-Q", "-R", "-S", "-W", "-w", "-B",
+    ];
+    let mut i = 0;
+    while let Some(text) = args.get(i).and_then(Arg::known) {
+        if !text.starts_with('-') {
+            break;
+        }
+        i += if WITH_VALUE.contains(&text) { 2 } else { 1 };
+    }
+    let command = args.get(i + 1..).unwrap_or_default();
+    if command.is_empty() {
+        return vec![]; // an interactive login: nothing to judge here
+    }
+    let text = command
+        .iter()
+        .map(|a| a.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if command.iter().all(|a| a.literal) {
+        vec![Step::Script(text)]
+    } else {
+        vec![Step::Unresolved(
+            text,
+            "a remote command built at run time is run",
+        )]
+    }
+}
