@@ -329,6 +329,25 @@ impl<'c, 'a> Walker<'c, 'a> {
         expansion.arg
     }
 
+    /// The words one shell word becomes: expanded, then, when unquoted, split into fields
+    /// (`CMD="cdk destroy"; $CMD` runs `cdk` with `destroy`) and brace-expanded
+    /// (`cdk {destroy,synth}`), as the shell does before it runs a command.
+    fn fields(&mut self, raw: &str, scope: &Scope, depth: usize) -> Vec<Arg> {
+        let arg = self.word(raw, scope, depth);
+        if raw.contains(['\'', '"', '\\']) || !arg.literal {
+            return vec![arg];
+        }
+        if raw.contains('$') {
+            let split: Vec<Arg> = arg.text.split_ascii_whitespace().map(Arg::lit).collect();
+            // An empty expansion is no word at all.
+            return split;
+        }
+        crate::words::brace_expand(&arg.text)
+            .into_iter()
+            .map(Arg::lit)
+            .collect()
+    }
+
     /// A command substitution's body: it runs, but its status is not the command line's.
     fn substitution(&mut self, body: &str, scope: &Scope, depth: usize) {
         self.with_certainty(false, |w| {
@@ -362,16 +381,16 @@ impl<'c, 'a> Walker<'c, 'a> {
                     }
                 }
                 Item::IoRedirect(r) => redirects.push(r),
-                Item::Word(w) => argv.push(self.word(&w.value, scope, depth)),
+                Item::Word(w) => argv.extend(self.fields(&w.value, scope, depth)),
                 Item::ProcessSubstitution(_, sub) => self.process_substitution(sub, scope, depth),
             }
         }
         if let Some(name) = &simple.word_or_name {
-            argv.push(self.word(&name.value, scope, depth));
+            argv.extend(self.fields(&name.value, scope, depth));
         }
         for item in suffix {
             match item {
-                Item::Word(w) => argv.push(self.word(&w.value, scope, depth)),
+                Item::Word(w) => argv.extend(self.fields(&w.value, scope, depth)),
                 // `export A=b` / `declare A=b`: brush hands these as assignment words.
                 Item::AssignmentWord(_, w) => argv.push(self.word(&w.value, scope, depth)),
                 Item::IoRedirect(r) => redirects.push(r),

@@ -269,3 +269,89 @@ mod tests {
         assert_eq!(e.substitutions, vec!["aws s3 rb s3://x".to_string()]);
     }
 }
+
+/// Results of one brace expansion at most; past it the word is kept as written.
+const MAX_BRACE_WORDS: usize = 64;
+
+/// Bash's brace expansion of an unquoted word: `a{b,c}d` → `abd acd`, groups nested and in
+/// sequence. A word with no comma list (`{}`, `${x}`, `{a}`) stays as it is; so does one whose
+/// expansion would exceed [`MAX_BRACE_WORDS`]. (`{1..3}` ranges are left alone.)
+pub(crate) fn brace_expand(word: &str) -> Vec<String> {
+    let mut words = vec![word.to_string()];
+    loop {
+        let mut changed = false;
+        let mut next = Vec::new();
+        for w in &words {
+            match expand_first_group(w) {
+                Some(expanded) => {
+                    changed = true;
+                    next.extend(expanded);
+                }
+                None => next.push(w.clone()),
+            }
+            if next.len() > MAX_BRACE_WORDS {
+                return vec![word.to_string()];
+            }
+        }
+        words = next;
+        if !changed {
+            return words;
+        }
+    }
+}
+
+/// The first `{…,…}` group of `word` expanded once, or `None` when it has none.
+fn expand_first_group(word: &str) -> Option<Vec<String>> {
+    let bytes = word.as_bytes();
+    for (open, &b) in bytes.iter().enumerate() {
+        if b != b'{' || (open > 0 && bytes[open - 1] == b'$') {
+            continue;
+        }
+        let (mut depth, mut commas) = (0usize, Vec::new());
+        for (i, &c) in bytes.iter().enumerate().skip(open) {
+            match c {
+                b'{' => depth += 1,
+                b'}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        if commas.is_empty() {
+                            break;
+                        }
+                        let (prefix, suffix) = (&word[..open], &word[i + 1..]);
+                        let mut starts = vec![open + 1];
+                        starts.extend(commas.iter().map(|c| c + 1));
+                        let mut ends = commas.clone();
+                        ends.push(i);
+                        return Some(
+                            starts
+                                .iter()
+                                .zip(&ends)
+                                .map(|(s, e)| format!("{prefix}{}{suffix}", &word[*s..*e]))
+                                .collect(),
+                        );
+                    }
+                }
+                b',' if depth == 1 => commas.push(i),
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod brace_tests {
+    use super::brace_expand;
+
+    #[test]
+    fn comma_lists_expand_like_bash() {
+        assert_eq!(brace_expand("{destroy,synth}"), ["destroy", "synth"]);
+        assert_eq!(brace_expand("a{b,c}d"), ["abd", "acd"]);
+        assert_eq!(brace_expand("{a,b}{1,2}"), ["a1", "a2", "b1", "b2"]);
+        assert_eq!(brace_expand("x{a,{b,c}}"), ["xa", "xb", "xc"]);
+        for same in ["{}", "{a}", "a{b", "plain", "{1..3}"] {
+            assert_eq!(brace_expand(same), [same]);
+        }
+        assert_eq!(brace_expand(&"{a,b}".repeat(7)).len(), 1, "too many: kept");
+    }
+}

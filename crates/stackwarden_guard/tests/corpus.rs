@@ -552,3 +552,38 @@ fn stdin_fed_shells_and_session_wrappers_are_seen_through() {
         assert_eq!(judged(untouched), None, "{untouched}");
     }
 }
+
+/// Unquoted expansions are split into words and brace lists expanded, as the shell does before
+/// it runs a command (`CMD="cdk destroy --force"; $CMD` got no decision).
+#[test]
+fn word_splitting_and_brace_expansion_are_applied() {
+    let fixture = Fixture::new();
+    let judged = |command: &str| {
+        fixture
+            .judge(command)
+            .strictest()
+            .map(|v| (v.decision, v.rule))
+    };
+    for command in [
+        "CMD=\"cdk destroy --force\"; $CMD",
+        "RM='aws s3 rb'; $RM s3://x",
+        "export OP='s3 rb'; aws $OP s3://x",
+        "cdk {destroy,synth}",
+        "aws s3 r{b,m} s3://x",
+    ] {
+        assert_eq!(
+            judged(command),
+            Some((Decision::Deny, "guard/destructive")),
+            "{command}"
+        );
+    }
+    // Quoted, the expansion stays one word, as in the shell: a command named `cdk destroy`.
+    assert_eq!(judged("CMD='ls -la'; \"$CMD\""), None);
+    for untouched in [
+        "F='a b'; ls $F",
+        "echo {a,b}",
+        "find . -name '*.ts' -exec wc -l {} +",
+    ] {
+        assert_eq!(judged(untouched), None, "{untouched}");
+    }
+}
