@@ -52,6 +52,7 @@ pub(crate) fn dispatch(
     };
     let name = basename(name).to_string();
     crate::transcript::check(walker, &name, &argv, &describe(&argv));
+    crate::interpreters::check(walker, &name, &argv, &describe(&argv));
     if shell_builtin(walker, &name, &argv, outer) {
         return;
     }

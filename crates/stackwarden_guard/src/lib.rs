@@ -51,6 +51,7 @@ pub mod context;
 mod credentials;
 pub mod decision;
 mod engine;
+mod interpreters;
 mod launchers;
 mod make;
 mod patterns;

@@ -587,3 +587,40 @@ fn word_splitting_and_brace_expansion_are_applied() {
         assert_eq!(judged(untouched), None, "{untouched}");
     }
 }
+
+/// Interpreter one-liners that load an AWS SDK or run commands are asked about; the guard
+/// cannot judge a program (each got no decision).
+#[test]
+fn interpreter_one_liners_that_can_reach_aws_ask() {
+    let fixture = Fixture::new();
+    let judged = |command: &str| {
+        fixture
+            .judge(command)
+            .strictest()
+            .map(|v| (v.decision, v.rule))
+    };
+    for command in [
+        "python3 -c \"import os; os.system('cdk destroy')\"",
+        "python3 -c 'import boto3; boto3.client(\"s3\").delete_bucket(Bucket=\"x\")'",
+        "node -e \"require('child_process').execSync('aws s3 rb s3://x')\"",
+        "node -e \"const { S3Client } = require('@aws-sdk/client-s3')\"",
+        "perl -e 'system(\"cdk destroy\")'",
+        "ruby -e '`aws s3 rb s3://x`'",
+        "deno eval 'new Deno.Command(\"cdk\", { args: [\"destroy\"] }).spawn()'",
+        "python3 -c \"$CODE\"",
+    ] {
+        assert_eq!(
+            judged(command),
+            Some((Decision::Ask, "guard/unresolved")),
+            "{command}"
+        );
+    }
+    for untouched in [
+        "python3 -c 'import json,sys; print(json.load(sys.stdin)[\"version\"])'",
+        "node -e \"console.log(require('./package.json').version)\"",
+        "python3 script.py",
+        "node --version",
+    ] {
+        assert_eq!(judged(untouched), None, "{untouched}");
+    }
+}
