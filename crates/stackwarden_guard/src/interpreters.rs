@@ -8,16 +8,12 @@ use crate::words::Arg;
 
 /// Names through which a program reaches AWS or runs commands.
 const REACHES_OUT: &[&str] = &[
-    // AWS SDKs and the tools the guard judges.
+    // AWS SDKs (`@aws-sdk/client-s3`, `aws-sdk`). A tool's name alone is no call: a string
+    // that mentions `cdk deploy` runs nothing; a call goes through the runners below.
     "boto3",
     "botocore",
     "aiobotocore",
-    "aws",
     "sdk",
-    "cdk",
-    "sam",
-    "terraform",
-    "pulumi",
     // Running other programs.
     "subprocess",
     "system",
