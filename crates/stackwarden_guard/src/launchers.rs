@@ -1,6 +1,7 @@
 //! Package-manager launchers and scripts: `npx [-y] [aws-cdk@2] cdk ...`, `npm exec`, `pnpm
 //! dlx/exec`, `yarn [dlx|exec]`, `bunx`, and `npm run X` / `yarn X` / `pnpm run X` / `bun run X`
 //! resolved through the nearest package.json's `scripts` (with npm's `pre`/`post` scripts).
+//! Monorepo selectors (`-w`, `yarn workspace`, `--filter`, …) pick the folder: `workspaces.rs`.
 
 use std::path::{Path, PathBuf};
 
@@ -31,11 +32,37 @@ pub(crate) fn unwrap(ctx: &Context<'_>, name: &str, argv: &[Arg], cwd: &Path) ->
         | ("pnpm", Some("dlx" | "exec" | "x"))
         | ("yarn", Some("dlx" | "exec"))
         | ("bun", Some("x")) => exec(&rest[1..]),
-        ("npm", _) => npm(ctx, rest, cwd),
-        ("pnpm" | "yarn" | "bun", _) => run_or_bin(ctx, name, rest, cwd),
+        ("npm" | "pnpm" | "yarn" | "bun", _) => in_workspaces(ctx, name, argv, rest, cwd),
         _ => return None,
     };
     Some(steps)
+}
+
+/// `npm run X` and friends, in each folder the monorepo selectors pick.
+fn in_workspaces(
+    ctx: &Context<'_>,
+    manager: &str,
+    argv: &[Arg],
+    args: &[Arg],
+    cwd: &Path,
+) -> Vec<Step> {
+    use crate::workspaces::{select, Selection};
+    let run = |rest: &[Arg], dir: &Path| match manager {
+        "npm" => npm(ctx, rest, dir),
+        _ => run_or_bin(ctx, manager, rest, dir),
+    };
+    match select(ctx, manager, args, cwd) {
+        (Selection::Here, rest) => run(&rest, cwd),
+        (Selection::Folders(dirs), rest) => dirs.iter().flat_map(|dir| run(&rest, dir)).collect(),
+        (Selection::Unknown(why), _) => {
+            let text = argv
+                .iter()
+                .map(|a| a.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            vec![Step::Unresolved(text, why)]
+        }
+    }
 }
 
 /// `npx [options] [--] <package-or-bin> args`: the package's bin runs with `args`.

@@ -65,6 +65,7 @@ mod tools;
 mod transcript;
 mod walk;
 mod words;
+mod workspaces;
 mod wrappers;
 
 pub use cdk::DiffKey;

@@ -624,3 +624,52 @@ fn interpreter_one_liners_that_can_reach_aws_ask() {
         assert_eq!(judged(untouched), None, "{untouched}");
     }
 }
+
+/// Monorepo runners resolve the workspace's own package.json (each got no decision).
+#[test]
+fn workspace_scripts_are_resolved_to_their_package() {
+    let fixture = Fixture::new();
+    let judged = |command: &str| {
+        fixture
+            .judge(command)
+            .strictest()
+            .map(|v| (v.decision, v.rule))
+    };
+    for command in [
+        "npm run teardown -w @orders/infra",
+        "npm -w packages/infra run teardown",
+        "npm --workspace=@orders/infra run teardown",
+        "yarn workspace @orders/infra teardown",
+        "yarn workspace @orders/infra run teardown",
+        "pnpm --filter @orders/infra teardown",
+        "pnpm -F @orders/infra run teardown",
+        "pnpm -C packages/infra teardown",
+        "yarn --cwd packages/infra teardown",
+    ] {
+        assert_eq!(
+            judged(command),
+            Some((Decision::Deny, "guard/destructive")),
+            "{command}"
+        );
+    }
+    // A workspace it cannot find, or all of them, with a script named like a deploy: asked.
+    for command in [
+        "npm run deploy -w @orders/missing",
+        "pnpm -r run deploy",
+        "npm run destroy -ws",
+    ] {
+        assert_eq!(
+            judged(command),
+            Some((Decision::Ask, "guard/unresolved")),
+            "{command}"
+        );
+    }
+    for untouched in [
+        "npm run check -w @orders/infra",
+        "npm test -w @orders/missing",
+        "pnpm -r test",
+        "yarn workspace @orders/infra check",
+    ] {
+        assert_eq!(judged(untouched), None, "{untouched}");
+    }
+}

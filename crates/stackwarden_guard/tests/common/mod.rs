@@ -86,7 +86,8 @@ impl Fixture {
             .with("/proj/cdk.out/manifest.json", MANIFEST)
             .with("/proj/scripts/release.sh", "#!/bin/sh\nset -e\nnpm run build\ncdk deploy --all --require-approval broadening\n")
             .with("/proj/scripts/check.sh", "#!/bin/sh\nnpm test\ncdk synth\n")
-            .with("/proj/scripts/nuke.sh", "#!/bin/sh\naws s3 rb s3://orders-artifacts --force\n");
+            .with("/proj/scripts/nuke.sh", "#!/bin/sh\naws s3 rb s3://orders-artifacts --force\n")
+            .with("/proj/packages/infra/package.json", r#"{"name":"@orders/infra","scripts":{"teardown":"cdk destroy --all --force","check":"tsc --noEmit"}}"#);
         let diffs = Recorded(vec![DiffKey {
             stacks: vec!["dev-orders".into()],
             profile: Some("dev".into()),
