@@ -178,7 +178,8 @@ impl<'c, 'a> Walker<'c, 'a> {
             return;
         }
         let count = pipeline.seq.len();
-        for (previous, shell) in pipeline.seq.iter().zip(&pipeline.seq[1..]) {
+        // `.skip(1)`, not `[1..]`: a bare `!` is a pipeline of no command.
+        for (previous, shell) in pipeline.seq.iter().zip(pipeline.seq.iter().skip(1)) {
             if reads_script_on_stdin(shell) {
                 // `echo 'cdk destroy' | sh`: the shell runs what the command before it prints.
                 match literal_output(previous) {

@@ -148,3 +148,13 @@ fn what_the_walk_cannot_reach_is_asked_about_whatever_it_names() {
     let (verdict, _) = timed("$EDITOR notes.md");
     assert_eq!(verdict, None);
 }
+
+#[test]
+fn a_pipeline_of_no_command_is_no_crash() {
+    // Found by replaying the fuzz corpus through the envelope: a bare `!` is a pipeline with no
+    // command, and the stdin-fed shell check indexed past its end (the worker panicked; the
+    // envelope blocked it).
+    for command in ["!", "!;\n((x\n!))\n<   !!", "! | sh"] {
+        let _ = timed(command);
+    }
+}
