@@ -10,7 +10,7 @@ use stackwarden_agent::{FileChecker, HookEnv};
 use stackwarden_core::config::Config;
 use stackwarden_core::{Report, RuleFilter};
 
-use crate::envelope::{self, Answer, Job, SIMPLER_COMMAND};
+use crate::envelope::{self, Answer, Cause, Job, SIMPLER_COMMAND};
 use crate::{engine, registry};
 
 #[derive(clap::Args)]
@@ -46,12 +46,10 @@ pub(crate) fn run(_args: Args) -> anyhow::Result<ExitCode> {
         Ok(answer) => answer,
         Err(breach) => {
             // The event is a shell command or a file edit: the advice covers both.
-            let advice = if breach.is_limit() {
-                format!("For a shell command: {SIMPLER_COMMAND} For a file: `stackwarden check FILE` shows the findings.")
-            } else if breach.is_start_failure() {
-                "The machine refused a new process or thread: end background jobs that are no longer needed, then retry.".to_string()
-            } else {
-                "Please report it with the event.".to_string()
+            let advice = match breach.cause {
+                Cause::Limit => format!("For a shell command: {SIMPLER_COMMAND} For a file: `stackwarden check FILE` shows the findings."),
+                Cause::Start => "The machine refused a new process or thread: end background jobs that are no longer needed, then retry.".to_string(),
+                Cause::Fault => "Please report it with the event.".to_string(),
             };
             write_stderr(&format!(
                 "stackwarden hook: {}; blocking it to be safe. {advice}",

@@ -7,6 +7,8 @@
 //! the bound by construction. The analysis thread's stack ([`STACK`]) holds brush-parser's
 //! recursion for nesting far deeper than any real command (10,000 subshells take about 8 MB).
 
+use super::Cause;
+
 /// Address space of the worker process.
 pub(crate) const ADDRESS_SPACE: u64 = 224 << 20;
 /// CPU seconds before SIGXCPU ends the worker; SIGKILL follows one second later if it does not.
@@ -40,24 +42,30 @@ pub(crate) fn apply() -> std::io::Result<()> {
 
 /// What the signal that ended the worker says about the limit it hit.
 #[cfg(unix)]
-pub(crate) fn signal_meaning(status: &std::process::ExitStatus) -> Option<String> {
+pub(crate) fn signal_meaning(status: &std::process::ExitStatus) -> Option<(Cause, String)> {
     use std::os::unix::process::ExitStatusExt;
     // Numbers are Linux's and the BSDs' alike for these three.
     const SIGKILL: i32 = 9;
     const SIGSEGV: i32 = 11;
     const SIGXCPU: i32 = 24;
     Some(match status.signal()? {
-        SIGXCPU => format!("ran out of CPU time ({CPU_SECONDS} s)"),
-        SIGKILL => format!(
-            "ran out of CPU time or memory (killed after {} s of CPU or by the system's out-of-memory killer)",
-            CPU_SECONDS + 1
+        SIGXCPU => (Cause::Limit, format!("ran out of CPU time ({CPU_SECONDS} s)")),
+        SIGKILL => (
+            Cause::Limit,
+            format!(
+                "ran out of CPU time or memory (killed after {} s of CPU or by the system's out-of-memory killer)",
+                CPU_SECONDS + 1
+            ),
         ),
-        SIGSEGV => format!("ran out of stack or memory ({} MB)", ADDRESS_SPACE >> 20),
-        other => format!("was ended by signal {other}"),
+        SIGSEGV => (
+            Cause::Limit,
+            format!("ran out of stack or memory ({} MB)", ADDRESS_SPACE >> 20),
+        ),
+        other => (Cause::Fault, format!("was ended by signal {other}")),
     })
 }
 
 #[cfg(not(unix))]
-pub(crate) fn signal_meaning(_: &std::process::ExitStatus) -> Option<String> {
+pub(crate) fn signal_meaning(_: &std::process::ExitStatus) -> Option<(Cause, String)> {
     None
 }

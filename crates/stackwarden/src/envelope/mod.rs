@@ -78,9 +78,21 @@ pub(crate) enum Report {
     Answer(Answer),
 }
 
+/// What kind of thing stopped the child.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cause {
+    /// A limit of the envelope: the input is the likely cause.
+    Limit,
+    /// The machine refused the worker a process or a thread.
+    Start,
+    /// Anything else: a crash, an unexpected exit, garbage.
+    Fault,
+}
+
 /// Why the child gave no answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Breach {
+    pub(crate) cause: Cause,
     /// What went wrong, as a clause: "ran out of CPU time (1 s)".
     pub(crate) what: String,
     /// The step the child had reported last, if any.
@@ -88,22 +100,28 @@ pub(crate) struct Breach {
 }
 
 impl Breach {
+    fn start(what: String) -> Self {
+        Self {
+            cause: Cause::Start,
+            what,
+            phase: None,
+        }
+    }
+
+    fn timed_out(phase: Option<String>) -> Self {
+        Self {
+            cause: Cause::Limit,
+            what: format!("did not finish within {} s", WALL_CLOCK.as_secs()),
+            phase,
+        }
+    }
+
     /// One sentence for the person or agent whose tool call is blocked.
     pub(crate) fn explain(&self, subject: &str) -> String {
         match &self.phase {
             Some(phase) => format!("the analysis of {subject} {} while {phase}", self.what),
             None => format!("the analysis of {subject} {}", self.what),
         }
-    }
-
-    /// Whether the input itself is the likely cause (a limit), rather than a bug or the machine.
-    pub(crate) fn is_limit(&self) -> bool {
-        self.what.starts_with("ran out") || self.what.starts_with("did not finish")
-    }
-
-    /// Whether the machine refused the worker a process or a thread.
-    pub(crate) fn is_start_failure(&self) -> bool {
-        self.what.starts_with("could not start")
     }
 }
 
@@ -113,7 +131,7 @@ pub(crate) const SIMPLER_COMMAND: &str =
 
 /// Runs `job` in the envelope and returns the child's answer, or why there is none.
 pub(crate) fn run(job: &Job) -> Result<Answer, Breach> {
-    let breach = |what: String| Breach { what, phase: None };
+    let breach = Breach::start;
     let request = serde_json::to_vec(job).map_err(|e| breach(format!("could not start ({e})")))?;
     let exe = std::env::current_exe().map_err(|e| {
         breach(format!(
@@ -163,28 +181,26 @@ pub(crate) fn run(job: &Job) -> Result<Answer, Breach> {
                 // Past the deadline, or the readers died: end the child, whatever it is doing.
                 let _ = child.kill();
                 let _ = child.wait();
-                let what = match gone {
-                    mpsc::RecvTimeoutError::Timeout => {
-                        format!("did not finish within {} s", WALL_CLOCK.as_secs())
-                    }
-                    mpsc::RecvTimeoutError::Disconnected => {
-                        "could not be read (the parent lost its pipes to the worker)".to_string()
-                    }
-                };
-                return Err(Breach { what, phase });
+                return Err(match gone {
+                    mpsc::RecvTimeoutError::Timeout => Breach::timed_out(phase),
+                    mpsc::RecvTimeoutError::Disconnected => Breach {
+                        cause: Cause::Fault,
+                        what: "could not be read (the parent lost its pipes to the worker)".into(),
+                        phase,
+                    },
+                });
             }
         }
     }
-    let status = wait_until(&mut child, deadline).ok_or_else(|| Breach {
-        what: format!("did not finish within {} s", WALL_CLOCK.as_secs()),
-        phase: phase.clone(),
-    })?;
+    let Some(status) = wait_until(&mut child, deadline) else {
+        return Err(Breach::timed_out(phase));
+    };
     match answer {
         Some(answer) if status.success() && !garbage => Ok(answer),
-        _ => Err(Breach {
-            what: failure(&status, &stderr, garbage),
-            phase,
-        }),
+        _ => {
+            let (cause, what) = failure(&status, &stderr, garbage);
+            Err(Breach { cause, what, phase })
+        }
     }
 }
 
@@ -267,26 +283,34 @@ fn wait_until(child: &mut Child, deadline: Instant) -> Option<std::process::Exit
 
 /// Which limit or failure ended a child that gave no answer, from its exit status and what it
 /// printed on stderr (Rust's runtime names a stack overflow and a failed allocation there).
-fn failure(status: &std::process::ExitStatus, stderr: &str, garbage: bool) -> String {
+fn failure(status: &std::process::ExitStatus, stderr: &str, garbage: bool) -> (Cause, String) {
     if stderr.contains("has overflowed its stack") {
-        return format!("ran out of stack ({} MB)", limits::STACK >> 20);
+        return (
+            Cause::Limit,
+            format!("ran out of stack ({} MB)", limits::STACK >> 20),
+        );
     }
     if stderr.contains("memory allocation of") {
-        return format!("ran out of memory ({} MB)", limits::ADDRESS_SPACE >> 20);
+        let what = format!("ran out of memory ({} MB)", limits::ADDRESS_SPACE >> 20);
+        return (Cause::Limit, what);
     }
-    if let Some(what) = limits::signal_meaning(status) {
-        return what;
+    if let Some(meaning) = limits::signal_meaning(status) {
+        return meaning;
     }
     if garbage {
-        return "answered with something that is not a verdict".to_string();
+        return (
+            Cause::Fault,
+            "answered with something that is not a verdict".into(),
+        );
     }
     let last = stderr.lines().rev().find(|l| !l.trim().is_empty());
-    match (status.code(), last) {
+    let what = match (status.code(), last) {
         (Some(0), _) => "ended without a verdict".to_string(),
         (Some(code), Some(line)) => format!("failed (exit code {code}: {})", line.trim()),
         (Some(code), None) => format!("failed (exit code {code})"),
         (None, _) => "was ended by the operating system".to_string(),
-    }
+    };
+    (Cause::Fault, what)
 }
 
 #[cfg(all(test, unix))]
@@ -308,32 +332,38 @@ mod tests {
     fn each_way_a_worker_ends_without_an_answer_is_named() {
         let overflow = "\nthread 'analysis' has overflowed its stack\nfatal runtime error: stack overflow, aborting\n";
         assert_eq!(
-            failure(&signalled(6), overflow, false),
+            failure(&signalled(6), overflow, false).1,
             "ran out of stack (64 MB)"
         );
         let oom = "memory allocation of 4194304 bytes failed\n";
         assert_eq!(
-            failure(&signalled(6), oom, false),
+            failure(&signalled(6), oom, false).1,
             "ran out of memory (224 MB)"
         );
         assert_eq!(
-            failure(&signalled(24), "", false),
+            failure(&signalled(24), "", false).1,
             "ran out of CPU time (1 s)"
         );
-        assert!(failure(&signalled(9), "", false).starts_with("ran out of CPU time or memory"));
-        assert_eq!(failure(&signalled(15), "", false), "was ended by signal 15");
+        assert!(failure(&signalled(9), "", false)
+            .1
+            .starts_with("ran out of CPU time or memory"));
+        assert_eq!(
+            failure(&signalled(15), "", false).1,
+            "was ended by signal 15"
+        );
         assert_eq!(
             failure(
                 &exited(3),
                 "stackwarden envelope-worker: cannot read the job\n",
                 false
-            ),
+            )
+            .1,
             "failed (exit code 3: stackwarden envelope-worker: cannot read the job)"
         );
-        assert_eq!(failure(&exited(101), "", false), "failed (exit code 101)");
-        assert_eq!(failure(&exited(0), "", false), "ended without a verdict");
+        assert_eq!(failure(&exited(101), "", false).1, "failed (exit code 101)");
+        assert_eq!(failure(&exited(0), "", false).1, "ended without a verdict");
         assert_eq!(
-            failure(&exited(0), "", true),
+            failure(&exited(0), "", true).1,
             "answered with something that is not a verdict"
         );
     }
@@ -341,6 +371,7 @@ mod tests {
     #[test]
     fn a_breach_says_what_was_hit_and_during_which_step() {
         let breach = Breach {
+            cause: Cause::Limit,
             what: "ran out of memory (224 MB)".into(),
             phase: Some("fingerprinting the project's sources".into()),
         };
@@ -348,8 +379,9 @@ mod tests {
             breach.explain("this tool call"),
             "the analysis of this tool call ran out of memory (224 MB) while fingerprinting the project's sources"
         );
-        assert!(breach.is_limit());
+        assert_eq!(breach.cause, Cause::Limit);
         let crash = Breach {
+            cause: Cause::Fault,
             what: "failed (exit code 101)".into(),
             phase: None,
         };
@@ -357,6 +389,6 @@ mod tests {
             crash.explain("the command"),
             "the analysis of the command failed (exit code 101)"
         );
-        assert!(!crash.is_limit());
+        assert_eq!(crash.cause, Cause::Fault);
     }
 }
