@@ -49,13 +49,14 @@ pub(crate) fn check_export(walker: &mut Walker<'_, '_>, name: &str, value: &Var,
 }
 
 /// Output redirections to `~/.aws/credentials`, or of text holding a key to any file.
+/// `targets` are the files the redirections write ([`redirect_targets`]).
 pub(crate) fn check_redirects(
     walker: &mut Walker<'_, '_>,
     redirects: &[&IoRedirect],
+    mut targets: Vec<String>,
     argv: &[Arg],
     seen: &str,
 ) {
-    let mut targets = redirect_targets(redirects);
     let mut writes = !targets.is_empty();
     let mut body = String::new();
     for redirect in redirects {

@@ -55,6 +55,7 @@ mod interpreters;
 mod launchers;
 mod make;
 mod patterns;
+mod pipes;
 pub mod profiles;
 mod sam;
 mod scope;

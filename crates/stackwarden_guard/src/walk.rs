@@ -10,6 +10,7 @@ use brush_parser::ast::{
 use crate::cdk::DiffKey;
 use crate::context::Context;
 use crate::decision::{Decision, Verdict, UNRESOLVED};
+use crate::pipes;
 use crate::scope::Scope;
 use crate::words::{self, Arg, Var};
 
@@ -120,28 +121,22 @@ impl<'c, 'a> Walker<'c, 'a> {
         }
     }
 
-    /// Runs `walk` with [`Walker::certain`] narrowed to `certain`, then restores it.
-    fn with_certainty<R>(&mut self, certain: bool, walk: impl FnOnce(&mut Self) -> R) -> R {
-        let outer = self.certain;
-        self.certain = outer && certain;
+    /// Runs `walk` with [`Walker::certain`] and [`Walker::shown`] narrowed (`false` turns one
+    /// off for what `walk` reaches, `true` keeps what the enclosing command had), then restores
+    /// them.
+    fn narrowed<R>(&mut self, certain: bool, shown: bool, walk: impl FnOnce(&mut Self) -> R) -> R {
+        let outer = (self.certain, self.shown);
+        self.certain = outer.0 && certain;
+        self.shown = outer.1 && shown;
         let result = walk(self);
-        self.certain = outer;
-        result
-    }
-
-    /// Runs `walk` with [`Walker::shown`] narrowed to `shown`, then restores it.
-    fn with_shown<R>(&mut self, shown: bool, walk: impl FnOnce(&mut Self) -> R) -> R {
-        let outer = self.shown;
-        self.shown = outer && shown;
-        let result = walk(self);
-        self.shown = outer;
+        (self.certain, self.shown) = outer;
         result
     }
 
     fn program(&mut self, program: &ast::Program, scope: &mut Scope, depth: usize) {
         let count = program.complete_commands.len();
         for (i, list) in program.complete_commands.iter().enumerate() {
-            self.with_certainty(i + 1 == count, |w| w.list(list, scope, depth));
+            self.narrowed(i + 1 == count, true, |w| w.list(list, scope, depth));
         }
     }
 
@@ -154,7 +149,7 @@ impl<'c, 'a> Walker<'c, 'a> {
                 .iter()
                 .all(|next| matches!(next, ast::AndOr::And(_)));
             let certain = i + 1 == count && !asynchronous && only_and;
-            self.with_certainty(certain, |w| {
+            self.narrowed(certain, true, |w| {
                 if asynchronous {
                     // `cmd &` runs in a subshell-like child: its assignments do not come back.
                     w.pipeline(&and_or.first, &mut scope.clone(), depth);
@@ -173,17 +168,17 @@ impl<'c, 'a> Walker<'c, 'a> {
         // A pipeline's status is its last command's (no pipefail), inverted by `!`.
         if pipeline.seq.len() == 1 {
             if let Some(command) = pipeline.seq.first() {
-                self.with_certainty(!pipeline.bang, |w| w.command(command, scope, depth));
+                self.narrowed(!pipeline.bang, true, |w| w.command(command, scope, depth));
             }
             return;
         }
         let count = pipeline.seq.len();
         // `.skip(1)`, not `[1..]`: a bare `!` is a pipeline of no command.
         for (previous, shell) in pipeline.seq.iter().zip(pipeline.seq.iter().skip(1)) {
-            if reads_script_on_stdin(shell) {
+            if pipes::reads_script_on_stdin(shell) {
                 // `echo 'cdk destroy' | sh`: the shell runs what the command before it prints.
-                match literal_output(previous) {
-                    Some(script) => self.with_certainty(false, |w| {
+                match pipes::literal_output(previous) {
+                    Some(script) => self.narrowed(false, true, |w| {
                         w.script(&script, &mut scope.clone(), depth + 1)
                     }),
                     None => self.unseen(
@@ -196,9 +191,9 @@ impl<'c, 'a> Walker<'c, 'a> {
         for (i, command) in pipeline.seq.iter().enumerate() {
             let certain = i + 1 == count && !pipeline.bang;
             // Output piped on reaches the transcript only through commands that print it.
-            let shown = pipeline.seq[i + 1..].iter().all(prints_its_input);
-            self.with_certainty(certain, |w| {
-                w.with_shown(shown, |w| w.command(command, &mut scope.clone(), depth))
+            let shown = pipeline.seq[i + 1..].iter().all(pipes::prints_its_input);
+            self.narrowed(certain, shown, |w| {
+                w.command(command, &mut scope.clone(), depth)
             });
         }
     }
@@ -217,14 +212,14 @@ impl<'c, 'a> Walker<'c, 'a> {
                     compound,
                     CompoundCommand::BraceGroup(_) | CompoundCommand::Subshell(_)
                 );
-                self.with_certainty(straight, |w| w.compound(compound, scope, depth + 1));
+                self.narrowed(straight, true, |w| w.compound(compound, scope, depth + 1));
                 if let Some(list) = redirects {
                     for redirect in &list.0 {
                         self.redirect(redirect, scope, depth, None);
                     }
                 }
             }
-            Command::Function(def) => self.with_certainty(false, |w| {
+            Command::Function(def) => self.narrowed(false, true, |w| {
                 w.compound(&def.body.0, &mut scope.clone(), depth + 1)
             }),
             Command::ExtendedTest(test, _) => {
@@ -351,15 +346,15 @@ impl<'c, 'a> Walker<'c, 'a> {
 
     /// A command substitution's body: it runs, but its status is not the command line's.
     fn substitution(&mut self, body: &str, scope: &Scope, depth: usize) {
-        self.with_certainty(false, |w| {
-            w.with_shown(false, |w| w.script(body, &mut scope.clone(), depth + 1))
+        self.narrowed(false, false, |w| {
+            w.script(body, &mut scope.clone(), depth + 1)
         });
     }
 
     /// A process substitution (`<(...)`, `>(...)`): it runs beside the command, unwaited for.
     fn process_substitution(&mut self, sub: &ast::SubshellCommand, scope: &Scope, depth: usize) {
-        self.with_certainty(false, |w| {
-            w.with_shown(false, |w| w.list(&sub.list, &mut scope.clone(), depth + 1))
+        self.narrowed(false, false, |w| {
+            w.list(&sub.list, &mut scope.clone(), depth + 1)
         });
     }
 
@@ -405,14 +400,19 @@ impl<'c, 'a> Walker<'c, 'a> {
             .iter()
             .flat_map(|s| s.0.iter())
             .any(|item| matches!(item, Item::ProcessSubstitution(..)));
-        if runs_substitution && argv.first().and_then(Arg::known).is_some_and(runs_scripts) {
+        if runs_substitution
+            && argv
+                .first()
+                .and_then(Arg::known)
+                .is_some_and(pipes::runs_scripts)
+        {
             self.unseen(&seen, "a shell runs the output of a command");
         }
         crate::credentials::check_assignments(self, &assignments, &seen);
+        // The files the command writes through redirections; `> f` alone truncates `f`.
+        let written = crate::credentials::redirect_targets(&redirects);
+        crate::self_protection::check(self, &argv, &written, &seen);
         if argv.is_empty() {
-            // `> .claude/settings.json` alone truncates the file.
-            let redirected = crate::credentials::redirect_targets(&redirects);
-            crate::self_protection::check(self, &argv, &redirected, &seen);
             // Bare assignments change the shell itself.
             for (name, value, _) in assignments {
                 scope.set(&name, value);
@@ -429,11 +429,9 @@ impl<'c, 'a> Walker<'c, 'a> {
         for redirect in &redirects {
             self.redirect(redirect, &command_scope, depth, Some(&argv));
         }
-        crate::credentials::check_redirects(self, &redirects, &argv, &seen);
-        let redirected = crate::credentials::redirect_targets(&redirects);
-        crate::self_protection::check(self, &argv, &redirected, &seen);
-        let to_file = redirects.iter().any(|r| stdout_to_file(r));
-        self.with_shown(!to_file, |w| {
+        crate::credentials::check_redirects(self, &redirects, written, &argv, &seen);
+        let to_file = redirects.iter().any(|r| pipes::stdout_to_file(r));
+        self.narrowed(true, !to_file, |w| {
             crate::engine::dispatch(w, argv, &mut command_scope, depth, scope)
         });
     }
@@ -568,104 +566,6 @@ fn parse_program(text: &str) -> Option<ast::Program> {
     })
     .ok()
     .flatten()
-}
-
-/// The literal words of a simple command (its name first), when every one is literal.
-fn literal_words(command: &Command) -> Option<Vec<String>> {
-    let Command::Simple(simple) = command else {
-        return None;
-    };
-    let name = simple.word_or_name.as_ref()?;
-    let suffix = simple.suffix.iter().flat_map(|s| s.0.iter());
-    let mut words = vec![name.value.as_str()];
-    for item in suffix {
-        match item {
-            Item::Word(w) | Item::AssignmentWord(_, w) => words.push(w.value.as_str()),
-            _ => return None,
-        }
-    }
-    words
-        .into_iter()
-        .map(|raw| {
-            words::expand(raw, &|_| None)
-                .arg
-                .known()
-                .map(str::to_string)
-        })
-        .collect()
-}
-
-/// A shell with no script operand and no `-c`: it runs what arrives on stdin.
-fn reads_script_on_stdin(command: &Command) -> bool {
-    match literal_words(command) {
-        Some(words) => {
-            let argv: Vec<Arg> = words.into_iter().map(Arg::lit).collect();
-            crate::wrappers::is_shell_reading_stdin(&argv)
-        }
-        // A shell whose words are not all literal: the name decides.
-        None => matches!(command, Command::Simple(s) if s.word_or_name.as_ref().is_some_and(|n| {
-            crate::wrappers::is_shell(crate::engine::basename(&n.value))
-        })),
-    }
-}
-
-/// What `echo`/`printf` of literal words prints, as a script.
-fn literal_output(command: &Command) -> Option<String> {
-    let words = literal_words(command)?;
-    let (name, args) = words.split_first()?;
-    match crate::engine::basename(name) {
-        "echo" => {
-            let args: Vec<&str> = args
-                .iter()
-                .map(String::as_str)
-                .skip_while(|a| matches!(*a, "-n" | "-e" | "-E" | "-ne" | "-en"))
-                .collect();
-            Some(args.join(" "))
-        }
-        "printf" if args.len() == 1 && !args[0].contains('%') => Some(args[0].replace("\\n", "\n")),
-        _ => None,
-    }
-}
-
-/// `source`, `.` and the shells: they run the file (or substitution) they are given.
-fn runs_scripts(name: &str) -> bool {
-    let name = crate::engine::basename(name);
-    matches!(name, "source" | ".") || crate::wrappers::is_shell(name)
-}
-
-/// Whether a command in a pipeline passes what it reads on to the transcript (`| grep x`,
-/// `| jq .`). Unknown and compound commands count as consuming it.
-fn prints_its_input(command: &Command) -> bool {
-    let Command::Simple(simple) = command else {
-        return false;
-    };
-    simple
-        .word_or_name
-        .as_ref()
-        .and_then(|name| {
-            words::expand(&name.value, &|_| None)
-                .arg
-                .known()
-                .map(str::to_string)
-        })
-        .is_some_and(|name| crate::transcript::passes_output_on(&name))
-}
-
-/// `> file`, `>> file`, `&> file`: standard output goes to a file, not the transcript.
-fn stdout_to_file(redirect: &IoRedirect) -> bool {
-    match redirect {
-        IoRedirect::File(fd, kind, ast::IoFileRedirectTarget::Filename(_)) => {
-            fd.is_none_or(|fd| fd == 1)
-                && matches!(
-                    kind,
-                    ast::IoFileRedirectKind::Write
-                        | ast::IoFileRedirectKind::Append
-                        | ast::IoFileRedirectKind::Clobber
-                )
-        }
-        IoRedirect::OutputAndError(..) => true,
-        _ => false,
-    }
 }
 
 pub(crate) fn shorten(text: &str) -> String {
