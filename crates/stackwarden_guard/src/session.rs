@@ -20,20 +20,25 @@ pub(crate) fn unwrap(name: &str, rest: &[Arg]) -> Option<Vec<Step>> {
     })
 }
 
-/// The command after the options (those in `with_value` take the next word).
-fn command_after(args: &[Arg], with_value: &[&str]) -> Vec<Step> {
+/// How many leading words are options (those in `with_value` take the next word; a `--` ends
+/// them and is counted).
+fn options_end(args: &[Arg], with_value: &[&str]) -> usize {
     let mut i = 0;
     while let Some(text) = args.get(i).and_then(Arg::known) {
         if text == "--" {
-            i += 1;
-            break;
+            return i + 1;
         }
         if !text.starts_with('-') || text.len() == 1 {
             break;
         }
         i += if with_value.contains(&text) { 2 } else { 1 };
     }
-    match args.get(i..) {
+    i
+}
+
+/// The command after the options (those in `with_value` take the next word).
+fn command_after(args: &[Arg], with_value: &[&str]) -> Vec<Step> {
+    match args.get(options_end(args, with_value)..) {
         Some(rest) if !rest.is_empty() => vec![Step::run(rest.to_vec())],
         _ => vec![],
     }
@@ -82,14 +87,9 @@ fn names_flag(word: &str, flags: &[&str]) -> bool {
 /// `flock [options] FILE (-c '…' | command …)`.
 fn flock(args: &[Arg]) -> Vec<Step> {
     let with_value = ["-w", "--timeout", "-E", "--conflict-exit-code"];
-    let mut i = 0;
-    while let Some(text) = args.get(i).and_then(Arg::known) {
-        if !text.starts_with('-') {
-            break;
-        }
-        i += if with_value.contains(&text) { 2 } else { 1 };
-    }
-    let after_file = args.get(i + 1..).unwrap_or_default();
+    let after_file = args
+        .get(options_end(args, &with_value) + 1..)
+        .unwrap_or_default();
     option_script(after_file, &["-c", "--command"])
         .unwrap_or_else(|| command_after(after_file, &[]))
 }
@@ -116,28 +116,11 @@ fn ssh(args: &[Arg]) -> Vec<Step> {
         "-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i", "-J", "-L", "-l", "-m", "-O", "-o", "-p",
         "-Q", "-R", "-S", "-W", "-w", "-B",
     ];
-    let mut i = 0;
-    while let Some(text) = args.get(i).and_then(Arg::known) {
-        if !text.starts_with('-') {
-            break;
-        }
-        i += if WITH_VALUE.contains(&text) { 2 } else { 1 };
-    }
-    let command = args.get(i + 1..).unwrap_or_default();
+    let command = args
+        .get(options_end(args, WITH_VALUE) + 1..)
+        .unwrap_or_default();
     if command.is_empty() {
         return vec![]; // an interactive login: nothing to judge here
     }
-    let text = command
-        .iter()
-        .map(|a| a.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
-    if command.iter().all(|a| a.literal) {
-        vec![Step::Script(text)]
-    } else {
-        vec![Step::Unresolved(
-            text,
-            "a remote command built at run time is run",
-        )]
-    }
+    crate::wrappers::joined_script(command, "a remote command built at run time is run")
 }

@@ -63,14 +63,7 @@ pub(crate) fn check(walker: &mut Walker<'_, '_>, name: &str, argv: &[Arg], seen:
     } else {
         None
     };
-    if let Some(what) = what {
-        walker.push(
-            Decision::Deny,
-            CREDENTIALS,
-            seen,
-            format!("{what}. {INSTEAD}"),
-        );
-    }
+    deny(walker, what, seen);
 }
 
 /// `aws configure get aws_secret_access_key`, `aws configure export-credentials`, `aws sts
@@ -109,6 +102,10 @@ pub(crate) fn check_aws(
         )),
         _ => None,
     };
+    deny(walker, what, seen);
+}
+
+fn deny(walker: &mut Walker<'_, '_>, what: Option<String>, seen: &str) {
     if let Some(what) = what {
         walker.push(
             Decision::Deny,

@@ -356,7 +356,8 @@ fn eval(args: &[Arg]) -> Vec<Step> {
     joined_script(args, "eval runs a command built at run time")
 }
 
-fn joined_script(args: &[Arg], why: &'static str) -> Vec<Step> {
+/// `args` joined into one script, or unresolved (with `why`) when any is built at run time.
+pub(crate) fn joined_script(args: &[Arg], why: &'static str) -> Vec<Step> {
     let text = args
         .iter()
         .map(|a| a.text.as_str())
