@@ -408,9 +408,8 @@ fn commands_that_print_keys_into_the_transcript_are_denied() {
         "aws sts get-session-token --query Credentials",
         "aws sts get-session-token | jq -r .Credentials.SecretAccessKey",
     ] {
-        let verdict = fixture.judge(command);
         assert_eq!(
-            verdict.strictest().map(|v| (v.decision, v.rule)),
+            fixture.decision(command),
             Some((Decision::Deny, "guard/credentials")),
             "{command}"
         );
@@ -455,9 +454,8 @@ fn shell_writes_to_the_guards_configuration_ask() {
         "sed -i 's/deny/allow/' stackwarden.toml",
         "dd if=/dev/null of=stackwarden.toml",
     ] {
-        let verdict = fixture.judge(command);
         assert_eq!(
-            verdict.strictest().map(|v| (v.decision, v.rule)),
+            fixture.decision(command),
             Some((Decision::Ask, "guard/self-protection")),
             "{command}"
         );
@@ -502,12 +500,7 @@ fn a_guard_rule_turned_off_in_the_config_decides_nothing() {
 #[test]
 fn stdin_fed_shells_and_session_wrappers_are_seen_through() {
     let fixture = Fixture::new();
-    let judged = |command: &str| {
-        fixture
-            .judge(command)
-            .strictest()
-            .map(|v| (v.decision, v.rule))
-    };
+    let judged = |command: &str| fixture.decision(command);
     for command in [
         "echo \"cdk destroy --force\" | sh",
         "printf 'aws s3 rb s3://x' | bash -s",
@@ -558,12 +551,7 @@ fn stdin_fed_shells_and_session_wrappers_are_seen_through() {
 #[test]
 fn word_splitting_and_brace_expansion_are_applied() {
     let fixture = Fixture::new();
-    let judged = |command: &str| {
-        fixture
-            .judge(command)
-            .strictest()
-            .map(|v| (v.decision, v.rule))
-    };
+    let judged = |command: &str| fixture.decision(command);
     for command in [
         "CMD=\"cdk destroy --force\"; $CMD",
         "RM='aws s3 rb'; $RM s3://x",
@@ -593,12 +581,7 @@ fn word_splitting_and_brace_expansion_are_applied() {
 #[test]
 fn interpreter_one_liners_that_can_reach_aws_ask() {
     let fixture = Fixture::new();
-    let judged = |command: &str| {
-        fixture
-            .judge(command)
-            .strictest()
-            .map(|v| (v.decision, v.rule))
-    };
+    let judged = |command: &str| fixture.decision(command);
     for command in [
         "python3 -c \"import os; os.system('cdk destroy')\"",
         "python3 -c 'import boto3; boto3.client(\"s3\").delete_bucket(Bucket=\"x\")'",
@@ -629,12 +612,7 @@ fn interpreter_one_liners_that_can_reach_aws_ask() {
 #[test]
 fn workspace_scripts_are_resolved_to_their_package() {
     let fixture = Fixture::new();
-    let judged = |command: &str| {
-        fixture
-            .judge(command)
-            .strictest()
-            .map(|v| (v.decision, v.rule))
-    };
+    let judged = |command: &str| fixture.decision(command);
     for command in [
         "npm run teardown -w @orders/infra",
         "npm -w packages/infra run teardown",

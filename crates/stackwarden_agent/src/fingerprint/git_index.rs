@@ -174,20 +174,24 @@ impl<'a> Reader<'a> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
+
+    /// Runs `git ARGS` in `dir`, without the user's global configuration (tests of the
+    /// fingerprint use it too).
+    pub(in crate::fingerprint) fn git(dir: &Path, args: &[&str]) {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .status()
+            .expect("git runs");
+        assert!(status.success(), "git {args:?}");
+    }
 
     /// Builds an index the way `git` does for the versions it writes.
     fn git_index(dir: &Path, version: &str) -> Vec<String> {
-        let git = |args: &[&str]| {
-            let status = std::process::Command::new("git")
-                .args(args)
-                .current_dir(dir)
-                .env("GIT_CONFIG_GLOBAL", "/dev/null")
-                .status()
-                .expect("git runs");
-            assert!(status.success(), "git {args:?}");
-        };
+        let git = |args: &[&str]| git(dir, args);
         git(&["init", "-q", "."]);
         std::fs::create_dir_all(dir.join("lib/stacks")).expect("mkdir");
         let names = [

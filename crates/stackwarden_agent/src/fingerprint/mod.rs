@@ -386,6 +386,7 @@ impl Fnv {
 
 #[cfg(test)]
 mod tests {
+    use super::git_index::tests::git;
     use super::*;
 
     fn write(dir: &Path, name: &str, text: &str) {
@@ -418,18 +419,8 @@ mod tests {
         write(root, "lib/constructs/queue.ts", "export class Q {}");
         write(root, "lambda/.gitignore", "!keep.log\n");
         write(root, "lambda/handler.ts", "export const handler = 1;");
-        let status = std::process::Command::new("git")
-            .args(["init", "-q", "."])
-            .current_dir(root)
-            .status()
-            .expect("git");
-        assert!(status.success());
-        let status = std::process::Command::new("git")
-            .args(["add", "."])
-            .current_dir(root)
-            .status()
-            .expect("git");
-        assert!(status.success());
+        git(root, &["init", "-q", "."]);
+        git(root, &["add", "."]);
         assert!(git_index::tracked(root).is_some(), "read from the index");
 
         let mut last = source_fingerprint(root);
@@ -467,14 +458,8 @@ mod tests {
         let root = dir.path();
         write(root, "infra/bin/app.ts", "new App()");
         write(root, "web/src/page.ts", "page");
-        for args in [&["init", "-q", "."][..], &["add", "."][..]] {
-            let status = std::process::Command::new("git")
-                .args(args)
-                .current_dir(root)
-                .status()
-                .expect("git");
-            assert!(status.success());
-        }
+        git(root, &["init", "-q", "."]);
+        git(root, &["add", "."]);
         let infra = root.join("infra");
         let first = source_fingerprint(&infra);
         assert!(first.ends_with("-1"), "{first}");

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use stackwarden_core::config::Config;
-use stackwarden_guard::{AwsConfig, Context, DiffHistory, DiffKey, Judgement, MemoryFiles};
+use stackwarden_guard::{
+    AwsConfig, Context, Decision, DiffHistory, DiffKey, Judgement, MemoryFiles,
+};
 
 pub(crate) const CONFIG: &str = r#"
 [accounts]
@@ -114,6 +116,13 @@ impl Fixture {
 
     pub(crate) fn judge(&self, command: &str) -> Judgement {
         stackwarden_guard::judge(command, &self.context())
+    }
+
+    /// The strictest decision and its rule (`None`: no objection).
+    pub(crate) fn decision(&self, command: &str) -> Option<(Decision, &'static str)> {
+        self.judge(command)
+            .strictest()
+            .map(|v| (v.decision, v.rule))
     }
 
     /// The stacks of each `cdk diff` the command line would have recorded had it succeeded.
