@@ -37,10 +37,14 @@ pub(crate) fn dispatch(
     }
     let Some(first) = argv.first() else { return };
     crate::patterns::check(walker, &argv);
-    let Some(name) = first.known() else {
+    // `$(npm bin)/cdk`: a run-time folder, but the program is `cdk`. (A script there is a
+    // file whose content the guard cannot find: not a name to judge by.)
+    let program = first.program.as_deref().filter(|p| !is_script_name(p));
+    let Some(name) = first.known().or(program) else {
         // A name from a command's output (`$(printf a%ss w) s3 rb`) can be anything; one from
-        // an unknown variable (`$EDITOR`, `"$@"`) is asked about when the text names a tool.
-        if first.from_output {
+        // an unknown variable (`$EDITOR`, `"$@"`), or a script in a run-time folder
+        // (`"$(dirname "$0")/run.sh"`), is asked about when the text names a tool.
+        if first.from_output && first.program.is_none() {
             walker.unseen(
                 &describe(&argv),
                 "the command name is the output of a command",
@@ -167,7 +171,11 @@ fn shell_builtin(walker: &mut Walker<'_, '_>, name: &str, argv: &[Arg], outer: &
 
 /// `./deploy.sh`, `scripts/release.sh`: a script file run by path.
 fn is_script_path(first: &Arg) -> bool {
-    first.known().is_some_and(|name| {
-        name.contains('/') && (name.ends_with(".sh") || name.ends_with(".bash"))
-    })
+    first
+        .known()
+        .is_some_and(|name| name.contains('/') && is_script_name(name))
+}
+
+fn is_script_name(name: &str) -> bool {
+    name.ends_with(".sh") || name.ends_with(".bash")
 }

@@ -60,7 +60,11 @@ pub(crate) fn check(walker: &mut Walker<'_, '_>, name: &str, argv: &[Arg], seen:
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .any(|word| REACHES_OUT.contains(&word))
         || code.text.contains('`');
-    if reaches_out || !code.literal {
+    // Code wholly from a variable or a command's output is a program nobody can read here;
+    // code with a `$` in it (perl's `$/`, a `$line`) is still mostly readable.
+    let unknown =
+        !code.literal && (code.from_output || code.text.trim_matches(['"', '\'']).starts_with('$'));
+    if reaches_out || unknown {
         walker.unseen(
             seen,
             "an interpreter runs a program that can reach AWS or run commands",

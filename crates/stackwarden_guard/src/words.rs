@@ -24,6 +24,9 @@ pub(crate) struct Arg {
     /// Some of it is the output of a command (`$(...)`, or a variable set from one): text no
     /// reading of the command line can know.
     pub(crate) from_output: bool,
+    /// When the word is only known at run time but ends in a literal file name
+    /// (`$(npm bin)/cdk`, `"$TOOLS/deploy.sh"`): that name, which says what program runs.
+    pub(crate) program: Option<String>,
 }
 
 impl Arg {
@@ -32,6 +35,7 @@ impl Arg {
             text: text.into(),
             literal: true,
             from_output: false,
+            program: None,
         }
     }
 
@@ -40,6 +44,7 @@ impl Arg {
             text: raw.into(),
             literal: false,
             from_output: false,
+            program: None,
         }
     }
 
@@ -78,26 +83,32 @@ pub(crate) fn expand(raw: &str, lookup: &dyn Fn(&str) -> Option<Var>) -> Expansi
     let parsed = brush_parser::word::parse(raw, &options()).ok();
     match parsed {
         Some(pieces) => {
-            let mut text = String::new();
-            let mut origins = Vec::new();
-            let literal = collect(
-                &pieces,
-                lookup,
-                &mut text,
-                &mut out.substitutions,
-                &mut origins,
-            );
+            let mut got = Collected::default();
+            let literal = collect(&pieces, lookup, &mut got);
             out.arg = if literal {
-                Arg::lit(text)
-            } else if origins.is_empty() {
-                Arg::dynamic(raw)
+                Arg::lit(got.text)
             } else {
-                // Keep where run-time values came from, so `X=$(echo aws); $X s3 ls` still
-                // reads as something that could reach AWS.
-                Arg::dynamic(format!("{raw} (= {})", origins.join(", ")))
+                let program = program_name(&got);
+                // An unknown variable set from a command's output counts as that output.
+                let from_output = !got.subs.is_empty()
+                    || got
+                        .origins
+                        .iter()
+                        .any(|o| o.contains("$(") || o.contains('`'));
+                let text = if got.origins.is_empty() {
+                    raw.to_string()
+                } else {
+                    // Keep where run-time values came from, so `X=$(echo aws); $X s3 ls` still
+                    // reads as something that could reach AWS.
+                    format!("{raw}{ORIGIN_MARK}{})", got.origins.join(", "))
+                };
+                Arg {
+                    program,
+                    from_output,
+                    ..Arg::dynamic(text)
+                }
             };
-            out.arg.from_output =
-                !out.arg.literal && (!out.substitutions.is_empty() || !origins.is_empty());
+            out.substitutions = got.subs;
         }
         // A word brush cannot split (or is not given) is not something the shell would run as
         // written either; keep it, dynamic, so a command name made of it is treated as unresolved.
@@ -113,50 +124,112 @@ pub(crate) fn expand(raw: &str, lookup: &dyn Fn(&str) -> Option<Var>) -> Expansi
 /// because those run; the text itself is data. `None` when the body cannot be read.
 pub(crate) fn heredoc_substitutions(body: &str) -> Option<Vec<String>> {
     let pieces = brush_parser::word::parse_heredoc(body, &options()).ok()?;
-    let mut subs = Vec::new();
-    collect(
-        &pieces,
-        &|_| None,
-        &mut String::new(),
-        &mut subs,
-        &mut Vec::new(),
-    );
-    Some(subs)
+    let mut got = Collected::default();
+    collect(&pieces, &|_| None, &mut got);
+    Some(got.subs)
 }
 
 /// Appends the literal text of `pieces` to `text`; returns false once anything is dynamic.
+/// What the pieces of a word expand to, as far as the guard knows.
+#[derive(Default)]
+struct Collected {
+    /// The literal text (what the unknown parts stand for is missing).
+    text: String,
+    subs: Vec<String>,
+    /// The raw text unknown variables were set from, when the command line set them.
+    origins: Vec<String>,
+    /// Where in `text` the last unknown part stood: what follows it is literal.
+    dynamic_end: Option<usize>,
+    /// The raw text the last unknown part was set from, when it is a variable the command line
+    /// set (`DIR=$(pwd)/bin/tool; "$DIR"`).
+    last_origin: Option<String>,
+}
+
+/// How a dynamic word's text shows where its unknown values came from: `$X (= $(pwd)/bin)`.
+const ORIGIN_MARK: &str = " (= ";
+
+/// The word as written, without the origins [`expand`] appended to it.
+fn origin_word(text: &str) -> &str {
+    text.split(ORIGIN_MARK).next().unwrap_or(text)
+}
+
+/// The program a word names when only its folder is known at run time: a literal file name
+/// after the last unknown part (`$(npm bin)/cdk`, `"$DIR/tool"`), or, when the word ends with
+/// a variable the command line set, the program that variable's value names
+/// (`TOOL="$(pwd)/bin/lint"; "$TOOL"`).
+fn program_name(got: &Collected) -> Option<String> {
+    let tail = got.dynamic_end.map_or("", |end| &got.text[end..]);
+    if tail.is_empty() {
+        let origin = expand(origin_word(got.last_origin.as_deref()?), &|_| None).arg;
+        let name = match origin.known() {
+            Some(text) => text.rsplit_once('/').map(|(_, name)| name.to_string()),
+            None => origin.program,
+        };
+        return name.filter(|n| !n.is_empty() && !n.contains(char::is_whitespace));
+    }
+    tail.rsplit_once('/')
+        .map(|(_, name)| name)
+        .filter(|name| !name.is_empty())
+        .map(str::to_string)
+}
+
+/// Collects the expansion of `pieces`; `false` when some part is only known at run time.
 fn collect(
     pieces: &[WordPieceWithSource],
     lookup: &dyn Fn(&str) -> Option<Var>,
-    text: &mut String,
-    subs: &mut Vec<String>,
-    origins: &mut Vec<String>,
+    out: &mut Collected,
 ) -> bool {
     let mut literal = true;
     for piece in pieces {
-        match &piece.piece {
-            WordPiece::Text(t) | WordPiece::SingleQuotedText(t) => text.push_str(t),
-            WordPiece::AnsiCQuotedText(t) => text.push_str(&ansi_c(t)),
-            WordPiece::EscapeSequence(t) => text.push_str(t.strip_prefix('\\').unwrap_or(t)),
-            WordPiece::DoubleQuotedSequence(inner)
-            | WordPiece::GettextDoubleQuotedSequence(inner) => {
-                literal &= collect(inner, lookup, text, subs, origins);
+        let known = match &piece.piece {
+            WordPiece::Text(t) | WordPiece::SingleQuotedText(t) => {
+                out.text.push_str(t);
+                true
             }
-            WordPiece::TildeExpansion(_) => text.push('~'),
+            WordPiece::AnsiCQuotedText(t) => {
+                out.text.push_str(&ansi_c(t));
+                true
+            }
+            WordPiece::EscapeSequence(t) => {
+                out.text.push_str(t.strip_prefix('\\').unwrap_or(t));
+                true
+            }
+            WordPiece::DoubleQuotedSequence(inner)
+            | WordPiece::GettextDoubleQuotedSequence(inner) => collect(inner, lookup, out),
+            WordPiece::TildeExpansion(_) => {
+                out.text.push('~');
+                true
+            }
             WordPiece::ParameterExpansion(expr) => match parameter(expr, lookup) {
-                Ok(value) => text.push_str(&value),
+                Ok(value) => {
+                    out.text.push_str(&value);
+                    true
+                }
                 Err(origin) => {
-                    origins.extend(origin);
-                    literal = false;
+                    out.last_origin.clone_from(&origin);
+                    out.origins.extend(origin);
+                    false
                 }
             },
             WordPiece::CommandSubstitution(body)
             | WordPiece::BackquotedCommandSubstitution(body) => {
-                subs.push(body.clone());
-                literal = false;
+                out.subs.push(body.clone());
+                false
             }
-            WordPiece::ArithmeticExpression(_) => literal = false,
+            WordPiece::ArithmeticExpression(_) => false,
+        };
+        // A quoted sequence has placed its own unknown parts.
+        let nested = matches!(
+            piece.piece,
+            WordPiece::DoubleQuotedSequence(_) | WordPiece::GettextDoubleQuotedSequence(_)
+        );
+        if !known && !nested {
+            out.dynamic_end = Some(out.text.len());
+            if !matches!(piece.piece, WordPiece::ParameterExpansion(_)) {
+                out.last_origin = None;
+            }
         }
+        literal &= known;
     }
     literal
 }

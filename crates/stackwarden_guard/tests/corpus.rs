@@ -603,6 +603,8 @@ fn interpreter_one_liners_that_can_reach_aws_ask() {
         "node -e \"console.log(require('./package.json').version)\"",
         "python3 script.py",
         "node --version",
+        // `$` in the code is the language's, not an unknown program (a real test script's).
+        "perl -n -e \"if (/DEBUG:(.+)$/) { print \\$1 }\" log.txt",
     ] {
         assert_eq!(judged(untouched), None, "{untouched}");
     }
@@ -650,4 +652,42 @@ fn workspace_scripts_are_resolved_to_their_package() {
     ] {
         assert_eq!(judged(untouched), None, "{untouched}");
     }
+}
+
+/// A command name built at run time that ends in a literal file name runs that program; one
+/// that is wholly another command's output is asked about; unknown variables are not output.
+/// (Measured on 137 real shell scripts of this machine: the first cut asked about
+/// `"$(dirname "$0")/tool"` and `"cmd_$1"`, a false positive in one script of six.)
+#[test]
+fn run_time_folders_with_a_literal_program_name_are_judged_by_that_name() {
+    let fixture = Fixture::new();
+    assert_eq!(
+        fixture.decision("$(npm bin)/cdk destroy --force"),
+        Some((Decision::Deny, "guard/destructive"))
+    );
+    assert_eq!(
+        fixture.decision("\"$(git rev-parse --show-toplevel)/node_modules/.bin/cdk\" destroy"),
+        Some((Decision::Deny, "guard/destructive"))
+    );
+    for untouched in [
+        "\"$(dirname \"$0\")/tools/vcpkg\" install zlib",
+        "DIR=$(cd \"$(dirname \"$0\")\" && pwd); \"$DIR/bin/lint\" --fix",
+        "x=\"$1\"; \"cmd_$x\" \"$@\"",
+        "TOOL=\"$(pwd)\"/../bin/lint; \"$TOOL\" --fix",
+    ] {
+        assert_eq!(fixture.decision(untouched), None, "{untouched}");
+    }
+    assert_eq!(
+        fixture.decision("CDK=\"$(npm bin)/cdk\"; \"$CDK\" destroy"),
+        Some((Decision::Deny, "guard/destructive"))
+    );
+    // A script there: its content is not found, so a name that says deploy is asked about.
+    assert_eq!(
+        fixture.decision("\"$(dirname \"$0\")/deploy.sh\" prod"),
+        Some((Decision::Ask, "guard/unresolved"))
+    );
+    assert_eq!(
+        fixture.decision("$(printf a%ss w) s3 rb s3://x"),
+        Some((Decision::Ask, "guard/unresolved"))
+    );
 }
