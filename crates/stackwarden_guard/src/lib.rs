@@ -46,11 +46,13 @@
 //! [`judge`] on untrusted text outside such an envelope can take unbounded time and memory.
 
 mod aws_cli;
+mod builtins;
 pub mod cdk;
 pub mod context;
 mod credentials;
 pub mod decision;
 mod engine;
+mod eval;
 mod interpreters;
 mod launchers;
 mod make;

@@ -1,5 +1,5 @@
 //! Commands that run a command in another session, as another user or on another host:
-//! `setsid`, `flock`, `su`/`runuser`, `script`, `busybox`, `ssh`. Each is peeled off to what it
+//! `setsid`, `flock`, `su`/`runuser`, `script`, `busybox`, `ssh`, `ssh-agent`. Each is peeled off to what it
 //! runs, like the wrappers in `wrappers.rs`: a remote command is judged as if run here, since
 //! the host it reaches may hold the same AWS credentials.
 
@@ -16,6 +16,8 @@ pub(crate) fn unwrap(name: &str, rest: &[Arg]) -> Option<Vec<Step>> {
         // A multi-call binary: `busybox sh -c '…'`, `busybox rm …`.
         "busybox" => command_after(rest, &[]),
         "ssh" => ssh(rest),
+        // `ssh-agent [options] command …` runs the command with the agent's environment.
+        "ssh-agent" => command_after(rest, &["-a", "-E", "-t", "-P"]),
         _ => return None,
     })
 }

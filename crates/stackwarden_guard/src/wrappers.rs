@@ -20,10 +20,15 @@ pub(crate) enum Step {
     },
     /// Shell text to parse and judge (`bash -c`, `eval`, `watch`, npm scripts, make recipes).
     Script(String),
-    /// A script file to read and judge.
-    ScriptFile(PathBuf),
-    /// Text the guard cannot see through (`bash -c "$X"`), with what makes it so.
+    /// A script file to read and judge, with its arguments (`None`: the caller's, as for
+    /// `source file`).
+    ScriptFile(PathBuf, Option<Vec<Arg>>),
+    /// Text the guard cannot see through (`bash -c "$X"`), with what makes it so: asked about
+    /// when it names a tool.
     Unresolved(String, &'static str),
+    /// Text that runs and that the guard cannot read at all (`eval "$CMD"`): asked about
+    /// whatever it says.
+    Unseen(String, &'static str),
 }
 
 impl Step {
@@ -96,10 +101,11 @@ pub(crate) fn unwrap(name: &str, argv: &[Arg], cwd: &std::path::Path) -> Option<
         "watch" => watch(rest),
         "xargs" => xargs(rest),
         "find" => find(rest),
-        "eval" => eval(rest),
+        "eval" => crate::eval::eval(rest),
+        "trap" => crate::eval::trap(rest),
         "source" | "." => rest
-            .first()
-            .map(|file| script_file(file, cwd))
+            .split_first()
+            .map(|(file, args)| script_file(file, cwd, (!args.is_empty()).then(|| args.to_vec())))
             .into_iter()
             .collect(),
         _ if is_shell(name) => shell(rest, cwd),
@@ -352,10 +358,6 @@ fn find(args: &[Arg]) -> Vec<Step> {
     steps
 }
 
-fn eval(args: &[Arg]) -> Vec<Step> {
-    joined_script(args, "eval runs a command built at run time")
-}
-
 /// `args` joined into one script, or unresolved (with `why`) when any is built at run time.
 pub(crate) fn joined_script(args: &[Arg], why: &'static str) -> Vec<Step> {
     let text = args
@@ -405,14 +407,18 @@ fn shell(args: &[Arg], cwd: &std::path::Path) -> Vec<Step> {
         break;
     }
     match args.get(i) {
-        Some(file) => vec![script_file(file, cwd)],
+        Some(file) => vec![script_file(
+            file,
+            cwd,
+            Some(args.get(i + 1..).unwrap_or_default().to_vec()),
+        )],
         None => vec![], // reads stdin: the here-document, judged by the walker
     }
 }
 
-pub(crate) fn script_file(file: &Arg, cwd: &std::path::Path) -> Step {
+pub(crate) fn script_file(file: &Arg, cwd: &std::path::Path, args: Option<Vec<Arg>>) -> Step {
     match file.known() {
-        Some(path) => Step::ScriptFile(crate::scope::normalize(&cwd.join(path))),
+        Some(path) => Step::ScriptFile(crate::scope::normalize(&cwd.join(path)), args),
         None => Step::Unresolved(
             file.text.clone(),
             "a script whose name is built at run time is run",
