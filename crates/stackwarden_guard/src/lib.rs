@@ -48,6 +48,7 @@
 mod aws_cli;
 mod builtins;
 pub mod cdk;
+mod containers;
 pub mod context;
 mod credentials;
 pub mod decision;
@@ -56,6 +57,8 @@ mod eval;
 mod interpreters;
 mod launchers;
 mod make;
+mod multiplexers;
+mod parallel;
 mod patterns;
 mod pipes;
 pub mod profiles;

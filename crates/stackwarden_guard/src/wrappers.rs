@@ -1,6 +1,8 @@
 //! Commands that run another command: `env`, `sudo`, `time`, `nohup`, `nice`, `timeout`, `watch`,
-//! `xargs`, `find -exec`, `command`, `exec`, shells with `-c`, `eval`, `source` and script files
-//! (and, in `session.rs`, `setsid`, `flock`, `su`, `script`, `busybox`, `ssh`).
+//! `xargs`, `find -exec`, `command`, `exec`, shells with `-c`, `eval` and `trap` (`eval.rs`),
+//! `source` and script files (and, in `session.rs`, `setsid`, `flock`, `su`, `script`,
+//! `busybox`, `ssh`; `parallel.rs`; tmux and screen in `multiplexers.rs`; docker and podman in
+//! `containers.rs`).
 //! Each is peeled off to the command it runs, with the environment changes it makes.
 
 use std::path::PathBuf;
@@ -101,6 +103,10 @@ pub(crate) fn unwrap(name: &str, argv: &[Arg], cwd: &std::path::Path) -> Option<
         "watch" => watch(rest),
         "xargs" => xargs(rest),
         "find" => find(rest),
+        "parallel" => crate::parallel::unwrap(rest),
+        "tmux" => crate::multiplexers::tmux(rest),
+        "screen" => crate::multiplexers::screen(rest),
+        "docker" | "podman" | "nerdctl" | "finch" => crate::containers::unwrap(rest),
         "eval" => crate::eval::eval(rest),
         "trap" => crate::eval::trap(rest),
         "source" | "." => rest
