@@ -103,6 +103,12 @@ pub(crate) fn dispatch(
         cwd: &scope.cwd,
     };
     crate::tools::judge(walker, &tool);
+    // A workspace or stack selected here is the one the later commands apply to.
+    match name.as_str() {
+        "terraform" | "tofu" => crate::terraform::remember_workspace(&argv[1..], outer),
+        "pulumi" => crate::pulumi::remember_stack(&argv[1..], outer),
+        _ => {}
+    }
 }
 
 fn run_step(walker: &mut Walker<'_, '_>, step: Step, scope: &Scope, depth: usize) {

@@ -186,6 +186,50 @@ const HIDDEN: &[(&str, (Decision, &str))] = &[
     ("op run --env-file .env -- cdk destroy --force", DESTROY),
     ("direnv exec . aws s3 rb s3://x", DESTROY),
     ("aws-vault exec ops -- cdk deploy dev-orders --require-approval broadening", PROD),
+    // --- Terraform and Pulumi against production; destroy anywhere
+    ("terraform workspace select prod && terraform apply", PROD),
+    ("terraform workspace select prod; terraform apply -auto-approve", PROD),
+    ("terraform workspace new prod && terraform apply", PROD),
+    ("TF_WORKSPACE=prod terraform apply", PROD),
+    ("export TF_WORKSPACE=prod; terraform apply", PROD),
+    ("terraform apply -var stage=prod", PROD),
+    ("terraform apply -var=stage=prod", PROD),
+    ("terraform apply -var 'env=prod' -auto-approve", PROD),
+    ("terraform apply -var-file=prod.tfvars", PROD),
+    ("terraform apply -var-file envs/prod/terraform.tfvars", PROD),
+    ("terraform -chdir=envs/prod apply", PROD),
+    ("cd envs/prod && terraform apply", PROD),
+    ("cd live && terraform apply", PROD),
+    ("terraform -chdir=live apply -auto-approve", PROD),
+    ("AWS_PROFILE=ops terraform apply", PROD),
+    ("tofu apply -var stage=prod", PROD),
+    ("terragrunt apply --terragrunt-working-dir envs/prod", PROD),
+    ("terragrunt run-all apply -var stage=prod", PROD),
+    ("cdktf deploy prod-orders", PROD),
+    ("bash -c 'terraform workspace select prod && terraform apply'", PROD),
+    ("terraform apply -destroy -var stage=prod", DESTROY),
+    ("terraform workspace delete -force prod", DESTROY),
+    ("pulumi up --stack prod", PROD),
+    ("pulumi up -s org/proj/prod", PROD),
+    ("pulumi up --stack=acme/orders/prod --yes", PROD),
+    ("pulumi stack select prod && pulumi up", PROD),
+    ("pulumi stack select --stack prod; pulumi up -y", PROD),
+    ("pulumi up -c stage=prod", PROD),
+    ("pulumi watch --stack prod", PROD),
+    ("AWS_PROFILE=ops pulumi up", PROD),
+    ("npx pulumi up --stack prod", PROD),
+    ("pulumi destroy", DESTROY),
+    ("pulumi destroy --stack dev --yes", DESTROY),
+    ("pulumi down -s dev", DESTROY),
+    ("pulumi stack rm dev --force", DESTROY),
+    ("pulumi state delete 'urn:pulumi:dev::orders::aws:s3/bucket:Bucket::b'", DESTROY),
+    // --- cdk watch is a deploy; hotswap deploys to production are production deploys
+    ("cdk watch prod-orders", PROD),
+    ("npx cdk watch --profile ops", PROD),
+    ("cdk watch dev-api --profile dev", (Decision::Deny, "guard/deploy-without-diff")),
+    ("cdk deploy prod-orders --hotswap --require-approval broadening", PROD),
+    ("cdk deploy --hotswap-fallback --profile ops --require-approval broadening", PROD),
+    ("cdk deploy dev-orders --watch --profile ops --require-approval broadening", PROD),
 ];
 
 /// Look-alikes that run nothing dangerous: no decision.
@@ -244,6 +288,24 @@ const BENIGN: &[&str] = &[
     "docker run hashicorp/terraform plan",
     "aws-vault exec dev -- aws s3 ls",
     "strace -c ls",
+    "terraform plan",
+    "terraform plan -var stage=prod",
+    "terraform plan -destroy -var-file=prod.tfvars",
+    "terraform -chdir=envs/prod plan",
+    "terraform workspace select prod && terraform plan",
+    "cd live && terraform plan",
+    "terraform validate",
+    "terraform init -backend-config=prod.hcl",
+    "terraform workspace list",
+    "terraform output -json",
+    "tofu fmt -recursive",
+    "pulumi preview --stack prod",
+    "pulumi stack select prod && pulumi preview",
+    "pulumi stack ls",
+    "pulumi config get region --stack prod",
+    "pulumi up --stack dev",
+    "pulumi destroy --preview-only --stack prod",
+    "cdk watch dev-orders --profile dev",
 ];
 
 #[test]
@@ -263,6 +325,7 @@ fn hidden_dangerous_commands_get_the_plain_commands_decision() {
         HIDDEN.len(),
         failures.join("\n")
     );
+    assert!(HIDDEN.len() >= 150);
 }
 
 #[test]
@@ -287,4 +350,5 @@ fn benign_look_alikes_get_no_decision() {
         BENIGN.len(),
         failures.join("\n")
     );
+    assert!(BENIGN.len() >= 40);
 }
