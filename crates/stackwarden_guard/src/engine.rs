@@ -70,7 +70,8 @@ pub(crate) fn dispatch(
     }
     let steps = wrappers::unwrap(&name, &argv, &scope.cwd)
         .or_else(|| crate::launchers::unwrap(walker.ctx, &name, &argv, &scope.cwd))
-        .or_else(|| crate::make::unwrap(walker.ctx, &name, &argv, &scope.cwd));
+        .or_else(|| crate::make::unwrap(walker.ctx, &name, &argv, &scope.cwd))
+        .or_else(|| crate::runners::unwrap(walker.ctx, &name, &argv, &scope.cwd));
     if let Some(steps) = steps {
         for step in steps {
             run_step(walker, step, scope, depth + 1);

@@ -63,6 +63,7 @@ mod patterns;
 mod pipes;
 pub mod profiles;
 mod pulumi;
+mod runners;
 mod sam;
 mod scope;
 pub mod self_protection;
