@@ -11,8 +11,10 @@
 //! program prints is decided by the program (variables, functions, hooks), not by whoever wrote
 //! the command line, so `eval "$(ssh-agent -s)"` is not asked about. The program itself is still
 //! judged like any command substitution (`transcript.rs` knows that exporting credentials into
-//! the shell prints nothing). A variable holding such output (`X=$(ssh-agent -s); eval "$X"`) is
-//! not traced back: asked.
+//! the shell prints nothing). A variable the command line set from such output counts as that
+//! output (`X=$(ssh-agent -s); eval "$X"`); one from the environment does not. `getopt` prints
+//! the arguments it was given, quoted for the shell: safe to `eval` as the arguments of `set --`
+//! (`eval set -- "$(getopt -o ab -- "$@")"`, the usual idiom), not as a command.
 
 use brush_parser::ast::{self, Command, CommandPrefixOrSuffixItem as Item};
 use brush_parser::word::WordPiece;
@@ -25,9 +27,10 @@ pub(crate) fn eval(args: &[Arg]) -> Vec<Step> {
     if args.iter().all(|a| a.literal) {
         return joined_script(args, "eval runs a command built at run time");
     }
+    let sets_arguments = args.first().and_then(Arg::known) == Some("set");
     if args
         .iter()
-        .all(|a| a.literal || is_shell_setup_output(&a.text))
+        .all(|a| a.literal || is_shell_setup_output(a, sets_arguments))
     {
         return vec![];
     }
@@ -66,15 +69,33 @@ pub(crate) fn trap(args: &[Arg]) -> Vec<Step> {
 }
 
 /// Whether a word's run-time parts are all the output of shell-setup printers: `"$(ssh-agent
-/// -s)"`, `` `brew shellenv` ``. A variable or arithmetic part is not.
-fn is_shell_setup_output(raw: &str) -> bool {
-    match brush_parser::word::parse(raw, &words::options()) {
-        Ok(pieces) => pieces_are_setup(&pieces),
-        Err(_) => false,
+/// -s)"`, `` `brew shellenv` ``, a variable the command line set from one. Arithmetic, or a
+/// variable the guard does not know the origin of, is not. `arguments`: the text is the
+/// arguments of `set`, where getopt's quoted output is safe too.
+fn is_shell_setup_output(arg: &Arg, arguments: bool) -> bool {
+    let raw = words::origin_word(&arg.text);
+    let Ok(pieces) = brush_parser::word::parse(raw, &words::options()) else {
+        return false;
+    };
+    let mut variables = 0;
+    if !pieces_are_setup(&pieces, arguments, &mut variables) {
+        return false;
     }
+    // Each variable must be one the command line set from such output.
+    variables == arg.origins.len()
+        && arg.origins.iter().all(|origin| {
+            brush_parser::word::parse(origin, &words::options()).is_ok_and(|pieces| {
+                let mut nested = 0;
+                pieces_are_setup(&pieces, arguments, &mut nested) && nested == 0
+            })
+        })
 }
 
-fn pieces_are_setup(pieces: &[brush_parser::word::WordPieceWithSource]) -> bool {
+fn pieces_are_setup(
+    pieces: &[brush_parser::word::WordPieceWithSource],
+    arguments: bool,
+    variables: &mut usize,
+) -> bool {
     pieces.iter().all(|piece| match &piece.piece {
         WordPiece::Text(_)
         | WordPiece::SingleQuotedText(_)
@@ -82,22 +103,33 @@ fn pieces_are_setup(pieces: &[brush_parser::word::WordPieceWithSource]) -> bool 
         | WordPiece::EscapeSequence(_)
         | WordPiece::TildeExpansion(_) => true,
         WordPiece::DoubleQuotedSequence(inner) | WordPiece::GettextDoubleQuotedSequence(inner) => {
-            pieces_are_setup(inner)
+            pieces_are_setup(inner, arguments, variables)
         }
         WordPiece::CommandSubstitution(body) | WordPiece::BackquotedCommandSubstitution(body) => {
-            prints_shell_setup(body)
+            prints_shell_setup(body, arguments)
         }
-        WordPiece::ParameterExpansion(_) | WordPiece::ArithmeticExpression(_) => false,
+        WordPiece::ParameterExpansion(_) => {
+            *variables += 1;
+            true
+        }
+        WordPiece::ArithmeticExpression(_) => false,
     })
 }
 
 /// Whether `body` is one plain command (literal words; redirections allowed) of a program that
-/// prints its own shell setup.
-fn prints_shell_setup(body: &str) -> bool {
+/// prints its own shell setup (or, for `arguments`, getopt's quoted arguments).
+fn prints_shell_setup(body: &str, arguments: bool) -> bool {
     let Some(words) = single_command_words(body) else {
         return false;
     };
-    let Some((name, args)) = words.split_first() else {
+    let Some((Some(name), args)) = words.split_first() else {
+        return false;
+    };
+    // getopt quotes whatever it is given, `"$@"` included.
+    if basename(name) == "getopt" {
+        return arguments;
+    }
+    let Some(args) = args.iter().cloned().collect::<Option<Vec<String>>>() else {
         return false;
     };
     let positionals: Vec<&str> = args
@@ -146,8 +178,9 @@ fn prints_shell_setup(body: &str) -> bool {
     }
 }
 
-/// The literal words of a text that is exactly one simple command with no assignments.
-fn single_command_words(body: &str) -> Option<Vec<String>> {
+/// The words of a text that is exactly one simple command with no assignments, each `None`
+/// when built at run time.
+fn single_command_words(body: &str) -> Option<Vec<Option<String>>> {
     let program = crate::walk::parse_program(body)?;
     let [list] = program.complete_commands.as_slice() else {
         return None;
@@ -177,7 +210,9 @@ fn single_command_words(body: &str) -> Option<Vec<String>> {
             _ => return None,
         }
     }
-    raw.into_iter()
-        .map(|w| words::expand(w, &|_| None).arg.known().map(str::to_string))
-        .collect()
+    Some(
+        raw.into_iter()
+            .map(|w| words::expand(w, &|_| None).arg.known().map(str::to_string))
+            .collect(),
+    )
 }

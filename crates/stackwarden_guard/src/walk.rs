@@ -348,8 +348,31 @@ impl<'c, 'a> Walker<'c, 'a> {
     /// (`cdk {destroy,synth}`), as the shell does before it runs a command.
     /// An array or the positional parameters (`"${a[@]}"`, `"$@"`) give one word per element.
     fn fields(&mut self, raw: &str, scope: &Scope, depth: usize) -> Vec<Arg> {
-        let expansion = self.expansion(raw, scope, depth);
         let quoted = raw.contains(['\'', '"', '\\']);
+        let env = &self.ctx.env;
+        let elements = words::list_elements(raw, &|name| scope.get(name, env));
+        if let Some(elements) = elements.filter(|e| e.iter().any(|v| !matches!(v, Var::Known(_)))) {
+            // Some element is unknown: the known ones are still words of their own.
+            return elements
+                .into_iter()
+                .flat_map(|element| match element {
+                    Var::Known(text) if quoted => vec![Arg::lit(text)],
+                    Var::Known(text) => text.split_ascii_whitespace().map(Arg::lit).collect(),
+                    other => {
+                        let origin = match other {
+                            Var::Unknown(origin) => origin,
+                            _ => raw.to_string(),
+                        };
+                        vec![Arg {
+                            from_output: origin.contains("$(") || origin.contains('`'),
+                            origins: vec![origin.clone()],
+                            ..Arg::dynamic(format!("{raw} (= {origin})"))
+                        }]
+                    }
+                })
+                .collect();
+        }
+        let expansion = self.expansion(raw, scope, depth);
         if let Some(fields) = expansion.fields {
             return fields
                 .iter()

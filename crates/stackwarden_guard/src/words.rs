@@ -38,11 +38,6 @@ impl Var {
             },
         }
     }
-
-    /// Every element's text, or where the first unknown one came from.
-    fn into_texts(self) -> Result<Vec<String>, Option<String>> {
-        self.into_list().into_iter().map(Var::into_scalar).collect()
-    }
 }
 
 /// One argument after expansion.
@@ -57,6 +52,9 @@ pub(crate) struct Arg {
     /// When the word is only known at run time but ends in a literal file name
     /// (`$(npm bin)/cdk`, `"$TOOLS/deploy.sh"`): that name, which says what program runs.
     pub(crate) program: Option<String>,
+    /// The raw text each unknown variable in the word was set from, when the command line set
+    /// it (`X=$(ssh-agent -s); eval "$X"`: `$(ssh-agent -s)`).
+    pub(crate) origins: Vec<String>,
 }
 
 impl Arg {
@@ -66,6 +64,7 @@ impl Arg {
             literal: true,
             from_output: false,
             program: None,
+            origins: Vec::new(),
         }
     }
 
@@ -75,6 +74,7 @@ impl Arg {
             literal: false,
             from_output: false,
             program: None,
+            origins: Vec::new(),
         }
     }
 
@@ -149,6 +149,7 @@ pub(crate) fn expand(raw: &str, lookup: &dyn Fn(&str) -> Option<Var>) -> Expansi
                 Arg {
                     program,
                     from_output,
+                    origins: got.origins.clone(),
                     ..Arg::dynamic(text)
                 }
             };
@@ -199,7 +200,7 @@ struct Collected {
 const ORIGIN_MARK: &str = " (= ";
 
 /// The word as written, without the origins [`expand`] appended to it.
-fn origin_word(text: &str) -> &str {
+pub(crate) fn origin_word(text: &str) -> &str {
     text.split(ORIGIN_MARK).next().unwrap_or(text)
 }
 
@@ -253,19 +254,19 @@ fn collect(
                 out.text.push('~');
                 true
             }
-            WordPiece::ParameterExpansion(expr) => match parameter(expr, lookup) {
-                Ok(Value::One(value)) => {
+            WordPiece::ParameterExpansion(expr) => match parameter(expr, lookup).and_then(texts) {
+                Ok(Known::One(value)) => {
                     out.text.push_str(&value);
                     true
                 }
                 // `"$*"` and `"${a[*]}"` join the elements into one word.
-                Ok(Value::Many(values, true)) if quoted => {
+                Ok(Known::Many(values, true)) if quoted => {
                     out.text.push_str(&values.join(" "));
                     true
                 }
                 // `"$@"`, `"${a[@]}"` and every unquoted form: one word per element, the
                 // first joined to what precedes it, the last to what follows.
-                Ok(Value::Many(values, _)) => {
+                Ok(Known::Many(values, _)) => {
                     out.lists = true;
                     out.items += values.len();
                     for (i, value) in values.into_iter().enumerate() {
@@ -311,7 +312,7 @@ enum Value {
     One(String),
     /// An array's or the positional parameters' elements; `true` when they are joined into
     /// one word inside double quotes (`*` rather than `@`).
-    Many(Vec<String>, bool),
+    Many(Vec<Var>, bool),
 }
 
 /// `$NAME` / `${NAME}` / `${NAME:-default}`, `$1`, `"$@"`, `${a[0]}`, `"${a[@]}"`,
@@ -369,6 +370,51 @@ fn parameter(
     }
 }
 
+/// A parameter's value with every element known, or where the first unknown one came from.
+fn texts(value: Value) -> Result<Known, Option<String>> {
+    match value {
+        Value::One(text) => Ok(Known::One(text)),
+        Value::Many(vars, joined) => Ok(Known::Many(
+            vars.into_iter()
+                .map(Var::into_scalar)
+                .collect::<Result<_, _>>()?,
+            joined,
+        )),
+    }
+}
+
+/// A parameter's value once every element is known.
+enum Known {
+    One(String),
+    Many(Vec<String>, bool),
+}
+
+/// When the whole word is one expansion of an array or of the positional parameters
+/// (`"$@"`, `${a[@]}`, `"${@:2}"`), its elements, known or not: each becomes a word of its
+/// own, so an unknown element does not hide the known ones (`assert test "$x" = 1` calling
+/// `assert () { "$@"; }` runs `test`). `None` for any other word.
+pub(crate) fn list_elements(raw: &str, lookup: &dyn Fn(&str) -> Option<Var>) -> Option<Vec<Var>> {
+    let pieces = brush_parser::word::parse(raw, &options()).ok()?;
+    let (expr, quoted) = match pieces.as_slice() {
+        [only] => match &only.piece {
+            WordPiece::ParameterExpansion(expr) => (expr, false),
+            WordPiece::DoubleQuotedSequence(inner) => match inner.as_slice() {
+                [WordPieceWithSource {
+                    piece: WordPiece::ParameterExpansion(expr),
+                    ..
+                }] => (expr, true),
+                _ => return None,
+            },
+            _ => return None,
+        },
+        _ => return None,
+    };
+    match parameter(expr, lookup).ok()? {
+        Value::Many(vars, joined) if !(joined && quoted) => Some(vars),
+        _ => None,
+    }
+}
+
 /// The value of one parameter: a named variable, an array element or all elements, a
 /// positional parameter, all of them, or their count.
 fn value_of(
@@ -387,11 +433,11 @@ fn value_of(
             }
         }
         Parameter::NamedWithAllIndices { name, concatenate } => {
-            Ok(Value::Many(known(name)?.into_texts()?, *concatenate))
+            Ok(Value::Many(known(name)?.into_list(), *concatenate))
         }
         Parameter::Positional(n) => known(&n.to_string())?.into_scalar().map(Value::One),
         Parameter::Special(SpecialParameter::AllPositionalParameters { concatenate }) => {
-            Ok(Value::Many(known("@")?.into_texts()?, *concatenate))
+            Ok(Value::Many(known("@")?.into_list(), *concatenate))
         }
         Parameter::Special(SpecialParameter::PositionalParameterCount) => {
             known("#")?.into_scalar().map(Value::One)

@@ -399,7 +399,10 @@ fn shell(args: &[Arg], cwd: &std::path::Path) -> Vec<Step> {
         if (text.starts_with('-') || text.starts_with('+')) && text.len() > 1 {
             if short_flags(text).contains('c') {
                 return match args.get(i + 1) {
-                    Some(script) if script.literal => vec![Step::Script(script.text.clone())],
+                    Some(script) if script.literal => vec![Step::Script(with_arguments(
+                        &script.text,
+                        args.get(i + 3..).unwrap_or_default(),
+                    ))],
                     Some(script) => vec![Step::Unresolved(
                         script.text.clone(),
                         "a shell runs a script built at run time",
@@ -420,6 +423,25 @@ fn shell(args: &[Arg], cwd: &std::path::Path) -> Vec<Step> {
         )],
         None => vec![], // reads stdin: the here-document, judged by the walker
     }
+}
+
+/// `bash -c 'script' NAME a b`: the words after the script are `$0`, `$1`, …; the script is
+/// judged with `$1`… set to them (a word built at run time stays unknown).
+fn with_arguments(script: &str, args: &[Arg]) -> String {
+    if args.is_empty() {
+        return script.to_string();
+    }
+    let words: Vec<String> = args
+        .iter()
+        .map(|a| {
+            if a.literal {
+                crate::launchers::quote(&a.text)
+            } else {
+                "\"${__unknown_argument}\"".to_string()
+            }
+        })
+        .collect();
+    format!("set -- {}\n{script}", words.join(" "))
 }
 
 pub(crate) fn script_file(file: &Arg, cwd: &std::path::Path, args: Option<Vec<Arg>>) -> Step {
