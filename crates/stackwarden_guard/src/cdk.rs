@@ -220,11 +220,11 @@ fn deploy(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>, cdk: &Cdk, sub: &s
             format!("cdk {sub} targets {evidence}. Deploy to {safe} with --profile {safe} (and {safe} stacks), or ask a person to deploy {prod}."),
         );
     }
-    if sub == "watch" {
-        return;
-    }
+    // `cdk watch` deploys on every change (hotswapping where it can, a change set otherwise)
+    // and has no approval step: `--require-approval` cannot be asked of it, so that rule
+    // does not apply. What it deploys first must still have been reviewed: the diff rule does.
     let approval = cdk.require_approval.as_deref();
-    if !matches!(approval, Some("broadening" | "any-change")) {
+    if sub != "watch" && !matches!(approval, Some("broadening" | "any-change")) {
         let what = match approval {
             Some(other) => format!("runs with `--require-approval {other}`"),
             None => "runs without `--require-approval`".to_string(),

@@ -54,15 +54,24 @@ pub(crate) fn dispatch(
         }
         return;
     };
+    // A function defined earlier on the line runs its body with these arguments.
+    if let Some((called, body)) = first
+        .known()
+        .and_then(|n| scope.function(n).map(|body| (n.to_string(), body)))
+    {
+        walker.call(&called, &body, &argv[1..], scope, outer, depth);
+        return;
+    }
     let name = basename(name).to_string();
     crate::transcript::check(walker, &name, &argv, &describe(&argv));
     crate::interpreters::check(walker, &name, &argv, &describe(&argv));
-    if shell_builtin(walker, &name, &argv, outer) {
+    if crate::builtins::apply(walker, &name, &argv, outer, depth) {
         return;
     }
     let steps = wrappers::unwrap(&name, &argv, &scope.cwd)
         .or_else(|| crate::launchers::unwrap(walker.ctx, &name, &argv, &scope.cwd))
-        .or_else(|| crate::make::unwrap(walker.ctx, &name, &argv, &scope.cwd));
+        .or_else(|| crate::make::unwrap(walker.ctx, &name, &argv, &scope.cwd))
+        .or_else(|| crate::runners::unwrap(walker.ctx, &name, &argv, &scope.cwd));
     if let Some(steps) = steps {
         for step in steps {
             run_step(walker, step, scope, depth + 1);
@@ -73,7 +82,10 @@ pub(crate) fn dispatch(
         if let Some(path) = first.known() {
             run_step(
                 walker,
-                Step::ScriptFile(crate::scope::normalize(&scope.cwd.join(path))),
+                Step::ScriptFile(
+                    crate::scope::normalize(&scope.cwd.join(path)),
+                    Some(argv[1..].to_vec()),
+                ),
                 scope,
                 depth + 1,
             );
@@ -92,6 +104,12 @@ pub(crate) fn dispatch(
         cwd: &scope.cwd,
     };
     crate::tools::judge(walker, &tool);
+    // A workspace or stack selected here is the one the later commands apply to.
+    match name.as_str() {
+        "terraform" | "tofu" => crate::terraform::remember_workspace(&argv[1..], outer),
+        "pulumi" => crate::pulumi::remember_stack(&argv[1..], outer),
+        _ => {}
+    }
 }
 
 fn run_step(walker: &mut Walker<'_, '_>, step: Step, scope: &Scope, depth: usize) {
@@ -120,52 +138,24 @@ fn run_step(walker: &mut Walker<'_, '_>, step: Step, scope: &Scope, depth: usize
             dispatch(walker, argv, &mut inner, depth, &mut outer);
         }
         Step::Script(text) => walker.script(&text, &mut scope.clone(), depth),
-        Step::ScriptFile(path) => {
+        Step::ScriptFile(path, args) => {
             if let Some(text) = walker.ctx.files.read(&path) {
                 let mut inner = scope.clone();
+                // `bash deploy.sh prod`: the script's `$1` is `prod`; `source f` keeps the caller's.
+                if let Some(args) = args {
+                    inner.set_positional(Some(args.into_iter().map(crate::walk::as_var).collect()));
+                }
                 walker.script(&text, &mut inner, depth);
             }
         }
-        // A shell, `eval` or launcher running text built at run time is asked about when the
-        // text names a tool; `eval "$(ssh-agent -s)"` is everyday (see the corpus test).
+        // A shell or launcher running text built at run time is asked about when the text names
+        // a tool.
         Step::Unresolved(text, why) => walker.unresolved(&text, why),
-    }
-}
-
-/// `cd`, `export`, `unset` and friends change the shell for the commands after them.
-fn shell_builtin(walker: &mut Walker<'_, '_>, name: &str, argv: &[Arg], outer: &mut Scope) -> bool {
-    match name {
-        "cd" | "pushd" => {
-            if let Some(dir) = argv.get(1).and_then(Arg::known) {
-                outer.change_dir(dir);
-            }
-            true
-        }
-        "export" | "declare" | "typeset" | "local" | "readonly" => {
-            for arg in &argv[1..] {
-                if let Some((name, value)) = wrappers::assignment(&arg.text) {
-                    let value = if arg.literal {
-                        Var::Known(value)
-                    } else {
-                        Var::Unknown(value)
-                    };
-                    crate::credentials::check_export(walker, &name, &value, &describe(argv));
-                    outer.set(&name, value);
-                }
-            }
-            true
-        }
-        "unset" => {
-            for arg in argv[1..]
-                .iter()
-                .filter_map(Arg::known)
-                .filter(|a| !a.starts_with('-'))
-            {
-                outer.unset(arg);
-            }
-            true
-        }
-        _ => false,
+        // `eval` of text nobody can read here is asked about whatever it says; inside a function
+        // or alias judged where it is defined, only when it names a tool, since each call is
+        // judged with its own arguments (`retry() { eval "$@"; }`).
+        Step::Unseen(text, why) if walker.defining > 0 => walker.unresolved(&text, why),
+        Step::Unseen(text, why) => walker.unseen(&text, why),
     }
 }
 

@@ -241,7 +241,13 @@ fn escape_pointer(name: &str) -> String {
 
 /// The script (and its pre/post hooks for npm-style runners) as shell text, run in the
 /// package's folder, with the extra arguments appended the way npm quotes them.
-fn scripts(ctx: &Context<'_>, dir: &Path, name: &str, extra: &[Arg], hooks: bool) -> Vec<Step> {
+pub(crate) fn scripts(
+    ctx: &Context<'_>,
+    dir: &Path,
+    name: &str,
+    extra: &[Arg],
+    hooks: bool,
+) -> Vec<Step> {
     let Some((package_dir, json)) = package_json(ctx, dir) else {
         return vec![];
     };

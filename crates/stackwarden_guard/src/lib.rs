@@ -4,9 +4,11 @@
 //!
 //! The command is parsed with a real shell grammar, then walked in execution order: every simple
 //! command reached (in pipelines, lists, subshells, groups, `$(...)`, `bash -c`, `eval` of literal
-//! text, functions, loops, here-documents fed to a shell, npm scripts, make recipes, script files)
-//! is expanded as far as it can be known, peeled of wrappers (`env`, `sudo`, `xargs`, `find -exec`,
-//! `npx`, ...) and judged. The strictest verdict wins; "no verdict" means the guard has no
+//! text, functions — where defined and again where called, with their arguments — aliases,
+//! traps, loops, here-documents fed to a shell, npm scripts, make recipes, monorepo runners'
+//! tasks, script files) is expanded as far as it can be known (variables, arrays, positional
+//! parameters), peeled of wrappers (`env`, `sudo`, `xargs`, `find -exec`, `parallel`, `tmux`,
+//! `screen`, `docker run`, `npx`, ...) and judged. The strictest verdict wins; "no verdict" means the guard has no
 //! objection and Claude Code's own permission flow decides. The guard never approves.
 //!
 //! It never reads the environment, the home folder or the network: the caller passes the
@@ -46,22 +48,30 @@
 //! [`judge`] on untrusted text outside such an envelope can take unbounded time and memory.
 
 mod aws_cli;
+mod builtins;
 pub mod cdk;
+mod containers;
 pub mod context;
 mod credentials;
 pub mod decision;
 mod engine;
+mod eval;
 mod interpreters;
 mod launchers;
 mod make;
+mod multiplexers;
+mod parallel;
 mod patterns;
 mod pipes;
 pub mod profiles;
+mod pulumi;
+mod runners;
 mod sam;
 mod scope;
 pub mod self_protection;
 mod session;
 mod stage;
+mod terraform;
 mod tools;
 mod transcript;
 mod walk;

@@ -1,5 +1,7 @@
 //! Commands that run a command in another session, as another user or on another host:
-//! `setsid`, `flock`, `su`/`runuser`, `script`, `busybox`, `ssh`. Each is peeled off to what it
+//! `setsid`, `flock`, `su`/`runuser`, `script`, `busybox`, `ssh`, `ssh-agent`, `aws-vault exec`,
+//! `op run`, `dotenv`, `direnv exec`, tracers and schedulers (`strace`, `taskset`, `chrt`,
+//! `unshare`, `systemd-run`, `pkexec`). Each is peeled off to what it
 //! runs, like the wrappers in `wrappers.rs`: a remote command is judged as if run here, since
 //! the host it reaches may hold the same AWS credentials.
 
@@ -16,6 +18,48 @@ pub(crate) fn unwrap(name: &str, rest: &[Arg]) -> Option<Vec<Step>> {
         // A multi-call binary: `busybox sh -c '…'`, `busybox rm …`.
         "busybox" => command_after(rest, &[]),
         "ssh" => ssh(rest),
+        // `ssh-agent [options] command …` runs the command with the agent's environment.
+        "ssh-agent" => command_after(rest, &["-a", "-E", "-t", "-P"]),
+        // Tracers and schedulers run the command after their options.
+        "strace" | "ltrace" => command_after(rest, &["-o", "-e", "-p", "-s", "-u", "-E", "-P"]),
+        "pkexec" => command_after(rest, &["--user"]),
+        "unshare" => command_after(
+            rest,
+            &["--map-user", "--map-group", "-S", "-G", "--wd", "-R"],
+        ),
+        "systemd-run" => command_after(
+            rest,
+            &[
+                "-u",
+                "--unit",
+                "-p",
+                "--property",
+                "--uid",
+                "--gid",
+                "-E",
+                "--setenv",
+                "-M",
+                "--machine",
+                "--slice",
+                "--description",
+                "--on-calendar",
+                "--on-active",
+                "--working-directory",
+            ],
+        ),
+        // `taskset MASK cmd` / `taskset -c LIST cmd`, `chrt [-f] PRIORITY cmd`: one operand first.
+        "taskset" | "chrt" => match rest.get(options_end(rest, &["-p"])..) {
+            Some([_, command @ ..]) if !command.is_empty() => vec![Step::run(command.to_vec())],
+            _ => vec![],
+        },
+        // `direnv exec DIR cmd …`
+        "direnv" if rest.first().and_then(Arg::known) == Some("exec") => match rest.get(2..) {
+            Some(command) if !command.is_empty() => vec![Step::run(command.to_vec())],
+            _ => vec![],
+        },
+        // `op run [--env-file f] -- cmd …`, `dotenv [-e file] -- cmd …`: the command after `--`.
+        "op" | "dotenv" | "dotenvx" => after_double_dash(rest),
+        "aws-vault" => aws_vault(rest),
         _ => return None,
     })
 }
@@ -82,6 +126,60 @@ fn names_flag(word: &str, flags: &[&str]) -> bool {
                 && word.ends_with(&flag[1..])
                 && word[1..].bytes().all(|b| b.is_ascii_alphabetic())
         })
+}
+
+/// The command after a `--` word.
+fn after_double_dash(args: &[Arg]) -> Vec<Step> {
+    match args.iter().position(|a| a.literal && a.text == "--") {
+        Some(end) => args
+            .get(end + 1..)
+            .filter(|rest| !rest.is_empty())
+            .map(|rest| vec![Step::run(rest.to_vec())])
+            .unwrap_or_default(),
+        None => vec![],
+    }
+}
+
+/// `aws-vault exec PROFILE [--] command …`: the command runs with that profile's credentials,
+/// judged as if `AWS_PROFILE` named it (the account it reaches is the profile's).
+fn aws_vault(args: &[Arg]) -> Vec<Step> {
+    if args.first().and_then(Arg::known) != Some("exec") {
+        return vec![];
+    }
+    let rest = args.get(1..).unwrap_or_default();
+    let with_value = [
+        "-d",
+        "--duration",
+        "--region",
+        "-t",
+        "--mfa-token",
+        "--ec2-server",
+        "--ecs-server",
+        "--lazy",
+        "--prompt",
+    ];
+    let at = options_end(rest, &with_value);
+    let Some(profile) = rest.get(at) else {
+        return vec![];
+    };
+    let mut command = rest.get(at + 1..).unwrap_or_default();
+    if command.first().and_then(Arg::known) == Some("--") {
+        command = &command[1..];
+    }
+    if command.is_empty() {
+        return vec![];
+    }
+    let profile = match profile.known() {
+        Some(name) => crate::words::Var::Known(name.to_string()),
+        None => crate::words::Var::Unknown(profile.text.clone()),
+    };
+    vec![Step::Run {
+        argv: command.to_vec(),
+        set: vec![("AWS_PROFILE".to_string(), profile)],
+        unset: Vec::new(),
+        clear_env: false,
+        cd: None,
+    }]
 }
 
 /// `flock [options] FILE (-c '…' | command …)`.

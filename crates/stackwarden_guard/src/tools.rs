@@ -1,5 +1,6 @@
 //! The tools the guard knows, reached after every wrapper and launcher is peeled off: the AWS
-//! CLI, CDK, SAM and Terraform-like tools. Everything else is an ordinary command: no decision.
+//! CLI, CDK, SAM, Terraform-like tools (`terraform.rs`) and Pulumi (`pulumi.rs`). Everything
+//! else is an ordinary command: no decision.
 
 use std::path::Path;
 
@@ -33,7 +34,8 @@ pub(crate) fn judge(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {
         "aws" => crate::aws_cli::judge(walker, tool),
         "cdk" => crate::cdk::judge(walker, tool),
         "sam" => crate::sam::judge(walker, tool),
-        "terraform" | "tofu" | "terragrunt" | "cdktf" | "pulumi" => terraform_like(walker, tool),
+        "terraform" | "tofu" | "terragrunt" | "cdktf" => crate::terraform::judge(walker, tool),
+        "pulumi" => crate::pulumi::judge(walker, tool),
         "serverless" | "sls" if first_positional(tool.args) == Some("remove") => {
             destructive(
                 walker,
@@ -71,45 +73,6 @@ fn asks_for_help(tool: &Invocation<'_>) -> bool {
         position += 1;
     }
     false
-}
-
-fn terraform_like(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {
-    let words: Vec<&str> = tool
-        .args
-        .iter()
-        .filter_map(Arg::known)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
-    let sub = match words.first() {
-        Some(&"run-all") | Some(&"run") => words.get(1).copied(),
-        other => other.copied(),
-    };
-    let flags_destroy = tool
-        .args
-        .iter()
-        .filter_map(Arg::known)
-        .any(|a| a == "-destroy" || a == "--destroy");
-    match sub {
-        Some("destroy") => destructive(
-            walker,
-            tool,
-            &format!("`{} destroy` deletes every resource it manages", tool.name),
-        ),
-        Some("apply") if flags_destroy => destructive(
-            walker,
-            tool,
-            &format!(
-                "`{} apply -destroy` deletes every resource it manages",
-                tool.name
-            ),
-        ),
-        Some("state") if words.get(1) == Some(&"rm") => destructive(
-            walker,
-            tool,
-            "`state rm` makes Terraform forget resources (they are then orphaned or recreated)",
-        ),
-        _ => {}
-    }
 }
 
 pub(crate) fn destructive(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>, what: &str) {

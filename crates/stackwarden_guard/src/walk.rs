@@ -39,6 +39,13 @@ pub(crate) struct Walker<'c, 'a> {
     /// captured (`$(...)`), not redirected to a file, and not piped into a command that does
     /// something with it other than print it (see `transcript`).
     pub(crate) shown: bool,
+    /// Inside the body of a function (or an alias) judged where it is defined, not where it is
+    /// called: what it runs with its arguments is judged at each call, so text built from them
+    /// is only asked about when it names a tool (see `engine::run_step`).
+    pub(crate) defining: usize,
+    /// The functions being called, innermost last: a function calling itself is not walked
+    /// again (its body was judged when it was defined).
+    calling: Vec<String>,
 }
 
 impl<'c, 'a> Walker<'c, 'a> {
@@ -51,6 +58,8 @@ impl<'c, 'a> Walker<'c, 'a> {
             truncated: false,
             certain: true,
             shown: true,
+            defining: 0,
+            calling: Vec::new(),
         }
     }
 
@@ -219,9 +228,14 @@ impl<'c, 'a> Walker<'c, 'a> {
                     }
                 }
             }
-            Command::Function(def) => self.narrowed(false, true, |w| {
-                w.compound(&def.body.0, &mut scope.clone(), depth + 1)
-            }),
+            Command::Function(def) => {
+                scope.define_function(&def.fname.value, def.body.clone());
+                self.defining += 1;
+                self.narrowed(false, true, |w| {
+                    w.compound(&def.body.0, &mut scope.clone(), depth + 1)
+                });
+                self.defining -= 1;
+            }
             Command::ExtendedTest(test, _) => {
                 let text = test.expr.to_string();
                 let expansion = words::expand(&text, &|_| None);
@@ -254,7 +268,7 @@ impl<'c, 'a> Walker<'c, 'a> {
                     .values
                     .iter()
                     .flatten()
-                    .map(|w| self.word(&w.value, scope, depth))
+                    .flat_map(|w| self.fields(&w.value, scope, depth))
                     .collect();
                 let literal: Vec<&str> = values.iter().filter_map(Arg::known).collect();
                 if literal.len() == values.len()
@@ -314,6 +328,10 @@ impl<'c, 'a> Walker<'c, 'a> {
 
     /// Expands a word and judges the command substitutions inside it.
     pub(crate) fn word(&mut self, raw: &str, scope: &Scope, depth: usize) -> Arg {
+        self.expansion(raw, scope, depth).arg
+    }
+
+    fn expansion(&mut self, raw: &str, scope: &Scope, depth: usize) -> words::Expansion {
         let env = &self.ctx.env;
         let expansion = words::expand(raw, &|name| scope.get(name, env));
         if expansion.unread {
@@ -322,15 +340,53 @@ impl<'c, 'a> Walker<'c, 'a> {
         for sub in &expansion.substitutions {
             self.substitution(sub, scope, depth);
         }
-        expansion.arg
+        expansion
     }
 
     /// The words one shell word becomes: expanded, then, when unquoted, split into fields
     /// (`CMD="cdk destroy"; $CMD` runs `cdk` with `destroy`) and brace-expanded
     /// (`cdk {destroy,synth}`), as the shell does before it runs a command.
+    /// An array or the positional parameters (`"${a[@]}"`, `"$@"`) give one word per element.
     fn fields(&mut self, raw: &str, scope: &Scope, depth: usize) -> Vec<Arg> {
-        let arg = self.word(raw, scope, depth);
-        if raw.contains(['\'', '"', '\\']) || !arg.literal {
+        let quoted = raw.contains(['\'', '"', '\\']);
+        let env = &self.ctx.env;
+        let elements = words::list_elements(raw, &|name| scope.get(name, env));
+        if let Some(elements) = elements.filter(|e| e.iter().any(|v| !matches!(v, Var::Known(_)))) {
+            // Some element is unknown: the known ones are still words of their own.
+            return elements
+                .into_iter()
+                .flat_map(|element| match element {
+                    Var::Known(text) if quoted => vec![Arg::lit(text)],
+                    Var::Known(text) => text.split_ascii_whitespace().map(Arg::lit).collect(),
+                    other => {
+                        let origin = match other {
+                            Var::Unknown(origin) => origin,
+                            _ => raw.to_string(),
+                        };
+                        vec![Arg {
+                            from_output: origin.contains("$(") || origin.contains('`'),
+                            origins: vec![origin.clone()],
+                            ..Arg::dynamic(format!("{raw} (= {origin})"))
+                        }]
+                    }
+                })
+                .collect();
+        }
+        let expansion = self.expansion(raw, scope, depth);
+        if let Some(fields) = expansion.fields {
+            return fields
+                .iter()
+                .flat_map(|field| {
+                    if quoted {
+                        vec![Arg::lit(field.as_str())]
+                    } else {
+                        field.split_ascii_whitespace().map(Arg::lit).collect()
+                    }
+                })
+                .collect();
+        }
+        let arg = expansion.arg;
+        if quoted || !arg.literal {
             return vec![arg];
         }
         if raw.contains('$') {
@@ -364,7 +420,17 @@ impl<'c, 'a> Walker<'c, 'a> {
             self.truncated = true;
             return;
         }
+        if let Some(name) = &simple.word_or_name {
+            // Aliases are replaced before the shell reads the rest: only an unquoted name is one.
+            let plain = !name.value.contains(['\'', '"', '\\', '$', '`']);
+            if let Some(value) = plain.then(|| scope.alias(&name.value).cloned()).flatten() {
+                self.alias(simple, &name.value, value, scope, depth);
+                return;
+            }
+        }
         let mut assignments: Vec<(String, Var, bool)> = Vec::new();
+        // Arrays given to `declare -a`/`local -a`/`typeset`/`readonly` (`local -a a=(x y)`).
+        let mut declared: Vec<(String, Var)> = Vec::new();
         let mut argv: Vec<Arg> = Vec::new();
         let mut redirects: Vec<&IoRedirect> = Vec::new();
         let items = simple.prefix.iter().flat_map(|p| p.0.iter());
@@ -387,6 +453,16 @@ impl<'c, 'a> Walker<'c, 'a> {
         for item in suffix {
             match item {
                 Item::Word(w) => argv.extend(self.fields(&w.value, scope, depth)),
+                // `declare -a a=(x y)`, `local a[1]=x`: the array is set by the builtin below.
+                Item::AssignmentWord(a, _)
+                    if matches!(a.value, ast::AssignmentValue::Array(_))
+                        || matches!(a.name, ast::AssignmentName::ArrayElementName(..)) =>
+                {
+                    if let Some((name, value, _)) = self.assignment(a, scope, depth) {
+                        argv.push(Arg::lit(name.as_str()));
+                        declared.push((name, value));
+                    }
+                }
                 // `export A=b` / `declare A=b`: brush hands these as assignment words.
                 Item::AssignmentWord(_, w) => argv.push(self.word(&w.value, scope, depth)),
                 Item::IoRedirect(r) => redirects.push(r),
@@ -394,6 +470,17 @@ impl<'c, 'a> Walker<'c, 'a> {
             }
         }
         let seen = simple.to_string();
+        let declares = argv.first().and_then(Arg::known).is_some_and(|name| {
+            matches!(
+                name,
+                "declare" | "typeset" | "local" | "readonly" | "export"
+            )
+        });
+        if declares {
+            for (name, value) in declared {
+                scope.set(&name, value);
+            }
+        }
         // `source <(curl …)`, `bash <(…)`: the shell runs another command's output.
         let runs_substitution = simple
             .suffix
@@ -442,21 +529,137 @@ impl<'c, 'a> Walker<'c, 'a> {
         scope: &Scope,
         depth: usize,
     ) -> Option<(String, Var, bool)> {
-        let ast::AssignmentName::VariableName(name) = &a.name else {
-            return None;
+        let (name, index) = match &a.name {
+            ast::AssignmentName::VariableName(name) => (name, None),
+            ast::AssignmentName::ArrayElementName(name, index) => (name, Some(index)),
         };
+        let env = &self.ctx.env;
+        let current = || scope.get(name, env);
         let value = match &a.value {
             ast::AssignmentValue::Scalar(w) => {
                 let arg = self.word(&w.value, scope, depth);
-                if arg.literal {
-                    Var::Known(arg.text)
-                } else {
-                    Var::Unknown(arg.text)
+                let value = as_var(arg);
+                match index {
+                    // `a[1]=destroy`: one element of the array, at a known position.
+                    Some(index) => match index.trim().parse::<usize>() {
+                        Ok(at) => {
+                            let mut items = current().map(Var::into_list).unwrap_or_default();
+                            if a.append {
+                                let old = items.get(at).cloned();
+                                items.resize(items.len().max(at + 1), Var::Known(String::new()));
+                                items[at] = appended(old, value);
+                            } else {
+                                items.resize(items.len().max(at + 1), Var::Known(String::new()));
+                                items[at] = value;
+                            }
+                            Var::List(items)
+                        }
+                        Err(_) => Var::Unknown(a.to_string()),
+                    },
+                    None if a.append => appended(current(), value),
+                    None => value,
                 }
             }
-            ast::AssignmentValue::Array(_) => Var::Unknown(a.to_string()),
+            ast::AssignmentValue::Array(elements) => {
+                let mut items = if a.append {
+                    current().map(Var::into_list).unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                for (at, word) in elements {
+                    let values: Vec<Var> = self
+                        .fields(&word.value, scope, depth)
+                        .into_iter()
+                        .map(as_var)
+                        .collect();
+                    match at.as_ref().map(|w| w.value.trim().parse::<usize>()) {
+                        None => items.extend(values),
+                        // `a=([2]=destroy)`
+                        Some(Ok(at)) => {
+                            items.resize(items.len().max(at + 1), Var::Known(String::new()));
+                            items[at] = values
+                                .into_iter()
+                                .next()
+                                .unwrap_or(Var::Known(String::new()));
+                        }
+                        Some(Err(_)) => items.push(Var::Unknown(word.value.clone())),
+                    }
+                }
+                Var::List(items)
+            }
         };
         Some((name.clone(), value, a.append))
+    }
+
+    /// Runs a function where it is called: its arguments become `$1`, `$@`…; what it sets
+    /// stays in the calling shell (a function is no subshell), its arguments do not.
+    pub(crate) fn call(
+        &mut self,
+        name: &str,
+        body: &ast::FunctionBody,
+        args: &[Arg],
+        scope: &Scope,
+        outer: &mut Scope,
+        depth: usize,
+    ) {
+        if self.calling.iter().any(|f| f == name) || depth > MAX_DEPTH {
+            return;
+        }
+        let mut inner = scope.clone();
+        inner.set_positional(Some(args.iter().cloned().map(as_var).collect()));
+        self.calling.push(name.to_string());
+        self.compound(&body.0, &mut inner, depth + 1);
+        self.calling.pop();
+        inner.set_positional(outer.positional().map(<[Var]>::to_vec));
+        *outer = inner;
+    }
+
+    /// An alias in command position: its value replaces the name and the command is read
+    /// again. The alias is not expanded inside its own value (`alias ls='ls -la'`), as in bash.
+    fn alias(
+        &mut self,
+        simple: &ast::SimpleCommand,
+        name: &str,
+        value: Option<String>,
+        scope: &mut Scope,
+        depth: usize,
+    ) {
+        let Some(value) = value else {
+            self.unseen(
+                &simple.to_string(),
+                &format!("alias `{name}` is set to text built at run time"),
+            );
+            return;
+        };
+        let mut text = String::new();
+        if let Some(prefix) = &simple.prefix {
+            text.push_str(&format!("{prefix} "));
+        }
+        text.push_str(&value);
+        if let Some(suffix) = &simple.suffix {
+            text.push_str(&format!(" {suffix}"));
+        }
+        let saved = scope.remove_alias(name);
+        self.script(&text, scope, depth + 1);
+        if let (Some(saved), None) = (saved, scope.alias(name)) {
+            scope.set_alias(name, saved);
+        }
+    }
+
+    /// Text that runs later, if at all (an alias's value where it is defined): judged when it
+    /// parses, like a function's body; text that does not parse is no command of its own
+    /// (`alias x='if true; then'`).
+    pub(crate) fn defined_script(&mut self, text: &str, scope: &Scope, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        if let Some(program) = parse_program(text) {
+            self.defining += 1;
+            self.narrowed(false, false, |w| {
+                w.program(&program, &mut scope.clone(), depth + 1)
+            });
+            self.defining -= 1;
+        }
     }
 
     /// Here-documents and here-strings are data, except when fed to a shell (`bash <<EOF`), and
@@ -526,6 +729,34 @@ impl<'c, 'a> Walker<'c, 'a> {
     }
 }
 
+/// An expanded word as a variable's value.
+pub(crate) fn as_var(arg: Arg) -> Var {
+    if arg.literal {
+        Var::Known(arg.text)
+    } else {
+        Var::Unknown(arg.text)
+    }
+}
+
+/// `x+=y`: the old value with `y` after it, known when both are.
+fn appended(old: Option<Var>, value: Var) -> Var {
+    match (old, value) {
+        (None, value) => value,
+        (Some(Var::Known(old)), Var::Known(more)) => Var::Known(old + &more),
+        (Some(Var::List(items)), Var::Known(more)) => {
+            let mut items = items;
+            match items.first_mut() {
+                Some(Var::Known(first)) => first.push_str(&more),
+                Some(_) => items[0] = Var::Unknown(more),
+                None => items.push(Var::Known(more)),
+            }
+            Var::List(items)
+        }
+        (_, Var::Unknown(raw)) | (Some(Var::Unknown(raw)), _) => Var::Unknown(raw),
+        (_, list @ Var::List(_)) => list,
+    }
+}
+
 /// Whether a text could reach AWS: it names one of the tools the guard judges. Words are split
 /// on anything that is not a letter or digit, so `npx aws-cdk`, `/usr/bin/aws` and `$(echo cdk)`
 /// all count while `awesome` does not.
@@ -558,7 +789,7 @@ pub(crate) fn mentions_cloud(text: &str) -> bool {
 ///
 /// Nothing is refused before parsing: what the parser does on hostile input (deep recursion,
 /// backtracking, loops) is bounded by the resource envelope the binary runs the guard in.
-fn parse_program(text: &str) -> Option<ast::Program> {
+pub(crate) fn parse_program(text: &str) -> Option<ast::Program> {
     std::panic::catch_unwind(|| {
         brush_parser::Parser::new(std::io::BufReader::new(text.as_bytes()), &words::options())
             .parse_program()

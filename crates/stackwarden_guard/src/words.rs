@@ -13,6 +13,31 @@ pub(crate) enum Var {
     Known(String),
     /// Set at run time (from a command substitution, ...): the raw text it came from.
     Unknown(String),
+    /// An indexed array (`a=(cdk destroy)`) or the positional parameters (`set -- …`, a
+    /// function's arguments): its elements, each a [`Var::Known`] or [`Var::Unknown`].
+    List(Vec<Var>),
+}
+
+impl Var {
+    /// The value as the elements of an array: a scalar is an array of one (`a=x` is `a[0]`).
+    pub(crate) fn into_list(self) -> Vec<Var> {
+        match self {
+            Var::List(items) => items,
+            scalar => vec![scalar],
+        }
+    }
+
+    /// The value as a scalar: an array reads as its first element, as `$a` does in bash.
+    fn into_scalar(self) -> Result<String, Option<String>> {
+        match self {
+            Var::Known(text) => Ok(text),
+            Var::Unknown(origin) => Err(Some(origin)),
+            Var::List(items) => match items.into_iter().next() {
+                Some(first) => first.into_scalar(),
+                None => Ok(String::new()),
+            },
+        }
+    }
 }
 
 /// One argument after expansion.
@@ -27,6 +52,9 @@ pub(crate) struct Arg {
     /// When the word is only known at run time but ends in a literal file name
     /// (`$(npm bin)/cdk`, `"$TOOLS/deploy.sh"`): that name, which says what program runs.
     pub(crate) program: Option<String>,
+    /// The raw text each unknown variable in the word was set from, when the command line set
+    /// it (`X=$(ssh-agent -s); eval "$X"`: `$(ssh-agent -s)`).
+    pub(crate) origins: Vec<String>,
 }
 
 impl Arg {
@@ -36,6 +64,7 @@ impl Arg {
             literal: true,
             from_output: false,
             program: None,
+            origins: Vec::new(),
         }
     }
 
@@ -45,6 +74,7 @@ impl Arg {
             literal: false,
             from_output: false,
             program: None,
+            origins: Vec::new(),
         }
     }
 
@@ -56,6 +86,10 @@ impl Arg {
 
 pub(crate) struct Expansion {
     pub(crate) arg: Arg,
+    /// When the word expands an array or the positional parameters (`"$@"`, `"${a[@]}"`), the
+    /// words it becomes (none for `"$@"` with no parameters); `arg` then holds them joined.
+    /// Only set when every part is known.
+    pub(crate) fields: Option<Vec<String>>,
     /// Bodies of `$(...)` and backticks met in the word, to be judged as commands.
     pub(crate) substitutions: Vec<String>,
     /// The word could not be read, so substitutions inside it may be missing from the list.
@@ -77,6 +111,7 @@ pub(crate) fn options() -> ParserOptions {
 pub(crate) fn expand(raw: &str, lookup: &dyn Fn(&str) -> Option<Var>) -> Expansion {
     let mut out = Expansion {
         arg: Arg::lit(String::new()),
+        fields: None,
         substitutions: Vec::new(),
         unread: false,
     };
@@ -84,8 +119,17 @@ pub(crate) fn expand(raw: &str, lookup: &dyn Fn(&str) -> Option<Var>) -> Expansi
     match parsed {
         Some(pieces) => {
             let mut got = Collected::default();
-            let literal = collect(&pieces, lookup, &mut got);
-            out.arg = if literal {
+            let literal = collect(&pieces, lookup, &mut got, false);
+            out.arg = if literal && got.lists {
+                let mut fields = std::mem::take(&mut got.fields);
+                // `"$@"` with no parameters is no word at all; `"x$@"` is still `x`.
+                if got.items > 0 || !got.text.is_empty() || !fields.is_empty() {
+                    fields.push(std::mem::take(&mut got.text));
+                }
+                let joined = fields.join(" ");
+                out.fields = Some(fields);
+                Arg::lit(joined)
+            } else if literal {
                 Arg::lit(got.text)
             } else {
                 let program = program_name(&got);
@@ -105,6 +149,7 @@ pub(crate) fn expand(raw: &str, lookup: &dyn Fn(&str) -> Option<Var>) -> Expansi
                 Arg {
                     program,
                     from_output,
+                    origins: got.origins.clone(),
                     ..Arg::dynamic(text)
                 }
             };
@@ -125,7 +170,7 @@ pub(crate) fn expand(raw: &str, lookup: &dyn Fn(&str) -> Option<Var>) -> Expansi
 pub(crate) fn heredoc_substitutions(body: &str) -> Option<Vec<String>> {
     let pieces = brush_parser::word::parse_heredoc(body, &options()).ok()?;
     let mut got = Collected::default();
-    collect(&pieces, &|_| None, &mut got);
+    collect(&pieces, &|_| None, &mut got, false);
     Some(got.subs)
 }
 
@@ -143,13 +188,19 @@ struct Collected {
     /// The raw text the last unknown part was set from, when it is a variable the command line
     /// set (`DIR=$(pwd)/bin/tool; "$DIR"`).
     last_origin: Option<String>,
+    /// Whether an array or the positional parameters were expanded into separate words.
+    lists: bool,
+    /// How many elements such expansions gave.
+    items: usize,
+    /// The words finished before `text` by such an expansion (`"$@"` gives one per element).
+    fields: Vec<String>,
 }
 
 /// How a dynamic word's text shows where its unknown values came from: `$X (= $(pwd)/bin)`.
 const ORIGIN_MARK: &str = " (= ";
 
 /// The word as written, without the origins [`expand`] appended to it.
-fn origin_word(text: &str) -> &str {
+pub(crate) fn origin_word(text: &str) -> &str {
     text.split(ORIGIN_MARK).next().unwrap_or(text)
 }
 
@@ -158,7 +209,9 @@ fn origin_word(text: &str) -> &str {
 /// a variable the command line set, the program that variable's value names
 /// (`TOOL="$(pwd)/bin/lint"; "$TOOL"`).
 fn program_name(got: &Collected) -> Option<String> {
-    let tail = got.dynamic_end.map_or("", |end| &got.text[end..]);
+    let tail = got
+        .dynamic_end
+        .map_or("", |end| got.text.get(end..).unwrap_or(""));
     if tail.is_empty() {
         let origin = expand(origin_word(got.last_origin.as_deref()?), &|_| None).arg;
         let name = match origin.known() {
@@ -178,6 +231,7 @@ fn collect(
     pieces: &[WordPieceWithSource],
     lookup: &dyn Fn(&str) -> Option<Var>,
     out: &mut Collected,
+    quoted: bool,
 ) -> bool {
     let mut literal = true;
     for piece in pieces {
@@ -195,14 +249,33 @@ fn collect(
                 true
             }
             WordPiece::DoubleQuotedSequence(inner)
-            | WordPiece::GettextDoubleQuotedSequence(inner) => collect(inner, lookup, out),
+            | WordPiece::GettextDoubleQuotedSequence(inner) => collect(inner, lookup, out, true),
             WordPiece::TildeExpansion(_) => {
                 out.text.push('~');
                 true
             }
-            WordPiece::ParameterExpansion(expr) => match parameter(expr, lookup) {
-                Ok(value) => {
+            WordPiece::ParameterExpansion(expr) => match parameter(expr, lookup).and_then(texts) {
+                Ok(Known::One(value)) => {
                     out.text.push_str(&value);
+                    true
+                }
+                // `"$*"` and `"${a[*]}"` join the elements into one word.
+                Ok(Known::Many(values, true)) if quoted => {
+                    out.text.push_str(&values.join(" "));
+                    true
+                }
+                // `"$@"`, `"${a[@]}"` and every unquoted form: one word per element, the
+                // first joined to what precedes it, the last to what follows.
+                Ok(Known::Many(values, _)) => {
+                    out.lists = true;
+                    out.items += values.len();
+                    for (i, value) in values.into_iter().enumerate() {
+                        if i > 0 {
+                            out.fields.push(std::mem::take(&mut out.text));
+                            out.dynamic_end = out.dynamic_end.map(|_| 0);
+                        }
+                        out.text.push_str(&value);
+                    }
                     true
                 }
                 Err(origin) => {
@@ -234,38 +307,142 @@ fn collect(
     literal
 }
 
-/// `$NAME` / `${NAME}` / `${NAME:-default}` when the value is known; else the raw text the
-/// unknown value came from, when the command line itself set it.
+/// What a parameter expansion gives when it is known.
+enum Value {
+    One(String),
+    /// An array's or the positional parameters' elements; `true` when they are joined into
+    /// one word inside double quotes (`*` rather than `@`).
+    Many(Vec<Var>, bool),
+}
+
+/// `$NAME` / `${NAME}` / `${NAME:-default}`, `$1`, `"$@"`, `${a[0]}`, `"${a[@]}"`,
+/// `"${@:2}"` when the value is known; else the raw text the unknown value came from, when the
+/// command line itself set it.
 fn parameter(
     expr: &ParameterExpr,
     lookup: &dyn Fn(&str) -> Option<Var>,
-) -> Result<String, Option<String>> {
+) -> Result<Value, Option<String>> {
     use brush_parser::word::Parameter;
     match expr {
         ParameterExpr::Parameter {
-            parameter: Parameter::Named(name),
+            parameter,
             indirect: false,
-        } => match lookup(name) {
-            Some(Var::Known(value)) => Ok(value),
-            Some(Var::Unknown(origin)) => Err(Some(origin)),
-            None => Err(None),
-        },
+        } => value_of(parameter, lookup),
         ParameterExpr::UseDefaultValues {
             parameter: Parameter::Named(name),
             indirect: false,
             default_value,
             ..
-        } => match lookup(name) {
-            Some(Var::Known(value)) if !value.is_empty() => Ok(value),
-            Some(Var::Unknown(origin)) => Err(Some(origin)),
+        } => match lookup(name).map(Var::into_scalar) {
+            Some(Ok(value)) if !value.is_empty() => Ok(Value::One(value)),
+            Some(Err(origin @ Some(_))) => Err(origin),
             // Unset: the default is what runs, when it is itself plain text.
             _ => default_value
                 .as_deref()
                 .filter(|d| !d.contains(['$', '`', '"', '\'', '\\']))
-                .map(str::to_string)
+                .map(|d| Value::One(d.to_string()))
                 .ok_or(None),
         },
+        // `${@:2}`, `${a[@]:1:2}`: a slice of the elements, when offset and length are numbers.
+        ParameterExpr::Substring {
+            parameter,
+            indirect: false,
+            offset,
+            length,
+        } => {
+            let Value::Many(values, joined) = value_of(parameter, lookup)? else {
+                return Err(None);
+            };
+            let number = |text: &str| text.trim().parse::<usize>().map_err(|_| None);
+            let mut start = number(&offset.value)?;
+            if matches!(parameter, Parameter::Special(_)) {
+                // The positional parameters count from `$0`, which the guard does not know.
+                start = start.checked_sub(1).ok_or(None)?;
+            }
+            let rest = values.get(start..).unwrap_or_default();
+            let taken = match length {
+                Some(length) => rest.iter().take(number(&length.value)?).cloned().collect(),
+                None => rest.to_vec(),
+            };
+            Ok(Value::Many(taken, joined))
+        }
         _ => Err(None),
+    }
+}
+
+/// A parameter's value with every element known, or where the first unknown one came from.
+fn texts(value: Value) -> Result<Known, Option<String>> {
+    match value {
+        Value::One(text) => Ok(Known::One(text)),
+        Value::Many(vars, joined) => Ok(Known::Many(
+            vars.into_iter()
+                .map(Var::into_scalar)
+                .collect::<Result<_, _>>()?,
+            joined,
+        )),
+    }
+}
+
+/// A parameter's value once every element is known.
+enum Known {
+    One(String),
+    Many(Vec<String>, bool),
+}
+
+/// When the whole word is one expansion of an array or of the positional parameters
+/// (`"$@"`, `${a[@]}`, `"${@:2}"`), its elements, known or not: each becomes a word of its
+/// own, so an unknown element does not hide the known ones (`assert test "$x" = 1` calling
+/// `assert () { "$@"; }` runs `test`). `None` for any other word.
+pub(crate) fn list_elements(raw: &str, lookup: &dyn Fn(&str) -> Option<Var>) -> Option<Vec<Var>> {
+    let pieces = brush_parser::word::parse(raw, &options()).ok()?;
+    let (expr, quoted) = match pieces.as_slice() {
+        [only] => match &only.piece {
+            WordPiece::ParameterExpansion(expr) => (expr, false),
+            WordPiece::DoubleQuotedSequence(inner) => match inner.as_slice() {
+                [WordPieceWithSource {
+                    piece: WordPiece::ParameterExpansion(expr),
+                    ..
+                }] => (expr, true),
+                _ => return None,
+            },
+            _ => return None,
+        },
+        _ => return None,
+    };
+    match parameter(expr, lookup).ok()? {
+        Value::Many(vars, joined) if !(joined && quoted) => Some(vars),
+        _ => None,
+    }
+}
+
+/// The value of one parameter: a named variable, an array element or all elements, a
+/// positional parameter, all of them, or their count.
+fn value_of(
+    parameter: &brush_parser::word::Parameter,
+    lookup: &dyn Fn(&str) -> Option<Var>,
+) -> Result<Value, Option<String>> {
+    use brush_parser::word::{Parameter, SpecialParameter};
+    let known = |name: &str| lookup(name).ok_or(None);
+    match parameter {
+        Parameter::Named(name) => known(name)?.into_scalar().map(Value::One),
+        Parameter::NamedWithIndex { name, index } => {
+            let index: usize = index.trim().parse().map_err(|_| None)?;
+            match known(name)?.into_list().into_iter().nth(index) {
+                Some(element) => element.into_scalar().map(Value::One),
+                None => Ok(Value::One(String::new())),
+            }
+        }
+        Parameter::NamedWithAllIndices { name, concatenate } => {
+            Ok(Value::Many(known(name)?.into_list(), *concatenate))
+        }
+        Parameter::Positional(n) => known(&n.to_string())?.into_scalar().map(Value::One),
+        Parameter::Special(SpecialParameter::AllPositionalParameters { concatenate }) => {
+            Ok(Value::Many(known("@")?.into_list(), *concatenate))
+        }
+        Parameter::Special(SpecialParameter::PositionalParameterCount) => {
+            known("#")?.into_scalar().map(Value::One)
+        }
+        Parameter::Special(_) => Err(None),
     }
 }
 

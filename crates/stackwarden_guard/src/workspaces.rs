@@ -22,7 +22,7 @@ pub(crate) enum Selection {
 }
 
 /// Folders workspaces usually live in, below the workspace root.
-const WORKSPACE_FOLDERS: &[&str] = &[
+pub(crate) const WORKSPACE_FOLDERS: &[&str] = &[
     "packages",
     "apps",
     "services",
@@ -125,7 +125,7 @@ pub(crate) fn select(
 }
 
 /// The folder of the workspace `selector` (a path, or a package name), near `cwd`.
-fn find(ctx: &Context<'_>, cwd: &Path, selector: &str) -> Option<PathBuf> {
+pub(crate) fn find(ctx: &Context<'_>, cwd: &Path, selector: &str) -> Option<PathBuf> {
     let selector = selector.trim_start_matches("./");
     let short = selector.rsplit('/').next().unwrap_or(selector);
     for root in cwd.ancestors().take(6) {

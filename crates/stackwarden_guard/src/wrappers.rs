@@ -1,6 +1,8 @@
 //! Commands that run another command: `env`, `sudo`, `time`, `nohup`, `nice`, `timeout`, `watch`,
-//! `xargs`, `find -exec`, `command`, `exec`, shells with `-c`, `eval`, `source` and script files
-//! (and, in `session.rs`, `setsid`, `flock`, `su`, `script`, `busybox`, `ssh`).
+//! `xargs`, `find -exec`, `command`, `exec`, shells with `-c`, `eval` and `trap` (`eval.rs`),
+//! `source` and script files (and, in `session.rs`, `setsid`, `flock`, `su`, `script`,
+//! `busybox`, `ssh`; `parallel.rs`; tmux and screen in `multiplexers.rs`; docker and podman in
+//! `containers.rs`).
 //! Each is peeled off to the command it runs, with the environment changes it makes.
 
 use std::path::PathBuf;
@@ -20,10 +22,15 @@ pub(crate) enum Step {
     },
     /// Shell text to parse and judge (`bash -c`, `eval`, `watch`, npm scripts, make recipes).
     Script(String),
-    /// A script file to read and judge.
-    ScriptFile(PathBuf),
-    /// Text the guard cannot see through (`bash -c "$X"`), with what makes it so.
+    /// A script file to read and judge, with its arguments (`None`: the caller's, as for
+    /// `source file`).
+    ScriptFile(PathBuf, Option<Vec<Arg>>),
+    /// Text the guard cannot see through (`bash -c "$X"`), with what makes it so: asked about
+    /// when it names a tool.
     Unresolved(String, &'static str),
+    /// Text that runs and that the guard cannot read at all (`eval "$CMD"`): asked about
+    /// whatever it says.
+    Unseen(String, &'static str),
 }
 
 impl Step {
@@ -96,10 +103,15 @@ pub(crate) fn unwrap(name: &str, argv: &[Arg], cwd: &std::path::Path) -> Option<
         "watch" => watch(rest),
         "xargs" => xargs(rest),
         "find" => find(rest),
-        "eval" => eval(rest),
+        "parallel" => crate::parallel::unwrap(rest),
+        "tmux" => crate::multiplexers::tmux(rest),
+        "screen" => crate::multiplexers::screen(rest),
+        "docker" | "podman" | "nerdctl" | "finch" => crate::containers::unwrap(rest),
+        "eval" => crate::eval::eval(rest),
+        "trap" => crate::eval::trap(rest),
         "source" | "." => rest
-            .first()
-            .map(|file| script_file(file, cwd))
+            .split_first()
+            .map(|(file, args)| script_file(file, cwd, (!args.is_empty()).then(|| args.to_vec())))
             .into_iter()
             .collect(),
         _ if is_shell(name) => shell(rest, cwd),
@@ -352,10 +364,6 @@ fn find(args: &[Arg]) -> Vec<Step> {
     steps
 }
 
-fn eval(args: &[Arg]) -> Vec<Step> {
-    joined_script(args, "eval runs a command built at run time")
-}
-
 /// `args` joined into one script, or unresolved (with `why`) when any is built at run time.
 pub(crate) fn joined_script(args: &[Arg], why: &'static str) -> Vec<Step> {
     let text = args
@@ -391,7 +399,10 @@ fn shell(args: &[Arg], cwd: &std::path::Path) -> Vec<Step> {
         if (text.starts_with('-') || text.starts_with('+')) && text.len() > 1 {
             if short_flags(text).contains('c') {
                 return match args.get(i + 1) {
-                    Some(script) if script.literal => vec![Step::Script(script.text.clone())],
+                    Some(script) if script.literal => vec![Step::Script(with_arguments(
+                        &script.text,
+                        args.get(i + 3..).unwrap_or_default(),
+                    ))],
                     Some(script) => vec![Step::Unresolved(
                         script.text.clone(),
                         "a shell runs a script built at run time",
@@ -405,14 +416,37 @@ fn shell(args: &[Arg], cwd: &std::path::Path) -> Vec<Step> {
         break;
     }
     match args.get(i) {
-        Some(file) => vec![script_file(file, cwd)],
+        Some(file) => vec![script_file(
+            file,
+            cwd,
+            Some(args.get(i + 1..).unwrap_or_default().to_vec()),
+        )],
         None => vec![], // reads stdin: the here-document, judged by the walker
     }
 }
 
-pub(crate) fn script_file(file: &Arg, cwd: &std::path::Path) -> Step {
+/// `bash -c 'script' NAME a b`: the words after the script are `$0`, `$1`, …; the script is
+/// judged with `$1`… set to them (a word built at run time stays unknown).
+fn with_arguments(script: &str, args: &[Arg]) -> String {
+    if args.is_empty() {
+        return script.to_string();
+    }
+    let words: Vec<String> = args
+        .iter()
+        .map(|a| {
+            if a.literal {
+                crate::launchers::quote(&a.text)
+            } else {
+                "\"${__unknown_argument}\"".to_string()
+            }
+        })
+        .collect();
+    format!("set -- {}\n{script}", words.join(" "))
+}
+
+pub(crate) fn script_file(file: &Arg, cwd: &std::path::Path, args: Option<Vec<Arg>>) -> Step {
     match file.known() {
-        Some(path) => Step::ScriptFile(crate::scope::normalize(&cwd.join(path))),
+        Some(path) => Step::ScriptFile(crate::scope::normalize(&cwd.join(path)), args),
         None => Step::Unresolved(
             file.text.clone(),
             "a script whose name is built at run time is run",

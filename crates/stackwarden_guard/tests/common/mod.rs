@@ -64,6 +64,18 @@ pub(crate) const MANIFEST: &str = r#"{"version":"36.0.0","artifacts":{
   "orders-live":{"type":"aws:cloudformation:stack","environment":"aws://123456789013/eu-west-2"},
   "Tree":{"type":"cdk:tree"}}}"#;
 
+pub(crate) const PNPM_WORKSPACE: &str =
+    "packages:\n  - 'packages/infra'\n  - \"packages/api\"\n  - apps/*\n";
+
+pub(crate) const NX_PROJECT: &str = r#"{
+  "name": "infra",
+  "targets": {
+    "release": {"executor": "nx:run-commands", "options": {"commands": ["npm run build", {"command": "cdk deploy prod-orders --require-approval broadening"}]}},
+    "nuke": {"executor": "nx:run-commands", "options": {"command": "aws s3 rb s3://orders-artifacts --force"}},
+    "lint": {"executor": "nx:run-commands", "options": {"command": "eslint ."}}
+  }
+}"#;
+
 pub(crate) struct Recorded(pub Vec<DiffKey>);
 
 impl DiffHistory for Recorded {
@@ -89,7 +101,16 @@ impl Fixture {
             .with("/proj/scripts/release.sh", "#!/bin/sh\nset -e\nnpm run build\ncdk deploy --all --require-approval broadening\n")
             .with("/proj/scripts/check.sh", "#!/bin/sh\nnpm test\ncdk synth\n")
             .with("/proj/scripts/nuke.sh", "#!/bin/sh\naws s3 rb s3://orders-artifacts --force\n")
-            .with("/proj/packages/infra/package.json", r#"{"name":"@orders/infra","scripts":{"teardown":"cdk destroy --all --force","check":"tsc --noEmit"}}"#);
+            .with("/proj/packages/infra/package.json", r#"{"name":"@orders/infra","scripts":{"teardown":"cdk destroy --all --force","check":"tsc --noEmit"}}"#)
+            // Monorepo runners (turbo, nx, lerna): the workspace list, one more package with a
+            // deploy script, an nx project.json, and a folder whose selected Terraform
+            // workspace is prod.
+            .with("/proj/pnpm-workspace.yaml", PNPM_WORKSPACE)
+            .with("/proj/turbo.json", r#"{"tasks":{"build":{},"deploy":{"dependsOn":["build"]},"teardown":{}}}"#)
+            .with("/proj/packages/api/package.json", r#"{"name":"@orders/api","scripts":{"deploy":"cdk deploy prod-orders --require-approval broadening","build":"tsc -p .","test":"vitest run"}}"#)
+            .with("/proj/packages/infra/project.json", NX_PROJECT)
+            .with("/proj/live/.terraform/environment", "prod\n")
+            .with("/proj/scripts/run.sh", "#!/bin/sh\nset -e\n\"$@\"\n");
         let diffs = Recorded(vec![DiffKey {
             stacks: vec!["dev-orders".into()],
             profile: Some("dev".into()),
