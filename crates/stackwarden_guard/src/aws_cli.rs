@@ -1,9 +1,17 @@
 //! The AWS CLI: global options anywhere (`--profile x`, `--profile=x`, `--region`), then service
-//! and operation. Judges deletions, IAM users and keys, `aws configure set` of keys, and
-//! CloudFormation deploys to production.
+//! and operation. Every operation is judged by the IAM action behind it (`aws_api`, generated
+//! from botocore and the Service Authorization Reference) and by where it lands (`target`):
+//! deletions are denied anywhere, identity and permission changes asked about (denied in
+//! production), other writes denied in production and asked about where the account cannot be
+//! told; reads pass. The CLI's own commands that botocore has no model of (`aws s3 cp`, `aws
+//! configure`, `aws cloudformation deploy`) are read here, with what they do.
 
-use crate::decision::{Decision, CREDENTIALS, IAM_USER, PROD_DEPLOY};
+use serde_json::Value;
+
+use crate::aws_api;
+use crate::decision::{Decision, CREDENTIALS, IAM_USER, OUT_OF_BAND_IAM, PROD_DEPLOY, PROD_WRITE};
 use crate::stage;
+use crate::target::{self, Target};
 use crate::tools::{destructive, option_value, value_text, Invocation};
 use crate::walk::Walker;
 use crate::words::Arg;
@@ -101,39 +109,385 @@ pub(crate) fn judge(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {
     };
     let seen = tool.seen();
     crate::transcript::check_aws(walker, service, operation, tool.args, &seen);
-    match (service, operation) {
-        ("iam", op) if IAM_USER_OPERATIONS.contains(&op) => walker.push(
-            Decision::Deny,
-            IAM_USER,
-            &seen,
-            format!("`aws iam {op}` creates long-lived IAM user credentials. Use an IAM role (assumed through SSO or by the service) instead, and ask a person if a user is truly needed."),
-        ),
-        ("configure", "set") => configure_set(walker, &call, &seen),
-        ("configure", "import") => walker.push(
+    let inputs = Inputs::read(walker, tool, &call.rest);
+    keys_in_arguments(walker, service, operation, &call.rest, &inputs, &seen);
+    let api = ApiCall {
+        service,
+        operation,
+        call: &call,
+        inputs: &inputs,
+        seen: &seen,
+    };
+    match cli_command(service, operation, &call.rest) {
+        Some(CliCommand::Local) => {}
+        Some(CliCommand::Reads) => {}
+        Some(CliCommand::Writes(what, action)) => {
+            api.write(walker, tool, &what, &format!("{action}, Write"))
+        }
+        Some(CliCommand::Deletes(what)) => destructive(walker, tool, &what),
+        Some(CliCommand::ConfigureSet) => {
+            walker.aws_config_changed = true;
+            configure_set(walker, &call, &seen);
+        }
+        Some(CliCommand::ConfigureImport) => walker.push(
             Decision::Deny,
             CREDENTIALS,
             &seen,
             "`aws configure import` writes access keys into the AWS config. Use `aws sso login --profile dev` and a named profile instead.".into(),
         ),
-        ("cloudformation", "deploy" | "create-stack" | "update-stack" | "execute-change-set") => {
-            cloudformation_deploy(walker, tool, &call, operation, &seen)
+        Some(CliCommand::CloudFormationDeploy) => {
+            if !cloudformation_deploy(walker, tool, &call, operation, &seen) {
+                let what = format!("`aws cloudformation {operation}` deploys a stack");
+                api.write(walker, tool, &what, "cloudformation:*, Write");
+            }
         }
-        ("s3", "rb") => destructive(walker, tool, "`aws s3 rb` deletes a bucket"),
-        ("s3", "rm") => destructive(walker, tool, "`aws s3 rm` deletes objects"),
-        ("s3", "sync") if call.rest.iter().any(|a| a.text == "--delete") => {
-            destructive(walker, tool, "`aws s3 sync --delete` deletes objects missing from the source")
-        }
-        ("kms", "schedule-key-deletion" | "disable-key") => destructive(walker, tool, &format!("`aws kms {operation}` makes a key (and all data under it) unusable")),
-        (svc, op) if is_destructive_operation(op) => destructive(walker, tool, &format!("`aws {svc} {op}` deletes resources")),
-        _ => {}
+        None => api.judge_operation(walker, tool),
+    }
+    // Later calls of the command line act with what this one obtained.
+    if let Some(obtained) =
+        target::obtained_by(walker.ctx, tool, service, operation, &call.rest, call.profile.clone())
+    {
+        walker.obtained = Some(obtained);
     }
 }
 
-fn is_destructive_operation(op: &str) -> bool {
-    ["delete-", "terminate-", "purge-", "deregister-", "remove-"]
+/// What the AWS CLI's own commands (the ones botocore has no model of, such as `aws s3 cp`) do.
+enum CliCommand {
+    /// Acts on this machine only: `configure list`, `sso login`, `eks update-kubeconfig`.
+    Local,
+    Reads,
+    /// What it does, and the IAM action it needs.
+    Writes(String, &'static str),
+    Deletes(String),
+    ConfigureSet,
+    ConfigureImport,
+    CloudFormationDeploy,
+}
+
+fn cli_command(service: &str, operation: &str, rest: &[Arg]) -> Option<CliCommand> {
+    let positional: Vec<&str> = rest
         .iter()
-        .any(|p| op.starts_with(p))
-        && !matches!(op, "remove-tags" | "remove-tags-from-resource")
+        .map(|a| a.text.as_str())
+        .filter(|t| !t.starts_with('-'))
+        .collect();
+    let in_bucket = |word: Option<&&str>| word.is_some_and(|w| w.starts_with("s3://"));
+    let deletes = rest.iter().any(|a| a.text == "--delete");
+    Some(match (service, operation) {
+        ("s3", "ls" | "presign") => CliCommand::Reads,
+        ("s3", "rb") => CliCommand::Deletes("`aws s3 rb` deletes a bucket".into()),
+        ("s3", "rm") => CliCommand::Deletes("`aws s3 rm` deletes objects".into()),
+        ("s3", "mv") if in_bucket(positional.first()) => CliCommand::Deletes(
+            "`aws s3 mv` out of a bucket deletes the objects it moves".into(),
+        ),
+        ("s3", "sync") if deletes && in_bucket(positional.get(1)) => CliCommand::Deletes(
+            "`aws s3 sync --delete` deletes objects missing from the source".into(),
+        ),
+        ("s3", "cp" | "mv" | "sync") if in_bucket(positional.get(1)) => {
+            CliCommand::Writes(format!("`aws s3 {operation}` writes objects"), "s3:PutObject")
+        }
+        ("s3", "cp" | "mv" | "sync") => CliCommand::Reads,
+        ("s3", "mb" | "website") => {
+            CliCommand::Writes(format!("`aws s3 {operation}` changes a bucket"), if operation == "mb" { "s3:CreateBucket" } else { "s3:PutBucketWebsite" })
+        }
+        ("configure", "set") => CliCommand::ConfigureSet,
+        ("configure", "import") => CliCommand::ConfigureImport,
+        ("configure", _) | ("sso", "login" | "logout") | ("history", _) => CliCommand::Local,
+        ("ecr", "get-login-password" | "get-login")
+        | ("eks", "update-kubeconfig" | "get-token")
+        | ("codeartifact", "login")
+        | ("logs", "tail" | "start-live-tail")
+        | ("cloudformation", "package")
+        | ("emr", "ssh" | "socks" | "get") => CliCommand::Local,
+        ("cloudformation", "deploy" | "create-stack" | "update-stack" | "execute-change-set") => {
+            CliCommand::CloudFormationDeploy
+        }
+        ("ddb", "select") => CliCommand::Reads,
+        ("ddb", "put") => CliCommand::Writes("`aws ddb put` writes items".into(), "dynamodb:PutItem"),
+        ("ecs", "deploy") => {
+            CliCommand::Writes("`aws ecs deploy` deploys a service".into(), "ecs:UpdateService")
+        }
+        ("deploy", "push" | "register" | "install") | ("emr", "create-cluster" | "put" | "create-default-roles") => {
+            CliCommand::Writes(format!("`aws {service} {operation}` changes resources"), "several actions")
+        }
+        ("deploy", "deregister" | "uninstall") => {
+            CliCommand::Deletes(format!("`aws {service} {operation}` deletes resources"))
+        }
+        _ => return None,
+    })
+}
+
+/// The documents a call reads: `--cli-input-json`, and every option value that is inline JSON
+/// or a `file://` path (read from the project, relative to the folder the command runs in).
+struct Inputs {
+    documents: Vec<Value>,
+    /// Their text, for the key check (a `file://` input that is not JSON is still scanned).
+    texts: Vec<String>,
+    /// A `file://` input the guard could not read.
+    unread: Option<String>,
+}
+
+impl Inputs {
+    fn read(walker: &Walker<'_, '_>, tool: &Invocation<'_>, rest: &[Arg]) -> Self {
+        let mut inputs = Inputs {
+            documents: Vec::new(),
+            texts: Vec::new(),
+            unread: None,
+        };
+        for arg in rest {
+            let value = match arg.text.split_once('=') {
+                Some((name, value)) if arg.literal && name.starts_with("--") => value,
+                _ => arg.text.as_str(),
+            };
+            let text = if let Some(path) = value.strip_prefix("file://") {
+                let path = tool.cwd.join(path);
+                match walker.ctx.files.read(&path) {
+                    Some(text) => text,
+                    None => {
+                        inputs.unread = Some(path.display().to_string());
+                        continue;
+                    }
+                }
+            } else if value.starts_with('{') || value.starts_with('[') {
+                value.to_string()
+            } else {
+                continue;
+            };
+            if let Ok(document) = serde_json::from_str::<Value>(&text) {
+                inputs.documents.push(document);
+            }
+            inputs.texts.push(text);
+        }
+        inputs
+    }
+
+    /// Whether any document holds `key` anywhere (`DeleteRequest` in a batch write).
+    fn has_key(&self, key: &str) -> bool {
+        fn walk(value: &Value, key: &str) -> bool {
+            match value {
+                Value::Object(map) => map.iter().any(|(k, v)| k == key || walk(v, key)),
+                Value::Array(items) => items.iter().any(|v| walk(v, key)),
+                _ => false,
+            }
+        }
+        self.documents.iter().any(|d| walk(d, key))
+    }
+}
+
+/// An access key written into a call's arguments or input documents is stored in AWS (a
+/// parameter, a secret, a function's environment) and in the transcript. `--access-key-id`
+/// names a key to manage (`iam update-access-key`); that id is not a secret.
+fn keys_in_arguments(
+    walker: &mut Walker<'_, '_>,
+    service: &str,
+    operation: &str,
+    rest: &[Arg],
+    inputs: &Inputs,
+    seen: &str,
+) {
+    let mut skip_next = false;
+    let mut texts: Vec<&str> = Vec::new();
+    for arg in rest {
+        if std::mem::take(&mut skip_next) {
+            continue;
+        }
+        if arg.text == "--access-key-id" {
+            skip_next = true;
+            continue;
+        }
+        if !arg.text.starts_with("--access-key-id=") {
+            texts.push(&arg.text);
+        }
+    }
+    texts.extend(inputs.texts.iter().map(String::as_str));
+    for text in texts {
+        let found = stackwarden_secret::scan(text);
+        if let Some(key) = found.iter().find(|m| !m.is_documented_example) {
+            let shown = text.get(key.range.clone()).unwrap_or_default();
+            walker.push(
+                Decision::Deny,
+                CREDENTIALS,
+                seen,
+                format!(
+                    "`aws {service} {operation}` is given an AWS {} ({}): it would be stored in AWS and in this transcript. Never store access keys in Parameter Store, Secrets Manager or an environment; give the workload an IAM role instead (CDK: `fn.role`, `grant*`).",
+                    key.kind.describe(),
+                    stackwarden_secret::mask(shown)
+                ),
+            );
+            return;
+        }
+    }
+}
+
+/// One AWS API call being judged.
+struct ApiCall<'x> {
+    service: &'x str,
+    operation: &'x str,
+    call: &'x AwsCall<'x>,
+    inputs: &'x Inputs,
+    seen: &'x str,
+}
+
+impl ApiCall<'_> {
+    /// The operation's IAM action and access level from the generated table.
+    fn judge_operation(&self, walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {
+        let (service, operation) = (self.service, self.operation);
+        if service == "iam" && IAM_USER_OPERATIONS.contains(&operation) {
+            walker.push(
+                Decision::Deny,
+                IAM_USER,
+                self.seen,
+                format!("`aws iam {operation}` creates long-lived IAM user credentials. Use an IAM role (assumed through SSO or by the service) instead, and ask a person if a user is truly needed."),
+            );
+            return;
+        }
+        let found = match aws_api::lookup(service, operation) {
+            aws_api::Lookup::Found(found) => found,
+            aws_api::Lookup::UnknownOperation | aws_api::Lookup::UnknownService => {
+                let what = format!("`aws {service} {operation}` is not in the guard's table of AWS CLI operations (generated from botocore), so it may write");
+                self.write(walker, tool, &what, "access level unknown");
+                return;
+            }
+            aws_api::Lookup::Broken(error) => {
+                walker.unseen(self.seen, &format!("the guard's AWS operation table is unreadable ({error})"));
+                return;
+            }
+        };
+        let action = if found.actions == "-" {
+            "no IAM action of its name".to_string()
+        } else {
+            found.actions.replace(',', ", ")
+        };
+        if let Some(what) = self.deletes_through_input(found.deletes) {
+            destructive(walker, tool, &format!("{what} ({action})"));
+            return;
+        }
+        if found.levels.reads_only() {
+            return;
+        }
+        let levels = found.levels.describe();
+        if found.levels.manages_permissions() || service == "iam" {
+            self.permissions(walker, tool, &action, &levels);
+            return;
+        }
+        let what = format!("`aws {service} {operation}` writes");
+        self.write(walker, tool, &what, &format!("{action}, {levels}"));
+    }
+
+    /// Deletions the operation's name says, or its input: a batch write of `DeleteRequest`s, a
+    /// transaction with a `Delete`, a PartiQL `DELETE`.
+    fn deletes_through_input(&self, by_name: bool) -> Option<String> {
+        let (service, operation) = (self.service, self.operation);
+        if by_name {
+            return Some(format!("`aws {service} {operation}` deletes resources"));
+        }
+        let deletes = match (service, operation) {
+            ("dynamodb", "batch-write-item") => self.inputs.has_key("DeleteRequest"),
+            ("dynamodb", "transact-write-items") => self.inputs.has_key("Delete"),
+            ("dynamodb", "execute-statement" | "batch-execute-statement" | "execute-transaction") => {
+                let statement = option_value(&self.call.rest, &["--statement"])
+                    .map(|arg| value_text(arg, &["--statement"]).text)
+                    .into_iter()
+                    .chain(self.inputs.texts.iter().cloned());
+                statement
+                    .into_iter()
+                    .any(|text| partiql_deletes(&text))
+            }
+            _ => false,
+        };
+        deletes.then(|| format!("`aws {service} {operation}` deletes items through its input"))
+    }
+
+    fn target(&self, walker: &Walker<'_, '_>, tool: &Invocation<'_>) -> Target {
+        let ctx = walker.ctx;
+        let (evidence, resource_elsewhere) =
+            target::resources(ctx, &self.call.rest, &self.inputs.documents);
+        if let Some(evidence) = evidence {
+            return Target::Production(evidence);
+        }
+        let credentials = target::credentials(
+            ctx,
+            tool,
+            self.call.profile.clone(),
+            walker.obtained.as_ref(),
+            walker.aws_config_changed,
+        );
+        match credentials {
+            Target::Unresolved(_) if resource_elsewhere => Target::NonProduction,
+            Target::Unresolved(why) => match &self.inputs.unread {
+                Some(path) => Target::Unresolved(format!("{why}, and its input `{path}` could not be read")),
+                None => Target::Unresolved(why),
+            },
+            other => other,
+        }
+    }
+
+    /// A write: denied in production, asked about where the guard cannot tell. `detail` names
+    /// the IAM action and access level.
+    fn write(&self, walker: &mut Walker<'_, '_>, tool: &Invocation<'_>, what: &str, detail: &str) {
+        let ctx = walker.ctx;
+        let safe = stage::safe_stage(ctx);
+        match self.target(walker, tool) {
+            Target::Production(evidence) => walker.push(
+                Decision::Deny,
+                PROD_WRITE,
+                self.seen,
+                format!("{what} ({detail}) in production: {evidence}. Changing production by hand bypasses the stack, its change set and review. Make the change in the IaC and deploy it to {safe} (`--profile {safe}`), or ask a person to change {}.", stage::production_stage(ctx)),
+            ),
+            Target::Unresolved(why) => walker.push(
+                Decision::Ask,
+                PROD_WRITE,
+                self.seen,
+                format!("{what} ({detail}), and the guard cannot tell whether that is production: {why}. Pass `--profile {safe}` with a profile whose account stackwarden.toml maps to a stage (`[accounts] {safe} = \"<account id>\"`), or let a person confirm."),
+            ),
+            Target::NonProduction => {}
+        }
+    }
+
+    /// An identity or permission change made by hand: asked about, denied in production.
+    fn permissions(&self, walker: &mut Walker<'_, '_>, tool: &Invocation<'_>, action: &str, levels: &str) {
+        let (service, operation) = (self.service, self.operation);
+        let what = format!("`aws {service} {operation}` changes identities or permissions by hand ({action}; {levels}), outside the IaC");
+        let fix = "Declare the permission in the stack instead (`bucket.grantRead(fn)`, `role.addToPolicy(...)`, a resource policy in the template) and deploy it through `cdk diff` and review";
+        match self.target(walker, tool) {
+            Target::Production(evidence) => walker.push(
+                Decision::Deny,
+                OUT_OF_BAND_IAM,
+                self.seen,
+                format!("{what}, in production: {evidence}. {fix}; ask a person for an emergency change."),
+            ),
+            Target::Unresolved(_) | Target::NonProduction => walker.push(
+                Decision::Ask,
+                OUT_OF_BAND_IAM,
+                self.seen,
+                format!("{what}: the next deploy reverts it or drifts from it. {fix}, or let a person confirm this change."),
+            ),
+        }
+    }
+}
+
+/// `DELETE FROM "orders" WHERE ...`, as the first word of a PartiQL statement (also inside a
+/// JSON document's `Statement`).
+fn partiql_deletes(text: &str) -> bool {
+    let starts = |s: &str| {
+        s.trim_start_matches(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+            .get(..6)
+            .is_some_and(|w| w.eq_ignore_ascii_case("delete"))
+    };
+    if starts(text) {
+        return true;
+    }
+    serde_json::from_str::<Value>(text).is_ok_and(|doc| statement_deletes(&doc, &starts))
+}
+
+fn statement_deletes(value: &Value, starts: &dyn Fn(&str) -> bool) -> bool {
+    match value {
+        Value::Object(map) => map.iter().any(|(k, v)| match v {
+            Value::String(text) if k == "Statement" => starts(text),
+            other => statement_deletes(other, starts),
+        }),
+        Value::Array(items) => items.iter().any(|v| statement_deletes(v, starts)),
+        _ => false,
+    }
 }
 
 fn configure_set(walker: &mut Walker<'_, '_>, call: &AwsCall<'_>, seen: &str) {
@@ -156,7 +510,7 @@ fn cloudformation_deploy(
     call: &AwsCall<'_>,
     operation: &str,
     seen: &str,
-) {
+) -> bool {
     let ctx = walker.ctx;
     let mut evidence = None;
     if let Some(choice) = stage::profile(ctx, tool, call.profile.clone()) {
@@ -184,7 +538,9 @@ fn cloudformation_deploy(
             seen,
             format!("aws cloudformation {operation} targets {evidence}. Deploy to {safe} with --profile {safe}, or ask a person to deploy {}.", stage::production_stage(ctx)),
         );
+        return true;
     }
+    false
 }
 
 /// `--parameter-overrides Stage=prod` / `--parameters ParameterKey=Stage,ParameterValue=prod`.

@@ -83,14 +83,18 @@ pub const IAM_USER: &str = "guard/iam-user";
 pub const CREDENTIALS: &str = "guard/credentials";
 pub const UNRESOLVED: &str = "guard/unresolved";
 pub const SELF_PROTECTION: &str = "guard/self-protection";
+pub const PROD_WRITE: &str = "guard/prod-write";
+pub const OUT_OF_BAND_IAM: &str = "guard/out-of-band-iam";
 /// The project's own `[guard] deny/ask` patterns from stackwarden.toml.
 pub const PROJECT_PATTERN: &str = "guard/project-pattern";
 
-const RULE_ORDER: [&str; 9] = [
+const RULE_ORDER: [&str; 11] = [
     CREDENTIALS,
     PROD_DEPLOY,
     DESTRUCTIVE,
     IAM_USER,
+    OUT_OF_BAND_IAM,
+    PROD_WRITE,
     PROJECT_PATTERN,
     REQUIRE_APPROVAL,
     DEPLOY_WITHOUT_DIFF,
@@ -110,8 +114,8 @@ pub const RULES: &[RuleMeta] = &[
     RuleMeta {
         id: PROD_DEPLOY,
         severity: Severity::Error,
-        summary: "deny a cdk/sam/cloudformation deploy that resolves to a production stage or account",
-        docs: "## What it does\nDenies `cdk deploy`, `sam deploy`, `aws cloudformation deploy/create-stack/update-stack/execute-change-set` when the profile (flag, AWS_PROFILE, ~/.aws/config account), context, stack name or selector resolves to a production stage.\n## Why\nProduction deploys are a person's decision.\n## Example\n`AWS_PROFILE=prod npx cdk deploy --all`\n## Fix\nDeploy to a non-production stage (`--profile dev`), or ask a person to deploy production.\n",
+        summary: "deny a cdk/sam/cloudformation/terraform/pulumi deploy that resolves to a production stage or account",
+        docs: "## What it does\nDenies `cdk deploy` and `cdk watch`, `sam deploy`, `aws cloudformation deploy/create-stack/update-stack/execute-change-set`, `terraform apply` and `pulumi up` when the profile (flag, AWS_PROFILE, ~/.aws/config account), context, stack name or selector, Terraform workspace, variables or folder, or Pulumi stack resolves to a production stage.\n## Why\nProduction deploys are a person's decision.\n## Example\n`AWS_PROFILE=prod npx cdk deploy --all`\n## Fix\nDeploy to a non-production stage (`--profile dev`), or ask a person to deploy production.\n",
     },
     RuleMeta {
         id: REQUIRE_APPROVAL,
@@ -129,7 +133,19 @@ pub const RULES: &[RuleMeta] = &[
         id: DESTRUCTIVE,
         severity: Severity::Error,
         summary: "deny destroy/delete commands (cdk destroy, aws s3 rb, delete-stack, terraform destroy, ...)",
-        docs: "## What it does\nDenies commands that delete infrastructure or data: `cdk destroy`, `sam delete`, `aws s3 rb/rm`, `aws <service> delete-*`, `kms schedule-key-deletion`, `terraform destroy`, ...\n## Why\nDeletion is irreversible; an agent must not do it on its own.\n## Example\n`bash -c \"npx cdk destroy --force\"`\n## Fix\nAsk a person to run it.\n",
+        docs: "## What it does\nDenies commands that delete infrastructure or data, in any stage: `cdk destroy`, `sam delete`, `terraform destroy`, `pulumi destroy`, and every AWS CLI operation that deletes (its verb is Delete, Terminate, Purge, Remove, Deregister or Destroy, after `Batch`, or it schedules a deletion such as `kms schedule-key-deletion`; tag removals excepted), plus the calls that delete through their input: `aws s3 rm`/`rb`, `aws s3 mv` out of a bucket, `aws s3 sync --delete` into one, `dynamodb batch-write-item` with a `DeleteRequest`, `transact-write-items` with a `Delete`, a PartiQL `DELETE`.\n## Why\nDeletion is irreversible; an agent must not do it on its own.\n## Example\n`bash -c \"npx cdk destroy --force\"`\n## Fix\nAsk a person to run it.\n",
+    },
+    RuleMeta {
+        id: PROD_WRITE,
+        severity: Severity::Error,
+        summary: "deny an AWS API call that writes in production; ask when a write's account cannot be resolved",
+        docs: "## What it does\nJudges every AWS CLI call (and MCP `call_aws`) by the access level of the IAM action behind it, from data generated out of botocore and the Service Authorization Reference: a Write, Tagging or Permissions-management call whose target resolves to production is denied; one whose target the guard cannot resolve is asked about; reads (List, Read) get no decision anywhere. The target is production when the profile (`--profile`, `AWS_PROFILE`, the profile's account in ~/.aws/config), an account id in an ARN, a queue URL or any argument (`--cli-input-json` and `file://` documents included), a resource or bucket name carrying a production stage, or credentials obtained earlier in the same command (`sts assume-role`, `configure export-credentials`) say so. It is unresolved when the credentials are access keys in the environment, the profile names no account and no stage, or the command rewrites the AWS config first.\n## Why\nA change made by hand in production bypasses the stack, the change set and the review: the next deploy reverts it or fails on it.\n## Example\n`aws lambda update-function-code --function-name orders --zip-file fileb://f.zip --profile prod`\n## Fix\nChange the stack and deploy it to a non-production stage (`--profile dev`); ask a person to change production. To let the guard resolve writes, map each account to its stage in `[accounts]` of stackwarden.toml.\n",
+    },
+    RuleMeta {
+        id: OUT_OF_BAND_IAM,
+        severity: Severity::Error,
+        summary: "ask before (dev) or deny (prod) identity and permission changes made by hand outside the IaC",
+        docs: "## What it does\nAsks a person before any IAM write (`iam create-role`, `put-role-policy`, `attach-role-policy`, `update-assume-role-policy`, ...) and any call at the Permissions-management access level (`s3api put-bucket-policy`, `lambda add-permission`, `kms put-key-policy`, `sqs set-queue-attributes` of a policy, ...) made through the AWS CLI; denies it when the target resolves to production.\n## Why\nPermissions changed by hand are invisible to the IaC review and drift from the stack: least privilege is only as good as the last manual change.\n## Example\n`aws iam attach-role-policy --role-name app --policy-arn arn:aws:iam::aws:policy/AdministratorAccess`\n## Fix\nDeclare the permission in the stack (`bucket.grantRead(fn)`, `role.addToPolicy(...)`) and deploy it through `cdk diff` and review.\n",
     },
     RuleMeta {
         id: IAM_USER,

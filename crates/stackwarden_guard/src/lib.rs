@@ -47,6 +47,7 @@
 //! whatever does not come back with a verdict (`crates/stackwarden/src/envelope`). Calling
 //! [`judge`] on untrusted text outside such an envelope can take unbounded time and memory.
 
+mod aws_api;
 mod aws_cli;
 mod builtins;
 pub mod cdk;
@@ -71,6 +72,7 @@ mod scope;
 pub mod self_protection;
 mod session;
 mod stage;
+mod target;
 mod terraform;
 mod tools;
 mod transcript;

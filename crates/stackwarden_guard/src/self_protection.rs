@@ -24,7 +24,9 @@ pub fn reason(subject: &str) -> String {
     format!("{subject} changes the guard's own configuration (the Claude Code hooks and permissions, or stackwarden.toml): a person should confirm it. If the change is intended, say why; to change a rule's severity, edit `[rules]` in stackwarden.toml with the person's agreement.")
 }
 
-pub(crate) fn check(walker: &mut Walker<'_, '_>, argv: &[Arg], redirected: &[String], seen: &str) {
+/// The files a command changes: those its redirections write, and the operands of the file
+/// tools that write (`tee`, `cp`'s destination, `sed -i`, `dd of=`).
+pub(crate) fn files_written<'a>(argv: &'a [Arg], redirected: &'a [String]) -> Vec<&'a str> {
     let mut written: Vec<&str> = redirected.iter().map(String::as_str).collect();
     let name = argv.first().and_then(Arg::known).map(basename);
     let operands = || {
@@ -48,7 +50,11 @@ pub(crate) fn check(walker: &mut Walker<'_, '_>, argv: &[Arg], redirected: &[Str
         Some("dd") => written.extend(argv.iter().filter_map(|a| a.text.strip_prefix("of="))),
         _ => {}
     }
-    if let Some(target) = written.into_iter().find(|t| is_guard_configuration(t)) {
+    written
+}
+
+pub(crate) fn check(walker: &mut Walker<'_, '_>, written: &[&str], seen: &str) {
+    if let Some(target) = written.iter().find(|t| is_guard_configuration(t)) {
         walker.push(
             Decision::Ask,
             SELF_PROTECTION,

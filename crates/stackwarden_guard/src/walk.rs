@@ -43,6 +43,12 @@ pub(crate) struct Walker<'c, 'a> {
     /// called: what it runs with its arguments is judged at each call, so text built from them
     /// is only asked about when it names a tool (see `engine::run_step`).
     pub(crate) defining: usize,
+    /// Credentials an earlier AWS call of this command line obtained (`sts assume-role`,
+    /// `configure export-credentials`): where later calls without `--profile` act.
+    pub(crate) obtained: Option<crate::target::Target>,
+    /// The command line writes the AWS config (`>> ~/.aws/config`, `aws configure set`): what a
+    /// profile means after that is not what the config read before it says.
+    pub(crate) aws_config_changed: bool,
     /// The functions being called, innermost last: a function calling itself is not walked
     /// again (its body was judged when it was defined).
     calling: Vec<String>,
@@ -60,6 +66,8 @@ impl<'c, 'a> Walker<'c, 'a> {
             shown: true,
             defining: 0,
             calling: Vec::new(),
+            obtained: None,
+            aws_config_changed: false,
         }
     }
 
@@ -498,7 +506,11 @@ impl<'c, 'a> Walker<'c, 'a> {
         crate::credentials::check_assignments(self, &assignments, &seen);
         // The files the command writes through redirections; `> f` alone truncates `f`.
         let written = crate::credentials::redirect_targets(&redirects);
-        crate::self_protection::check(self, &argv, &written, &seen);
+        let changed = crate::self_protection::files_written(&argv, &written);
+        crate::self_protection::check(self, &changed, &seen);
+        if changed.iter().any(|file| crate::profiles::is_aws_config_file(file)) {
+            self.aws_config_changed = true;
+        }
         if argv.is_empty() {
             // Bare assignments change the shell itself.
             for (name, value, _) in assignments {

@@ -167,7 +167,7 @@ const EVERYDAY: &[&str] = &[
     "npx cdk deploy dev-orders --profile dev --require-approval broadening",
     "aws s3 ls",
     "aws s3 ls s3://orders-data --profile ops",
-    "aws s3 cp build/ s3://site/ --recursive",
+    "aws s3 cp build/ s3://site/ --recursive --profile dev",
     "aws sts get-caller-identity --profile prod",
     "aws cloudformation describe-stacks --stack-name prod-orders",
     "aws logs tail /aws/lambda/f --follow",
