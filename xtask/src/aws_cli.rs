@@ -50,7 +50,11 @@ const KNOWN_ACTIONS: &[(&str, &str, &[&str])] = &[
     ("s3", "ListObjects", &["s3:ListBucket"]),
     ("s3", "ListObjectsV2", &["s3:ListBucket"]),
     ("s3", "ListObjectVersions", &["s3:ListBucketVersions"]),
-    ("s3", "ListMultipartUploads", &["s3:ListBucketMultipartUploads"]),
+    (
+        "s3",
+        "ListMultipartUploads",
+        &["s3:ListBucketMultipartUploads"],
+    ),
     ("s3", "ListParts", &["s3:ListMultipartUploadParts"]),
     ("s3", "HeadObject", &["s3:GetObject"]),
     ("s3", "HeadBucket", &["s3:ListBucket"]),
@@ -62,29 +66,133 @@ const KNOWN_ACTIONS: &[(&str, &str, &[&str])] = &[
     ("s3", "CompleteMultipartUpload", &["s3:PutObject"]),
     ("s3", "DeleteObjects", &["s3:DeleteObject"]),
     ("s3", "DeleteBucketCors", &["s3:PutBucketCORS"]),
-    ("s3", "DeleteBucketLifecycle", &["s3:PutLifecycleConfiguration"]),
-    ("s3", "PutBucketLifecycleConfiguration", &["s3:PutLifecycleConfiguration"]),
-    ("s3", "GetBucketLifecycleConfiguration", &["s3:GetLifecycleConfiguration"]),
-    ("s3", "DeleteBucketEncryption", &["s3:PutEncryptionConfiguration"]),
-    ("s3", "PutBucketEncryption", &["s3:PutEncryptionConfiguration"]),
-    ("s3", "GetBucketEncryption", &["s3:GetEncryptionConfiguration"]),
-    ("s3", "DeleteBucketReplication", &["s3:PutReplicationConfiguration"]),
-    ("s3", "PutBucketReplication", &["s3:PutReplicationConfiguration"]),
-    ("s3", "GetBucketReplication", &["s3:GetReplicationConfiguration"]),
+    (
+        "s3",
+        "DeleteBucketLifecycle",
+        &["s3:PutLifecycleConfiguration"],
+    ),
+    (
+        "s3",
+        "PutBucketLifecycleConfiguration",
+        &["s3:PutLifecycleConfiguration"],
+    ),
+    (
+        "s3",
+        "GetBucketLifecycleConfiguration",
+        &["s3:GetLifecycleConfiguration"],
+    ),
+    (
+        "s3",
+        "DeleteBucketEncryption",
+        &["s3:PutEncryptionConfiguration"],
+    ),
+    (
+        "s3",
+        "PutBucketEncryption",
+        &["s3:PutEncryptionConfiguration"],
+    ),
+    (
+        "s3",
+        "GetBucketEncryption",
+        &["s3:GetEncryptionConfiguration"],
+    ),
+    (
+        "s3",
+        "DeleteBucketReplication",
+        &["s3:PutReplicationConfiguration"],
+    ),
+    (
+        "s3",
+        "PutBucketReplication",
+        &["s3:PutReplicationConfiguration"],
+    ),
+    (
+        "s3",
+        "GetBucketReplication",
+        &["s3:GetReplicationConfiguration"],
+    ),
     ("s3", "DeleteBucketTagging", &["s3:PutBucketTagging"]),
-    ("s3", "DeletePublicAccessBlock", &["s3:PutBucketPublicAccessBlock"]),
-    ("s3", "PutPublicAccessBlock", &["s3:PutBucketPublicAccessBlock"]),
-    ("s3", "GetPublicAccessBlock", &["s3:GetBucketPublicAccessBlock"]),
-    ("s3", "PutObjectLockConfiguration", &["s3:PutBucketObjectLockConfiguration"]),
-    ("s3", "GetObjectLockConfiguration", &["s3:GetBucketObjectLockConfiguration"]),
-    ("s3", "PutBucketNotificationConfiguration", &["s3:PutBucketNotification"]),
-    ("s3", "GetBucketNotificationConfiguration", &["s3:GetBucketNotification"]),
+    (
+        "s3",
+        "DeletePublicAccessBlock",
+        &["s3:PutBucketPublicAccessBlock"],
+    ),
+    (
+        "s3",
+        "PutPublicAccessBlock",
+        &["s3:PutBucketPublicAccessBlock"],
+    ),
+    (
+        "s3",
+        "GetPublicAccessBlock",
+        &["s3:GetBucketPublicAccessBlock"],
+    ),
+    (
+        "s3",
+        "PutObjectLockConfiguration",
+        &["s3:PutBucketObjectLockConfiguration"],
+    ),
+    (
+        "s3",
+        "GetObjectLockConfiguration",
+        &["s3:GetBucketObjectLockConfiguration"],
+    ),
+    (
+        "s3",
+        "PutBucketNotificationConfiguration",
+        &["s3:PutBucketNotification"],
+    ),
+    (
+        "s3",
+        "GetBucketNotificationConfiguration",
+        &["s3:GetBucketNotification"],
+    ),
     ("lambda", "Invoke", &["lambda:InvokeFunction"]),
-    ("lambda", "InvokeWithResponseStream", &["lambda:InvokeFunction"]),
-    ("dynamodb", "ExecuteStatement", &["dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"]),
-    ("dynamodb", "BatchExecuteStatement", &["dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"]),
-    ("dynamodb", "ExecuteTransaction", &["dynamodb:PartiQLSelect", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"]),
-    ("dynamodb", "TransactWriteItems", &["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"]),
+    (
+        "lambda",
+        "InvokeWithResponseStream",
+        &["lambda:InvokeFunction"],
+    ),
+    (
+        "dynamodb",
+        "ExecuteStatement",
+        &[
+            "dynamodb:PartiQLSelect",
+            "dynamodb:PartiQLInsert",
+            "dynamodb:PartiQLUpdate",
+            "dynamodb:PartiQLDelete",
+        ],
+    ),
+    (
+        "dynamodb",
+        "BatchExecuteStatement",
+        &[
+            "dynamodb:PartiQLSelect",
+            "dynamodb:PartiQLInsert",
+            "dynamodb:PartiQLUpdate",
+            "dynamodb:PartiQLDelete",
+        ],
+    ),
+    (
+        "dynamodb",
+        "ExecuteTransaction",
+        &[
+            "dynamodb:PartiQLSelect",
+            "dynamodb:PartiQLInsert",
+            "dynamodb:PartiQLUpdate",
+            "dynamodb:PartiQLDelete",
+        ],
+    ),
+    (
+        "dynamodb",
+        "TransactWriteItems",
+        &[
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:ConditionCheckItem",
+        ],
+    ),
     ("dynamodb", "TransactGetItems", &["dynamodb:GetItem"]),
     ("cloudwatch", "GetMetricData", &["cloudwatch:GetMetricData"]),
     ("iot-data", "Publish", &["iot:Publish"]),
@@ -92,7 +200,14 @@ const KNOWN_ACTIONS: &[(&str, &str, &[&str])] = &[
 
 /// Verbs that remove what they name. `Remove` counts (`RemoveRoleFromInstanceProfile`,
 /// `RemoveTargets`) unless the action only tags.
-const DELETION_VERBS: &[&str] = &["Delete", "Terminate", "Purge", "Remove", "Deregister", "Destroy"];
+const DELETION_VERBS: &[&str] = &[
+    "Delete",
+    "Terminate",
+    "Purge",
+    "Remove",
+    "Deregister",
+    "Destroy",
+];
 
 /// A verb settles the access level of operations without an action of their name when at least
 /// this many matched operations share it and this share of them agree.
@@ -311,7 +426,8 @@ fn is_read(levels: &str) -> bool {
 }
 
 fn is_deletion(name: &str) -> bool {
-    DELETION_VERBS.contains(&verb(name)) || (name.starts_with("Schedule") && name.ends_with("Deletion"))
+    DELETION_VERBS.contains(&verb(name))
+        || (name.starts_with("Schedule") && name.ends_with("Deletion"))
 }
 
 fn read_services(botocore: &mut zip::ZipArchive<std::fs::File>) -> Result<Vec<Service>> {
@@ -375,7 +491,10 @@ fn read_services(botocore: &mut zip::ZipArchive<std::fs::File>) -> Result<Vec<Se
         });
     }
     if services.len() < 300 {
-        bail!("only {} services in botocore: the wheel's layout changed", services.len());
+        bail!(
+            "only {} services in botocore: the wheel's layout changed",
+            services.len()
+        );
     }
     Ok(services)
 }

@@ -90,7 +90,8 @@ fn decode() -> Result<Table, &'static str> {
     let payload =
         miniz_oxide::inflate::decompress_to_vec_with_limit(&EMBEDDED[split + 5..], MAX_PAYLOAD)
             .map_err(|_| "data/aws-cli-operations.bin does not inflate")?;
-    let text = String::from_utf8(payload).map_err(|_| "data/aws-cli-operations.bin is not UTF-8")?;
+    let text =
+        String::from_utf8(payload).map_err(|_| "data/aws-cli-operations.bin is not UTF-8")?;
     let mut services = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -148,7 +149,8 @@ pub(crate) fn lookup(service: &str, operation: &str) -> Lookup<'static> {
         if fields.next() != Some(operation) {
             continue;
         }
-        let (Some(actions), Some(levels), Some(flags)) = (fields.next(), fields.next(), fields.next())
+        let (Some(actions), Some(levels), Some(flags)) =
+            (fields.next(), fields.next(), fields.next())
         else {
             return Lookup::Broken("data/aws-cli-operations.bin has a short line");
         };
@@ -186,7 +188,7 @@ mod tests {
 
     #[test]
     fn the_table_covers_the_cli() {
-        let (services, operations) = size().unwrap();
+        let (services, operations) = size().expect("the embedded table decodes");
         assert!(services > 400, "{services} services");
         assert!(operations > 18_000, "{operations} operations");
     }
@@ -207,10 +209,22 @@ mod tests {
         // Tags are not data: removing one is not a deletion.
         assert!(!found("ec2", "delete-tags").deletes);
         assert!(!found("sqs", "send-message").levels.reads_only());
-        assert!(matches!(lookup("s3api", "no-such-operation"), Lookup::UnknownOperation));
-        assert!(matches!(lookup("no-such-service", "x"), Lookup::UnknownService));
+        assert!(matches!(
+            lookup("s3api", "no-such-operation"),
+            Lookup::UnknownOperation
+        ));
+        assert!(matches!(
+            lookup("no-such-service", "x"),
+            Lookup::UnknownService
+        ));
         // The CLI's renames: botocore's `s3` is `s3api`, `config` is `configservice`.
-        assert!(matches!(lookup("configservice", "put-config-rule"), Lookup::Found(_)));
-        assert!(matches!(lookup("deploy", "create-deployment"), Lookup::Found(_)));
+        assert!(matches!(
+            lookup("configservice", "put-config-rule"),
+            Lookup::Found(_)
+        ));
+        assert!(matches!(
+            lookup("deploy", "create-deployment"),
+            Lookup::Found(_)
+        ));
     }
 }

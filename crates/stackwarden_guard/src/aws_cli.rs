@@ -144,9 +144,14 @@ pub(crate) fn judge(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {
         None => api.judge_operation(walker, tool),
     }
     // Later calls of the command line act with what this one obtained.
-    if let Some(obtained) =
-        target::obtained_by(walker.ctx, tool, service, operation, &call.rest, call.profile.clone())
-    {
+    if let Some(obtained) = target::obtained_by(
+        walker.ctx,
+        tool,
+        service,
+        operation,
+        &call.rest,
+        call.profile.clone(),
+    ) {
         walker.obtained = Some(obtained);
     }
 }
@@ -176,19 +181,25 @@ fn cli_command(service: &str, operation: &str, rest: &[Arg]) -> Option<CliComman
         ("s3", "ls" | "presign") => CliCommand::Reads,
         ("s3", "rb") => CliCommand::Deletes("`aws s3 rb` deletes a bucket".into()),
         ("s3", "rm") => CliCommand::Deletes("`aws s3 rm` deletes objects".into()),
-        ("s3", "mv") if in_bucket(positional.first()) => CliCommand::Deletes(
-            "`aws s3 mv` out of a bucket deletes the objects it moves".into(),
-        ),
+        ("s3", "mv") if in_bucket(positional.first()) => {
+            CliCommand::Deletes("`aws s3 mv` out of a bucket deletes the objects it moves".into())
+        }
         ("s3", "sync") if deletes && in_bucket(positional.get(1)) => CliCommand::Deletes(
             "`aws s3 sync --delete` deletes objects missing from the source".into(),
         ),
-        ("s3", "cp" | "mv" | "sync") if in_bucket(positional.get(1)) => {
-            CliCommand::Writes(format!("`aws s3 {operation}` writes objects"), "s3:PutObject")
-        }
+        ("s3", "cp" | "mv" | "sync") if in_bucket(positional.get(1)) => CliCommand::Writes(
+            format!("`aws s3 {operation}` writes objects"),
+            "s3:PutObject",
+        ),
         ("s3", "cp" | "mv" | "sync") => CliCommand::Reads,
-        ("s3", "mb" | "website") => {
-            CliCommand::Writes(format!("`aws s3 {operation}` changes a bucket"), if operation == "mb" { "s3:CreateBucket" } else { "s3:PutBucketWebsite" })
-        }
+        ("s3", "mb" | "website") => CliCommand::Writes(
+            format!("`aws s3 {operation}` changes a bucket"),
+            if operation == "mb" {
+                "s3:CreateBucket"
+            } else {
+                "s3:PutBucketWebsite"
+            },
+        ),
         ("configure", "set") => CliCommand::ConfigureSet,
         ("configure", "import") => CliCommand::ConfigureImport,
         ("configure", _) | ("sso", "login" | "logout") | ("history", _) => CliCommand::Local,
@@ -202,13 +213,18 @@ fn cli_command(service: &str, operation: &str, rest: &[Arg]) -> Option<CliComman
             CliCommand::CloudFormationDeploy
         }
         ("ddb", "select") => CliCommand::Reads,
-        ("ddb", "put") => CliCommand::Writes("`aws ddb put` writes items".into(), "dynamodb:PutItem"),
-        ("ecs", "deploy") => {
-            CliCommand::Writes("`aws ecs deploy` deploys a service".into(), "ecs:UpdateService")
+        ("ddb", "put") => {
+            CliCommand::Writes("`aws ddb put` writes items".into(), "dynamodb:PutItem")
         }
-        ("deploy", "push" | "register" | "install") | ("emr", "create-cluster" | "put" | "create-default-roles") => {
-            CliCommand::Writes(format!("`aws {service} {operation}` changes resources"), "several actions")
-        }
+        ("ecs", "deploy") => CliCommand::Writes(
+            "`aws ecs deploy` deploys a service".into(),
+            "ecs:UpdateService",
+        ),
+        ("deploy", "push" | "register" | "install")
+        | ("emr", "create-cluster" | "put" | "create-default-roles") => CliCommand::Writes(
+            format!("`aws {service} {operation}` changes resources"),
+            "several actions",
+        ),
         ("deploy", "deregister" | "uninstall") => {
             CliCommand::Deletes(format!("`aws {service} {operation}` deletes resources"))
         }
@@ -348,7 +364,10 @@ impl ApiCall<'_> {
                 return;
             }
             aws_api::Lookup::Broken(error) => {
-                walker.unseen(self.seen, &format!("the guard's AWS operation table is unreadable ({error})"));
+                walker.unseen(
+                    self.seen,
+                    &format!("the guard's AWS operation table is unreadable ({error})"),
+                );
                 return;
             }
         };
@@ -362,6 +381,18 @@ impl ApiCall<'_> {
             return;
         }
         if found.levels.reads_only() {
+            return;
+        }
+        if target::obtains_credentials(service, operation) {
+            // Only where the credentials act matters: a role in production is production.
+            if let Target::Production(evidence) = self.target(walker, tool) {
+                walker.push(
+                    Decision::Deny,
+                    PROD_WRITE,
+                    self.seen,
+                    format!("`aws {service} {operation}` obtains credentials that act in production: {evidence}. Whatever runs with them changes production outside the IaC; use a non-production role, or ask a person."),
+                );
+            }
             return;
         }
         let levels = found.levels.describe();
@@ -383,14 +414,15 @@ impl ApiCall<'_> {
         let deletes = match (service, operation) {
             ("dynamodb", "batch-write-item") => self.inputs.has_key("DeleteRequest"),
             ("dynamodb", "transact-write-items") => self.inputs.has_key("Delete"),
-            ("dynamodb", "execute-statement" | "batch-execute-statement" | "execute-transaction") => {
+            (
+                "dynamodb",
+                "execute-statement" | "batch-execute-statement" | "execute-transaction",
+            ) => {
                 let statement = option_value(&self.call.rest, &["--statement"])
                     .map(|arg| value_text(arg, &["--statement"]).text)
                     .into_iter()
                     .chain(self.inputs.texts.iter().cloned());
-                statement
-                    .into_iter()
-                    .any(|text| partiql_deletes(&text))
+                statement.into_iter().any(|text| partiql_deletes(&text))
             }
             _ => false,
         };
@@ -414,7 +446,9 @@ impl ApiCall<'_> {
         match credentials {
             Target::Unresolved(_) if resource_elsewhere => Target::NonProduction,
             Target::Unresolved(why) => match &self.inputs.unread {
-                Some(path) => Target::Unresolved(format!("{why}, and its input `{path}` could not be read")),
+                Some(path) => {
+                    Target::Unresolved(format!("{why}, and its input `{path}` could not be read"))
+                }
                 None => Target::Unresolved(why),
             },
             other => other,
@@ -444,7 +478,13 @@ impl ApiCall<'_> {
     }
 
     /// An identity or permission change made by hand: asked about, denied in production.
-    fn permissions(&self, walker: &mut Walker<'_, '_>, tool: &Invocation<'_>, action: &str, levels: &str) {
+    fn permissions(
+        &self,
+        walker: &mut Walker<'_, '_>,
+        tool: &Invocation<'_>,
+        action: &str,
+        levels: &str,
+    ) {
         let (service, operation) = (self.service, self.operation);
         let what = format!("`aws {service} {operation}` changes identities or permissions by hand ({action}; {levels}), outside the IaC");
         let fix = "Declare the permission in the stack instead (`bucket.grantRead(fn)`, `role.addToPolicy(...)`, a resource policy in the template) and deploy it through `cdk diff` and review";

@@ -90,7 +90,9 @@ impl AwsConfig {
 /// `~/.aws/config`, `$HOME/.aws/credentials`, a relative `.aws/config`: the files that define
 /// profiles.
 pub(crate) fn is_aws_config_file(path: &str) -> bool {
-    path.ends_with(".aws/config") || path.ends_with(".aws/credentials") || path.contains("AWS_CONFIG_FILE")
+    path.ends_with(".aws/config")
+        || path.ends_with(".aws/credentials")
+        || path.contains("AWS_CONFIG_FILE")
 }
 
 /// `arn:aws:iam::123456789012:role/x` → `123456789012`.

@@ -32,19 +32,43 @@ pub(crate) enum Target {
 /// production. Free text (`--description "copy of prod"`) does not count.
 fn names_a_resource(option: &str) -> bool {
     let option = option.trim_start_matches('-');
-    ["name", "names", "arn", "arns", "url", "id", "ids", "identifier", "alias"]
-        .iter()
-        .any(|suffix| option == *suffix || option.ends_with(&format!("-{suffix}")))
+    [
+        "name",
+        "names",
+        "arn",
+        "arns",
+        "url",
+        "id",
+        "ids",
+        "identifier",
+        "alias",
+    ]
+    .iter()
+    .any(|suffix| option == *suffix || option.ends_with(&format!("-{suffix}")))
         || matches!(
             option,
-            "bucket" | "table" | "queue" | "topic" | "stack" | "cluster" | "service" | "function"
-                | "repository" | "secret" | "stream" | "domain"
+            "bucket"
+                | "table"
+                | "queue"
+                | "topic"
+                | "stack"
+                | "cluster"
+                | "service"
+                | "function"
+                | "repository"
+                | "secret"
+                | "stream"
+                | "domain"
         )
 }
 
 /// The production evidence among the resources a call names, or whether it names a resource in
 /// a known non-production account.
-pub(crate) fn resources(ctx: &Context<'_>, args: &[Arg], documents: &[Value]) -> (Option<String>, bool) {
+pub(crate) fn resources(
+    ctx: &Context<'_>,
+    args: &[Arg],
+    documents: &[Value],
+) -> (Option<String>, bool) {
     let mut non_production = false;
     let mut option: Option<&str> = None;
     for arg in args {
@@ -52,7 +76,9 @@ pub(crate) fn resources(ctx: &Context<'_>, args: &[Arg], documents: &[Value]) ->
         if arg.literal && text.starts_with("--") {
             match text.split_once('=') {
                 Some((name, value)) => {
-                    if let Some(evidence) = value_evidence(ctx, Some(name), value, &mut non_production) {
+                    if let Some(evidence) =
+                        value_evidence(ctx, Some(name), value, &mut non_production)
+                    {
                         return (Some(evidence), false);
                     }
                     option = None;
@@ -83,7 +109,10 @@ fn value_evidence(
     for account in account_ids(value) {
         match ctx.config.stage_of_account(account) {
             Some(stage) if ctx.config.is_production_stage(stage) => {
-                return Some(format!("account {account} (stage {stage}) in `{}`", shorten(value)));
+                return Some(format!(
+                    "account {account} (stage {stage}) in `{}`",
+                    shorten(value)
+                ));
             }
             Some(_) => *non_production = true,
             None => {}
@@ -114,7 +143,9 @@ fn document_evidence(
 ) -> Option<String> {
     match value {
         Value::String(text) => {
-            let option = key.filter(|k| names_a_resource(&kebab(k))).map(|_| "--name");
+            let option = key
+                .filter(|k| names_a_resource(&kebab(k)))
+                .map(|_| "--name");
             value_evidence(ctx, option, text, non_production)
         }
         Value::Array(items) => items
@@ -185,7 +216,9 @@ pub(crate) fn credentials(
         }
     }
     let Some(choice) = stage::profile(ctx, tool, flag) else {
-        return Target::Unresolved("no profile is given and the AWS config has no default profile".into());
+        return Target::Unresolved(
+            "no profile is given and the AWS config has no default profile".into(),
+        );
     };
     if config_changed {
         return Target::Unresolved(format!(
@@ -202,7 +235,9 @@ fn account_target(ctx: &Context<'_>, account: &str, how: &str) -> Target {
             Target::Production(format!("{how} (account {account} = stage {stage})"))
         }
         Some(_) => Target::NonProduction,
-        None => Target::Unresolved(format!("{how} acts in account {account}, which stackwarden.toml does not map to a stage")),
+        None => Target::Unresolved(format!(
+            "{how} acts in account {account}, which stackwarden.toml does not map to a stage"
+        )),
     }
 }
 
@@ -219,7 +254,11 @@ fn profile_target(ctx: &Context<'_>, choice: &ProfileChoice) -> Target {
             choice.name
         ));
     }
-    let is_stage = ctx.config.accounts.keys().any(|s| s.eq_ignore_ascii_case(&choice.name));
+    let is_stage = ctx
+        .config
+        .accounts
+        .keys()
+        .any(|s| s.eq_ignore_ascii_case(&choice.name));
     if is_stage {
         return Target::NonProduction;
     }
@@ -227,6 +266,22 @@ fn profile_target(ctx: &Context<'_>, choice: &ProfileChoice) -> Target {
         "profile `{}` names no account in the AWS config and no stage of stackwarden.toml",
         choice.name
     ))
+}
+
+/// Calls whose effect is credentials for the caller: they change nothing in AWS, but what they
+/// hand out acts wherever the role or profile does.
+pub(crate) fn obtains_credentials(service: &str, operation: &str) -> bool {
+    matches!(
+        (service, operation),
+        (
+            "sts",
+            "assume-role"
+                | "assume-role-with-web-identity"
+                | "assume-role-with-saml"
+                | "get-session-token"
+                | "get-federation-token"
+        ) | ("configure", "export-credentials")
+    )
 }
 
 /// The credentials an `aws sts assume-role`-like call hands to the rest of the command line
@@ -248,7 +303,10 @@ pub(crate) fn obtained_by(
                     Some(account) => account_target(
                         ctx,
                         &account,
-                        &format!("credentials of role `{}`, assumed earlier in the command", role.text),
+                        &format!(
+                            "credentials of role `{}`, assumed earlier in the command",
+                            role.text
+                        ),
                     ),
                     None => Target::Unresolved(format!(
                         "the role assumed earlier in the command (`{}`) names no account",
@@ -260,19 +318,18 @@ pub(crate) fn obtained_by(
                 ),
             })
         }
-        ("sts", "get-session-token" | "get-federation-token") | ("configure", "export-credentials") => {
-            Some(match stage::profile(ctx, tool, flag) {
-                Some(choice) => match profile_target(ctx, &choice) {
-                    Target::Production(evidence) => Target::Production(format!(
-                        "credentials exported earlier in the command from {evidence}"
-                    )),
-                    other => other,
-                },
-                None => Target::Unresolved(
-                    "credentials exported earlier in the command come from no known profile".into(),
-                ),
-            })
-        }
+        ("sts", "get-session-token" | "get-federation-token")
+        | ("configure", "export-credentials") => Some(match stage::profile(ctx, tool, flag) {
+            Some(choice) => match profile_target(ctx, &choice) {
+                Target::Production(evidence) => Target::Production(format!(
+                    "credentials exported earlier in the command from {evidence}"
+                )),
+                other => other,
+            },
+            None => Target::Unresolved(
+                "credentials exported earlier in the command come from no known profile".into(),
+            ),
+        }),
         _ => None,
     }
 }

@@ -508,7 +508,10 @@ impl<'c, 'a> Walker<'c, 'a> {
         let written = crate::credentials::redirect_targets(&redirects);
         let changed = crate::self_protection::files_written(&argv, &written);
         crate::self_protection::check(self, &changed, &seen);
-        if changed.iter().any(|file| crate::profiles::is_aws_config_file(file)) {
+        if changed
+            .iter()
+            .any(|file| crate::profiles::is_aws_config_file(file))
+        {
             self.aws_config_changed = true;
         }
         if argv.is_empty() {

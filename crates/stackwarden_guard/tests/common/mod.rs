@@ -135,6 +135,12 @@ impl Fixture {
         }
     }
 
+    /// The fixture with one more project file.
+    pub(crate) fn with_file(mut self, path: &str, text: &str) -> Self {
+        self.files = self.files.with(path, text);
+        self
+    }
+
     pub(crate) fn judge(&self, command: &str) -> Judgement {
         stackwarden_guard::judge(command, &self.context())
     }

@@ -1,0 +1,213 @@
+//! AWS API calls judged by the IAM action behind them and by where they land: the cases of the
+//! issue that found the AWS CLI walking straight into production, and how each target is
+//! resolved. The fixture maps 123456789012 to dev and 123456789013 to prod; profile `ops` acts
+//! in prod through its role, `dev` in dev, and `[default]` names no account.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::Fixture;
+use stackwarden_guard::Decision::{self, Ask, Deny};
+
+const PROD_WRITE: &str = "guard/prod-write";
+const OUT_OF_BAND_IAM: &str = "guard/out-of-band-iam";
+const DESTRUCTIVE: &str = "guard/destructive";
+const CREDENTIALS: &str = "guard/credentials";
+
+fn check(fixture: &Fixture, cases: &[(&str, Option<(Decision, &str)>)]) {
+    let mut failures = Vec::new();
+    for (command, expected) in cases {
+        let actual = fixture.decision(command);
+        if actual != *expected {
+            let reason = fixture
+                .judge(command)
+                .strictest()
+                .map(|v| v.reason.clone())
+                .unwrap_or_default();
+            failures.push(format!(
+                "{command:?}: expected {expected:?}, got {actual:?} {reason}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_plain_aws_cli_no_longer_walks_into_production() {
+    check(
+        &Fixture::new(),
+        &[
+            ("aws lambda update-function-code --function-name f --zip-file fileb://f.zip --profile ops", Some((Deny, PROD_WRITE))),
+            ("aws iam put-role-policy --role-name r --policy-name p --policy-document file://p.json --profile ops", Some((Deny, OUT_OF_BAND_IAM))),
+            ("aws s3api put-bucket-policy --bucket b --policy file://p.json --profile ops", Some((Deny, OUT_OF_BAND_IAM))),
+            ("AWS_PROFILE=ops aws dynamodb put-item --table-name t --item '{\"id\":{\"S\":\"1\"}}'", Some((Deny, PROD_WRITE))),
+            ("aws sns publish --topic-arn arn:aws:sns:eu-west-2:123456789013:orders --message hi", Some((Deny, PROD_WRITE))),
+            ("aws sqs send-message --queue-url https://sqs.eu-west-2.amazonaws.com/123456789013/orders --message-body x --profile dev", Some((Deny, PROD_WRITE))),
+            ("aws lambda update-function-configuration --function-name prod-orders --timeout 30 --profile dev", Some((Deny, PROD_WRITE))),
+            ("aws s3 cp dist/ s3://orders-prod-site/ --recursive --profile dev", Some((Deny, PROD_WRITE))),
+            // Assuming a role in the production account is production, whatever follows.
+            ("aws sts assume-role --role-arn arn:aws:iam::123456789013:role/Admin --role-session-name x > /tmp/c.json", Some((Deny, PROD_WRITE))),
+            // Reads pass everywhere, production included.
+            ("aws lambda get-function --function-name f --profile ops", None),
+            ("aws s3api list-objects-v2 --bucket orders-prod-site --profile ops", None),
+            ("aws logs filter-log-events --log-group-name /aws/lambda/prod-orders --profile ops", None),
+            ("aws sts get-caller-identity --profile ops", None),
+        ],
+    );
+}
+
+#[test]
+fn dev_writes_pass_and_unresolved_writes_ask() {
+    let fixture = Fixture::new();
+    check(
+        &fixture,
+        &[
+            ("aws lambda update-function-code --function-name f --zip-file fileb://f.zip --profile dev", None),
+            ("aws sns publish --topic-arn arn:aws:sns:eu-west-2:123456789012:orders --message hi --profile dev", None),
+            // A resource in the dev account is a dev write whatever the credentials.
+            ("aws sqs send-message --queue-url https://sqs.eu-west-2.amazonaws.com/123456789012/q --message-body x", None),
+            ("aws lambda update-function-code --function-name f --zip-file fileb://f.zip", Some((Ask, PROD_WRITE))),
+            ("aws dynamodb put-item --table-name t --item '{}' --profile stranger", Some((Ask, PROD_WRITE))),
+            // Manual permission changes ask in dev too.
+            ("aws iam attach-role-policy --role-name app --policy-arn arn:aws:iam::aws:policy/ReadOnlyAccess --profile dev", Some((Ask, OUT_OF_BAND_IAM))),
+            ("aws lambda add-permission --function-name f --statement-id s --action lambda:InvokeFunction --principal s3.amazonaws.com --profile dev", Some((Ask, OUT_OF_BAND_IAM))),
+        ],
+    );
+    let reason = fixture
+        .judge("aws lambda update-function-code --function-name f --zip-file fileb://f.zip")
+        .strictest()
+        .map(|v| v.reason.clone())
+        .unwrap_or_default();
+    assert!(
+        reason.contains("lambda:UpdateFunctionCode, Write"),
+        "{reason}"
+    );
+    assert!(
+        reason.contains("profile `default` names no account"),
+        "{reason}"
+    );
+    assert!(reason.contains("--profile dev"), "{reason}");
+}
+
+#[test]
+fn ambient_keys_and_rewritten_profiles_are_unresolved() {
+    let mut fixture = Fixture::new();
+    fixture
+        .env
+        .insert("AWS_ACCESS_KEY_ID".into(), "ASIAXXXXXXXXXXXXXXXX".into());
+    check(
+        &fixture,
+        &[
+            (
+                "aws sqs send-message --queue-url q --message-body x",
+                Some((Ask, PROD_WRITE)),
+            ),
+            // An explicit profile wins over keys in the environment.
+            (
+                "aws sqs send-message --queue-url q --message-body x --profile dev",
+                None,
+            ),
+        ],
+    );
+    check(
+        &Fixture::new(),
+        &[
+            ("printf '[profile dev]\\nrole_arn = arn:aws:iam::123456789013:role/A\\n' >> ~/.aws/config && aws sqs send-message --queue-url q --message-body x --profile dev", Some((Ask, PROD_WRITE))),
+            ("aws configure set role_arn arn:aws:iam::123456789013:role/A --profile dev && aws sqs send-message --queue-url q --message-body x --profile dev", Some((Ask, PROD_WRITE))),
+        ],
+    );
+}
+
+#[test]
+fn credentials_obtained_earlier_in_the_line_decide_later_calls() {
+    check(
+        &Fixture::new(),
+        &[
+            ("eval \"$(aws configure export-credentials --profile ops --format env)\" && aws sqs send-message --queue-url q --message-body x", Some((Deny, PROD_WRITE))),
+            ("eval \"$(aws configure export-credentials --profile dev --format env)\" && aws sqs send-message --queue-url q --message-body x", None),
+            ("creds=$(aws sts assume-role --role-arn \"$ROLE\" --role-session-name x) && aws sqs send-message --queue-url q --message-body x --profile dev", None),
+            ("creds=$(aws sts assume-role --role-arn \"$ROLE\" --role-session-name x) && aws sqs send-message --queue-url q --message-body x", Some((Ask, PROD_WRITE))),
+        ],
+    );
+}
+
+#[test]
+fn deletions_are_denied_by_name_and_through_their_input() {
+    let fixture = Fixture::new()
+        .with_file(
+            "/proj/batch.json",
+            r#"{"orders":[{"DeleteRequest":{"Key":{"id":{"S":"1"}}}}]}"#,
+        )
+        .with_file(
+            "/proj/puts.json",
+            r#"{"orders":[{"PutRequest":{"Item":{"id":{"S":"1"}}}}]}"#,
+        );
+    check(
+        &fixture,
+        &[
+            ("aws ecr batch-delete-image --repository-name r --image-ids imageTag=v1 --profile dev", Some((Deny, DESTRUCTIVE))),
+            ("aws dynamodb batch-write-item --request-items file://batch.json --profile dev", Some((Deny, DESTRUCTIVE))),
+            ("aws dynamodb batch-write-item --request-items file://puts.json --profile dev", None),
+            ("aws dynamodb execute-statement --statement \"DELETE FROM orders WHERE id='1'\" --profile dev", Some((Deny, DESTRUCTIVE))),
+            ("aws dynamodb execute-statement --statement \"SELECT * FROM orders\" --profile dev", None),
+            ("aws s3 mv s3://orders-data/a.csv ./a.csv --profile dev", Some((Deny, DESTRUCTIVE))),
+            ("aws s3 mv ./a.csv s3://orders-data/a.csv --profile dev", None),
+            ("aws s3 sync ./site s3://orders-site --delete --profile dev", Some((Deny, DESTRUCTIVE))),
+            ("aws s3 sync s3://orders-site ./site --delete --profile dev", None),
+            ("aws ec2 delete-tags --resources i-1 --tags Key=x --profile dev", None),
+            ("aws cloudcontrol delete-resource --type-name AWS::S3::Bucket --identifier b --profile dev", Some((Deny, DESTRUCTIVE))),
+        ],
+    );
+}
+
+#[test]
+fn keys_in_arguments_and_documents_are_denied_and_masked() {
+    let fixture = Fixture::new().with_file(
+        "/proj/secret.json",
+        r#"{"Name":"ci","SecretString":"{\"id\":\"AKIAZ7QRSTUVWX234567\"}"}"#,
+    );
+    check(
+        &fixture,
+        &[
+            ("aws ssm put-parameter --name /ci/key --type SecureString --value AKIAZ7QRSTUVWX234567 --profile dev", Some((Deny, CREDENTIALS))),
+            ("aws secretsmanager create-secret --name ci --secret-string '{\"id\":\"AKIAZ7QRSTUVWX234567\"}' --profile dev", Some((Deny, CREDENTIALS))),
+            ("aws secretsmanager create-secret --cli-input-json file://secret.json --profile dev", Some((Deny, CREDENTIALS))),
+            // A key id named to manage it is not a secret being stored.
+            ("aws iam update-access-key --access-key-id AKIAZ7QRSTUVWX234567 --status Inactive --user-name ci --profile dev", Some((Ask, OUT_OF_BAND_IAM))),
+            // AWS's documented example key is not a credential.
+            ("aws secretsmanager put-secret-value --secret-id doc --secret-string AKIAIOSFODNN7EXAMPLE --profile dev", None),
+        ],
+    );
+    let judgement = fixture
+        .judge("aws ssm put-parameter --name /ci/key --value AKIAZ7QRSTUVWX234567 --profile dev");
+    let verdict = judgement.strictest().unwrap();
+    assert!(
+        !verdict.reason.contains("AKIAZ7QRSTUVWX234567"),
+        "{}",
+        verdict.reason
+    );
+    assert!(
+        !verdict.seen.contains("AKIAZ7QRSTUVWX234567"),
+        "{}",
+        verdict.seen
+    );
+}
+
+#[test]
+fn cli_input_json_is_read_for_the_target() {
+    let fixture = Fixture::new().with_file(
+        "/proj/publish.json",
+        r#"{"TopicArn":"arn:aws:sns:eu-west-2:123456789013:orders","Message":"hi"}"#,
+    );
+    check(
+        &fixture,
+        &[
+            ("aws sns publish --cli-input-json file://publish.json --profile dev", Some((Deny, PROD_WRITE))),
+            ("aws dynamodb put-item --cli-input-json '{\"TableName\":\"orders-prod\",\"Item\":{}}' --profile dev", Some((Deny, PROD_WRITE))),
+            ("aws dynamodb put-item --cli-input-json '{\"TableName\":\"orders-dev\",\"Item\":{}}' --profile dev", None),
+            // Free text naming production is not a target.
+            ("aws sns publish --topic-arn arn:aws:sns:eu-west-2:123456789012:t --message 'copied from prod' --profile dev", None),
+        ],
+    );
+}
