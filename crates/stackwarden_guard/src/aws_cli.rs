@@ -177,7 +177,19 @@ fn cli_command(service: &str, operation: &str, rest: &[Arg]) -> Option<CliComman
         .collect();
     let in_bucket = |word: Option<&&str>| word.is_some_and(|w| w.starts_with("s3://"));
     let deletes = rest.iter().any(|a| a.text == "--delete");
+    let flag = |name: &str| rest.iter().any(|a| a.literal && a.text == name);
+    // Options of every command that make no call: the skeleton is printed, a dry run asks AWS
+    // only whether the call would be allowed (EC2 `--dry-run`; `--dryrun` of the s3 commands
+    // prints what they would do).
+    if flag("--generate-cli-skeleton") || flag("--dryrun") {
+        return Some(CliCommand::Local);
+    }
+    if flag("--dry-run") && service == "ec2" {
+        return Some(CliCommand::Reads);
+    }
     Some(match (service, operation) {
+        // Every service's waiters poll a describe call until a state is reached.
+        (_, "wait") => CliCommand::Reads,
         ("s3", "ls" | "presign") => CliCommand::Reads,
         ("s3", "rb") => CliCommand::Deletes("`aws s3 rb` deletes a bucket".into()),
         ("s3", "rm") => CliCommand::Deletes("`aws s3 rm` deletes objects".into()),

@@ -53,6 +53,11 @@ fn the_plain_aws_cli_no_longer_walks_into_production() {
             ("aws s3api list-objects-v2 --bucket orders-prod-site --profile ops", None),
             ("aws logs filter-log-events --log-group-name /aws/lambda/prod-orders --profile ops", None),
             ("aws sts get-caller-identity --profile ops", None),
+            // Waiters poll; skeletons and dry runs make no call (found in aws-samples scripts).
+            ("aws cloudformation wait stack-delete-complete --stack-name prod-orders --profile ops", None),
+            ("aws lambda update-function-code --function-name f --generate-cli-skeleton --profile ops", None),
+            ("aws ec2 terminate-instances --instance-ids i-1 --dry-run --profile ops", None),
+            ("aws s3 rm s3://orders-data --recursive --dryrun --profile ops", None),
         ],
     );
 }
