@@ -32,6 +32,8 @@ event() {
 }
 event '"npm test && git status && grep -rn \"cdk deploy\" docs/"' > benign.json
 event '"bash -c \"AWS_PROFILE=prod npx aws-cdk@2 deploy --all\""' > deny.json
+# An AWS CLI write: the one kind of command that inflates the generated operation table.
+event '"aws sqs send-message --queue-url https://sqs.eu-west-2.amazonaws.com/123456789013/orders --message-body x"' > aws-write.json
 write_event() { # file written
   printf '{"session_id":"bench","transcript_path":"/tmp/t.jsonl","cwd":"%s","permission_mode":"default","hook_event_name":"PostToolUse","tool_name":"Write","tool_use_id":"toolu_bench","tool_input":{"file_path":"%s/%s","content":""},"tool_response":{"type":"create","filePath":"%s/%s"}}' "$WORK" "$WORK" "$1" "$WORK" "$1"
 }
@@ -121,7 +123,7 @@ else
   measure() { loop "$@"; }
 fi
 { measure bare benign.json /bin/true; measure benign benign.json "$BIN" hook; measure deny deny.json "$BIN" hook;
-  measure edit-1 edit-clean.json "$BIN" hook; measure edit-3 edit-faulty.json "$BIN" hook; } > figures.txt
+  measure aws-write aws-write.json "$BIN" hook; measure edit-1 edit-clean.json "$BIN" hook; measure edit-3 edit-faulty.json "$BIN" hook; } > figures.txt
 echo "measured with: $TOOL"
 
 # The ledger as it ages: AGED_DECISIONS (default 10,000) more denies written through the hook

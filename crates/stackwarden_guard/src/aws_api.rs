@@ -77,9 +77,14 @@ struct Table {
     services: Vec<usize>,
 }
 
+static TABLE: OnceLock<Result<Table, &'static str>> = OnceLock::new();
+
 fn table() -> Result<&'static Table, &'static str> {
-    static TABLE: OnceLock<Result<Table, &'static str>> = OnceLock::new();
     TABLE.get_or_init(decode).as_ref().map_err(|e| *e)
+}
+
+pub(crate) fn loaded() -> bool {
+    TABLE.get().is_some()
 }
 
 fn decode() -> Result<Table, &'static str> {

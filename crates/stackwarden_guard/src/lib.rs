@@ -1,6 +1,8 @@
 //! The command guard: decides whether a shell command an agent wants to run deploys to
-//! production, deploys without approval or without a reviewed diff, destroys resources, creates
-//! IAM users or handles access keys — through whatever shell form it takes.
+//! production, deploys without approval or without a reviewed diff, destroys resources, writes
+//! to production or changes permissions through the AWS API, creates IAM users or handles access
+//! keys — through whatever shell form it takes. AWS CLI calls are judged by the access level of
+//! the IAM action behind each operation, from a table generated out of botocore.
 //!
 //! The command is parsed with a real shell grammar, then walked in execution order: every simple
 //! command reached (in pipelines, lists, subshells, groups, `$(...)`, `bash -c`, `eval` of literal
@@ -85,6 +87,12 @@ pub use cdk::DiffKey;
 pub use context::{Context, DiffHistory, DiskFiles, MemoryFiles, NoDiffs, ProjectFiles};
 pub use decision::{Decision, Judgement, Verdict, RULES};
 pub use profiles::AwsConfig;
+
+/// Whether this process has inflated the generated AWS CLI operation table: only judging an AWS
+/// CLI call does, so the hook pays nothing for it on other commands (asserted by a test).
+pub fn aws_operations_loaded() -> bool {
+    aws_api::loaded()
+}
 
 /// Commands longer than this are not parsed (Claude Code's own commands are far shorter).
 pub const MAX_COMMAND_BYTES: usize = 1 << 20;
