@@ -168,8 +168,8 @@ awk -v runs="$RUNS" '
   { median[$1] = $2; p99[$1] = $3 }
   END {
     printf "stackwarden hook latency, %d runs each (ledger on, whole process, stdin event)\n", runs
-    printf "%-8s %10s %10s %12s\n", "case", "median ms", "p99 ms", "x bare spawn"
-    n = split("bare benign deny edit-1 edit-3 deny-aged deploy-uncovered deploy-covered", names, " ")
-    for (i = 1; i <= n; i++) { c = names[i]; printf "%-8s %10.3f %10.3f %12.1f\n", c, median[c], p99[c], median[c] / median["bare"] }
+    printf "%-16s %10s %10s %12s\n", "case", "median ms", "p99 ms", "x bare spawn"
+    n = split("bare benign deny aws-write edit-1 edit-3 deny-aged deploy-uncovered deploy-covered", names, " ")
+    for (i = 1; i <= n; i++) { c = names[i]; printf "%-16s %10.3f %10.3f %12.1f\n", c, median[c], p99[c], median[c] / median["bare"] }
   }' figures.txt
 echo "ledger rows written during the run: $(python3 -c "import sqlite3;print(sqlite3.connect('.stackwarden/state.db').execute('select count(*) from decisions').fetchone()[0])" 2>/dev/null || echo '?'), WAL $(stat -c %s .stackwarden/state.db-wal 2>/dev/null || echo 0) bytes"

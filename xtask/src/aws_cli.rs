@@ -285,7 +285,6 @@ pub(crate) fn update(data: &Path, temp: &Path, today: &str) -> Result<()> {
     let mut joined = joined.into_iter();
     let mut kebab = kebab.into_iter();
     let (mut total, mut by_name, mut by_verb, mut unknown, mut deletions) = (0, 0, 0, 0, 0);
-    let mut cli_services: Vec<(String, String)> = Vec::new();
     let mut blocks: BTreeMap<String, String> = BTreeMap::new();
     for service in &services {
         let cli_name = CLI_RENAMES
@@ -325,34 +324,46 @@ pub(crate) fn update(data: &Path, temp: &Path, today: &str) -> Result<()> {
         for (cli, rest) in rows {
             block.push_str(&format!("{cli}\t{rest}\n"));
         }
-        cli_services.push((cli_name.clone(), service.signing_name.clone()));
         blocks.insert(cli_name, block);
     }
+    // Each service's block is deflated on its own, so judging `aws sqs send-message` inflates
+    // the few kilobytes of `sqs` rather than the whole table.
+    let mut index = String::new();
+    let mut blobs = Vec::new();
     for (cli_name, block) in &blocks {
-        payload.push_str(&format!("S\t{cli_name}\n{block}"));
+        let compressed = miniz_oxide::deflate::compress_to_vec(block.as_bytes(), 10);
+        index.push_str(&format!(
+            "S\t{cli_name}\t{}\t{}\n",
+            blobs.len(),
+            compressed.len()
+        ));
+        blobs.extend_from_slice(&compressed);
+        payload.push_str(block);
     }
-
-    let compressed = miniz_oxide::deflate::compress_to_vec(payload.as_bytes(), 10);
     let mut out = provenance(&[&BOTOCORE], today).into_bytes();
     let header = format!(
         "# joined to the IAM data of data/iam-actions.bin (see its header)\n\
          # {} services, {total} operations: {by_name} with their IAM action, {by_verb} with the \
          access level of their verb, {unknown} unknown; {deletions} deletions\n\
-         # payload: raw deflate of {} bytes of lines, services sorted, operations sorted:\n\
-         # S<TAB>cli service / cli operation<TAB>IAM actions (, separated; - none)<TAB>levels \
-         LRWTP or ?<TAB>flags\n\
+         # layout: after `---`, one index line per service (S<TAB>cli service<TAB>offset<TAB>\
+         length, sorted), `---`, then each service's block raw-deflated on its own ({} bytes \
+         of lines in all)\n\
+         # block lines: cli operation<TAB>IAM actions (, separated; - none)<TAB>levels LRWTP or \
+         ?<TAB>flags\n\
          # flags: N action of the operation's name, H HTTP method (API Gateway), K known \
          mapping, V level of the verb, U unknown; D deletes\n---\n",
-        cli_services.len(),
+        blocks.len(),
         payload.len()
     );
     out.extend_from_slice(header.as_bytes());
-    out.extend_from_slice(&compressed);
+    out.extend_from_slice(index.as_bytes());
+    out.extend_from_slice(b"---\n");
+    out.extend_from_slice(&blobs);
     std::fs::write(data.join("aws-cli-operations.bin"), &out)?;
     eprintln!(
         "wrote {total} AWS CLI operations of {} services ({by_name} by action, {by_verb} by verb, \
          {unknown} unknown, {deletions} deletions) in {} bytes to aws-cli-operations.bin",
-        cli_services.len(),
+        blocks.len(),
         out.len()
     );
     Ok(())
@@ -455,7 +466,7 @@ fn read_services(botocore: &mut zip::ZipArchive<std::fs::File>) -> Result<Vec<Se
         flate2::read::GzDecoder::new(&compressed[..])
             .read_to_string(&mut text)
             .with_context(|| format!("{path} does not gunzip"))?;
-        let model: Value = serde_json::from_str(&text).with_context(|| format!("{path}"))?;
+        let model: Value = serde_json::from_str(&text).with_context(|| path.clone())?;
         let metadata = model.get("metadata").context("model without metadata")?;
         let text_of = |key: &str| {
             metadata

@@ -3,37 +3,37 @@
 //! from botocore's service models joined to the Service Authorization Reference (see the file's
 //! header for the sources and the join).
 //!
-//! The table is inflated on the first AWS CLI call a process judges, never for other commands,
-//! and looked up in place: the text is kept whole and a service's block is found by binary
-//! search over the service headers, so nothing is allocated per operation.
+//! Each service's block is deflated on its own: judging `aws sqs send-message` reads the small
+//! index once and inflates the few kilobytes of `sqs`, never the whole table, and commands that
+//! are not AWS CLI calls touch none of it.
 
 use std::sync::OnceLock;
 
 const EMBEDDED: &[u8] = include_bytes!("../../../data/aws-cli-operations.bin");
-/// The payload is ~1.2 MB; anything far larger is a corrupt file.
-const MAX_PAYLOAD: usize = 16 * 1024 * 1024;
+/// The largest block (ec2's) is ~100 KB inflated; anything far larger is a corrupt file.
+const MAX_BLOCK: usize = 4 * 1024 * 1024;
 
 /// Access levels of the Service Authorization Reference, as the table writes them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Levels<'t>(&'t str);
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Levels(String);
 
-impl Levels<'_> {
+impl Levels {
     /// Only List and Read: the call changes nothing.
-    pub(crate) fn reads_only(self) -> bool {
+    pub(crate) fn reads_only(&self) -> bool {
         !self.0.is_empty() && self.0.bytes().all(|b| matches!(b, b'L' | b'R'))
     }
 
-    pub(crate) fn manages_permissions(self) -> bool {
+    pub(crate) fn manages_permissions(&self) -> bool {
         self.0.contains('P')
     }
 
     /// No action of the operation's name and no verb that settles it.
-    pub(crate) fn unknown(self) -> bool {
+    pub(crate) fn unknown(&self) -> bool {
         self.0 == "?"
     }
 
     /// "Write", "Permissions management, Write": for reasons.
-    pub(crate) fn describe(self) -> String {
+    pub(crate) fn describe(&self) -> String {
         if self.unknown() {
             return "unknown access level".into();
         }
@@ -53,16 +53,16 @@ impl Levels<'_> {
 }
 
 /// One operation of the table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Operation<'t> {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Operation {
     /// `s3:DeleteBucket`, several joined by `,`, or `-` when no action has the operation's name.
-    pub(crate) actions: &'t str,
-    pub(crate) levels: Levels<'t>,
+    pub(crate) actions: String,
+    pub(crate) levels: Levels,
     pub(crate) deletes: bool,
 }
 
-pub(crate) enum Lookup<'t> {
-    Found(Operation<'t>),
+pub(crate) enum Lookup {
+    Found(Operation),
     /// The service is in the table, the operation is not (a CLI newer than the table, or one of
     /// the CLI's own commands that `aws_cli` did not recognise).
     UnknownOperation,
@@ -71,84 +71,78 @@ pub(crate) enum Lookup<'t> {
     Broken(&'static str),
 }
 
-struct Table {
-    text: String,
-    /// Byte offsets of each `S\t<service>\n` header line, sorted by service name.
-    services: Vec<usize>,
+/// Where each service's deflated block lies in [`EMBEDDED`].
+struct Index {
+    /// (service, start, end), sorted by service.
+    services: Vec<(&'static str, usize, usize)>,
 }
 
-static TABLE: OnceLock<Result<Table, &'static str>> = OnceLock::new();
+static INDEX: OnceLock<Result<Index, &'static str>> = OnceLock::new();
 
-fn table() -> Result<&'static Table, &'static str> {
-    TABLE.get_or_init(decode).as_ref().map_err(|e| *e)
+fn index() -> Result<&'static Index, &'static str> {
+    INDEX.get_or_init(read_index).as_ref().map_err(|e| *e)
 }
 
 pub(crate) fn loaded() -> bool {
-    TABLE.get().is_some()
+    INDEX.get().is_some()
 }
 
-fn decode() -> Result<Table, &'static str> {
-    let split = EMBEDDED
-        .windows(5)
-        .position(|w| w == b"\n---\n")
-        .ok_or("data/aws-cli-operations.bin has no `---` line")?;
-    let payload =
-        miniz_oxide::inflate::decompress_to_vec_with_limit(&EMBEDDED[split + 5..], MAX_PAYLOAD)
-            .map_err(|_| "data/aws-cli-operations.bin does not inflate")?;
-    let text =
-        String::from_utf8(payload).map_err(|_| "data/aws-cli-operations.bin is not UTF-8")?;
+fn split_at_rule(bytes: &'static [u8]) -> Option<(&'static [u8], &'static [u8])> {
+    let at = bytes.windows(5).position(|w| w == b"\n---\n")?;
+    Some((&bytes[..at + 1], &bytes[at + 5..]))
+}
+
+fn read_index() -> Result<Index, &'static str> {
+    const BAD: &str = "data/aws-cli-operations.bin has a malformed index";
+    let (_header, rest) =
+        split_at_rule(EMBEDDED).ok_or("data/aws-cli-operations.bin has no `---` line")?;
+    let (index, blobs) = split_at_rule(rest).ok_or(BAD)?;
+    let blobs_start = EMBEDDED.len() - blobs.len();
+    let text = std::str::from_utf8(index).map_err(|_| BAD)?;
     let mut services = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if line.starts_with("S\t") {
-            services.push(offset);
+    for line in text.lines() {
+        let mut fields = line.split('\t');
+        let (Some("S"), Some(name), Some(offset), Some(length)) =
+            (fields.next(), fields.next(), fields.next(), fields.next())
+        else {
+            return Err(BAD);
+        };
+        let offset: usize = offset.parse().map_err(|_| BAD)?;
+        let length: usize = length.parse().map_err(|_| BAD)?;
+        let start = blobs_start + offset;
+        if start + length > EMBEDDED.len() {
+            return Err(BAD);
         }
-        offset += line.len();
+        services.push((name, start, start + length));
     }
-    let table = Table { text, services };
-    let sorted = table
-        .services
-        .windows(2)
-        .all(|w| table.service_name(w[0]) < table.service_name(w[1]));
-    if !sorted || table.services.is_empty() {
+    let sorted = services.windows(2).all(|w| w[0].0 < w[1].0);
+    if !sorted || services.is_empty() {
         return Err("data/aws-cli-operations.bin lists its services out of order");
     }
-    Ok(table)
-}
-
-impl Table {
-    fn service_name(&self, header: usize) -> &str {
-        let line = self.text[header..].lines().next().unwrap_or("");
-        line.strip_prefix("S\t").unwrap_or("")
-    }
-
-    /// The operation lines of a service: from after its header to the next header.
-    fn block(&self, service: &str) -> Option<&str> {
-        let index = self
-            .services
-            .binary_search_by(|&h| self.service_name(h).cmp(service))
-            .ok()?;
-        let start = self.services[index] + "S\t".len() + service.len() + 1;
-        let end = self
-            .services
-            .get(index + 1)
-            .copied()
-            .unwrap_or(self.text.len());
-        self.text.get(start..end)
-    }
+    Ok(Index { services })
 }
 
 /// `lookup("s3api", "delete-bucket")`.
-pub(crate) fn lookup(service: &str, operation: &str) -> Lookup<'static> {
-    let table = match table() {
-        Ok(table) => table,
+pub(crate) fn lookup(service: &str, operation: &str) -> Lookup {
+    let index = match index() {
+        Ok(index) => index,
         Err(error) => return Lookup::Broken(error),
     };
-    let Some(block) = table.block(service) else {
+    let Ok(at) = index
+        .services
+        .binary_search_by(|(name, _, _)| (*name).cmp(service))
+    else {
         return Lookup::UnknownService;
     };
-    // Operations are sorted, but blocks are short (a few hundred lines at most): a scan is as
-    // fast as a search and needs no index.
+    let (_, start, end) = index.services[at];
+    let Ok(block) =
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&EMBEDDED[start..end], MAX_BLOCK)
+    else {
+        return Lookup::Broken("a block of data/aws-cli-operations.bin does not inflate");
+    };
+    let Ok(block) = std::str::from_utf8(&block) else {
+        return Lookup::Broken("a block of data/aws-cli-operations.bin is not UTF-8");
+    };
     for line in block.lines() {
         let mut fields = line.split('\t');
         if fields.next() != Some(operation) {
@@ -160,8 +154,8 @@ pub(crate) fn lookup(service: &str, operation: &str) -> Lookup<'static> {
             return Lookup::Broken("data/aws-cli-operations.bin has a short line");
         };
         return Lookup::Found(Operation {
-            actions,
-            levels: Levels(levels),
+            actions: actions.to_string(),
+            levels: Levels(levels.to_string()),
             deletes: flags.contains('D'),
         });
     }
@@ -171,20 +165,22 @@ pub(crate) fn lookup(service: &str, operation: &str) -> Lookup<'static> {
 /// How many services and operations the table holds.
 #[cfg(test)]
 pub(crate) fn size() -> Result<(usize, usize), &'static str> {
-    let table = table()?;
-    let operations = table
-        .text
-        .lines()
-        .filter(|l| !l.starts_with("S\t") && !l.is_empty())
-        .count();
-    Ok((table.services.len(), operations))
+    let index = index()?;
+    let mut operations = 0;
+    for (_, start, end) in &index.services {
+        let block =
+            miniz_oxide::inflate::decompress_to_vec_with_limit(&EMBEDDED[*start..*end], MAX_BLOCK)
+                .map_err(|_| "a block does not inflate")?;
+        operations += block.iter().filter(|b| **b == b'\n').count();
+    }
+    Ok((index.services.len(), operations))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn found(service: &str, operation: &str) -> Operation<'static> {
+    fn found(service: &str, operation: &str) -> Operation {
         match lookup(service, operation) {
             Lookup::Found(op) => op,
             _ => panic!("{service} {operation} is not in the table"),
