@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::decision::{Decision, DEPLOY_WITHOUT_DIFF, PROD_DEPLOY, REQUIRE_APPROVAL};
 use crate::stage;
+use crate::target::Target;
 use crate::tools::{destructive, glob_match, Invocation};
 use crate::walk::Walker;
 use crate::words::Arg;
@@ -219,6 +220,14 @@ fn deploy(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>, cdk: &Cdk, sub: &s
             &seen,
             format!("cdk {sub} targets {evidence}. Deploy to {safe} with --profile {safe} (and {safe} stacks), or ask a person to deploy {prod}."),
         );
+    } else if let Err(why) = lands_outside_production(walker, tool, cdk) {
+        let safe = stage::safe_stage(ctx);
+        walker.push(
+            Decision::Ask,
+            PROD_DEPLOY,
+            &seen,
+            format!("cdk {sub} may deploy to production: {why}. Pass `--profile {safe}` with a profile whose account stackwarden.toml maps to a stage, or pin the stacks' `env` to the {safe} account, or let a person confirm."),
+        );
     }
     // `cdk watch` deploys on every change (hotswapping where it can, a change set otherwise)
     // and has no approval step: `--require-approval` cannot be asked of it, so that rule
@@ -271,6 +280,14 @@ fn production_evidence(
     {
         return Some(format!("context `-c {k}={v}`, a production stage"));
     }
+    // The app reads cdk.json's context unless `-c` overrides the key.
+    if let Some((k, v)) = project_context(walker, tool)
+        .into_iter()
+        .filter(|(k, _)| !cdk.context.iter().any(|(given, _)| given == k))
+        .find(|(_, v)| stage::value_is_production(ctx, v))
+    {
+        return Some(format!("context `{k}={v}` in cdk.json, a production stage"));
+    }
     let known = known_stacks(walker, tool, cdk);
     for selector in &cdk.stacks {
         if stage::name_is_production(ctx, &selector.text) {
@@ -308,9 +325,71 @@ fn production_evidence(
     None
 }
 
+/// cdk.json's `context` string values, as the app sees them by default.
+fn project_context(walker: &Walker<'_, '_>, tool: &Invocation<'_>) -> Vec<(String, String)> {
+    let Some(text) = walker.ctx.files.read(&tool.cwd.join("cdk.json")) else {
+        return vec![];
+    };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return vec![];
+    };
+    json.get("context")
+        .and_then(|c| c.as_object())
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+        .collect()
+}
+
+/// Whether the deploy's stacks certainly land outside production: the credentials resolve to a
+/// non-production stage, or every stack it selects is pinned to a non-production account in
+/// the last synth. `Err` says why the guard cannot tell.
+fn lands_outside_production(
+    walker: &Walker<'_, '_>,
+    tool: &Invocation<'_>,
+    cdk: &Cdk,
+) -> Result<(), String> {
+    let ctx = walker.ctx;
+    let why = match crate::target::credentials(
+        ctx,
+        tool,
+        cdk.profile.clone(),
+        walker.obtained.as_ref(),
+        walker.aws_config_changed,
+    ) {
+        Target::Unresolved(why) => why,
+        Target::NonProduction | Target::Production(_) => return Ok(()),
+    };
+    let known = known_stacks(walker, tool, cdk);
+    let selected: Vec<&KnownStack> = known
+        .iter()
+        .filter(|s| {
+            cdk.all
+                || cdk.stacks.is_empty()
+                || cdk.stacks.iter().any(|sel| glob_match(&sel.text, &s.name))
+        })
+        .collect();
+    let pinned = !selected.is_empty()
+        && selected.iter().all(|s| {
+            s.account
+                .as_deref()
+                .and_then(|a| ctx.config.stage_of_account(a))
+                .is_some_and(|stage| !ctx.config.is_production_stage(stage))
+        });
+    if pinned {
+        return Ok(());
+    }
+    Err(match known.is_empty() {
+        true => format!("{why}, and there is no cdk.out/manifest.json naming the stacks' accounts"),
+        false => format!("{why}, and cdk.out/manifest.json does not pin the selected stacks to a non-production account"),
+    })
+}
+
 struct KnownStack {
     name: String,
     production: bool,
+    /// The account of the stack's `env`, when the app pins one.
+    account: Option<String>,
 }
 
 /// Stacks of the last synth (`cdk.out/manifest.json`): the names selectors and `--all` reach.
@@ -343,11 +422,16 @@ fn known_stacks(walker: &Walker<'_, '_>, tool: &Invocation<'_>, cdk: &Cdk) -> Ve
                 .get("environment")
                 .and_then(|e| e.as_str())
                 .and_then(|e| e.strip_prefix("aws://"))
-                .and_then(|e| e.split('/').next());
+                .and_then(|e| e.split('/').next())
+                .filter(|a| stackwarden_core::aws::is_account_id(a));
             let production = stage::name_is_production(ctx, &name)
                 || stage::name_is_production(ctx, stack_name)
                 || account.is_some_and(|acc| stage::value_is_production(ctx, acc));
-            KnownStack { name, production }
+            KnownStack {
+                name,
+                production,
+                account: account.map(str::to_string),
+            }
         })
         .collect()
 }

@@ -691,3 +691,66 @@ fn run_time_folders_with_a_literal_program_name_are_judged_by_that_name() {
         Some((Decision::Ask, "guard/unresolved"))
     );
 }
+
+#[test]
+fn cdk_context_and_unresolvable_deploys_are_production_or_asked() {
+    let recorded = |stacks: &[&str], profile: Option<&str>| stackwarden_guard::DiffKey {
+        stacks: stacks.iter().map(|s| s.to_string()).collect(),
+        profile: profile.map(str::to_string),
+        context: vec![],
+    };
+    let mut fixture = Fixture::new().with_file(
+        "/proj/app/cdk.json",
+        r#"{"app":"npx ts-node bin/app.ts","context":{"stage":"prod"}}"#,
+    );
+    fixture.diffs.0.push(recorded(&["orders"], Some("default")));
+    fixture
+        .diffs
+        .0
+        .push(recorded(&["orders"], Some("stranger")));
+    fixture
+        .diffs
+        .0
+        .push(recorded(&["dev-orders"], Some("default")));
+    let cases: &[(&str, Option<(Decision, &str)>)] = &[
+        // cdk.json's context is what the app reads unless `-c` overrides the key.
+        (
+            "cd app && cdk deploy orders --require-approval broadening",
+            Some((Decision::Deny, "guard/prod-deploy")),
+        ),
+        (
+            "cd app && cdk deploy orders -c stage=dev --require-approval broadening --profile dev",
+            Some((Decision::Deny, "guard/deploy-without-diff")),
+        ),
+        // No account for the profile and no manifest naming the stack's account: a person decides.
+        (
+            "cdk deploy orders --require-approval broadening --profile stranger",
+            Some((Decision::Ask, "guard/prod-deploy")),
+        ),
+        (
+            "cdk deploy orders --require-approval broadening",
+            Some((Decision::Ask, "guard/prod-deploy")),
+        ),
+        // The manifest pins dev-orders to the dev account: resolved whatever the profile.
+        ("cdk deploy dev-orders --require-approval broadening", None),
+    ];
+    let mut failures = Vec::new();
+    for (command, expected) in cases {
+        let actual = fixture.decision(command);
+        if actual != *expected {
+            failures.push(format!(
+                "{command:?}: expected {expected:?}, got {actual:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let reason = fixture
+        .judge("cdk deploy orders --require-approval broadening --profile stranger")
+        .strictest()
+        .map(|v| v.reason.clone())
+        .unwrap_or_default();
+    assert!(
+        reason.contains("no cdk.out/manifest.json") || reason.contains("does not pin"),
+        "{reason}"
+    );
+}
