@@ -115,7 +115,7 @@ pub const RULES: &[RuleMeta] = &[
         id: PROD_DEPLOY,
         severity: Severity::Error,
         summary: "deny a cdk/sam/cloudformation/terraform/pulumi deploy that resolves to a production stage or account",
-        docs: "## What it does\nDenies `cdk deploy` and `cdk watch`, `sam deploy`, `aws cloudformation deploy/create-stack/update-stack/execute-change-set`, `terraform apply` and `pulumi up` when the profile (flag, AWS_PROFILE, ~/.aws/config account), context, stack name or selector, Terraform workspace, variables or folder, or Pulumi stack resolves to a production stage.\n## Why\nProduction deploys are a person's decision.\n## Example\n`AWS_PROFILE=prod npx cdk deploy --all`\n## Fix\nDeploy to a non-production stage (`--profile dev`), or ask a person to deploy production.\n",
+        docs: "## What it does\nDenies `cdk deploy` and `cdk watch`, `sam deploy`, `aws cloudformation deploy/create-stack/update-stack/execute-change-set`, `terraform apply` and `pulumi up` when the profile (flag, AWS_PROFILE, ~/.aws/config account), context, stack name or selector, Terraform workspace, variables or folder, or Pulumi stack resolves to a production stage; cdk.json's `context` counts unless `-c` overrides the key. A `cdk deploy` whose account neither the profile nor the last synth's `cdk.out/manifest.json` resolves is asked about.\n## Why\nProduction deploys are a person's decision.\n## Example\n`AWS_PROFILE=prod npx cdk deploy --all`\n## Fix\nDeploy to a non-production stage (`--profile dev`), or ask a person to deploy production.\n",
     },
     RuleMeta {
         id: REQUIRE_APPROVAL,
