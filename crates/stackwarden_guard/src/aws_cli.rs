@@ -443,8 +443,12 @@ impl ApiCall<'_> {
 
     fn target(&self, walker: &Walker<'_, '_>, tool: &Invocation<'_>) -> Target {
         let ctx = walker.ctx;
-        let (evidence, resource_elsewhere) =
-            target::resources(ctx, &self.call.rest, &self.inputs.documents);
+        let (evidence, resource_elsewhere) = target::resources(
+            ctx,
+            &self.call.rest,
+            &self.inputs.documents,
+            &self.inputs.texts,
+        );
         if let Some(evidence) = evidence {
             return Target::Production(evidence);
         }

@@ -64,10 +64,13 @@ fn names_a_resource(option: &str) -> bool {
 
 /// The production evidence among the resources a call names, or whether it names a resource in
 /// a known non-production account.
+/// `texts` are the call's input documents as text: a YAML input (`--cli-input-yaml`) is not
+/// parsed, but the account ids in it still count.
 pub(crate) fn resources(
     ctx: &Context<'_>,
     args: &[Arg],
     documents: &[Value],
+    texts: &[String],
 ) -> (Option<String>, bool) {
     let mut non_production = false;
     let mut option: Option<&str> = None;
@@ -94,6 +97,11 @@ pub(crate) fn resources(
     }
     for document in documents {
         if let Some(evidence) = document_evidence(ctx, None, document, &mut non_production) {
+            return (Some(evidence), false);
+        }
+    }
+    for text in texts {
+        if let Some(evidence) = value_evidence(ctx, None, text, &mut non_production) {
             return (Some(evidence), false);
         }
     }

@@ -201,14 +201,22 @@ fn keys_in_arguments_and_documents_are_denied_and_masked() {
 
 #[test]
 fn cli_input_json_is_read_for_the_target() {
-    let fixture = Fixture::new().with_file(
-        "/proj/publish.json",
-        r#"{"TopicArn":"arn:aws:sns:eu-west-2:123456789013:orders","Message":"hi"}"#,
-    );
+    let fixture = Fixture::new()
+        .with_file(
+            "/proj/publish.json",
+            r#"{"TopicArn":"arn:aws:sns:eu-west-2:123456789013:orders","Message":"hi"}"#,
+        )
+        .with_file(
+            "/proj/publish.yaml",
+            "TopicArn: arn:aws:sns:eu-west-2:123456789013:orders\nMessage: hi\n",
+        );
     check(
         &fixture,
         &[
             ("aws sns publish --cli-input-json file://publish.json --profile dev", Some((Deny, PROD_WRITE))),
+            ("aws sns publish --cli-input-yaml file://publish.yaml --profile dev", Some((Deny, PROD_WRITE))),
+            // An input the guard cannot read leaves the target open.
+            ("aws sns publish --cli-input-json file://missing.json", Some((Ask, PROD_WRITE))),
             ("aws dynamodb put-item --cli-input-json '{\"TableName\":\"orders-prod\",\"Item\":{}}' --profile dev", Some((Deny, PROD_WRITE))),
             ("aws dynamodb put-item --cli-input-json '{\"TableName\":\"orders-dev\",\"Item\":{}}' --profile dev", None),
             // Free text naming production is not a target.
