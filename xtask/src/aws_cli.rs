@@ -18,6 +18,8 @@
 //! - Deletion is a property of the operation, not of IAM (which files `DeleteBucket` under Write
 //!   like `PutObject`): the operation's verb is one of [`DELETION_VERBS`] (after `Batch`), or its
 //!   name schedules a deletion (`ScheduleKeyDeletion`), and its access level is not Tagging.
+//! - Changing identities or permissions is the Permissions-management level, plus the writes the
+//!   reference files under Write although they grant access ([`changes_permissions`]).
 
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
@@ -147,6 +149,21 @@ const KNOWN_ACTIONS: &[(&str, &str, &[&str])] = &[
         "GetBucketNotificationConfiguration",
         &["s3:GetBucketNotification"],
     ),
+    (
+        "s3control",
+        "PutPublicAccessBlock",
+        &["s3:PutAccountPublicAccessBlock"],
+    ),
+    (
+        "s3control",
+        "DeletePublicAccessBlock",
+        &["s3:PutAccountPublicAccessBlock"],
+    ),
+    (
+        "s3control",
+        "GetPublicAccessBlock",
+        &["s3:GetAccountPublicAccessBlock"],
+    ),
     ("lambda", "Invoke", &["lambda:InvokeFunction"]),
     (
         "lambda",
@@ -207,6 +224,41 @@ const DELETION_VERBS: &[&str] = &[
     "Remove",
     "Deregister",
     "Destroy",
+    // `sns unsubscribe` drops a subscription; `ec2 release-address` gives an Elastic IP back
+    // for good.
+    "Unsubscribe",
+    "Release",
+];
+
+/// Words that come before the verb: `BatchDeleteImage`, `AdminDeleteUser`.
+const VERB_PREFIXES: &[&str] = &["Batch", "Admin"];
+
+/// Operations that change who may do what although the reference files them under Write: the
+/// services whose every write is about identities, and the word sequences that name an access
+/// grant in any service (a resource policy, an EKS access entry, an SSO account assignment).
+const IDENTITY_SERVICES: &[&str] = &["iam", "sso-admin", "identitystore"];
+const PERMISSION_WORDS: &[&[&str]] = &[
+    &["Resource", "Policy"],
+    &["Access", "Policy"],
+    &["Access", "Policies"],
+    &["Access", "Entry"],
+    &["Permissions", "Policy"],
+    &["Cluster", "Policy"],
+    &["Permission", "Set"],
+    &["Account", "Assignment"],
+    &["Identity", "Pool", "Roles"],
+    &["Resource", "Share"],
+    &["Principal"],
+    &["Permission"],
+    &["Permissions"],
+];
+/// In Organizations a policy is a service control policy: who may do what in every account.
+const POLICY_SERVICES: &[&str] = &["organizations"];
+
+/// Access levels the reference gets wrong for what the CLI call does.
+const LEVEL_CORRECTIONS: &[(&str, &str, &str)] = &[
+    // Decodes the text of an authorization failure; changes nothing.
+    ("sts", "DecodeAuthorizationMessage", "R"),
 ];
 
 /// A verb settles the access level of operations without an action of their name when at least
@@ -284,7 +336,8 @@ pub(crate) fn update(data: &Path, temp: &Path, today: &str) -> Result<()> {
     let mut payload = String::new();
     let mut joined = joined.into_iter();
     let mut kebab = kebab.into_iter();
-    let (mut total, mut by_name, mut by_verb, mut unknown, mut deletions) = (0, 0, 0, 0, 0);
+    let (mut total, mut by_name, mut by_verb, mut unknown, mut deletions, mut grants) =
+        (0, 0, 0, 0, 0, 0);
     let mut blocks: BTreeMap<String, String> = BTreeMap::new();
     for service in &services {
         let cli_name = CLI_RENAMES
@@ -313,11 +366,21 @@ pub(crate) fn update(data: &Path, temp: &Path, today: &str) -> Result<()> {
                     }
                 },
             };
+            let levels = LEVEL_CORRECTIONS
+                .iter()
+                .find(|(folder, name, _)| *folder == service.folder && *name == operation.name)
+                .map_or(levels, |(_, _, corrected)| (*corrected).to_string());
             // `DeleteTags`, `RemoveTagsFromResource`: the reference files them under Tagging.
             let deletes = is_deletion(&operation.name) && !levels.contains('T');
+            let permissions = changes_permissions(&service.folder, &operation.name, &levels);
             deletions += usize::from(deletes);
+            grants += usize::from(permissions);
             total += 1;
-            let flags = format!("{how}{}", if deletes { "D" } else { "" });
+            let flags = format!(
+                "{how}{}{}",
+                if deletes { "D" } else { "" },
+                if permissions { "I" } else { "" }
+            );
             rows.push((cli, format!("{actions}\t{levels}\t{flags}")));
         }
         rows.sort();
@@ -344,14 +407,15 @@ pub(crate) fn update(data: &Path, temp: &Path, today: &str) -> Result<()> {
     let header = format!(
         "# joined to the IAM data of data/iam-actions.bin (see its header)\n\
          # {} services, {total} operations: {by_name} with their IAM action, {by_verb} with the \
-         access level of their verb, {unknown} unknown; {deletions} deletions\n\
+         access level of their verb, {unknown} unknown; {deletions} deletions, {grants} identity or \
+         permission changes\n\
          # layout: after `---`, one index line per service (S<TAB>cli service<TAB>offset<TAB>\
          length, sorted), `---`, then each service's block raw-deflated on its own ({} bytes \
          of lines in all)\n\
          # block lines: cli operation<TAB>IAM actions (, separated; - none)<TAB>levels LRWTP or \
          ?<TAB>flags\n\
          # flags: N action of the operation's name, H HTTP method (API Gateway), K known \
-         mapping, V level of the verb, U unknown; D deletes\n---\n",
+         mapping, V level of the verb, U unknown; D deletes, I changes identities or permissions\n---\n",
         blocks.len(),
         payload.len()
     );
@@ -362,7 +426,8 @@ pub(crate) fn update(data: &Path, temp: &Path, today: &str) -> Result<()> {
     std::fs::write(data.join("aws-cli-operations.bin"), &out)?;
     eprintln!(
         "wrote {total} AWS CLI operations of {} services ({by_name} by action, {by_verb} by verb, \
-         {unknown} unknown, {deletions} deletions) in {} bytes to aws-cli-operations.bin",
+         {unknown} unknown, {deletions} deletions, {grants} permission changes) in {} bytes to \
+         aws-cli-operations.bin",
         blocks.len(),
         out.len()
     );
@@ -417,18 +482,40 @@ fn action_of(
 
 /// `DeleteBucket` → `Delete`; `BatchDeleteImage` → `Delete`; `ListObjectsV2` → `List`.
 fn verb(name: &str) -> &str {
-    let first = |s: &str| -> usize {
-        s.char_indices()
-            .skip(1)
-            .find(|(_, c)| c.is_ascii_uppercase())
-            .map_or(s.len(), |(i, _)| i)
-    };
-    let end = first(name);
-    if &name[..end] == "Batch" && end < name.len() {
-        let rest = &name[end..];
-        return &rest[..first(rest)];
+    match words(name).as_slice() {
+        [prefix, verb, ..] if VERB_PREFIXES.contains(prefix) => verb,
+        [verb, ..] => verb,
+        [] => name,
     }
-    &name[..end]
+}
+
+/// `ListObjectsV2` → `List`, `Objects`, `V2`.
+fn words(name: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    for (i, c) in name.char_indices().skip(1) {
+        if c.is_ascii_uppercase() {
+            words.push(&name[start..i]);
+            start = i;
+        }
+    }
+    words.push(&name[start..]);
+    words
+}
+
+/// Whether a write changes identities or permissions (see [`PERMISSION_WORDS`]).
+fn changes_permissions(folder: &str, name: &str, levels: &str) -> bool {
+    if levels.contains('P') {
+        return true;
+    }
+    if is_read(levels) {
+        return false;
+    }
+    let words = words(name);
+    let has = |sequence: &[&str]| words.windows(sequence.len()).any(|w| w == sequence);
+    IDENTITY_SERVICES.contains(&folder)
+        || PERMISSION_WORDS.iter().any(|sequence| has(sequence))
+        || (POLICY_SERVICES.contains(&folder) && (has(&["Policy"]) || has(&["Policies"])))
 }
 
 /// Levels that only read: List and Read.

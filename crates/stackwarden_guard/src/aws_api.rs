@@ -23,8 +23,13 @@ impl Levels {
         !self.0.is_empty() && self.0.bytes().all(|b| matches!(b, b'L' | b'R'))
     }
 
+    #[cfg(test)]
     pub(crate) fn manages_permissions(&self) -> bool {
         self.0.contains('P')
+    }
+
+    pub(crate) fn has_write(&self) -> bool {
+        self.0.contains('W')
     }
 
     /// No action of the operation's name and no verb that settles it.
@@ -59,6 +64,9 @@ pub(crate) struct Operation {
     pub(crate) actions: String,
     pub(crate) levels: Levels,
     pub(crate) deletes: bool,
+    /// Changes identities or permissions: the Permissions-management level, or a write the
+    /// table's generator recognises as an access grant (`eks create-access-entry`).
+    pub(crate) grants: bool,
 }
 
 pub(crate) enum Lookup {
@@ -157,6 +165,7 @@ pub(crate) fn lookup(service: &str, operation: &str) -> Lookup {
             actions: actions.to_string(),
             levels: Levels(levels.to_string()),
             deletes: flags.contains('D'),
+            grants: flags.contains('I'),
         });
     }
     Lookup::UnknownOperation
@@ -200,7 +209,16 @@ mod tests {
         assert_eq!(op.actions, "s3:DeleteBucket");
         assert!(op.deletes && !op.levels.reads_only());
         let op = found("iam", "put-role-policy");
-        assert!(op.levels.manages_permissions() && !op.deletes);
+        assert!(op.levels.manages_permissions() && op.grants && !op.deletes);
+        assert!(found("iam", "create-role").grants);
+        assert!(found("eks", "create-access-entry").grants);
+        assert!(found("organizations", "attach-policy").grants);
+        assert!(!found("logs", "put-retention-policy").grants);
+        assert!(!found("autoscaling", "put-scaling-policy").grants);
+        assert!(found("cognito-idp", "admin-delete-user").deletes);
+        assert!(found("sts", "decode-authorization-message")
+            .levels
+            .reads_only());
         let op = found("lambda", "invoke");
         assert_eq!(op.actions, "lambda:InvokeFunction");
         assert!(found("s3api", "list-objects-v2").levels.reads_only());

@@ -107,6 +107,11 @@ pub(crate) fn judge(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {
         );
         return;
     };
+    // `aws ec2 terminate-instances help --profile dev`: the CLI takes its global options out
+    // first, so `help` as the operation or as its only argument prints help and calls nothing.
+    if operation == "help" || call.rest.iter().map(|a| a.text.as_str()).eq(["help"]) {
+        return;
+    }
     let seen = tool.seen();
     crate::transcript::check_aws(walker, service, operation, tool.args, &seen);
     let inputs = Inputs::read(walker, tool, &call.rest);
@@ -169,12 +174,65 @@ enum CliCommand {
     CloudFormationDeploy,
 }
 
+/// The `aws s3` options that take no value (awscli/customizations/s3/subcommands.py
+/// `store_true`/`store_false` arguments); every other option takes the next word, except the
+/// ones whose value is optional.
+const S3_FLAGS: &[&str] = &[
+    "--recursive",
+    "--human-readable",
+    "--summarize",
+    "--dryrun",
+    "--quiet",
+    "--force",
+    "--follow-symlinks",
+    "--no-follow-symlinks",
+    "--no-guess-mime-type",
+    "--only-show-errors",
+    "--no-progress",
+    "--ignore-glacier-warnings",
+    "--force-glacier-transfer",
+    "--validate-same-s3-paths",
+    "--delete",
+    "--exact-timestamps",
+    "--size-only",
+    "--no-overwrite",
+];
+const S3_OPTIONAL_VALUE: &[(&str, &[&str])] = &[
+    ("--sse", &["AES256", "aws:kms", "aws:kms:dsse"]),
+    ("--sse-c", &["AES256"]),
+    ("--sse-c-copy-source", &["AES256"]),
+    ("--request-payer", &["requester"]),
+];
+
+/// The paths of an `aws s3` command, in order: `-` (stdin/stdout), `s3://...` and local paths,
+/// with option values left out (`--storage-class STANDARD_IA ./f s3://b/`).
+fn s3_paths(rest: &[Arg]) -> Vec<&str> {
+    let mut paths = Vec::new();
+    let mut words = rest.iter().map(|a| a.text.as_str()).peekable();
+    while let Some(word) = words.next() {
+        if word == "-" || !word.starts_with('-') {
+            paths.push(word);
+            continue;
+        }
+        if word.contains('=') || S3_FLAGS.contains(&word) {
+            continue;
+        }
+        match S3_OPTIONAL_VALUE.iter().find(|(name, _)| *name == word) {
+            Some((_, values)) => {
+                if words.peek().is_some_and(|next| values.contains(next)) {
+                    words.next();
+                }
+            }
+            None => {
+                words.next();
+            }
+        }
+    }
+    paths
+}
+
 fn cli_command(service: &str, operation: &str, rest: &[Arg]) -> Option<CliCommand> {
-    let positional: Vec<&str> = rest
-        .iter()
-        .map(|a| a.text.as_str())
-        .filter(|t| !t.starts_with('-'))
-        .collect();
+    let positional = s3_paths(rest);
     let in_bucket = |word: Option<&&str>| word.is_some_and(|w| w.starts_with("s3://"));
     let deletes = rest.iter().any(|a| a.text == "--delete");
     let flag = |name: &str| rest.iter().any(|a| a.literal && a.text == name);
@@ -232,8 +290,24 @@ fn cli_command(service: &str, operation: &str, rest: &[Arg]) -> Option<CliComman
             "`aws ecs deploy` deploys a service".into(),
             "ecs:UpdateService",
         ),
+        ("emr", "describe-cluster") => CliCommand::Reads,
+        ("emr", "terminate-clusters") => {
+            CliCommand::Deletes("`aws emr terminate-clusters` terminates clusters".into())
+        }
         ("deploy", "push" | "register" | "install")
-        | ("emr", "create-cluster" | "put" | "create-default-roles") => CliCommand::Writes(
+        | (
+            "emr",
+            "create-cluster"
+            | "put"
+            | "create-default-roles"
+            | "add-steps"
+            | "add-instance-groups"
+            | "install-applications"
+            | "modify-cluster-attributes"
+            | "restore-from-hbase-backup"
+            | "schedule-hbase-backup"
+            | "disable-hbase-backups",
+        ) => CliCommand::Writes(
             format!("`aws {service} {operation}` changes resources"),
             "several actions",
         ),
@@ -286,6 +360,21 @@ impl Inputs {
             inputs.texts.push(text);
         }
         inputs
+    }
+
+    /// Whether any document holds `key` with the string `value` anywhere (`"Action": "DELETE"`
+    /// in a Route 53 change batch).
+    fn has_value(&self, key: &str, value: &str) -> bool {
+        fn walk(node: &Value, key: &str, value: &str) -> bool {
+            match node {
+                Value::Object(map) => map
+                    .iter()
+                    .any(|(k, v)| (k == key && v.as_str() == Some(value)) || walk(v, key, value)),
+                Value::Array(items) => items.iter().any(|v| walk(v, key, value)),
+                _ => false,
+            }
+        }
+        self.documents.iter().any(|d| walk(d, key, value))
     }
 
     /// Whether any document holds `key` anywhere (`DeleteRequest` in a batch write).
@@ -395,6 +484,14 @@ impl ApiCall<'_> {
         if found.levels.reads_only() {
             return;
         }
+        // `execute-statement --statement "SELECT ..."`: a query, although the action also lets
+        // the statement write. (Athena's `start-query-execution` writes its results to S3.)
+        let statements = self.statements();
+        let executes =
+            self.operation.starts_with("execute-") || self.operation.starts_with("batch-execute-");
+        if executes && !statements.is_empty() && statements.iter().all(|s| *s == Statement::Reads) {
+            return;
+        }
         if target::obtains_credentials(service, operation) {
             // Only where the credentials act matters: a role in production is production.
             if let Target::Production(evidence) = self.target(walker, tool) {
@@ -408,7 +505,7 @@ impl ApiCall<'_> {
             return;
         }
         let levels = found.levels.describe();
-        if found.levels.manages_permissions() || service == "iam" {
+        if self.changes_permissions(found.grants, &found.levels) {
             self.permissions(walker, tool, &action, &levels);
             return;
         }
@@ -426,19 +523,65 @@ impl ApiCall<'_> {
         let deletes = match (service, operation) {
             ("dynamodb", "batch-write-item") => self.inputs.has_key("DeleteRequest"),
             ("dynamodb", "transact-write-items") => self.inputs.has_key("Delete"),
-            (
-                "dynamodb",
-                "execute-statement" | "batch-execute-statement" | "execute-transaction",
-            ) => {
-                let statement = option_value(&self.call.rest, &["--statement"])
-                    .map(|arg| value_text(arg, &["--statement"]).text)
-                    .into_iter()
-                    .chain(self.inputs.texts.iter().cloned());
-                statement.into_iter().any(|text| partiql_deletes(&text))
-            }
-            _ => false,
+            ("route53", "change-resource-record-sets") => self.inputs.has_value("Action", "DELETE"),
+            _ => self.statements().contains(&Statement::Deletes),
         };
         deletes.then(|| format!("`aws {service} {operation}` deletes items through its input"))
+    }
+
+    /// The SQL or PartiQL statements the call runs (`--statement`, `--sql`, `--sqls`,
+    /// `--query-string`, and `Statement` keys of its documents), by what they do. A call that
+    /// only stores a statement (`athena create-named-query`) runs none.
+    fn statements(&self) -> Vec<Statement> {
+        let runs = ["execute-", "batch-execute-", "start-query-execution"]
+            .iter()
+            .any(|p| self.operation.starts_with(p));
+        if !runs {
+            return Vec::new();
+        }
+        let mut texts = Vec::new();
+        let mut rest = self.call.rest.iter();
+        while let Some(arg) = rest.next() {
+            let (name, inline) = match arg.text.split_once('=') {
+                Some((name, value)) if arg.literal => (name, Some(value.to_string())),
+                _ => (arg.text.as_str(), None),
+            };
+            if arg.literal && STATEMENT_OPTIONS.contains(&name) {
+                if let Some(value) = inline.or_else(|| rest.next().map(|a| a.text.clone())) {
+                    texts.push(value);
+                }
+            }
+        }
+        for document in &self.inputs.documents {
+            collect_statements(document, &mut texts);
+        }
+        texts.iter().map(|t| Statement::of(t)).collect()
+    }
+
+    /// Identity and permission changes: the table's, and a write handed a policy document
+    /// (`opensearch update-domain-config --access-policies`). An attribute setter that the
+    /// reference files under both levels because one attribute is a policy
+    /// (`sqs set-queue-attributes`) changes permissions only when it sets that one.
+    fn changes_permissions(&self, grants: bool, levels: &aws_api::Levels) -> bool {
+        let mentions_policy = || {
+            self.call
+                .rest
+                .iter()
+                .map(|a| a.text.as_str())
+                .chain(self.inputs.texts.iter().map(String::as_str))
+                .any(|t| t.to_ascii_lowercase().contains("policy"))
+        };
+        let gives_policy = self.call.rest.iter().any(|a| {
+            let name = a.text.split_once('=').map_or(a.text.as_str(), |(n, _)| n);
+            a.literal && POLICY_OPTIONS.contains(&name)
+        });
+        if gives_policy {
+            return true;
+        }
+        if grants && levels.has_write() && self.operation.ends_with("-attributes") {
+            return mentions_policy();
+        }
+        grants
     }
 
     fn target(&self, walker: &Walker<'_, '_>, tool: &Invocation<'_>) -> Target {
@@ -521,28 +664,59 @@ impl ApiCall<'_> {
     }
 }
 
-/// `DELETE FROM "orders" WHERE ...`, as the first word of a PartiQL statement (also inside a
-/// JSON document's `Statement`).
-fn partiql_deletes(text: &str) -> bool {
-    let starts = |s: &str| {
-        s.trim_start_matches(|c: char| c.is_whitespace() || c == '"' || c == '\'')
-            .get(..6)
-            .is_some_and(|w| w.eq_ignore_ascii_case("delete"))
-    };
-    if starts(text) {
-        return true;
-    }
-    serde_json::from_str::<Value>(text).is_ok_and(|doc| statement_deletes(&doc, &starts))
+/// Options whose value is a SQL or PartiQL statement.
+const STATEMENT_OPTIONS: &[&str] = &["--statement", "--sql", "--sqls", "--query-string"];
+/// Options whose value is a policy document.
+const POLICY_OPTIONS: &[&str] = &[
+    "--policy",
+    "--policy-document",
+    "--access-policies",
+    "--access-policy",
+    "--resource-policy",
+    "--assume-role-policy-document",
+];
+
+/// What a statement does, by its first keyword.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Statement {
+    Reads,
+    Deletes,
+    Writes,
 }
 
-fn statement_deletes(value: &Value, starts: &dyn Fn(&str) -> bool) -> bool {
+impl Statement {
+    fn of(text: &str) -> Self {
+        let keyword: String = text
+            .trim_start_matches(|c: char| c.is_whitespace() || c == '(' || c == '"' || c == '\'')
+            .chars()
+            .take_while(char::is_ascii_alphabetic)
+            .collect::<String>()
+            .to_ascii_uppercase();
+        match keyword.as_str() {
+            "SELECT" | "SHOW" | "DESCRIBE" | "DESC" | "EXPLAIN" => Statement::Reads,
+            "DELETE" | "DROP" | "TRUNCATE" => Statement::Deletes,
+            _ => Statement::Writes,
+        }
+    }
+}
+
+/// `Statement`/`Sql`/`QueryString` values of a document (`batch-execute-statement`'s list).
+fn collect_statements(value: &Value, out: &mut Vec<String>) {
     match value {
-        Value::Object(map) => map.iter().any(|(k, v)| match v {
-            Value::String(text) if k == "Statement" => starts(text),
-            other => statement_deletes(other, starts),
-        }),
-        Value::Array(items) => items.iter().any(|v| statement_deletes(v, starts)),
-        _ => false,
+        Value::Object(map) => {
+            for (key, value) in map {
+                match value {
+                    Value::String(text)
+                        if matches!(key.as_str(), "Statement" | "Sql" | "QueryString") =>
+                    {
+                        out.push(text.clone());
+                    }
+                    other => collect_statements(other, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_statements(item, out)),
+        _ => {}
     }
 }
 

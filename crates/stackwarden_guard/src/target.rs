@@ -135,10 +135,34 @@ fn value_evidence(
         _ => None,
     };
     let name = name?;
+    if is_generated_id(name) {
+        return None;
+    }
     // An ARN's resource part is the name: `arn:aws:sqs:eu-west-2:1234:prod-orders`.
     let resource = name.rsplit([':', '/']).next().unwrap_or(name);
     (stage::name_is_production(ctx, resource) || stage::name_is_production(ctx, name))
         .then(|| format!("`{}`, named for a production stage", shorten(name)))
+}
+
+/// An id AWS generated: a short lower-case type prefix, `-`, and 8 or more letters and digits
+/// with no separator (`i-0abc12345def`, `vpc-1a2b3c4d`, and Service Catalog's product ids
+/// `prod-abcdefghijklm`, whose prefix is not a stage).
+fn is_generated_id(value: &str) -> bool {
+    let Some((prefix, rest)) = value.split_once('-') else {
+        return false;
+    };
+    (1..=6).contains(&prefix.len())
+        && prefix.bytes().all(|b| b.is_ascii_lowercase())
+        && rest.len() >= 8
+        && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+        && rest
+            .bytes()
+            .any(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+        || (prefix == "prod"
+            && rest.len() >= 12
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
 /// JSON documents (`--cli-input-json`, `--request-items`, `file://` inputs): keys that name a
