@@ -213,7 +213,20 @@ fn program_name(got: &Collected) -> Option<String> {
         .dynamic_end
         .map_or("", |end| got.text.get(end..).unwrap_or(""));
     if tail.is_empty() {
-        let origin = expand(origin_word(got.last_origin.as_deref()?), &|_| None).arg;
+        // `$(which java)`: the path of a program the command names.
+        if let [only] = got.subs.as_slice() {
+            if got.text.is_empty() {
+                return located_program(only);
+            }
+        }
+        let origin_text = origin_word(got.last_origin.as_deref()?);
+        let origin = expand(origin_text, &|_| None);
+        if let ([only], None) = (origin.substitutions.as_slice(), origin.arg.known()) {
+            if let Some(name) = located_program(only) {
+                return Some(name);
+            }
+        }
+        let origin = origin.arg;
         let name = match origin.known() {
             Some(text) => text.rsplit_once('/').map(|(_, name)| name.to_string()),
             None => origin.program,
@@ -224,6 +237,19 @@ fn program_name(got: &Collected) -> Option<String> {
         .map(|(_, name)| name)
         .filter(|name| !name.is_empty())
         .map(str::to_string)
+}
+
+/// The program a locator prints the path of: `which java`, `command -v node`, `type -P perf`.
+fn located_program(command: &str) -> Option<String> {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let name = match words.as_slice() {
+        ["which", name] | ["command", "-v", name] | ["type", "-P" | "-p", name] => *name,
+        _ => return None,
+    };
+    let plain = name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/'));
+    (plain && !name.is_empty()).then(|| name.rsplit('/').next().unwrap_or(name).to_string())
 }
 
 /// Collects the expansion of `pieces`; `false` when some part is only known at run time.

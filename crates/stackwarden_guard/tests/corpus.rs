@@ -754,3 +754,24 @@ fn cdk_context_and_unresolvable_deploys_are_production_or_asked() {
         "{reason}"
     );
 }
+
+#[test]
+fn a_program_located_at_run_time_is_judged_by_its_name() {
+    let fixture = Fixture::new();
+    // Found by bench/guard-sweep.sh in the Cloud SDK's and Jetty's launch scripts.
+    for command in [
+        "JAVA=$(which java); \"$JAVA\" -jar start.jar",
+        "$(command -v node) build.js",
+        "PERF=$(type -P perf); $PERF record ls",
+    ] {
+        assert_eq!(fixture.decision(command), None, "{command}");
+    }
+    assert_eq!(
+        fixture.decision("CDK=$(which cdk); \"$CDK\" destroy --force"),
+        Some((Decision::Deny, "guard/destructive"))
+    );
+    assert_eq!(
+        fixture.decision("$(command -v aws) s3 rb s3://x"),
+        Some((Decision::Deny, "guard/destructive"))
+    );
+}
