@@ -258,7 +258,7 @@ fn a_hand_written_settings_file_keeps_every_user_entry() {
     assert!(prettier < ours_post, "the user's hook stays first");
     assert_eq!(
         text.matches("\"command\": \"stackwarden hook\"").count(),
-        4,
+        stackwarden_agent::registration::HOOKS.len(),
         "{text}"
     );
 

@@ -1,7 +1,8 @@
 //! `stackwarden hook`: one Claude Code event in, one answer out. The dispatch is a table on
 //! (event, tool): PreToolUse/Bash judges the command, PostToolUse/Bash records successful
-//! `cdk diff` runs, PostToolUse on Write/Edit/MultiEdit checks the file written and
-//! PreToolUse on them asks before a legacy SAM template is edited (see [`crate::edit`]).
+//! `cdk diff` runs, PostToolUse on Write/Edit/MultiEdit checks the file written,
+//! PreToolUse on them asks before a legacy SAM template is edited (see [`crate::edit`]) and
+//! PreToolUse on an MCP tool judges the AWS call it makes (see [`crate::mcp_hook`]).
 //! Everything else gets no answer (exit 0), so registering the hook for more events than it
 //! handles is harmless.
 //!
@@ -62,6 +63,9 @@ pub fn handle(input: &str, env: &HookEnv) -> HookOutcome {
     };
     match (event.hook_event_name.as_str(), event.tool_name.as_deref()) {
         ("PreToolUse", Some("Bash")) => pre_bash(&event, env),
+        ("PreToolUse", Some(tool)) if tool.starts_with(crate::mcp::MCP_PREFIX) => {
+            crate::mcp_hook::pre_mcp(&event, env)
+        }
         ("PostToolUse", Some("Bash")) => post_bash(&event, env),
         ("PreToolUse", Some(tool)) if is_edit_tool(tool) => crate::edit::pre_edit(&event, env),
         ("PostToolUse", Some(tool)) if is_edit_tool(tool) => crate::edit::post_edit(&event, env),
@@ -113,15 +117,60 @@ fn pre_bash(event: &HookEvent, env: &HookEnv) -> HookOutcome {
     let root = project_root(&cwd);
     let ledger = ProjectLedger::new(&root, env.progress);
     let judgement = judge_in_project(&input.command, &cwd, &config, env, &ledger);
+    let decided = Decided {
+        judgement,
+        command: input.command,
+        tool: None,
+        translated: false,
+    };
+    answer_and_record(event, env, &cwd, &ledger, decided, outcome)
+}
+
+/// A judgement and what it was about, ready to answer and record.
+pub(crate) struct Decided {
+    pub judgement: stackwarden_guard::Judgement,
+    /// The command line judged, as the ledger keeps it (masked there).
+    pub command: String,
+    /// The tool the command came through when it is not Bash (`mcp__aws-api__call_aws`): named
+    /// in the reason, so the agent knows which call was stopped, and in the ledger.
+    pub tool: Option<String>,
+    /// The command is a translation of the tool's arguments (a Cloud Control change), which
+    /// the reason shows, since the agent never wrote it.
+    pub translated: bool,
+}
+
+/// The PreToolUse answer for a judgement (none when the guard has no objection) and its
+/// ledger record. Shared by Bash and MCP tools so that both answer and log alike.
+pub(crate) fn answer_and_record(
+    event: &HookEvent,
+    env: &HookEnv,
+    cwd: &Path,
+    ledger: &ProjectLedger,
+    decided: Decided,
+    mut outcome: HookOutcome,
+) -> HookOutcome {
+    let judgement = &decided.judgement;
     let (Some(top), Some(reason)) = (judgement.strictest(), judgement.combined_reason()) else {
         return outcome;
     };
-    let answer = PreToolUseAnswer::new(top.decision, format!("stackwarden: {reason}"));
+    let shown = match &decided.tool {
+        Some(tool) if decided.translated => format!(
+            "stackwarden: {tool}, judged as `{}`: {reason}",
+            decided.command
+        ),
+        Some(tool) => format!("stackwarden: {tool}: {reason}"),
+        None => format!("stackwarden: {reason}"),
+    };
+    let answer = PreToolUseAnswer::new(top.decision, shown);
     match serde_json::to_string(&answer) {
         Ok(json) => outcome.stdout = Some(json),
         // Cannot happen for these plain structs; if it did, exit 2 still blocks the command.
         Err(e) => return HookOutcome::malformed(format!("cannot write the answer: {e}")),
     }
+    let command = match &decided.tool {
+        Some(tool) => format!("{tool}: {}", decided.command),
+        None => decided.command.clone(),
+    };
     let record = DecisionRecord {
         time_ms: env.now_ms,
         session: event.session_id.clone(),
@@ -129,7 +178,7 @@ fn pre_bash(event: &HookEvent, env: &HookEnv) -> HookOutcome {
         cwd: Some(cwd.to_string_lossy().into_owned()),
         // The ledger is a file on disk that `stackwarden log` prints: a key in a denied
         // `export AWS_SECRET_ACCESS_KEY=...` must not end up there in full.
-        command: stackwarden_secret::mask_text(&input.command).into_owned(),
+        command: stackwarden_secret::mask_text(&command).into_owned(),
         rule: top.rule.to_string(),
         decision: top.decision.as_str().to_string(),
         reason,

@@ -123,7 +123,7 @@ fn everything() -> Broadness {
 }
 
 /// Legacy `prefix:*` means the same as `prefix *`.
-fn normalise(spec: &str) -> String {
+pub(crate) fn normalise(spec: &str) -> String {
     match spec.strip_suffix(":*") {
         Some(prefix) => format!("{prefix} *"),
         None => spec.to_string(),

@@ -34,6 +34,16 @@ pub struct HookSpec {
 
 const EDIT_TOOLS: &[&str] = &["Write", "Edit", "MultiEdit"];
 
+/// MCP tools the PreToolUse MCP entry must cover: awslabs' AWS API and Cloud Control servers
+/// under their usual names, and `call_aws` under a server name that says nothing about AWS —
+/// a server's name is whatever the user called it, so only a matcher over every `mcp__` tool
+/// is sure to reach the ones that call AWS.
+const MCP_TOOLS: &[&str] = &[
+    "mcp__awslabs_aws-api-mcp-server__call_aws",
+    "mcp__awslabs_ccapi-mcp-server__delete_resource",
+    "mcp__cloud__call_aws",
+];
+
 /// Every registration, in the order `init` writes them.
 pub const HOOKS: &[HookSpec] = &[
     HookSpec {
@@ -43,6 +53,15 @@ pub const HOOKS: &[HookSpec] = &[
         timeout: 10,
         on_failure: Some("block"),
         purpose: "judges each shell command before it runs (production deploys, destroys, IAM users, credentials)",
+    },
+    // Blocks when it fails, like the Bash entry: it is the same guard, reached through MCP.
+    HookSpec {
+        event: "PreToolUse",
+        matcher: "mcp__.*",
+        tools: MCP_TOOLS,
+        timeout: 10,
+        on_failure: Some("block"),
+        purpose: "judges MCP tool calls that reach AWS (`call_aws` commands, Cloud Control changes) the same way",
     },
     HookSpec {
         event: "PreToolUse",
@@ -160,6 +179,10 @@ mod tests {
         assert!(matcher_covers(Some(".*Edit"), "MultiEdit"));
         assert!(!matcher_covers(Some("Edit|Write"), "MultiEdit"));
         assert!(!matcher_covers(Some("Bash"), "Write"));
+        assert!(matcher_covers(Some("mcp__.*"), "mcp__aws-api__call_aws"));
+        assert!(!matcher_covers(Some("mcp__.*"), "Bash"));
+        // A matcher naming one server does not reach `call_aws` under another name.
+        assert!(!matcher_covers(Some("mcp__aws.*"), "mcp__cloud__call_aws"));
     }
 
     #[test]
@@ -170,9 +193,13 @@ mod tests {
         )
         .expect("parses");
         let missing: Vec<String> = missing(&[&settings]).iter().map(|s| s.label()).collect();
-        assert_eq!(missing, vec!["PreToolUse Write|Edit|MultiEdit"]);
+        assert_eq!(
+            missing,
+            vec!["PreToolUse mcp__.*", "PreToolUse Write|Edit|MultiEdit"]
+        );
         let local = ClaudeSettings::parse(
-            r#"{"hooks": {"PreToolUse": [{"matcher": "Write|Edit|MultiEdit", "hooks": [{"type": "command", "command": "stackwarden hook"}]}]}}"#,
+            r#"{"hooks": {"PreToolUse": [{"matcher": "Write|Edit|MultiEdit", "hooks": [{"type": "command", "command": "stackwarden hook"}]},
+                                         {"matcher": "mcp__.*", "hooks": [{"type": "command", "command": "stackwarden hook"}]}]}}"#,
         )
         .expect("parses");
         assert!(super::missing(&[&settings, &local]).is_empty());

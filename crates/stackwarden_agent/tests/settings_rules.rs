@@ -145,7 +145,7 @@ fn hooks_missing_fail() {
     let report = hooks("fail");
     assert_eq!(
         render(&report),
-        ["3:3 warn [agent/hooks-missing] the stackwarden hook is not registered for `PreToolUse Bash` in .claude/settings.json or .claude/settings.local.json, so the agent's shell commands are not checked before they run"]
+        ["3:3 warn [agent/hooks-missing] the stackwarden hook is not registered for `PreToolUse Bash`, `PreToolUse mcp__.*` in .claude/settings.json or .claude/settings.local.json, so the agent's shell commands are not checked before they run"]
     );
     let finding = &report.findings[0];
     assert!(finding.path.ends_with(".claude/settings.json"));

@@ -161,6 +161,11 @@ pub fn render_block(config: &Config, d: &Detection) -> String {
         }
     }
     let _ = writeln!(s, "- No destroys (`cdk destroy`, `sam delete`, `aws cloudformation delete-stack`) and no deletion of buckets, objects, tables or keys.");
+    let dev_profile = dev.as_deref().unwrap_or("dev");
+    let _ = writeln!(
+        s,
+        "- AWS calls made by hand, in the shell or through an MCP tool (`call_aws`, Cloud Control): deletions are denied in every stage (`guard/destructive`); writes to production are denied (`guard/prod-write`); IAM and permission changes (roles, policies, `lambda add-permission`) ask in development and are denied in production (`guard/out-of-band-iam`), so put them in the stack; a write whose account the guard cannot tell asks, so pass `--profile {dev_profile}`."
+    );
     if on("cfn/prod-retain") {
         let _ = writeln!(s, "- Stateful resources in production stacks (buckets, tables, keys, user pools, log groups) keep `RemovalPolicy.RETAIN`.");
     }
@@ -241,7 +246,7 @@ pub fn render_block(config: &Config, d: &Detection) -> String {
     );
     let _ = writeln!(
         s,
-        "- The PreToolUse Bash hook is registered with `\"onFailure\": \"block\"` (Claude Code 2.1.295+), so a hook that cannot run blocks the command; on older versions only the hook's own exit code 2 blocks."
+        "- The PreToolUse Bash and MCP hooks are registered with `\"onFailure\": \"block\"` (Claude Code 2.1.295+), so a hook that cannot run blocks the command or tool call; on older versions only the hook's own exit code 2 blocks."
     );
     let _ = writeln!(s, "\n{END}");
     s
@@ -385,6 +390,10 @@ mod tests {
             "npx cdk diff dev-* --profile dev",
             "## Hard rules",
             "onFailure",
+            "`guard/prod-write`",
+            "`guard/out-of-band-iam`",
+            "`call_aws`",
+            "pass `--profile dev`",
         ] {
             assert!(block.contains(needle), "{needle} missing:\n{block}");
         }

@@ -1,12 +1,21 @@
 //! The permission entries `init` owns in `.claude/settings.json`: what to allow without a prompt
 //! (tests, builds, synth, diff, development deploys, read-only AWS calls) and what to deny
-//! (production deploys, destroys, IAM users, S3 deletion, credentials), rendered from the
+//! (production deploys, destroys and deletions, IAM users, credentials), rendered from the
 //! configuration; and how to recognise an entry `init` wrote for an older configuration, so a
 //! re-run replaces it instead of leaving it behind.
 //!
 //! Entries use Claude Code's current rule syntax (`Bash(npm run test *)`; the trailing ` *` also
-//! matches the bare command). The hook still judges every command: an allowed development deploy
-//! without a reviewed diff is denied by `guard/deploy-without-diff` all the same.
+//! matches the bare command, and means what the legacy `Bash(npm run test:*)` means). The hook
+//! still judges every command: an allowed development deploy without a reviewed diff is denied by
+//! `guard/deploy-without-diff` all the same.
+//!
+//! The deny list mirrors the guard where a Claude Code rule can say the same thing, so a session
+//! without the hook (a teammate's machine, a hook that failed to start on an old Claude Code)
+//! still cannot destroy, delete, create IAM users or print keys. A rule matches text, not
+//! meaning: what the guard decides from the AWS API table (a production *write* as opposed to a
+//! read, an account resolved through `~/.aws/config`, `AWS_PROFILE=prod`, which Claude Code strips
+//! before matching) has no rule here. [`deny_rules`] and [`crate::prefix_rules`] let the two be
+//! compared on a corpus.
 
 use std::sync::LazyLock;
 
@@ -66,6 +75,19 @@ const DENY_ALWAYS: &[&str] = &[
     "Bash(aws rds delete-db-cluster *)",
     "Bash(aws configure set aws_access_key_id *)",
     "Bash(aws configure set aws_secret_access_key *)",
+    // Every `delete-*` operation of every service is a deletion to the guard, wherever the
+    // global options sit (`aws --profile dev cloudformation delete-stack`).
+    "Bash(aws * delete-*)",
+    "Bash(aws * terminate-*)",
+    "Bash(aws iam create-login-profile *)",
+    "Bash(terraform destroy *)",
+    "Bash(terraform apply -destroy *)",
+    // Keys printed into the transcript stay there.
+    "Bash(cat *.aws/credentials*)",
+    "Bash(printenv AWS_SECRET_ACCESS_KEY)",
+    "Bash(aws configure get aws_secret_access_key *)",
+    "Bash(aws configure export-credentials *)",
+    "Read(~/.aws/credentials)",
 ];
 
 const CDK_ALLOW: &[&str] = &[
@@ -97,7 +119,13 @@ const SAM_PROD_DENY: &[&str] = &[
     "Bash(sam deploy *--config-env {prod}*)",
     "Bash(sam deploy *--profile {prod}*)",
 ];
-const CFN_PROD_DENY: &[&str] = &["Bash(aws cloudformation deploy *--profile {prod}*)"];
+/// CloudFormation deploys to production, whatever the project's IaC tool: the AWS CLI is there.
+const AWS_PROD_DENY: &[&str] = &[
+    "Bash(aws cloudformation deploy *--profile {prod}*)",
+    "Bash(aws cloudformation create-stack *--profile {prod}*)",
+    "Bash(aws cloudformation update-stack *--profile {prod}*)",
+    "Bash(aws cloudformation execute-change-set *--profile {prod}*)",
+];
 const SCRIPT_ALLOW: &str = "Bash({runner} run {script} *)";
 
 /// Our allow and deny lists for one configuration.
@@ -109,10 +137,7 @@ pub struct OurPermissions {
 
 pub fn render(config: &Config, d: &Detection) -> OurPermissions {
     let mut p = OurPermissions::default();
-    let tools: Vec<Iac> = match config.iac {
-        Some(iac) => vec![iac],
-        None => vec![Iac::Cdk, Iac::Sam, Iac::Cloudformation],
-    };
+    let tools = tools(config);
     for (script, command) in &d.scripts {
         if SAFE_SCRIPTS.contains(&script.as_str()) && !runs_something_dangerous(command) {
             p.allow.push(
@@ -143,22 +168,49 @@ pub fn render(config: &Config, d: &Detection) -> OurPermissions {
     p.allow.extend(READ_ONLY_AWS.iter().map(|s| s.to_string()));
     p.allow.extend(STACKWARDEN.iter().map(|s| s.to_string()));
 
-    for iac in &tools {
-        let (deny, prod_deny): (&[&str], &[&str]) = match iac {
-            Iac::Cdk => (CDK_DENY, CDK_PROD_DENY),
-            Iac::Sam => (SAM_DENY, SAM_PROD_DENY),
-            Iac::Cloudformation => (&[], CFN_PROD_DENY),
-        };
-        p.deny.extend(deny.iter().map(|s| s.to_string()));
-        for prod in &config.production_stages {
-            p.deny
-                .extend(prod_deny.iter().map(|t| t.replace("{prod}", prod)));
-        }
-    }
-    p.deny.extend(DENY_ALWAYS.iter().map(|s| s.to_string()));
+    p.deny = deny_entries(config);
     dedup(&mut p.allow);
     dedup(&mut p.deny);
     p
+}
+
+/// Every deny entry for `config`, in the order `init` writes them.
+fn deny_entries(config: &Config) -> Vec<String> {
+    let mut deny = Vec::new();
+    for iac in &tools(config) {
+        let (fixed, prod_deny): (&[&str], &[&str]) = match iac {
+            Iac::Cdk => (CDK_DENY, CDK_PROD_DENY),
+            Iac::Sam => (SAM_DENY, SAM_PROD_DENY),
+            Iac::Cloudformation => (&[], &[]),
+        };
+        deny.extend(fixed.iter().map(|s| s.to_string()));
+        for prod in &config.production_stages {
+            deny.extend(prod_deny.iter().map(|t| t.replace("{prod}", prod)));
+        }
+    }
+    for prod in &config.production_stages {
+        deny.extend(AWS_PROD_DENY.iter().map(|t| t.replace("{prod}", prod)));
+    }
+    deny.extend(DENY_ALWAYS.iter().map(|s| s.to_string()));
+    dedup(&mut deny);
+    deny
+}
+
+/// The `Bash(...)` deny rules `init` writes for `config`: Claude Code's own line of defence,
+/// for comparing with the guard (see [`crate::prefix_rules::prefix_rule_denies`]).
+pub fn deny_rules(config: &Config) -> Vec<String> {
+    deny_entries(config)
+        .into_iter()
+        .filter(|rule| rule.starts_with("Bash("))
+        .collect()
+}
+
+/// The IaC tools the configuration names, or all of them when it names none.
+fn tools(config: &Config) -> Vec<Iac> {
+    match config.iac {
+        Some(iac) => vec![iac],
+        None => vec![Iac::Cdk, Iac::Sam, Iac::Cloudformation],
+    }
 }
 
 fn dedup(list: &mut Vec<String>) {
@@ -182,7 +234,7 @@ static STAGE_DEPENDENT: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         .chain(SAM_STAGE_ALLOW)
         .chain(CDK_PROD_DENY)
         .chain(SAM_PROD_DENY)
-        .chain(CFN_PROD_DENY)
+        .chain(AWS_PROD_DENY)
         .chain(std::iter::once(&SCRIPT_ALLOW))
         .map(|template| {
             let pattern = regex::escape(template)
@@ -251,6 +303,10 @@ mod tests {
             .deny
             .contains(&"Bash(npx cdk deploy *--profile prod*)".to_string()));
         assert!(p.deny.contains(&"Bash(aws s3 rm *)".to_string()));
+        assert!(p.deny.contains(&"Read(~/.aws/credentials)".to_string()));
+        assert!(p
+            .deny
+            .contains(&"Bash(aws cloudformation update-stack *--profile prod*)".to_string()));
         assert!(!p.allow.iter().any(|a| a.contains("sam ")));
         for entry in &p.allow {
             assert_eq!(judge_allow(entry, &config), None, "{entry} is broad");
@@ -258,6 +314,64 @@ mod tests {
         }
         for entry in &p.deny {
             assert!(is_owned(entry), "{entry} is not recognised as ours");
+        }
+    }
+
+    /// The deny rules are a second line of defence, never a stricter one: each command they
+    /// deny, the guard denies too (else a rule would block what the project allows).
+    #[test]
+    fn every_command_the_deny_rules_block_the_guard_denies() {
+        let config = config(
+            "[project]\niac = \"cdk\"\n[accounts]\ndev = \"111111111111\"\nprod = \"222222222222\"\n[stages]\nproduction = [\"prod\"]\n",
+        );
+        let rules = deny_rules(&config);
+        assert!(rules.iter().all(|r| r.starts_with("Bash(")), "{rules:?}");
+        assert!(!rules.iter().any(|r| r.contains("Read(")));
+        let denied = [
+            "cdk destroy --all --force",
+            "npx cdk destroy",
+            "npm test && npx cdk deploy prod-orders --profile prod --require-approval broadening",
+            "aws s3 rb s3://orders --force",
+            "aws s3 rm s3://orders/key",
+            "aws --profile dev cloudformation delete-stack --stack-name dev-orders",
+            "aws sqs delete-message --queue-url u --receipt-handle h",
+            "aws ec2 terminate-instances --instance-ids i-1",
+            "aws cloudcontrol delete-resource --type-name AWS::S3::Bucket --identifier b",
+            "aws cloudformation update-stack --stack-name x --profile prod",
+            "aws iam create-user --user-name agent",
+            "aws iam create-login-profile --user-name agent",
+            "terraform destroy -auto-approve",
+            "terraform apply -destroy",
+            "cat ~/.aws/credentials",
+            "printenv AWS_SECRET_ACCESS_KEY",
+            "aws configure get aws_secret_access_key",
+            "aws configure export-credentials --profile dev",
+        ];
+        let passed = [
+            "aws s3 ls",
+            "npx cdk diff dev-orders --profile dev",
+            "aws cloudformation describe-stacks --profile prod",
+            "cat ~/.aws/config",
+        ];
+        let ctx = stackwarden_guard::Context::bare(&config, "/project");
+        for command in denied {
+            assert!(
+                crate::prefix_rule_denies(&rules, command),
+                "no deny rule for `{command}`"
+            );
+        }
+        for command in denied.iter().chain(&passed) {
+            let guard = stackwarden_guard::judge(command, &ctx).decision();
+            if crate::prefix_rule_denies(&rules, command) {
+                assert_eq!(
+                    guard,
+                    Some(stackwarden_guard::Decision::Deny),
+                    "a deny rule blocks `{command}` but the guard does not deny it"
+                );
+            }
+        }
+        for command in passed {
+            assert!(!crate::prefix_rule_denies(&rules, command), "{command}");
         }
     }
 
