@@ -177,7 +177,8 @@ fn valid_commands_of_realistic_depth_and_size_are_decided() {
         "case x in x) ".repeat(22)
     ));
     // A 100 KB script, and 1 MB of plain commands.
-    let script = "if [ -f x ]; then\n  aws s3 cp a s3://b/c --profile dev\nelse\n  echo no\nfi\n"
+    // (A download: an upload is a write the test project cannot place in a stage, so it asks.)
+    let script = "if [ -f x ]; then\n  aws s3 cp s3://b/c a --profile dev\nelse\n  echo no\nfi\n"
         .repeat(1_500);
     decided(&script, None);
     decided(&format!("{script}aws s3 rb s3://b\n"), Some("deny"));
