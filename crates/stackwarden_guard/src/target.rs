@@ -247,6 +247,28 @@ pub(crate) fn credentials(
             );
         }
     }
+    // Files other than the ones the guard read say what the profiles mean.
+    for variable in ["AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"] {
+        if let Some(file) = (tool.lookup)(variable).filter(|f| !f.is_empty()) {
+            if ctx.env.get(variable) != Some(&file) {
+                return Target::Unresolved(format!(
+                    "the command sets {variable} to `{file}`, an AWS config the guard has not read"
+                ));
+            }
+        }
+    }
+    // botocore tries a web-identity role from the environment before SSO and shared
+    // credentials: `AWS_ROLE_ARN` names where the call acts.
+    if let (Some(role), Some(_)) = (
+        (tool.lookup)("AWS_ROLE_ARN").filter(|r| !r.is_empty()),
+        (tool.lookup)("AWS_WEB_IDENTITY_TOKEN_FILE").filter(|f| !f.is_empty()),
+    ) {
+        let how = format!("the web-identity role `{role}` of AWS_ROLE_ARN");
+        return match crate::profiles::account_of_arn(&role) {
+            Some(account) => account_target(ctx, &account, &how),
+            None => Target::Unresolved(format!("{how} names no account")),
+        };
+    }
     let Some(choice) = stage::profile(ctx, tool, flag) else {
         return Target::Unresolved(
             "no profile is given and the AWS config has no default profile".into(),

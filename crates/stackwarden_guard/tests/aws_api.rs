@@ -224,3 +224,75 @@ fn cli_input_json_is_read_for_the_target() {
         ],
     );
 }
+
+/// Found by a red-team pass (989 attempts): the CLI's argparse takes option prefixes and the
+/// last of `--x`/`--no-x`; inputs come as YAML, as command output and as parameter files;
+/// other config files and web-identity roles change where a call acts.
+#[test]
+fn red_team_aws_cli_forms_are_judged_as_the_cli_reads_them() {
+    let mut fixture = Fixture::new()
+        .with_file(
+            "/proj/bw.yaml",
+            "RequestItems:\n  orders:\n    - DeleteRequest:\n        Key: {id: {S: '1'}}\n",
+        )
+        .with_file("/proj/param.yaml", "Name: /prod/x\nValue: v\n")
+        .with_file(
+            "/proj/params.json",
+            r#"[{"ParameterKey":"Stage","ParameterValue":"prod"}]"#,
+        )
+        .with_file(
+            "/proj/t.yaml",
+            "Parameters:\n  Stage:\n    AllowedValues: [dev, prod]\nResources: {}\n",
+        );
+    fixture.env.insert("AWS_PROFILE".into(), "dev".into());
+    check(
+        &fixture,
+        &[
+            // Abbreviated global options, before or after the service.
+            ("aws s3 cp f.txt s3://mybucket/f.txt --prof ops", Some((Deny, PROD_WRITE))),
+            ("aws s3 cp f.txt s3://mybucket/f.txt --profil=ops", Some((Deny, PROD_WRITE))),
+            ("aws s3 cp f s3://b --profile dev --prof ops", Some((Deny, PROD_WRITE))),
+            ("aws --prof dev s3 rb s3://b", Some((Deny, DESTRUCTIVE))),
+            ("aws --out json s3 rm s3://b/k --profile dev", Some((Deny, DESTRUCTIVE))),
+            ("aws --reg us-east-1 s3 rb s3://b --profile dev", Some((Deny, DESTRUCTIVE))),
+            ("aws --output=json --reg us-east-1 dynamodb delete-table --table-name t", Some((Deny, DESTRUCTIVE))),
+            ("aws s3 sync ./build s3://b --del --profile dev", Some((Deny, DESTRUCTIVE))),
+            ("aws cloudformation deploy --template-file t.yaml --stack-name app --prof ops", Some((Deny, "guard/prod-deploy"))),
+            // Option values are not paths; `-` is.
+            ("aws s3 sync --exclude '*.map' ./build s3://mybucket --delete", Some((Deny, DESTRUCTIVE))),
+            ("aws s3 mv --exclude '*' --include '*.log' s3://mybucket/ ./logs --recursive", Some((Deny, DESTRUCTIVE))),
+            ("aws s3 cp --acl public-read ./f s3://mybucket/f --profile ops", Some((Deny, PROD_WRITE))),
+            ("echo hi | aws s3 cp - s3://mybucket/k --profile ops", Some((Deny, PROD_WRITE))),
+            // The last of --dry-run / --no-dry-run counts.
+            ("aws ec2 terminate-instances --instance-ids i-1 --dry-run --no-dry-run", Some((Deny, DESTRUCTIVE))),
+            ("aws ec2 terminate-instances --instance-ids i-1 --no-dry-run --dry-run", None),
+            // YAML inputs, inputs that are a command's output, parameter documents.
+            ("aws dynamodb batch-write-item --cli-input-yaml file://bw.yaml", Some((Deny, DESTRUCTIVE))),
+            ("aws dynamodb execute-statement --cli-input-yaml 'Statement: DELETE FROM t'", Some((Deny, DESTRUCTIVE))),
+            ("aws ssm put-parameter --cli-input-yaml file://param.yaml", Some((Deny, PROD_WRITE))),
+            ("aws dynamodb batch-write-item --request-items \"$(cat items.json)\"", Some((Ask, "guard/unresolved"))),
+            ("aws dynamodb execute-statement --statement \"$(cat q.sql)\"", Some((Ask, "guard/unresolved"))),
+            ("aws cloudformation create-stack --stack-name app --template-body file://t.yaml --parameters file://params.json", Some((Deny, "guard/prod-deploy"))),
+            ("aws cloudformation create-stack --stack-name app --template-body file://t.yaml --parameters '[{\"ParameterKey\":\"Stage\",\"ParameterValue\":\"prod\"}]'", Some((Deny, "guard/prod-deploy"))),
+            // The template's own values are not the target.
+            ("aws cloudformation create-stack --stack-name app --template-body file://t.yaml", None),
+            ("aws ddb put prod-orders '{id: 1}'", Some((Deny, PROD_WRITE))),
+            // Another config file, a web-identity role.
+            ("AWS_CONFIG_FILE=./alt-config aws s3 cp f s3://b --profile dev", Some((Ask, PROD_WRITE))),
+            ("AWS_ROLE_ARN=arn:aws:iam::123456789013:role/x AWS_WEB_IDENTITY_TOKEN_FILE=/tmp/t aws s3 cp f s3://b", Some((Deny, PROD_WRITE))),
+            // The CLI's own commands.
+            ("aws emr terminate-clusters --cluster-ids j-1", Some((Deny, DESTRUCTIVE))),
+            ("aws emr create-default-roles", Some((Ask, OUT_OF_BAND_IAM))),
+            ("aws datapipeline create-default-roles", Some((Ask, OUT_OF_BAND_IAM))),
+            ("aws deploy register --instance-name x", Some((Deny, "guard/iam-user"))),
+            // Network rules are writes (not identity changes): production only.
+            ("aws ec2 authorize-security-group-ingress --group-id sg-1 --protocol tcp --port 22 --cidr 0.0.0.0/0", None),
+            // No call, or a check only.
+            ("aws rds generate-db-auth-token --hostname h --port 5432 --username u --profile ops", None),
+            ("aws lambda invoke --function-name f --invocation-type DryRun out.json --profile ops", None),
+            ("aws sso-oidc create-token --client-id x --client-secret y --grant-type z", None),
+            ("aws dynamodb execute-statement --statement \"SELECT * FROM t WHERE deleted = true\" --profile ops", None),
+            ("aws sts decode-authorization-message --encoded-message x --profile ops", None),
+        ],
+    );
+}

@@ -56,6 +56,13 @@ impl ApiCall<'_> {
             destructive(walker, tool, &format!("{what} ({action})"));
             return;
         }
+        if let (true, Some(why)) = (self.can_delete_through_input(), &self.inputs.unread) {
+            walker.unseen(
+                self.seen,
+                &format!("{why}, and `aws {service} {operation}` deletes when its input says so"),
+            );
+            return;
+        }
         if found.levels.reads_only() {
             return;
         }
@@ -96,7 +103,9 @@ impl ApiCall<'_> {
             return Some(format!("`aws {service} {operation}` deletes resources"));
         }
         let deletes = match (service, operation) {
-            ("dynamodb", "batch-write-item") => self.inputs.has_key("DeleteRequest"),
+            ("dynamodb", "batch-write-item") => {
+                self.inputs.has_key("DeleteRequest") || self.inputs.has_key("DeleteRequests")
+            }
             ("dynamodb", "transact-write-items") => self.inputs.has_key("Delete"),
             ("route53", "change-resource-record-sets") => self.inputs.has_value("Action", "DELETE"),
             _ => self.statements().contains(&Statement::Deletes),
@@ -104,14 +113,27 @@ impl ApiCall<'_> {
         deletes.then(|| format!("`aws {service} {operation}` deletes items through its input"))
     }
 
+    /// Whether what the call deletes depends on its input (a batch write, a change batch, a
+    /// statement): then an input the guard cannot read hides a possible deletion.
+    fn can_delete_through_input(&self) -> bool {
+        matches!(
+            (self.service, self.operation),
+            ("dynamodb", "batch-write-item" | "transact-write-items")
+                | ("route53", "change-resource-record-sets")
+        ) || self.runs_statements()
+    }
+
+    fn runs_statements(&self) -> bool {
+        ["execute-", "batch-execute-", "start-query-execution"]
+            .iter()
+            .any(|p| self.operation.starts_with(p))
+    }
+
     /// The SQL or PartiQL statements the call runs (`--statement`, `--sql`, `--sqls`,
     /// `--query-string`, and `Statement` keys of its documents), by what they do. A call that
     /// only stores a statement (`athena create-named-query`) runs none.
     fn statements(&self) -> Vec<Statement> {
-        let runs = ["execute-", "batch-execute-", "start-query-execution"]
-            .iter()
-            .any(|p| self.operation.starts_with(p));
-        if !runs {
+        if !self.runs_statements() {
             return Vec::new();
         }
         let mut texts = Vec::new();
@@ -161,12 +183,16 @@ impl ApiCall<'_> {
 
     fn target(&self, walker: &Walker<'_, '_>, tool: &Invocation<'_>) -> Target {
         let ctx = walker.ctx;
-        let (evidence, resource_elsewhere) = target::resources(
-            ctx,
-            &self.call.rest,
-            &self.inputs.documents,
-            &self.inputs.texts,
-        );
+        // `aws ddb put TABLE ITEM`, `aws ddb select TABLE`: the table is the first positional.
+        let mut named = self.call.rest.clone();
+        if self.service == "ddb" {
+            if let Some(table) = self.call.rest.iter().find(|a| !a.text.starts_with('-')) {
+                named.push(crate::words::Arg::lit("--table-name"));
+                named.push(table.clone());
+            }
+        }
+        let (evidence, resource_elsewhere) =
+            target::resources(ctx, &named, &self.inputs.documents, &self.inputs.texts);
         if let Some(evidence) = evidence {
             return Target::Production(evidence);
         }
@@ -218,7 +244,7 @@ impl ApiCall<'_> {
     }
 
     /// An identity or permission change made by hand: asked about, denied in production.
-    fn permissions(
+    pub(super) fn permissions(
         &self,
         walker: &mut Walker<'_, '_>,
         tool: &Invocation<'_>,

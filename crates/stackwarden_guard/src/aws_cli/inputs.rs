@@ -14,7 +14,8 @@ pub(super) struct Inputs {
     pub(super) documents: Vec<Value>,
     /// Their text, for the key check (a `file://` input that is not JSON is still scanned).
     pub(super) texts: Vec<String>,
-    /// A `file://` input the guard could not read.
+    /// An input the guard could not read: a `file://` path it cannot open, or a value that is
+    /// a command's output (`--request-items "$(cat items.json)"`).
     pub(super) unread: Option<String>,
 }
 
@@ -25,11 +26,29 @@ impl Inputs {
             texts: Vec::new(),
             unread: None,
         };
+        let mut option: Option<&str> = None;
         for arg in rest {
-            let value = match arg.text.split_once('=') {
-                Some((name, value)) if arg.literal && name.starts_with("--") => value,
-                _ => arg.text.as_str(),
+            let (name, value) = match arg.text.split_once('=') {
+                Some((name, value)) if arg.literal && name.starts_with("--") => (Some(name), value),
+                _ => (option.take(), arg.text.as_str()),
             };
+            if arg.literal && arg.text.starts_with("--") && !arg.text.contains('=') {
+                option = Some(arg.text.as_str());
+                continue;
+            }
+            if !arg.literal && (arg.from_output || name.is_some()) {
+                inputs.unread = Some(format!(
+                    "the value of `{}` is only known at run time",
+                    name.unwrap_or("an argument")
+                ));
+                continue;
+            }
+            // A template is what the stack will hold, not where the call lands or what it
+            // deletes: it is not read as the call's input.
+            if name.is_some_and(|n| n.contains("template")) {
+                continue;
+            }
+            let yaml = name.is_some_and(|n| n.starts_with("--cli-input-y"));
             let text = if let Some(path) = value.strip_prefix("file://") {
                 let path = tool.cwd.join(path);
                 match walker.ctx.files.read(&path) {
@@ -39,14 +58,17 @@ impl Inputs {
                         continue;
                     }
                 }
-            } else if value.starts_with('{') || value.starts_with('[') {
+            } else if value.starts_with('{') || value.starts_with('[') || yaml {
                 value.to_string()
             } else {
                 continue;
             };
-            if let Ok(document) = serde_json::from_str::<Value>(&text) {
-                inputs.documents.push(document);
-            }
+            let document = match serde_json::from_str::<Value>(&text) {
+                Ok(document) => Some(document),
+                Err(_) if yaml => super::yaml::to_json(&text),
+                Err(_) => None,
+            };
+            inputs.documents.extend(document);
             inputs.texts.push(text);
         }
         inputs

@@ -6,7 +6,7 @@
 //! told; reads pass. The CLI's own commands that botocore has no model of (`aws s3 cp`, `aws
 //! configure`, `aws cloudformation deploy`) are read here, with what they do.
 
-use crate::decision::{Decision, CREDENTIALS, PROD_DEPLOY};
+use crate::decision::{Decision, CREDENTIALS, IAM_USER, PROD_DEPLOY};
 use crate::stage;
 use crate::target;
 use crate::tools::{destructive, option_value, value_text, Invocation};
@@ -16,24 +16,63 @@ use crate::words::Arg;
 mod api_call;
 mod inputs;
 mod own_commands;
+mod yaml;
 
 use api_call::ApiCall;
 use inputs::{keys_in_arguments, Inputs};
 use own_commands::{cli_command, CliCommand};
 
-/// Global options that consume the next word.
-const GLOBAL_WITH_VALUE: &[&str] = &[
-    "--profile",
-    "--region",
-    "--endpoint-url",
-    "--output",
-    "--query",
-    "--color",
-    "--ca-bundle",
-    "--cli-read-timeout",
-    "--cli-connect-timeout",
-    "--cli-binary-format",
+/// The CLI's global options, and whether each takes a value (awscli/data/cli.json).
+const GLOBAL_OPTIONS: &[(&str, bool)] = &[
+    ("--debug", false),
+    ("--endpoint-url", true),
+    ("--no-verify-ssl", false),
+    ("--no-paginate", false),
+    ("--output", true),
+    ("--query", true),
+    ("--profile", true),
+    ("--region", true),
+    ("--version", false),
+    ("--color", true),
+    ("--no-sign-request", false),
+    ("--ca-bundle", true),
+    ("--cli-read-timeout", true),
+    ("--cli-connect-timeout", true),
+    ("--cli-binary-format", true),
+    ("--no-cli-pager", false),
+    ("--cli-auto-prompt", false),
+    ("--no-cli-auto-prompt", false),
 ];
+
+/// The global option a word names. The CLI parses its options with Python's argparse, which
+/// takes any unambiguous prefix (`--prof prod` is `--profile prod`, `--reg` is `--region`;
+/// checked against aws-cli 1.45), so a prefix of exactly one global option is that option.
+pub(super) fn unique_prefix<'o>(
+    word: &str,
+    options: impl IntoIterator<Item = &'o str>,
+) -> Option<&'o str> {
+    if !word.starts_with("--") || word.len() < 3 {
+        return None;
+    }
+    let mut found = None;
+    for option in options {
+        if option == word {
+            return Some(option);
+        }
+        if option.starts_with(word) {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(option);
+        }
+    }
+    found
+}
+
+fn global_option(word: &str) -> Option<(&'static str, bool)> {
+    let name = unique_prefix(word, GLOBAL_OPTIONS.iter().map(|(n, _)| *n))?;
+    GLOBAL_OPTIONS.iter().copied().find(|(n, _)| *n == name)
+}
 
 const IAM_USER_OPERATIONS: &[&str] = &[
     "create-user",
@@ -73,7 +112,8 @@ fn parse(args: &[Arg]) -> AwsCall<'_> {
             Some((n, v)) if n.starts_with("--") => (n, Some(v)),
             _ => (text, None),
         };
-        if arg.literal && GLOBAL_WITH_VALUE.contains(&name) {
+        let global = arg.literal.then(|| global_option(name)).flatten();
+        if let Some((global, true)) = global {
             let value = match inline {
                 Some(v) => Some(v.to_string()),
                 None => {
@@ -81,10 +121,13 @@ fn parse(args: &[Arg]) -> AwsCall<'_> {
                     args.get(i - 1).map(|a| a.text.clone())
                 }
             };
-            if name == "--profile" {
+            if global == "--profile" {
                 call.profile = value;
             }
             continue;
+        }
+        if global.is_some() {
+            continue; // --debug, --no-verify-ssl, ...
         }
         if call.service.is_none() {
             if arg.literal && text.starts_with('-') {
@@ -135,6 +178,15 @@ pub(crate) fn judge(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {
             api.write(walker, tool, &what, &format!("{action}, Write"))
         }
         Some(CliCommand::Deletes(what)) => destructive(walker, tool, &what),
+        Some(CliCommand::Grants(actions)) => {
+            api.permissions(walker, tool, actions, "Permissions management")
+        }
+        Some(CliCommand::CreatesIamUser(what)) => walker.push(
+            Decision::Deny,
+            IAM_USER,
+            &seen,
+            format!("{what}: long-lived user credentials. Give the instance an IAM role (`--iam-session-arn` with an assumed role), or ask a person."),
+        ),
         Some(CliCommand::ConfigureSet) => {
             walker.aws_config_changed = true;
             configure_set(walker, &call, &seen);
@@ -204,7 +256,7 @@ fn cloudformation_deploy(
         }
     }
     if evidence.is_none() {
-        evidence = parameter_evidence(walker, &call.rest);
+        evidence = parameter_evidence(walker, tool, &call.rest);
     }
     if let Some(evidence) = evidence {
         let safe = stage::safe_stage(ctx);
@@ -219,9 +271,37 @@ fn cloudformation_deploy(
     false
 }
 
-/// `--parameter-overrides Stage=prod` / `--parameters ParameterKey=Stage,ParameterValue=prod`.
-fn parameter_evidence(walker: &Walker<'_, '_>, rest: &[Arg]) -> Option<String> {
+/// `--parameter-overrides Stage=prod` / `--parameters ParameterKey=Stage,ParameterValue=prod`,
+/// and the same given as JSON inline or in a `file://` document
+/// (`[{"ParameterKey":"Stage","ParameterValue":"prod"}]`, `["Stage=prod"]`, `{"Stage":"prod"}`).
+fn parameter_evidence(
+    walker: &Walker<'_, '_>,
+    tool: &Invocation<'_>,
+    rest: &[Arg],
+) -> Option<String> {
     let ctx = walker.ctx;
+    const NAMES: &[&str] = &["--parameters", "--parameter-overrides"];
+    if let Some(arg) = option_value(rest, NAMES) {
+        let value = value_text(arg, NAMES).text;
+        let text = match value.strip_prefix("file://") {
+            Some(path) => ctx.files.read(&tool.cwd.join(path)),
+            None => Some(value.clone()),
+        };
+        if let Some(document) =
+            text.and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        {
+            let mut strings = Vec::new();
+            collect_strings(&document, &mut strings);
+            if let Some(hit) = strings.iter().find(|s| {
+                s.split([',', '='])
+                    .any(|part| stage::value_is_production(ctx, part.trim()))
+            }) {
+                return Some(format!(
+                    "parameter value `{hit}` in `{value}`, a production stage"
+                ));
+            }
+        }
+    }
     let mut in_params = false;
     for arg in rest {
         if arg.text.starts_with("--") {
@@ -241,4 +321,14 @@ fn parameter_evidence(walker: &Walker<'_, '_>, rest: &[Arg]) -> Option<String> {
         }
     }
     None
+}
+
+/// Every string in a JSON document, object keys' values included.
+fn collect_strings(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(text) => out.push(text.clone()),
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_strings(v, out)),
+        serde_json::Value::Object(map) => map.values().for_each(|v| collect_strings(v, out)),
+        _ => {}
+    }
 }

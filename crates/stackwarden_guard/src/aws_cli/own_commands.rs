@@ -11,6 +11,10 @@ pub(super) enum CliCommand {
     /// What it does, and the IAM action it needs.
     Writes(String, &'static str),
     Deletes(String),
+    /// Creates roles or policies: the IAM actions it needs.
+    Grants(&'static str),
+    /// Creates an IAM user and its access key.
+    CreatesIamUser(String),
     ConfigureSet,
     ConfigureImport,
     CloudFormationDeploy,
@@ -39,6 +43,35 @@ const S3_FLAGS: &[&str] = &[
     "--size-only",
     "--no-overwrite",
 ];
+/// The `aws s3` options that take a value.
+const S3_VALUE_OPTIONS: &[&str] = &[
+    "--acl",
+    "--cache-control",
+    "--content-disposition",
+    "--content-encoding",
+    "--content-language",
+    "--content-type",
+    "--error-document",
+    "--exclude",
+    "--expected-size",
+    "--expires-in",
+    "--include",
+    "--index-document",
+    "--page-size",
+    "--source-region",
+    "--storage-class",
+    "--website-redirect",
+    "--sse-kms-key-id",
+    "--sse-c-key",
+    "--sse-c-copy-source-key",
+    "--metadata",
+    "--metadata-directive",
+    "--grants",
+    "--expires",
+    "--copy-props",
+    "--checksum-mode",
+    "--checksum-algorithm",
+];
 const S3_OPTIONAL_VALUE: &[(&str, &[&str])] = &[
     ("--sse", &["AES256", "aws:kms", "aws:kms:dsse"]),
     ("--sse-c", &["AES256"]),
@@ -56,6 +89,7 @@ fn s3_paths(rest: &[Arg]) -> Vec<&str> {
             paths.push(word);
             continue;
         }
+        let word = s3_option(word).unwrap_or(word);
         if word.contains('=') || S3_FLAGS.contains(&word) {
             continue;
         }
@@ -73,18 +107,57 @@ fn s3_paths(rest: &[Arg]) -> Vec<&str> {
     paths
 }
 
+/// An `aws s3` option by its full name, from an abbreviation argparse accepts (`--del`).
+fn s3_option(word: &str) -> Option<&'static str> {
+    let all = S3_FLAGS
+        .iter()
+        .chain(S3_VALUE_OPTIONS)
+        .copied()
+        .chain(S3_OPTIONAL_VALUE.iter().map(|(n, _)| *n));
+    super::unique_prefix(word, all)
+}
+
+/// Whether an on/off option is on: argparse keeps the last of `--x` and `--no-x` (both
+/// abbreviable), so `--dry-run --no-dry-run` sends `DryRun=false`.
+fn switched_on(rest: &[Arg], on: &'static str, off: &'static str) -> bool {
+    let mut state = false;
+    for arg in rest.iter().filter(|a| a.literal) {
+        match super::unique_prefix(&arg.text, [on, off]) {
+            Some(name) if name == on => state = true,
+            Some(_) => state = false,
+            None => {}
+        }
+    }
+    state
+}
+
 pub(super) fn cli_command(service: &str, operation: &str, rest: &[Arg]) -> Option<CliCommand> {
     let positional = s3_paths(rest);
     let in_bucket = |word: Option<&&str>| word.is_some_and(|w| w.starts_with("s3://"));
-    let deletes = rest.iter().any(|a| a.text == "--delete");
-    let flag = |name: &str| rest.iter().any(|a| a.literal && a.text == name);
+    let s3_flag = |name: &str| {
+        service == "s3"
+            && rest
+                .iter()
+                .any(|a| a.literal && s3_option(&a.text) == Some(name))
+    };
+    let deletes = s3_flag("--delete");
+    let skeleton = rest
+        .iter()
+        .any(|a| a.literal && super::unique_prefix(&a.text, ["--generate-cli-skeleton"]).is_some());
     // Options of every command that make no call: the skeleton is printed, a dry run asks AWS
     // only whether the call would be allowed (EC2 `--dry-run`; `--dryrun` of the s3 commands
     // prints what they would do).
-    if flag("--generate-cli-skeleton") || flag("--dryrun") {
+    if skeleton || s3_flag("--dryrun") {
         return Some(CliCommand::Local);
     }
-    if flag("--dry-run") && service == "ec2" {
+    if service == "ec2" && switched_on(rest, "--dry-run", "--no-dry-run") {
+        return Some(CliCommand::Reads);
+    }
+    // `lambda invoke --invocation-type DryRun` checks the caller may invoke, nothing runs.
+    if (service, operation) == ("lambda", "invoke")
+        && crate::tools::option_value(rest, &["--invocation-type"])
+            .is_some_and(|a| crate::tools::value_text(a, &["--invocation-type"]).text == "DryRun")
+    {
         return Some(CliCommand::Reads);
     }
     Some(match (service, operation) {
@@ -120,6 +193,11 @@ pub(super) fn cli_command(service: &str, operation: &str, rest: &[Arg]) -> Optio
         | ("codeartifact", "login")
         | ("logs", "tail" | "start-live-tail")
         | ("cloudformation", "package")
+        // Signed locally: no call is made.
+        | ("rds", "generate-db-auth-token")
+        | ("dsql", "generate-db-connect-auth-token" | "generate-db-connect-admin-auth-token")
+        // The device-authorization steps of `aws sso login`.
+        | ("sso-oidc", "register-client" | "start-device-authorization" | "create-token")
         | ("emr", "ssh" | "socks" | "get") => CliCommand::Local,
         ("cloudformation", "deploy" | "create-stack" | "update-stack" | "execute-change-set") => {
             CliCommand::CloudFormationDeploy
@@ -136,12 +214,22 @@ pub(super) fn cli_command(service: &str, operation: &str, rest: &[Arg]) -> Optio
         ("emr", "terminate-clusters") => {
             CliCommand::Deletes("`aws emr terminate-clusters` terminates clusters".into())
         }
+        ("emr" | "datapipeline", "create-default-roles") => {
+            CliCommand::Grants("iam:CreateRole, iam:AttachRolePolicy, iam:CreateInstanceProfile")
+        }
+        // Without `--iam-user-arn`, `register` makes a user and an access key for the instance.
+        ("deploy", "register")
+            if crate::tools::option_value(rest, &["--iam-user-arn"]).is_none() =>
+        {
+            CliCommand::CreatesIamUser(
+                "`aws deploy register` without `--iam-user-arn` creates an IAM user and an access key for the instance".into(),
+            )
+        }
         ("deploy", "push" | "register" | "install")
         | (
             "emr",
             "create-cluster"
             | "put"
-            | "create-default-roles"
             | "add-steps"
             | "add-instance-groups"
             | "install-applications"
