@@ -62,7 +62,7 @@ pub(crate) fn dispatch(
         walker.call(&called, &body, &argv[1..], scope, outer, depth);
         return;
     }
-    let name = basename(name).to_string();
+    let name = case_folded(basename(name));
     crate::transcript::check(walker, &name, &argv, &describe(&argv));
     crate::interpreters::check(walker, &name, &argv, &describe(&argv));
     if crate::builtins::apply(walker, &name, &argv, outer, depth) {
@@ -156,6 +156,29 @@ fn run_step(walker: &mut Walker<'_, '_>, step: Step, scope: &Scope, depth: usize
         // judged with its own arguments (`retry() { eval "$@"; }`).
         Step::Unseen(text, why) if walker.defining > 0 => walker.unresolved(&text, why),
         Step::Unseen(text, why) => walker.unseen(&text, why),
+    }
+}
+
+/// `AWS`, `Cdk`: on a case-insensitive file system (macOS's default) these run the tool, so a
+/// name that differs from a tool's only in case is judged as that tool (`v=aws; ${v^^} s3 rb`).
+fn case_folded(name: &str) -> String {
+    const TOOLS: &[&str] = &[
+        "aws",
+        "cdk",
+        "sam",
+        "terraform",
+        "tofu",
+        "terragrunt",
+        "cdktf",
+        "pulumi",
+        "serverless",
+        "sls",
+    ];
+    let lower = name.to_ascii_lowercase();
+    if lower != name && TOOLS.contains(&lower.as_str()) {
+        lower
+    } else {
+        name.to_string()
     }
 }
 

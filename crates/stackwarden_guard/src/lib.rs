@@ -59,6 +59,7 @@ mod credentials;
 pub mod decision;
 mod engine;
 mod eval;
+mod glob;
 mod interpreters;
 mod launchers;
 mod make;
