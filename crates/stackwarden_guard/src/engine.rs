@@ -68,6 +68,19 @@ pub(crate) fn dispatch(
     if crate::builtins::apply(walker, &name, &argv, outer, depth) {
         return;
     }
+    if matches!(name.as_str(), "source" | ".") {
+        crate::scripts::source(walker, &argv, scope, outer, depth);
+        return;
+    }
+    if let Some(steps) = wrappers::is_shell(&name)
+        .then(|| crate::scripts::shell(&argv))
+        .flatten()
+    {
+        for step in steps {
+            run_step(walker, step, scope, depth + 1);
+        }
+        return;
+    }
     let steps = wrappers::unwrap(&name, &argv, &scope.cwd)
         .or_else(|| crate::launchers::unwrap(walker.ctx, &name, &argv, &scope.cwd))
         .or_else(|| crate::make::unwrap(walker.ctx, &name, &argv, &scope.cwd))
@@ -93,9 +106,14 @@ pub(crate) fn dispatch(
         return;
     }
     let env = &walker.ctx.env;
-    let lookup = |var: &str| match scope.get(var, env) {
-        Some(Var::Known(value)) => Some(value),
-        _ => None,
+    let lookup = |var: &str| {
+        if let Some(name) = var.strip_prefix(crate::scope::RUN_TIME_VALUE) {
+            return matches!(scope.get(name, env), Some(Var::Unknown(_))).then(String::new);
+        }
+        match scope.get(var, env) {
+            Some(Var::Known(value)) => Some(value),
+            _ => None,
+        }
     };
     let tool = crate::tools::Invocation {
         name: &name,
@@ -139,7 +157,11 @@ fn run_step(walker: &mut Walker<'_, '_>, step: Step, scope: &Scope, depth: usize
         }
         Step::Script(text) => walker.script(&text, &mut scope.clone(), depth),
         Step::ScriptFile(path, args) => {
-            if let Some(text) = walker.ctx.files.read(&path) {
+            let Some(text) = crate::scripts::read_file(walker, &path) else {
+                crate::scripts::cannot_read(walker, &path.display().to_string());
+                return;
+            };
+            {
                 let mut inner = scope.clone();
                 // `bash deploy.sh prod`: the script's `$1` is `prod`; `source f` keeps the caller's.
                 if let Some(args) = args {

@@ -72,6 +72,7 @@ mod pulumi;
 mod runners;
 mod sam;
 mod scope;
+mod scripts;
 pub mod self_protection;
 mod session;
 mod stage;

@@ -290,11 +290,23 @@ fn collect(
                         out.text.push_str(&value);
                         true
                     }
-                    // `"$*"` and `"${a[*]}"` join the elements into one word.
-                    Ok(Known::Many(values, true)) if quoted => {
-                        out.text.push_str(&values.join(" "));
-                        true
-                    }
+                    // `"$*"` and `"${a[*]}"` join the elements into one word, with the
+                    // first character of `IFS` between them.
+                    Ok(Known::Many(values, true)) if quoted => match lookup("IFS") {
+                        None => {
+                            out.text.push_str(&values.join(" "));
+                            true
+                        }
+                        Some(Var::Known(ifs)) => {
+                            let separator: String = ifs.chars().take(1).collect();
+                            out.text.push_str(&values.join(&separator));
+                            true
+                        }
+                        Some(_) => {
+                            out.obscured = true;
+                            false
+                        }
+                    },
                     // `"$@"`, `"${a[@]}"` and every unquoted form: one word per element, the
                     // first joined to what precedes it, the last to what follows.
                     Ok(Known::Many(values, _)) => {
