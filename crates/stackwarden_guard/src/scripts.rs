@@ -198,7 +198,16 @@ pub(crate) fn source(
         );
         return;
     };
-    let Some(text) = read_file(walker, &scope.cwd.join(path)) else {
+    // `source ~/.nvm/nvm.sh`: the tilde is the home folder (the word expander keeps it).
+    let home = match scope.get("HOME", &walker.ctx.env) {
+        Some(crate::words::Var::Known(home)) => Some(home),
+        _ => None,
+    };
+    let path = match (path.strip_prefix("~/"), home) {
+        (Some(rest), Some(home)) => Path::new(&home).join(rest),
+        _ => scope.cwd.join(path),
+    };
+    let Some(text) = read_file(walker, &path) else {
         cannot_read(walker, &describe(argv));
         return;
     };

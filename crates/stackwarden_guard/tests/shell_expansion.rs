@@ -372,3 +372,21 @@ fn look_alikes_are_benign() {
         ],
     );
 }
+
+#[test]
+fn a_sourced_file_in_the_home_folder_is_read_there() {
+    let mut fixture = Fixture::new()
+        .with_file("/home/me/.nvm/nvm.sh", "nvm() { echo nvm; }\n")
+        .with_file("/home/me/.profile-prod", "export AWS_PROFILE=ops\n");
+    fixture.env.insert("HOME".into(), "/home/me".into());
+    fixture.env.insert("AWS_PROFILE".into(), "dev".into());
+    benign(&fixture, &["source ~/.nvm/nvm.sh && nvm use 20"]);
+    check(
+        &fixture,
+        &[(
+            "source ~/.profile-prod; aws s3 cp f s3://b",
+            DENY,
+            PROD_WRITE,
+        )],
+    );
+}
