@@ -62,10 +62,23 @@ pub(crate) fn dispatch(
         walker.call(&called, &body, &argv[1..], scope, outer, depth);
         return;
     }
-    let name = basename(name).to_string();
+    let name = case_folded(basename(name));
     crate::transcript::check(walker, &name, &argv, &describe(&argv));
     crate::interpreters::check(walker, &name, &argv, &describe(&argv));
     if crate::builtins::apply(walker, &name, &argv, outer, depth) {
+        return;
+    }
+    if matches!(name.as_str(), "source" | ".") {
+        crate::scripts::source(walker, &argv, scope, outer, depth);
+        return;
+    }
+    if let Some(steps) = wrappers::is_shell(&name)
+        .then(|| crate::scripts::shell(&argv))
+        .flatten()
+    {
+        for step in steps {
+            run_step(walker, step, scope, depth + 1);
+        }
         return;
     }
     let steps = wrappers::unwrap(&name, &argv, &scope.cwd)
@@ -93,9 +106,14 @@ pub(crate) fn dispatch(
         return;
     }
     let env = &walker.ctx.env;
-    let lookup = |var: &str| match scope.get(var, env) {
-        Some(Var::Known(value)) => Some(value),
-        _ => None,
+    let lookup = |var: &str| {
+        if let Some(name) = var.strip_prefix(crate::scope::RUN_TIME_VALUE) {
+            return matches!(scope.get(name, env), Some(Var::Unknown(_))).then(String::new);
+        }
+        match scope.get(var, env) {
+            Some(Var::Known(value)) => Some(value),
+            _ => None,
+        }
     };
     let tool = crate::tools::Invocation {
         name: &name,
@@ -139,7 +157,11 @@ fn run_step(walker: &mut Walker<'_, '_>, step: Step, scope: &Scope, depth: usize
         }
         Step::Script(text) => walker.script(&text, &mut scope.clone(), depth),
         Step::ScriptFile(path, args) => {
-            if let Some(text) = walker.ctx.files.read(&path) {
+            let Some(text) = crate::scripts::read_file(walker, &path) else {
+                crate::scripts::cannot_read(walker, &path.display().to_string());
+                return;
+            };
+            {
                 let mut inner = scope.clone();
                 // `bash deploy.sh prod`: the script's `$1` is `prod`; `source f` keeps the caller's.
                 if let Some(args) = args {
@@ -156,6 +178,29 @@ fn run_step(walker: &mut Walker<'_, '_>, step: Step, scope: &Scope, depth: usize
         // judged with its own arguments (`retry() { eval "$@"; }`).
         Step::Unseen(text, why) if walker.defining > 0 => walker.unresolved(&text, why),
         Step::Unseen(text, why) => walker.unseen(&text, why),
+    }
+}
+
+/// `AWS`, `Cdk`: on a case-insensitive file system (macOS's default) these run the tool, so a
+/// name that differs from a tool's only in case is judged as that tool (`v=aws; ${v^^} s3 rb`).
+fn case_folded(name: &str) -> String {
+    const TOOLS: &[&str] = &[
+        "aws",
+        "cdk",
+        "sam",
+        "terraform",
+        "tofu",
+        "terragrunt",
+        "cdktf",
+        "pulumi",
+        "serverless",
+        "sls",
+    ];
+    let lower = name.to_ascii_lowercase();
+    if lower != name && TOOLS.contains(&lower.as_str()) {
+        lower
+    } else {
+        name.to_string()
     }
 }
 

@@ -72,7 +72,7 @@ pub(crate) fn trap(args: &[Arg]) -> Vec<Step> {
 /// -s)"`, `` `brew shellenv` ``, a variable the command line set from one. Arithmetic, or a
 /// variable the guard does not know the origin of, is not. `arguments`: the text is the
 /// arguments of `set`, where getopt's quoted output is safe too.
-fn is_shell_setup_output(arg: &Arg, arguments: bool) -> bool {
+pub(crate) fn is_shell_setup_output(arg: &Arg, arguments: bool) -> bool {
     let raw = words::origin_word(&arg.text);
     let Ok(pieces) = brush_parser::word::parse(raw, &words::options()) else {
         return false;

@@ -26,6 +26,33 @@ pub(crate) struct Scope {
     aliases: BTreeMap<String, Option<String>>,
     /// Functions defined so far, run with their arguments where they are called.
     functions: BTreeMap<String, Rc<FunctionBody>>,
+    /// The command line changed the environment in a way only known at run time
+    /// (`export $(cat .env | xargs)`, `declare -x "$name=…"`): every variable not set after
+    /// that has an unknown value, the inherited `AWS_PROFILE` included.
+    environment_unknown: bool,
+}
+
+/// Asked of [`crate::tools::Invocation::lookup`] as `"{RUN_TIME_VALUE}NAME"`: `Some("")` when
+/// the variable `NAME` has a value only known at run time (set from a command's output, by
+/// `read` from a pipe, or any variable after an `export $(…)` made the environment unknown),
+/// `None` when its value is known (a plain `lookup("NAME")` then gives it) or it is unset.
+/// A plain lookup gives `None` for such a variable too, so use this to tell "unknown" from
+/// "unset" ([`crate::tools::Invocation::run_time_value`]).
+pub(crate) const RUN_TIME_VALUE: &str = "run-time value of ";
+
+/// The origin recorded for a variable whose value comes from outside the command line's text
+/// (input read at run time, an environment changed at run time): it counts as a command's
+/// output, so a command name made of it is asked about whatever it says.
+pub(crate) fn run_time_origin(what: &str) -> String {
+    format!("$({what})")
+}
+
+impl crate::tools::Invocation<'_> {
+    /// Whether the variable `name` has a value only known at run time (see [`RUN_TIME_VALUE`]).
+    #[allow(dead_code)]
+    pub(crate) fn run_time_value(&self, name: &str) -> bool {
+        (self.lookup)(&format!("{RUN_TIME_VALUE}{name}")).is_some()
+    }
 }
 
 impl Scope {
@@ -37,7 +64,13 @@ impl Scope {
             positional: None,
             aliases: BTreeMap::new(),
             functions: BTreeMap::new(),
+            environment_unknown: false,
         }
+    }
+
+    /// `export $(…)`: see [`Scope::environment_unknown`].
+    pub(crate) fn set_environment_unknown(&mut self) {
+        self.environment_unknown = true;
     }
 
     /// `set -- a b`, a function's or a script's arguments.
@@ -91,6 +124,7 @@ impl Scope {
 
     pub(crate) fn clear_environment(&mut self) {
         self.cleared = true;
+        self.environment_unknown = false;
         self.vars.clear();
     }
 
@@ -117,6 +151,9 @@ impl Scope {
         }
         match self.vars.get(name) {
             Some(value) => value.clone(),
+            None if self.environment_unknown => {
+                Some(Var::Unknown(run_time_origin("an export built at run time")))
+            }
             None if self.cleared => None,
             None => env.get(name).map(|v| Var::Known(v.clone())),
         }

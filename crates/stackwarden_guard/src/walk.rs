@@ -52,6 +52,16 @@ pub(crate) struct Walker<'c, 'a> {
     /// The functions being called, innermost last: a function calling itself is not walked
     /// again (its body was judged when it was defined).
     calling: Vec<String>,
+    /// What the simple command being dispatched reads on stdin, when known (a here-string,
+    /// a here-document, a readable file): `read`, `mapfile` use it.
+    pub(crate) stdin: crate::builtins::Input,
+    /// The `IFS` the simple command being dispatched runs with (`IFS=, read a b`), `None` when
+    /// only known at run time.
+    pub(crate) ifs: Option<String>,
+    /// Files this command line has written so far, by absolute path: their text when it is
+    /// known (a here-document or `echo` of literal words redirected into it), `None` when not.
+    /// A script run from one of them is judged by that text, not by what the file held before.
+    pub(crate) written: std::collections::BTreeMap<std::path::PathBuf, Option<String>>,
 }
 
 impl<'c, 'a> Walker<'c, 'a> {
@@ -68,6 +78,9 @@ impl<'c, 'a> Walker<'c, 'a> {
             calling: Vec::new(),
             obtained: None,
             aws_config_changed: false,
+            stdin: None,
+            ifs: Some(" \t\n".to_string()),
+            written: std::collections::BTreeMap::new(),
         }
     }
 
@@ -358,6 +371,27 @@ impl<'c, 'a> Walker<'c, 'a> {
     fn fields(&mut self, raw: &str, scope: &Scope, depth: usize) -> Vec<Arg> {
         let quoted = raw.contains(['\'', '"', '\\']);
         let env = &self.ctx.env;
+        // Unquoted expansions split on the characters of `IFS` (`IFS=,; $*`); when `IFS` is
+        // only known at run time, so are the words.
+        let ifs = crate::builtins::ifs(scope, env);
+        let split = |text: &str| -> Option<Vec<Arg>> {
+            let ifs = ifs.as_deref()?;
+            Some(
+                crate::builtins::split_fields(text, ifs)
+                    .into_iter()
+                    .map(Arg::lit)
+                    .collect(),
+            )
+        };
+        let unknown_split = || {
+            vec![Arg {
+                from_output: true,
+                ..Arg::dynamic(format!(
+                    "{raw}{}",
+                    " (= split on an IFS only known at run time)"
+                ))
+            }]
+        };
         let elements = words::list_elements(raw, &|name| scope.get(name, env));
         if let Some(elements) = elements.filter(|e| e.iter().any(|v| !matches!(v, Var::Known(_)))) {
             // Some element is unknown: the known ones are still words of their own.
@@ -365,7 +399,7 @@ impl<'c, 'a> Walker<'c, 'a> {
                 .into_iter()
                 .flat_map(|element| match element {
                     Var::Known(text) if quoted => vec![Arg::lit(text)],
-                    Var::Known(text) => text.split_ascii_whitespace().map(Arg::lit).collect(),
+                    Var::Known(text) => split(&text).unwrap_or_else(unknown_split),
                     other => {
                         let origin = match other {
                             Var::Unknown(origin) => origin,
@@ -388,7 +422,7 @@ impl<'c, 'a> Walker<'c, 'a> {
                     if quoted {
                         vec![Arg::lit(field.as_str())]
                     } else {
-                        field.split_ascii_whitespace().map(Arg::lit).collect()
+                        split(field).unwrap_or_else(unknown_split)
                     }
                 })
                 .collect();
@@ -398,14 +432,50 @@ impl<'c, 'a> Walker<'c, 'a> {
             return vec![arg];
         }
         if raw.contains('$') {
-            let split: Vec<Arg> = arg.text.split_ascii_whitespace().map(Arg::lit).collect();
             // An empty expansion is no word at all.
-            return split;
+            return split(&arg.text).unwrap_or_else(unknown_split);
         }
         crate::words::brace_expand(&arg.text)
             .into_iter()
             .map(Arg::lit)
             .collect()
+    }
+
+    /// What a command reads on stdin, when the command line says and it is known.
+    fn input(&self, redirects: &[&IoRedirect], scope: &Scope) -> crate::builtins::Input {
+        let mut input = None;
+        for redirect in redirects {
+            match redirect {
+                IoRedirect::HereString(fd, word) if fd.is_none_or(|fd| fd == 0) => {
+                    let env = &self.ctx.env;
+                    input = words::expand(&word.value, &|name| scope.get(name, env))
+                        .arg
+                        .known()
+                        .map(|text| format!("{text}\n"));
+                }
+                IoRedirect::HereDocument(fd, doc) if fd.is_none_or(|fd| fd == 0) => {
+                    input = crate::scripts::heredoc_text(doc);
+                }
+                IoRedirect::File(fd, ast::IoFileRedirectKind::Read, target)
+                    if fd.is_none_or(|fd| fd == 0) =>
+                {
+                    input = match target {
+                        ast::IoFileRedirectTarget::Filename(w) => {
+                            let env = &self.ctx.env;
+                            words::expand(&w.value, &|name| scope.get(name, env))
+                                .arg
+                                .known()
+                                .and_then(|path| {
+                                    crate::scripts::read_file(self, &scope.cwd.join(path))
+                                })
+                        }
+                        _ => None,
+                    };
+                }
+                _ => {}
+            }
+        }
+        input
     }
 
     /// A command substitution's body: it runs, but its status is not the command line's.
@@ -533,6 +603,9 @@ impl<'c, 'a> Walker<'c, 'a> {
         }
         crate::credentials::check_redirects(self, &redirects, written, &argv, &seen);
         let to_file = redirects.iter().any(|r| pipes::stdout_to_file(r));
+        self.stdin = self.input(&redirects, &command_scope);
+        self.ifs = crate::builtins::ifs(&command_scope, &self.ctx.env);
+        crate::scripts::record_writes(self, &argv, &redirects, &command_scope);
         self.narrowed(true, !to_file, |w| {
             crate::engine::dispatch(w, argv, &mut command_scope, depth, scope)
         });
@@ -712,10 +785,9 @@ impl<'c, 'a> Walker<'c, 'a> {
                         && fd.is_none_or(|fd| fd == 0) =>
                 {
                     let file = self.word(&w.value, scope, depth);
-                    let text = file.known().and_then(|path| {
-                        let path = crate::scope::normalize(&scope.cwd.join(path));
-                        self.ctx.files.read(&path)
-                    });
+                    let text = file
+                        .known()
+                        .and_then(|path| crate::scripts::read_file(self, &scope.cwd.join(path)));
                     match text {
                         Some(text) => self.script(&text, &mut scope.clone(), depth + 1),
                         None => {

@@ -135,6 +135,7 @@ pub(crate) fn expand(raw: &str, lookup: &dyn Fn(&str) -> Option<Var>) -> Expansi
                 let program = program_name(&got);
                 // An unknown variable set from a command's output counts as that output.
                 let from_output = !got.subs.is_empty()
+                    || got.obscured
                     || got
                         .origins
                         .iter()
@@ -194,6 +195,9 @@ struct Collected {
     items: usize,
     /// The words finished before `text` by such an expansion (`"$@"` gives one per element).
     fields: Vec<String>,
+    /// An expansion operator could not be evaluated exactly (`${v/$x/a}`, `${v@P}`): what the
+    /// word stands for cannot be read off its text.
+    obscured: bool,
 }
 
 /// How a dynamic word's text shows where its unknown values came from: `$X (= $(pwd)/bin)`.
@@ -280,36 +284,50 @@ fn collect(
                 out.text.push('~');
                 true
             }
-            WordPiece::ParameterExpansion(expr) => match parameter(expr, lookup).and_then(texts) {
-                Ok(Known::One(value)) => {
-                    out.text.push_str(&value);
-                    true
-                }
-                // `"$*"` and `"${a[*]}"` join the elements into one word.
-                Ok(Known::Many(values, true)) if quoted => {
-                    out.text.push_str(&values.join(" "));
-                    true
-                }
-                // `"$@"`, `"${a[@]}"` and every unquoted form: one word per element, the
-                // first joined to what precedes it, the last to what follows.
-                Ok(Known::Many(values, _)) => {
-                    out.lists = true;
-                    out.items += values.len();
-                    for (i, value) in values.into_iter().enumerate() {
-                        if i > 0 {
-                            out.fields.push(std::mem::take(&mut out.text));
-                            out.dynamic_end = out.dynamic_end.map(|_| 0);
-                        }
+            WordPiece::ParameterExpansion(expr) => {
+                match parameter(expr, lookup, &mut out.subs, &mut out.obscured).and_then(texts) {
+                    Ok(Known::One(value)) => {
                         out.text.push_str(&value);
+                        true
                     }
-                    true
+                    // `"$*"` and `"${a[*]}"` join the elements into one word, with the
+                    // first character of `IFS` between them.
+                    Ok(Known::Many(values, true)) if quoted => match lookup("IFS") {
+                        None => {
+                            out.text.push_str(&values.join(" "));
+                            true
+                        }
+                        Some(Var::Known(ifs)) => {
+                            let separator: String = ifs.chars().take(1).collect();
+                            out.text.push_str(&values.join(&separator));
+                            true
+                        }
+                        Some(_) => {
+                            out.obscured = true;
+                            false
+                        }
+                    },
+                    // `"$@"`, `"${a[@]}"` and every unquoted form: one word per element, the
+                    // first joined to what precedes it, the last to what follows.
+                    Ok(Known::Many(values, _)) => {
+                        out.lists = true;
+                        out.items += values.len();
+                        for (i, value) in values.into_iter().enumerate() {
+                            if i > 0 {
+                                out.fields.push(std::mem::take(&mut out.text));
+                                out.dynamic_end = out.dynamic_end.map(|_| 0);
+                            }
+                            out.text.push_str(&value);
+                        }
+                        true
+                    }
+                    Err(origin) => {
+                        out.last_origin.clone_from(&origin);
+                        out.origins.extend(origin);
+                        false
+                    }
                 }
-                Err(origin) => {
-                    out.last_origin.clone_from(&origin);
-                    out.origins.extend(origin);
-                    false
-                }
-            },
+            }
             WordPiece::CommandSubstitution(body)
             | WordPiece::BackquotedCommandSubstitution(body) => {
                 out.subs.push(body.clone());
@@ -341,58 +359,603 @@ enum Value {
     Many(Vec<Var>, bool),
 }
 
-/// `$NAME` / `${NAME}` / `${NAME:-default}`, `$1`, `"$@"`, `${a[0]}`, `"${a[@]}"`,
-/// `"${@:2}"` when the value is known; else the raw text the unknown value came from, when the
-/// command line itself set it.
+/// `$NAME` / `${NAME}`, `$1`, `"$@"`, `${a[0]}`, `"${a[@]}"`, `"${@:2}"` and every operator bash
+/// applies to a parameter (`${v:-default}`, `${v/x/y}`, `${v%x}`, `${v#x}`, `${v^^}`, `${v,,}`,
+/// `${v:0:3}`, `${!ref}`, `${#v}`, `${v@U}` …), evaluated exactly when the value (and any
+/// pattern or replacement) is known; else the raw text the unknown value came from, when the
+/// command line itself set it. An operator the guard cannot evaluate exactly makes the word
+/// unknown, never a known text: `obscured` is then set, because what such a word stands for
+/// cannot be told from its text either. Command substitutions inside a default, alternative,
+/// pattern or replacement are added to `subs` (they may run).
 fn parameter(
     expr: &ParameterExpr,
     lookup: &dyn Fn(&str) -> Option<Var>,
+    subs: &mut Vec<String>,
+    obscured: &mut bool,
 ) -> Result<Value, Option<String>> {
-    use brush_parser::word::Parameter;
+    let result = operator(expr, lookup, subs);
+    if matches!(result, Err(None)) {
+        // Not just an unknown variable: the operator itself could not be applied.
+        let (parameter, indirect) = operand(expr);
+        if parameter.is_none_or(|p| base(p, indirect, lookup).is_ok()) {
+            *obscured = true;
+        }
+    }
+    result
+}
+
+/// The parameter an expansion applies its operator to.
+fn operand(expr: &ParameterExpr) -> (Option<&brush_parser::word::Parameter>, bool) {
     match expr {
         ParameterExpr::Parameter {
             parameter,
-            indirect: false,
-        } => value_of(parameter, lookup),
-        ParameterExpr::UseDefaultValues {
-            parameter: Parameter::Named(name),
-            indirect: false,
-            default_value,
+            indirect,
+        }
+        | ParameterExpr::UseDefaultValues {
+            parameter,
+            indirect,
             ..
-        } => match lookup(name).map(Var::into_scalar) {
-            Some(Ok(value)) if !value.is_empty() => Ok(Value::One(value)),
-            Some(Err(origin @ Some(_))) => Err(origin),
-            // Unset: the default is what runs, when it is itself plain text.
-            _ => default_value
-                .as_deref()
-                .filter(|d| !d.contains(['$', '`', '"', '\'', '\\']))
-                .map(|d| Value::One(d.to_string()))
-                .ok_or(None),
+        }
+        | ParameterExpr::AssignDefaultValues {
+            parameter,
+            indirect,
+            ..
+        }
+        | ParameterExpr::IndicateErrorIfNullOrUnset {
+            parameter,
+            indirect,
+            ..
+        }
+        | ParameterExpr::UseAlternativeValue {
+            parameter,
+            indirect,
+            ..
+        }
+        | ParameterExpr::ParameterLength {
+            parameter,
+            indirect,
+        }
+        | ParameterExpr::RemoveSmallestSuffixPattern {
+            parameter,
+            indirect,
+            ..
+        }
+        | ParameterExpr::RemoveLargestSuffixPattern {
+            parameter,
+            indirect,
+            ..
+        }
+        | ParameterExpr::RemoveSmallestPrefixPattern {
+            parameter,
+            indirect,
+            ..
+        }
+        | ParameterExpr::RemoveLargestPrefixPattern {
+            parameter,
+            indirect,
+            ..
+        }
+        | ParameterExpr::Substring {
+            parameter,
+            indirect,
+            ..
+        }
+        | ParameterExpr::Transform {
+            parameter,
+            indirect,
+            ..
+        }
+        | ParameterExpr::UppercaseFirstChar {
+            parameter,
+            indirect,
+            ..
+        }
+        | ParameterExpr::UppercasePattern {
+            parameter,
+            indirect,
+            ..
+        }
+        | ParameterExpr::LowercaseFirstChar {
+            parameter,
+            indirect,
+            ..
+        }
+        | ParameterExpr::LowercasePattern {
+            parameter,
+            indirect,
+            ..
+        }
+        | ParameterExpr::ReplaceSubstring {
+            parameter,
+            indirect,
+            ..
+        } => (Some(parameter), *indirect),
+        ParameterExpr::VariableNames { .. } | ParameterExpr::MemberKeys { .. } => (None, false),
+    }
+}
+
+fn operator(
+    expr: &ParameterExpr,
+    lookup: &dyn Fn(&str) -> Option<Var>,
+    subs: &mut Vec<String>,
+) -> Result<Value, Option<String>> {
+    use brush_parser::word::{ParameterTestType, ParameterTransformOp as Op, SubstringMatchKind};
+    match expr {
+        ParameterExpr::Parameter {
+            parameter,
+            indirect,
+        } => base(parameter, *indirect, lookup),
+        ParameterExpr::UseDefaultValues {
+            parameter,
+            indirect,
+            test_type,
+            default_value: word,
+        }
+        | ParameterExpr::AssignDefaultValues {
+            parameter,
+            indirect,
+            test_type,
+            default_value: word,
+        } => {
+            let null_counts = matches!(test_type, ParameterTestType::UnsetOrNull);
+            match state(parameter, *indirect, lookup, null_counts)? {
+                Some(value) => Ok(value),
+                None => nested(word.as_deref().unwrap_or(""), lookup, subs).map(Value::One),
+            }
+        }
+        ParameterExpr::UseAlternativeValue {
+            parameter,
+            indirect,
+            test_type,
+            alternative_value: word,
+        } => {
+            let null_counts = matches!(test_type, ParameterTestType::UnsetOrNull);
+            match state(parameter, *indirect, lookup, null_counts)? {
+                Some(_) => nested(word.as_deref().unwrap_or(""), lookup, subs).map(Value::One),
+                None => Ok(Value::One(String::new())),
+            }
+        }
+        // `${v:?message}`: the value when set; else the shell stops with the message.
+        ParameterExpr::IndicateErrorIfNullOrUnset {
+            parameter,
+            indirect,
+            test_type,
+            ..
+        } => {
+            let null_counts = matches!(test_type, ParameterTestType::UnsetOrNull);
+            state(parameter, *indirect, lookup, null_counts)?.ok_or(None)
+        }
+        ParameterExpr::ParameterLength {
+            parameter,
+            indirect,
+        } => match base(parameter, *indirect, lookup)? {
+            Value::One(text) => Ok(Value::One(text.chars().count().to_string())),
+            Value::Many(values, _) => Ok(Value::One(values.len().to_string())),
         },
-        // `${@:2}`, `${a[@]:1:2}`: a slice of the elements, when offset and length are numbers.
+        ParameterExpr::RemoveSmallestSuffixPattern {
+            parameter,
+            indirect,
+            pattern,
+        }
+        | ParameterExpr::RemoveLargestSuffixPattern {
+            parameter,
+            indirect,
+            pattern,
+        }
+        | ParameterExpr::RemoveSmallestPrefixPattern {
+            parameter,
+            indirect,
+            pattern,
+        }
+        | ParameterExpr::RemoveLargestPrefixPattern {
+            parameter,
+            indirect,
+            pattern,
+        } => {
+            let value = base(parameter, *indirect, lookup);
+            let pattern = glob_pattern(pattern.as_deref().unwrap_or(""), lookup, subs);
+            let (value, pattern) = (value?, pattern?);
+            let (suffix, largest) = match expr {
+                ParameterExpr::RemoveSmallestSuffixPattern { .. } => (true, false),
+                ParameterExpr::RemoveLargestSuffixPattern { .. } => (true, true),
+                ParameterExpr::RemoveSmallestPrefixPattern { .. } => (false, false),
+                _ => (false, true),
+            };
+            each(value, |text| {
+                Ok(crate::glob::remove(&pattern, text, suffix, largest))
+            })
+        }
         ParameterExpr::Substring {
             parameter,
-            indirect: false,
+            indirect,
             offset,
             length,
         } => {
-            let Value::Many(values, joined) = value_of(parameter, lookup)? else {
-                return Err(None);
+            let value = base(parameter, *indirect, lookup)?;
+            let offset = integer(&offset.value).ok_or(None)?;
+            let length = match length {
+                Some(length) => Some(integer(&length.value).ok_or(None)?),
+                None => None,
             };
-            let number = |text: &str| text.trim().parse::<usize>().map_err(|_| None);
-            let mut start = number(&offset.value)?;
-            if matches!(parameter, Parameter::Special(_)) {
-                // The positional parameters count from `$0`, which the guard does not know.
-                start = start.checked_sub(1).ok_or(None)?;
+            match value {
+                Value::One(text) => substring(&text, offset, length).map(Value::One),
+                // `${@:2}`, `${a[@]:1:2}`: a slice of the elements.
+                Value::Many(values, joined) => {
+                    let mut start = usize::try_from(offset).map_err(|_| None)?;
+                    if matches!(parameter, brush_parser::word::Parameter::Special(_)) && !indirect {
+                        // The positional parameters count from `$0`, which the guard does not
+                        // know.
+                        start = start.checked_sub(1).ok_or(None)?;
+                    }
+                    let rest = values.get(start..).unwrap_or_default();
+                    let taken = match length {
+                        Some(length) => {
+                            let length = usize::try_from(length).map_err(|_| None)?;
+                            rest.iter().take(length).cloned().collect()
+                        }
+                        None => rest.to_vec(),
+                    };
+                    Ok(Value::Many(taken, joined))
+                }
             }
-            let rest = values.get(start..).unwrap_or_default();
-            let taken = match length {
-                Some(length) => rest.iter().take(number(&length.value)?).cloned().collect(),
-                None => rest.to_vec(),
-            };
-            Ok(Value::Many(taken, joined))
         }
-        _ => Err(None),
+        ParameterExpr::Transform {
+            parameter,
+            indirect,
+            op,
+        } => {
+            let value = base(parameter, *indirect, lookup)?;
+            match op {
+                Op::ToUpperCase => each(value, |t| Ok(t.to_uppercase())),
+                Op::ToLowerCase => each(value, |t| Ok(t.to_lowercase())),
+                Op::CapitalizeInitial => each(value, |t| Ok(first_char(t, true, None))),
+                Op::ExpandEscapeSequences => each(value, |t| Ok(ansi_c(t))),
+                Op::Quoted => each(value, |t| Ok(format!("'{}'", t.replace('\'', r"'\''")))),
+                _ => Err(None),
+            }
+        }
+        ParameterExpr::UppercaseFirstChar {
+            parameter,
+            indirect,
+            pattern,
+        }
+        | ParameterExpr::LowercaseFirstChar {
+            parameter,
+            indirect,
+            pattern,
+        }
+        | ParameterExpr::UppercasePattern {
+            parameter,
+            indirect,
+            pattern,
+        }
+        | ParameterExpr::LowercasePattern {
+            parameter,
+            indirect,
+            pattern,
+        } => {
+            let value = base(parameter, *indirect, lookup);
+            // `${v^^}`: no pattern (brush may give an empty one) converts every character.
+            let pattern = pattern
+                .as_deref()
+                .filter(|p| !p.is_empty())
+                .map(|raw| glob_pattern(raw, lookup, subs));
+            let value = value?;
+            let pattern = pattern.transpose()?;
+            let upper = matches!(
+                expr,
+                ParameterExpr::UppercaseFirstChar { .. } | ParameterExpr::UppercasePattern { .. }
+            );
+            let all = matches!(
+                expr,
+                ParameterExpr::UppercasePattern { .. } | ParameterExpr::LowercasePattern { .. }
+            );
+            each(value, |text| {
+                Ok(if all {
+                    text.chars()
+                        .map(|c| convert_case(c, upper, pattern.as_deref()))
+                        .collect()
+                } else {
+                    first_char(text, upper, pattern.as_deref())
+                })
+            })
+        }
+        ParameterExpr::ReplaceSubstring {
+            parameter,
+            indirect,
+            pattern,
+            replacement,
+            match_kind,
+        } => {
+            let value = base(parameter, *indirect, lookup);
+            let compiled = glob_pattern(pattern, lookup, subs);
+            let replacement = replacement_text(replacement.as_deref().unwrap_or(""), lookup, subs);
+            let (value, compiled, replacement) = (value?, compiled?, replacement?);
+            let kind = match match_kind {
+                SubstringMatchKind::Prefix => crate::glob::Replace::Prefix,
+                SubstringMatchKind::Suffix => crate::glob::Replace::Suffix,
+                SubstringMatchKind::FirstOccurrence => crate::glob::Replace::First,
+                SubstringMatchKind::Anywhere => crate::glob::Replace::All,
+            };
+            each(value, |text| {
+                Ok(crate::glob::replace(&compiled, text, &replacement, kind))
+            })
+        }
+        // `${!a[@]}`: the indices of an array.
+        ParameterExpr::MemberKeys {
+            variable_name,
+            concatenate,
+        } => {
+            let items = lookup(variable_name).ok_or(None)?.into_list();
+            Ok(Value::Many(
+                (0..items.len())
+                    .map(|i| Var::Known(i.to_string()))
+                    .collect(),
+                *concatenate,
+            ))
+        }
+        ParameterExpr::VariableNames { .. } => Err(None),
+    }
+}
+
+/// A parameter's value, through `${!name}` indirection when `indirect`.
+fn base(
+    parameter: &brush_parser::word::Parameter,
+    indirect: bool,
+    lookup: &dyn Fn(&str) -> Option<Var>,
+) -> Result<Value, Option<String>> {
+    if !indirect {
+        return value_of(parameter, lookup);
+    }
+    let Value::One(name) = value_of(parameter, lookup)? else {
+        return Err(None);
+    };
+    value_of(&parameter_named(&name).ok_or(None)?, lookup)
+}
+
+/// The parameter a `${!ref}` value names: `v`, `a[1]`, `a[@]`, `3`, `@`.
+fn parameter_named(name: &str) -> Option<brush_parser::word::Parameter> {
+    use brush_parser::word::{Parameter, SpecialParameter};
+    let identifier = |n: &str| {
+        n.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    if let Some((array, index)) = name.strip_suffix(']').and_then(|n| n.split_once('[')) {
+        if !identifier(array) {
+            return None;
+        }
+        return Some(match index {
+            "@" | "*" => Parameter::NamedWithAllIndices {
+                name: array.to_string(),
+                concatenate: index == "*",
+            },
+            _ => Parameter::NamedWithIndex {
+                name: array.to_string(),
+                index: index.to_string(),
+            },
+        });
+    }
+    match name {
+        "@" | "*" => Some(Parameter::Special(
+            SpecialParameter::AllPositionalParameters {
+                concatenate: name == "*",
+            },
+        )),
+        "#" => Some(Parameter::Special(
+            SpecialParameter::PositionalParameterCount,
+        )),
+        _ if !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(Parameter::Positional(name.parse().ok()?))
+        }
+        _ if identifier(name) => Some(Parameter::Named(name.to_string())),
+        _ => None,
+    }
+}
+
+/// Whether a parameter is set (and, when `null_counts`, not empty), for `${v:-d}`, `${v-d}`,
+/// `${v:+a}` and `${v:?}`: `Ok(Some(value))` when it is, `Ok(None)` when not, `Err` when the
+/// guard cannot tell. A named variable the guard has no value for is unset; other parameters
+/// are only known set when their value is not empty.
+fn state(
+    parameter: &brush_parser::word::Parameter,
+    indirect: bool,
+    lookup: &dyn Fn(&str) -> Option<Var>,
+    null_counts: bool,
+) -> Result<Option<Value>, Option<String>> {
+    use brush_parser::word::Parameter;
+    let target = if indirect {
+        let Value::One(name) = value_of(parameter, lookup)? else {
+            return Err(None);
+        };
+        parameter_named(&name).ok_or(None)?
+    } else {
+        parameter.clone()
+    };
+    if let Parameter::Named(name) = &target {
+        let value = match lookup(name) {
+            None => return Ok(None),
+            Some(Var::List(items)) if items.is_empty() => return Ok(None),
+            Some(var) => var.into_scalar()?,
+        };
+        return Ok((!(null_counts && value.is_empty())).then_some(Value::One(value)));
+    }
+    let value = match value_of(&target, lookup)? {
+        Value::One(text) => text,
+        Value::Many(..) => return Err(None),
+    };
+    match (value.is_empty(), null_counts) {
+        (false, _) => Ok(Some(Value::One(value))),
+        (true, true) => Ok(None),
+        // Empty, or past the last positional parameter: set or not, the guard cannot tell.
+        (true, false) => Err(None),
+    }
+}
+
+/// A word inside an expansion (`${v:-word}`), expanded: its text when known.
+fn nested(
+    raw: &str,
+    lookup: &dyn Fn(&str) -> Option<Var>,
+    subs: &mut Vec<String>,
+) -> Result<String, Option<String>> {
+    let expansion = expand(raw, lookup);
+    subs.extend(expansion.substitutions);
+    if expansion.unread {
+        return Err(None);
+    }
+    match expansion.arg.known() {
+        Some(text) => Ok(text.to_string()),
+        None => Err(expansion.arg.origins.into_iter().next()),
+    }
+}
+
+/// The replacement of `${v/x/rep}`: bash 5.2 replaces an unquoted `&` with the matched text
+/// (`patsub_replacement`), older versions keep it: which one runs is unknown.
+fn replacement_text(
+    raw: &str,
+    lookup: &dyn Fn(&str) -> Option<Var>,
+    subs: &mut Vec<String>,
+) -> Result<String, Option<String>> {
+    let pieces = brush_parser::word::parse(raw, &options()).map_err(|_| None)?;
+    let ampersand = pieces
+        .iter()
+        .any(|p| matches!(&p.piece, WordPiece::Text(t) if t.contains('&')));
+    let text = nested(raw, lookup, subs)?;
+    if ampersand {
+        return Err(None);
+    }
+    Ok(text)
+}
+
+/// A pattern word (`${v%pattern}`) as glob tokens: unquoted `*`, `?` and `[...]` match,
+/// quoted or escaped text is literal, a known variable's value is a pattern itself.
+fn glob_pattern(
+    raw: &str,
+    lookup: &dyn Fn(&str) -> Option<Var>,
+    subs: &mut Vec<String>,
+) -> Result<Vec<crate::glob::Token>, Option<String>> {
+    let pieces = brush_parser::word::parse(raw, &options()).map_err(|_| None)?;
+    let mut chars = Vec::new();
+    pattern_chars(&pieces, lookup, subs, false, &mut chars)?;
+    crate::glob::compile(&chars).ok_or(None)
+}
+
+/// The characters of a pattern, each with whether it is active (unquoted).
+fn pattern_chars(
+    pieces: &[WordPieceWithSource],
+    lookup: &dyn Fn(&str) -> Option<Var>,
+    subs: &mut Vec<String>,
+    quoted: bool,
+    out: &mut Vec<(char, bool)>,
+) -> Result<(), Option<String>> {
+    let mut result = Ok(());
+    for piece in pieces {
+        let mut push = |text: &str, active: bool| out.extend(text.chars().map(|c| (c, active)));
+        match &piece.piece {
+            WordPiece::Text(t) => push(t, !quoted),
+            WordPiece::SingleQuotedText(t) => push(t, false),
+            WordPiece::AnsiCQuotedText(t) => push(&ansi_c(t), false),
+            WordPiece::EscapeSequence(t) => push(t.strip_prefix('\\').unwrap_or(t), false),
+            WordPiece::DoubleQuotedSequence(inner)
+            | WordPiece::GettextDoubleQuotedSequence(inner) => {
+                pattern_chars(inner, lookup, subs, true, out)?;
+            }
+            WordPiece::ParameterExpansion(expr) => {
+                let mut obscured = false;
+                match parameter(expr, lookup, subs, &mut obscured).and_then(texts) {
+                    Ok(Known::One(value)) => push(&value, !quoted),
+                    Ok(Known::Many(values, _)) => push(&values.join(" "), !quoted),
+                    Err(origin) => result = Err(origin),
+                }
+            }
+            WordPiece::CommandSubstitution(body)
+            | WordPiece::BackquotedCommandSubstitution(body) => {
+                subs.push(body.clone());
+                result = Err(None);
+            }
+            WordPiece::TildeExpansion(_) | WordPiece::ArithmeticExpression(_) => {
+                result = Err(None);
+            }
+        }
+    }
+    result
+}
+
+/// A plain integer (`3`, ` -2`): offsets and lengths written as arithmetic the guard evaluates.
+fn integer(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, text.strip_prefix('+').unwrap_or(text).trim_start()),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: i64 = digits.parse().ok()?;
+    Some(if negative { -n } else { n })
+}
+
+/// `${v:offset:length}` of a scalar, as bash counts: a negative offset from the end, a negative
+/// length as an end counted from the end (an end before the start is an error).
+fn substring(text: &str, offset: i64, length: Option<i64>) -> Result<String, Option<String>> {
+    let chars: Vec<char> = text.chars().collect();
+    let n = i64::try_from(chars.len()).map_err(|_| None)?;
+    let start = if offset < 0 { n + offset } else { offset };
+    if start < 0 || start > n {
+        return Ok(String::new());
+    }
+    let end = match length {
+        None => n,
+        Some(l) if l < 0 => n + l,
+        Some(l) => (start + l).min(n),
+    };
+    if end < start {
+        return Err(None);
+    }
+    let (start, end) = (
+        usize::try_from(start).map_err(|_| None)?,
+        usize::try_from(end).map_err(|_| None)?,
+    );
+    Ok(chars[start..end].iter().collect())
+}
+
+/// Applies `f` to a scalar, or to each element of an array or the positional parameters.
+fn each(
+    value: Value,
+    f: impl Fn(&str) -> Result<String, Option<String>>,
+) -> Result<Value, Option<String>> {
+    match value {
+        Value::One(text) => f(&text).map(Value::One),
+        Value::Many(values, joined) => Ok(Value::Many(
+            values
+                .into_iter()
+                .map(|v| v.into_scalar().and_then(|t| f(&t)).map(Var::Known))
+                .collect::<Result<_, _>>()?,
+            joined,
+        )),
+    }
+}
+
+/// `${v^}` / `${v,}`: the first character converted when it matches `pattern` (any, if none).
+fn first_char(text: &str, upper: bool, pattern: Option<&[crate::glob::Token]>) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => {
+            let mut out = convert_case(first, upper, pattern);
+            out.push_str(chars.as_str());
+            out
+        }
+        None => String::new(),
+    }
+}
+
+fn convert_case(c: char, upper: bool, pattern: Option<&[crate::glob::Token]>) -> String {
+    let matches = pattern.is_none_or(|p| crate::glob::matches(p, &c.to_string()));
+    match (matches, upper) {
+        (false, _) => c.to_string(),
+        (true, true) => c.to_uppercase().collect(),
+        (true, false) => c.to_lowercase().collect(),
     }
 }
 
@@ -435,7 +998,7 @@ pub(crate) fn list_elements(raw: &str, lookup: &dyn Fn(&str) -> Option<Var>) -> 
         },
         _ => return None,
     };
-    match parameter(expr, lookup).ok()? {
+    match parameter(expr, lookup, &mut Vec::new(), &mut false).ok()? {
         Value::Many(vars, joined) if !(joined && quoted) => Some(vars),
         _ => None,
     }
@@ -534,6 +1097,78 @@ mod tests {
         assert_eq!(lit("${P}-orders").as_deref(), Some("prod-orders"));
         assert_eq!(lit("${X:-prod}").as_deref(), Some("prod"));
         assert_eq!(lit("$X"), None);
+    }
+
+    fn with(vars: &[(&str, &str)], raw: &str) -> Option<String> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(a, b)| ((*a).to_string(), (*b).to_string()))
+            .collect();
+        let e = expand(raw, &|name| {
+            vars.iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| Var::Known(v.clone()))
+        });
+        e.arg.literal.then_some(e.arg.text)
+    }
+
+    #[test]
+    fn operators_are_evaluated_exactly() {
+        type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+        let cases: &[Case<'_>] = &[
+            (&[("v", "xws")], "${v/x/a}", "aws"),
+            (&[("v", "axs")], "${v//x/w}", "aws"),
+            (&[("v", "axx")], "${v//x/s}", "ass"),
+            (&[("v", "awsX")], "${v%X}", "aws"),
+            (&[("v", "awsXX")], "${v%%X*}", "aws"),
+            (&[("v", "Xaws")], "${v#X}", "aws"),
+            (&[("v", "a.b.aws")], "${v##*.}", "aws"),
+            (&[("v", "aws")], "${v#}", "aws"),
+            (&[("v", "AWS")], "${v,,}", "aws"),
+            (&[("v", "aws")], "${v^^}", "AWS"),
+            (&[("v", "Aws")], "${v,}", "aws"),
+            (&[("v", "aws")], "${v^}", "Aws"),
+            (&[("v", "awsxyz")], "${v:0:3}", "aws"),
+            (&[("v", "xxaws")], "${v: -3}", "aws"),
+            (&[("v", "xawsx")], "${v:1:-1}", "aws"),
+            (&[("n", "v"), ("v", "aws")], "${!n}", "aws"),
+            (&[("v", "aws")], "${#v}", "3"),
+            (&[], "${v:-aws}", "aws"),
+            (&[("d", "aws")], "${v:-$d}", "aws"),
+            (&[], "${v:=aws}", "aws"),
+            (&[("v", "x")], "${v:+aws}", "aws"),
+            (&[], "${v:+aws}", ""),
+            (&[("v", "AWS")], "${v@L}", "aws"),
+            (&[("v", "a*s")], "${v/\\*/w}", "aws"),
+            (&[("v", "a*s")], "${v/\"*\"/w}", "aws"),
+            (&[("v", "abs")], "${v/[b-c]/w}", "aws"),
+            (&[("v", "ws"), ("p", "")], "${v/#$p/a}", "aws"),
+        ];
+        for (vars, raw, want) in cases {
+            assert_eq!(with(vars, raw).as_deref(), Some(*want), "{raw}");
+        }
+    }
+
+    #[test]
+    fn operators_that_cannot_be_evaluated_make_the_word_unknown() {
+        for raw in [
+            "${v/$u/a}",
+            "${v/x/&}",
+            "${v@P}",
+            "${v/[[:alpha:]]/a}",
+            "${v:$n:2}",
+            "${!pre*}",
+            "${v/$(echo x)/a}",
+        ] {
+            let e = expand(raw, &|name| (name == "v").then(|| Var::Known("xws".into())));
+            assert!(!e.arg.literal, "{raw}");
+            assert!(e.arg.from_output, "{raw}: obscured");
+        }
+        // An unknown variable under an operator is an unknown variable, as `$u` is.
+        let e = expand("${u^^}", &|_| None);
+        assert!(!e.arg.literal && !e.arg.from_output);
+        let e = expand("${v:-$(aws s3 rb s3://b)}", &|_| None);
+        assert_eq!(e.substitutions, vec!["aws s3 rb s3://b".to_string()]);
     }
 
     #[test]
