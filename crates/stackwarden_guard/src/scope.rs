@@ -49,7 +49,6 @@ pub(crate) fn run_time_origin(what: &str) -> String {
 
 impl crate::tools::Invocation<'_> {
     /// Whether the variable `name` has a value only known at run time (see [`RUN_TIME_VALUE`]).
-    #[allow(dead_code)]
     pub(crate) fn run_time_value(&self, name: &str) -> bool {
         (self.lookup)(&format!("{RUN_TIME_VALUE}{name}")).is_some()
     }

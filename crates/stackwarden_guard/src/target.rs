@@ -241,6 +241,15 @@ pub(crate) fn credentials(
         if let Some(obtained) = obtained {
             return obtained.clone();
         }
+        // `export $(cat .env.prod)`, `read AWS_PROFILE`: the profile is chosen at run time.
+        if let Some(variable) = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID"]
+            .into_iter()
+            .find(|v| tool.run_time_value(v))
+        {
+            return Target::Unresolved(format!(
+                "{variable} is only known when the command runs (it is set from a command's output, input or an unknown export)"
+            ));
+        }
         if (tool.lookup)("AWS_ACCESS_KEY_ID").is_some_and(|v| !v.is_empty()) {
             return Target::Unresolved(
                 "the credentials are access keys in the environment, whose account the guard cannot see".into(),

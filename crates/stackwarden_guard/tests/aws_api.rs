@@ -296,3 +296,24 @@ fn red_team_aws_cli_forms_are_judged_as_the_cli_reads_them() {
         ],
     );
 }
+
+#[test]
+fn a_profile_chosen_at_run_time_is_unresolved_even_with_a_dev_default() {
+    let fixture = Fixture::new();
+    // The default profile of this fixture names no account; with a dev default the call would
+    // look like dev, so the run-time profile itself must make it unresolved.
+    let mut dev_default = Fixture::new();
+    dev_default.env.insert("AWS_PROFILE".into(), "dev".into());
+    for fixture in [&fixture, &dev_default] {
+        check(
+            fixture,
+            &[
+                ("export $(cat .env.prod | xargs) && aws s3 cp f s3://b", Some((Ask, PROD_WRITE))),
+                ("read AWS_PROFILE < profile.txt; export AWS_PROFILE; aws s3 cp f s3://b", Some((Ask, PROD_WRITE))),
+                ("AWS_PROFILE=$(cat .profile) aws sqs send-message --queue-url q --message-body x", Some((Ask, PROD_WRITE))),
+                // An explicit profile still decides.
+                ("export $(cat .env.prod | xargs) && aws s3 cp f s3://b --profile dev", None),
+            ],
+        );
+    }
+}

@@ -253,10 +253,15 @@ fn exports_built_at_run_time_make_the_environment_unknown() {
             ),
         ],
     );
-    // A variable set after the unknown export is known again.
+    // A profile set after the unknown export is known again, but the export may have set
+    // access keys, which win over AWS_PROFILE: only an explicit `--profile` settles it.
     assert_eq!(
         fixture_with_dev_profile()
             .decision("export $(cat x); export AWS_PROFILE=dev; aws s3 cp f s3://b"),
+        Some((ASK, PROD_WRITE))
+    );
+    assert_eq!(
+        fixture_with_dev_profile().decision("export $(cat x); aws s3 cp f s3://b --profile dev"),
         None
     );
 }
