@@ -118,6 +118,8 @@ const RUN_WITH_VALUE: &[&str] = &[
     "--os",
     "--pod",
     "--secret",
+    // docker compose run/exec.
+    "--index",
 ];
 
 /// `docker [global options] run|exec|container run|container exec …`; other commands run
@@ -143,6 +145,45 @@ pub(crate) fn unwrap(args: &[Arg]) -> Vec<Step> {
     match command {
         Some("run") => run(rest, true),
         Some("exec") => run(rest, false),
+        Some("compose") => compose(rest),
+        _ => vec![],
+    }
+}
+
+/// `docker compose [options] run|exec [options] SERVICE cmd …` (and `docker-compose`,
+/// `podman-compose`): the command runs in the service's container, judged as if run here,
+/// with the `-e` environment. Without a command the service runs its own, which is in the
+/// compose file, not on the command line.
+pub(crate) fn compose(args: &[Arg]) -> Vec<Step> {
+    const GLOBAL_WITH_VALUE: &[&str] = &[
+        "-f",
+        "--file",
+        "-p",
+        "--project-name",
+        "--profile",
+        "--env-file",
+        "--project-directory",
+        "--ansi",
+        "--parallel",
+        "--progress",
+        "-c",
+        "--context",
+        "-H",
+        "--host",
+    ];
+    let mut i = 0;
+    while let Some(text) = args.get(i).and_then(Arg::known) {
+        if !text.starts_with('-') || text.len() == 1 {
+            break;
+        }
+        i += if GLOBAL_WITH_VALUE.contains(&text) {
+            2
+        } else {
+            1
+        };
+    }
+    match args.get(i).and_then(Arg::known) {
+        Some("run" | "exec") => run(args.get(i + 1..).unwrap_or_default(), false),
         _ => vec![],
     }
 }

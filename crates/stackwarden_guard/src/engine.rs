@@ -64,7 +64,6 @@ pub(crate) fn dispatch(
     }
     let name = case_folded(basename(name));
     crate::transcript::check(walker, &name, &argv, &describe(&argv));
-    crate::interpreters::check(walker, &name, &argv, &describe(&argv));
     if crate::builtins::apply(walker, &name, &argv, outer, depth) {
         return;
     }
@@ -84,7 +83,8 @@ pub(crate) fn dispatch(
     let steps = wrappers::unwrap(&name, &argv, &scope.cwd)
         .or_else(|| crate::launchers::unwrap(walker.ctx, &name, &argv, &scope.cwd))
         .or_else(|| crate::make::unwrap(walker.ctx, &name, &argv, &scope.cwd))
-        .or_else(|| crate::runners::unwrap(walker.ctx, &name, &argv, &scope.cwd));
+        .or_else(|| crate::runners::unwrap(walker.ctx, &name, &argv, &scope.cwd))
+        .or_else(|| crate::programs::unwrap(walker.ctx, &name, &argv, &scope.cwd));
     if let Some(steps) = steps {
         for step in steps {
             run_step(walker, step, scope, depth + 1);
@@ -130,7 +130,7 @@ pub(crate) fn dispatch(
     }
 }
 
-fn run_step(walker: &mut Walker<'_, '_>, step: Step, scope: &Scope, depth: usize) {
+pub(crate) fn run_step(walker: &mut Walker<'_, '_>, step: Step, scope: &Scope, depth: usize) {
     match step {
         Step::Run {
             argv,
@@ -178,6 +178,17 @@ fn run_step(walker: &mut Walker<'_, '_>, step: Step, scope: &Scope, depth: usize
         // judged with its own arguments (`retry() { eval "$@"; }`).
         Step::Unseen(text, why) if walker.defining > 0 => walker.unresolved(&text, why),
         Step::Unseen(text, why) => walker.unseen(&text, why),
+        Step::Probe(steps, text, why) => {
+            let mut probe = Walker::new(walker.ctx);
+            probe.obtained = walker.obtained.clone();
+            probe.aws_config_changed = walker.aws_config_changed;
+            for step in steps {
+                run_step(&mut probe, step, scope, depth);
+            }
+            if !probe.verdicts.is_empty() || probe.truncated {
+                walker.unseen(&text, why);
+            }
+        }
     }
 }
 

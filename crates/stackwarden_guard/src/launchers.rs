@@ -26,6 +26,18 @@ const MAX_PARENTS: usize = 12;
 pub(crate) fn unwrap(ctx: &Context<'_>, name: &str, argv: &[Arg], cwd: &Path) -> Option<Vec<Step>> {
     let rest = argv.get(1..).unwrap_or_default();
     let first = rest.first().and_then(Arg::known);
+    // `bun -e 'code'`, `bun deploy.ts`, `bun run deploy.ts`: a program for bun's runtime
+    // (interpreters.rs), not a package script.
+    if name == "bun" {
+        let file = match first {
+            Some("run") => rest.get(1).and_then(Arg::known),
+            other => other,
+        };
+        let code = matches!(first, Some("-e" | "--eval" | "-p" | "--print"));
+        if code || file.is_some_and(is_program_file) {
+            return None;
+        }
+    }
     let steps = match (name, first) {
         ("npx" | "bunx", _) => exec(rest),
         ("npm", Some("exec" | "x"))
@@ -63,6 +75,12 @@ fn in_workspaces(
             vec![Step::Unresolved(text, why)]
         }
     }
+}
+
+fn is_program_file(name: &str) -> bool {
+    [".ts", ".tsx", ".js", ".mjs", ".cjs", ".jsx", ".mts", ".cts"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
 }
 
 /// `npx [options] [--] <package-or-bin> args`: the package's bin runs with `args`.
@@ -226,6 +244,17 @@ fn package_json(ctx: &Context<'_>, dir: &Path) -> Option<(PathBuf, serde_json::V
         let json = serde_json::from_str(&text).ok()?;
         Some((d.to_path_buf(), json))
     })
+}
+
+/// The names of the nearest package.json's scripts.
+pub(crate) fn script_names(ctx: &Context<'_>, dir: &Path) -> Vec<String> {
+    package_json(ctx, dir)
+        .and_then(|(_, json)| {
+            json.get("scripts")
+                .and_then(|s| s.as_object())
+                .map(|table| table.keys().cloned().collect())
+        })
+        .unwrap_or_default()
 }
 
 fn has_script(ctx: &Context<'_>, dir: &Path, name: &str) -> bool {

@@ -49,6 +49,7 @@
 //! whatever does not come back with a verdict (`crates/stackwarden/src/envelope`). Calling
 //! [`judge`] on untrusted text outside such an envelope can take unbounded time and memory.
 
+mod awk;
 mod aws_api;
 mod aws_cli;
 mod builtins;
@@ -59,6 +60,7 @@ mod credentials;
 pub mod decision;
 mod engine;
 mod eval;
+mod expect;
 mod glob;
 mod interpreters;
 mod launchers;
@@ -68,16 +70,20 @@ mod parallel;
 mod patterns;
 mod pipes;
 pub mod profiles;
+mod programs;
 mod pulumi;
+mod recipes;
 mod runners;
 mod sam;
 mod scope;
 mod scripts;
+mod sed;
 pub mod self_protection;
 mod session;
 mod stage;
 mod target;
 mod terraform;
+mod toolchains;
 mod tools;
 mod transcript;
 mod walk;

@@ -1,7 +1,10 @@
 //! Simple Makefiles: `make [-C dir] [-f file] [target...] [VAR=value]` runs the targets' recipes
 //! (and their prerequisites'). Plain `VAR = value` definitions and command-line overrides are
-//! substituted; everything fancier (pattern rules, functions, includes) is left as text, which the
-//! shell parser then sees (`$(shell ...)` reads as a command substitution and is judged too).
+//! substituted; everything fancier (pattern rules, functions) is left as text, which the shell
+//! parser then sees (`$(shell ...)` reads as a command substitution and is judged too).
+//! `include other.mk` (and `-include`, `sinclude`) of literal paths, relative to the Makefile's
+//! folder, are read and their rules and variables merged, as make does; an include whose name
+//! is built from variables or functions is not followed.
 //! Hand-written because no maintained crate parses Makefiles for this purpose.
 
 use std::collections::BTreeMap;
@@ -13,12 +16,15 @@ use crate::wrappers::Step;
 
 /// Targets expanded for one `make` run; prerequisites chains in real projects are short.
 const MAX_TARGETS: usize = 64;
+/// Included makefiles read for one `make` run (includes of includes count).
+const MAX_INCLUDES: usize = 32;
 
 #[derive(Default)]
 struct Makefile {
     vars: BTreeMap<String, String>,
     rules: BTreeMap<String, (Vec<String>, Vec<String>)>,
     default: Option<String>,
+    includes: Vec<String>,
 }
 
 pub(crate) fn unwrap(ctx: &Context<'_>, name: &str, argv: &[Arg], cwd: &Path) -> Option<Vec<Step>> {
@@ -78,6 +84,8 @@ pub(crate) fn unwrap(ctx: &Context<'_>, name: &str, argv: &[Arg], cwd: &Path) ->
         return Some(vec![]);
     };
     let mut makefile = parse(&text);
+    let mut read = 0;
+    include(ctx, &dir, &mut makefile, &mut read);
     makefile.vars.extend(overrides);
     if targets.is_empty() {
         targets.extend(makefile.default.clone());
@@ -94,6 +102,32 @@ pub(crate) fn unwrap(ctx: &Context<'_>, name: &str, argv: &[Arg], cwd: &Path) ->
             .map(|r| Step::Script(format!("{cd}{}", expand(&r, &makefile.vars))))
             .collect(),
     )
+}
+
+/// Reads the makefiles `makefile` includes (literal paths only) and merges them in.
+fn include(ctx: &Context<'_>, dir: &Path, makefile: &mut Makefile, read: &mut usize) {
+    for name in std::mem::take(&mut makefile.includes) {
+        if *read >= MAX_INCLUDES || name.contains(['$', '*', '?', '[']) {
+            continue;
+        }
+        *read += 1;
+        let Some(text) = ctx.files.read(&crate::scope::normalize(&dir.join(&name))) else {
+            continue;
+        };
+        let mut included = parse(&text);
+        include(ctx, dir, &mut included, read);
+        for (k, v) in included.vars {
+            makefile.vars.entry(k).or_insert(v);
+        }
+        for (target, (prerequisites, recipe)) in included.rules {
+            let entry = makefile.rules.entry(target).or_default();
+            entry.0.extend(prerequisites);
+            entry.1.extend(recipe);
+        }
+        if makefile.default.is_none() {
+            makefile.default = included.default;
+        }
+    }
 }
 
 fn collect(makefile: &Makefile, target: &str, visited: &mut Vec<String>, out: &mut Vec<String>) {
@@ -139,6 +173,17 @@ fn parse(text: &str) -> Makefile {
         }
         let trimmed = line.split('#').next().unwrap_or("").trim();
         if trimmed.is_empty() {
+            continue;
+        }
+        // `include a.mk b.mk`, `-include x.mk`, `sinclude x.mk`.
+        if let Some(files) = ["include ", "-include ", "sinclude "]
+            .iter()
+            .find_map(|word| trimmed.strip_prefix(word))
+        {
+            makefile
+                .includes
+                .extend(files.split_whitespace().map(str::to_string));
+            current.clear();
             continue;
         }
         if let Some((name, value)) = variable(trimmed) {

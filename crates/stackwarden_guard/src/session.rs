@@ -60,7 +60,7 @@ pub(crate) fn unwrap(name: &str, rest: &[Arg]) -> Option<Vec<Step>> {
         // `op run [--env-file f] -- cmd …`, `dotenv [-e file] -- cmd …`: the command after `--`.
         "op" | "dotenv" | "dotenvx" => after_double_dash(rest),
         "aws-vault" => aws_vault(rest),
-        _ => return None,
+        _ => return crate::toolchains::unwrap(name, rest),
     })
 }
 

@@ -216,6 +216,9 @@ impl<'c, 'a> Walker<'c, 'a> {
                         "a shell runs the output of a command",
                     ),
                 }
+            } else {
+                // `echo '…' | python3`: an interpreter reading its program (interpreters.rs).
+                crate::interpreters::piped(self, previous, shell, scope, depth);
             }
         }
         for (i, command) in pipeline.seq.iter().enumerate() {
@@ -759,6 +762,10 @@ impl<'c, 'a> Walker<'c, 'a> {
         depth: usize,
         argv: Option<&[Arg]>,
     ) {
+        // `python3 - <<'EOF'`: an interpreter reading its program (interpreters.rs).
+        if let Some(argv) = argv {
+            crate::interpreters::redirect(self, argv, redirect, scope, depth);
+        }
         let feeds_shell = argv.is_some_and(crate::wrappers::is_shell_reading_stdin);
         match redirect {
             IoRedirect::HereDocument(_, doc) => {

@@ -31,6 +31,10 @@ pub(crate) enum Step {
     /// Text that runs and that the guard cannot read at all (`eval "$CMD"`): asked about
     /// whatever it says.
     Unseen(String, &'static str),
+    /// Commands a program runs that the guard reads off its text (`os.system('git status')`):
+    /// judged on their own, and when any gets a decision the program (the text) is asked
+    /// about with the reason given — the guard reads such a program, it does not judge it.
+    Probe(Vec<Step>, String, &'static str),
 }
 
 impl Step {
@@ -107,7 +111,17 @@ pub(crate) fn unwrap(name: &str, argv: &[Arg], cwd: &std::path::Path) -> Option<
         "tmux" => crate::multiplexers::tmux(rest),
         "screen" => crate::multiplexers::screen(rest),
         "docker" | "podman" | "nerdctl" | "finch" => crate::containers::unwrap(rest),
+        "docker-compose" | "podman-compose" => crate::containers::compose(rest),
         "eval" => crate::eval::eval(rest),
+        // `at -f job.sh now`: the file is the job (on stdin otherwise: `is_shell_reading_stdin`).
+        "at" | "batch" => match rest.iter().position(|a| a.known() == Some("-f")) {
+            Some(at) => rest
+                .get(at + 1)
+                .map(|file| script_file(file, cwd, Some(vec![])))
+                .into_iter()
+                .collect(),
+            None => vec![],
+        },
         "trap" => crate::eval::trap(rest),
         "source" | "." => rest
             .split_first()
@@ -132,6 +146,18 @@ pub(crate) fn is_shell_reading_stdin(argv: &[Arg]) -> bool {
     let Some(name) = argv.first().and_then(Arg::known) else {
         return false;
     };
+    // `at now <<< 'cmd'`, `echo cmd | batch`: the job is the shell text on stdin, unless a
+    // file is named (`-f`) or the queue is only listed or edited.
+    if matches!(crate::engine::basename(name), "at" | "batch") {
+        return !argv[1..].iter().any(|a| {
+            a.known().is_some_and(|t| {
+                matches!(
+                    t,
+                    "-f" | "-l" | "-d" | "-r" | "-c" | "-V" | "--help" | "--version"
+                )
+            })
+        });
+    }
     if !is_shell(crate::engine::basename(name)) {
         return false;
     }
@@ -161,7 +187,8 @@ fn after_options(args: &[Arg], with_value: &[&str], assignments: bool) -> Vec<St
             break;
         }
         if text.starts_with('-') && text.len() > 1 {
-            let takes_value = with_value.contains(&text) && !text.contains('=');
+            let takes_value = with_value.contains(&text) && !text.contains('=')
+                || cluster_takes_value(text, with_value);
             i += if takes_value { 2 } else { 1 };
             continue;
         }
@@ -186,6 +213,25 @@ fn after_options(args: &[Arg], with_value: &[&str], assignments: bool) -> Vec<St
         }
         _ => vec![],
     }
+}
+
+/// A cluster of short flags whose last letter takes a value (`sudo -iu deploy`, `-Eu root`,
+/// `-HEu deploy`): the value is the next word. A value letter before the end has its value
+/// attached (`-udeploy`), and the next word is not consumed.
+fn cluster_takes_value(text: &str, with_value: &[&str]) -> bool {
+    if text.starts_with("--")
+        || text.len() < 3
+        || !text[1..].bytes().all(|b| b.is_ascii_alphanumeric())
+    {
+        return false;
+    }
+    for (at, letter) in text[1..].char_indices() {
+        let flag = format!("-{letter}");
+        if with_value.contains(&flag.as_str()) {
+            return at + 1 + letter.len_utf8() == text.len();
+        }
+    }
+    false
 }
 
 /// `NAME=value` with a valid shell name.
@@ -223,6 +269,20 @@ fn env(args: &[Arg]) -> Vec<Step> {
                 return vec![Step::Script(text)];
             }
             "--" => break,
+            // `env --split-string='cdk deploy'`, `env -S'cdk deploy'`.
+            _ if text.starts_with("--split-string=")
+                || (text.starts_with("-S") && text.len() > 2) =>
+            {
+                let mut script = match text.strip_prefix("--split-string=") {
+                    Some(value) => value.to_string(),
+                    None => text[2..].to_string(),
+                };
+                for more in args.get(i..).unwrap_or_default() {
+                    script.push(' ');
+                    script.push_str(&more.text);
+                }
+                return vec![Step::Script(script)];
+            }
             _ if text.starts_with("--unset=") => unset.push(text["--unset=".len()..].to_string()),
             _ if text.starts_with("--chdir=") => cd = Some(text["--chdir=".len()..].to_string()),
             _ if text.starts_with('-') && text.len() > 1 => {
