@@ -15,6 +15,11 @@ use crate::profiles::AwsConfig;
 pub trait ProjectFiles {
     /// The text of the file, or `None` when it does not exist or cannot be read as UTF-8.
     fn read(&self, path: &Path) -> Option<String>;
+
+    /// Whether the path exists at all (a file [`ProjectFiles::read`] refuses may still run).
+    fn exists(&self, path: &Path) -> bool {
+        self.read(path).is_some()
+    }
 }
 
 /// Reads files from disk, capped in size so a huge file cannot stall a hook.
@@ -31,6 +36,10 @@ impl ProjectFiles for DiskFiles {
             return None;
         }
         std::fs::read_to_string(path).ok()
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        std::fs::symlink_metadata(path).is_ok()
     }
 }
 

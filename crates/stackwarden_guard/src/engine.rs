@@ -158,7 +158,7 @@ pub(crate) fn run_step(walker: &mut Walker<'_, '_>, step: Step, scope: &Scope, d
         Step::Script(text) => walker.script(&text, &mut scope.clone(), depth),
         Step::ScriptFile(path, args) => {
             let Some(text) = crate::scripts::read_file(walker, &path) else {
-                crate::scripts::cannot_read(walker, &path.display().to_string());
+                crate::scripts::cannot_read(walker, &path, &path.display().to_string());
                 return;
             };
             {

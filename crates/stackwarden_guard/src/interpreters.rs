@@ -327,7 +327,14 @@ pub(crate) fn unwrap(ctx: &Context<'_>, name: &str, argv: &[Arg], cwd: &Path) ->
         }
         if let Some(path) = file.known() {
             if let Some(text) = ctx.files.read(&crate::scope::normalize(&cwd.join(path))) {
-                steps.extend(scan(lang, &text, &seen));
+                let installed = Path::new(path)
+                    .components()
+                    .any(|c| c.as_os_str() == "node_modules" || c.as_os_str() == "site-packages");
+                steps.extend(if installed {
+                    installed_program(lang, &text, &seen)
+                } else {
+                    scan(lang, &text, &seen)
+                });
             }
         }
     }
@@ -652,6 +659,25 @@ fn scan(lang: Lang, text: &str, seen: &str) -> Vec<Step> {
             seen.to_string(),
             "an interpreter runs a program that can reach AWS or run commands",
         )],
+    }
+}
+
+/// An installed package's program (`node node_modules/prettier/bin/prettier.cjs`): a tool
+/// nobody on the project wrote, which loads modules by computed names and runs commands for
+/// its own work, so what [`scan`] asks about in the project's own scripts is everyday code
+/// here. It is asked about when it loads an AWS SDK; the literal commands it runs are judged
+/// either way.
+fn installed_program(lang: Lang, text: &str, seen: &str) -> Vec<Step> {
+    if words(text).any(|w| SDKS.contains(&w)) {
+        return scan(lang, text, seen);
+    }
+    match account(lang, &lex(lang, text)) {
+        Some(commands) if !commands.is_empty() => vec![Step::Probe(
+            commands,
+            seen.to_string(),
+            "an interpreter runs a program that runs a command the guard objects to",
+        )],
+        _ => vec![],
     }
 }
 

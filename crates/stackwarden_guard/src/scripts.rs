@@ -208,7 +208,7 @@ pub(crate) fn source(
         _ => scope.cwd.join(path),
     };
     let Some(text) = read_file(walker, &path) else {
-        cannot_read(walker, &describe(argv));
+        cannot_read(walker, &path, &describe(argv));
         return;
     };
     let args = argv.get(2..).unwrap_or_default();
@@ -227,7 +227,15 @@ pub(crate) fn source(
 
 /// A script runs that the guard cannot read (it does not exist here, or this command line wrote
 /// it with text only known at run time).
-pub(crate) fn cannot_read(walker: &mut Walker<'_, '_>, seen: &str) {
+/// A script that exists but cannot be read (too large, not text, no permission) is asked
+/// about. One that does not exist and that this command line did not write cannot run: the
+/// shell answers "No such file", so there is nothing to judge (npm scripts name files their
+/// package left out of the tarball; a project's own scripts are on disk).
+pub(crate) fn cannot_read(walker: &mut Walker<'_, '_>, path: &Path, seen: &str) {
+    let path = normalize(path);
+    if !walker.written.contains_key(&path) && !walker.ctx.files.exists(&path) {
+        return;
+    }
     let why = "a script the guard cannot read is run";
     if walker.defining > 0 {
         walker.unresolved(seen, why);
