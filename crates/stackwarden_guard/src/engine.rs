@@ -63,7 +63,8 @@ pub(crate) fn dispatch(
         return;
     }
     let name = basename(name).to_string();
-    crate::transcript::check(walker, &name, &argv, &describe(&argv));
+    crate::transcript::check(walker, &name, &argv, &describe(&argv), scope);
+    crate::self_protection::check_command(walker, &name, &argv, &describe(&argv), scope);
     crate::interpreters::check(walker, &name, &argv, &describe(&argv));
     if crate::builtins::apply(walker, &name, &argv, outer, depth) {
         return;
