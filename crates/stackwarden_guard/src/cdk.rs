@@ -1,5 +1,8 @@
-//! The CDK CLI: `deploy`/`watch` (production, approval, diff-first), `destroy`, and `diff` (recorded
-//! so a later deploy of the same stacks, profile and context may go ahead).
+//! The CDK CLI: `deploy`/`watch` (production, approval, diff-first), `import` (a change set into
+//! the stacks: judged for production like a deploy), `bootstrap` (deploys the CDKToolkit stack:
+//! production when its `aws://ACCOUNT/REGION` or the profile is), `destroy` and `gc` (deletes
+//! assets from the bootstrap bucket and repository), and `diff` (recorded so a later deploy of
+//! the same stacks, profile and context may go ahead).
 
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +49,22 @@ const WITH_VALUE: &[&str] = &[
     "--resource-mapping",
     "--asset-parallelism",
     "--asset-prebuild",
+    // gc
+    "--action",
+    "--type",
+    "--rollback-buffer-days",
+    "--created-buffer-days",
+    "--bootstrap-stack-name",
+    // bootstrap
+    "-b",
+    "--bootstrap-bucket-name",
+    "--bootstrap-kms-key-id",
+    "--qualifier",
+    "--trust",
+    "--trust-for-lookup",
+    "--untrust",
+    "--cloudformation-execution-policies",
+    "--custom-permissions-boundary",
 ];
 
 /// What a deploy or a diff is about; the ledger stores the diffs' keys.
@@ -100,6 +119,8 @@ struct Cdk {
     profile: Option<String>,
     require_approval: Option<String>,
     output: Option<String>,
+    /// `cdk gc --action`.
+    action: Option<String>,
 }
 
 fn parse(args: &[Arg]) -> Cdk {
@@ -111,6 +132,7 @@ fn parse(args: &[Arg]) -> Cdk {
         profile: None,
         require_approval: None,
         output: None,
+        action: None,
     };
     let mut i = 0;
     while i < args.len() {
@@ -137,6 +159,7 @@ fn parse(args: &[Arg]) -> Cdk {
                 ("--profile", Some(p)) => cdk.profile = Some(p),
                 ("--require-approval", Some(v)) => cdk.require_approval = Some(v),
                 ("-o" | "--output", Some(v)) => cdk.output = Some(v),
+                ("--action", Some(v)) => cdk.action = Some(v),
                 _ => {}
             }
             continue;
@@ -159,6 +182,16 @@ pub(crate) fn judge(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {
     };
     match sub_name {
         "deploy" | "watch" => deploy(walker, tool, &cdk, sub_name),
+        // `cdk import` creates a change set that adopts resources into the stacks: a deploy.
+        "import" => production(walker, tool, &cdk, sub_name),
+        "bootstrap" => bootstrap(walker, tool, &cdk),
+        // `--action print` lists, `tag` only marks; the default (`full`) and `delete-tagged`
+        // delete.
+        "gc" if !matches!(cdk.action.as_deref(), Some("print" | "tag")) => destructive(
+            walker,
+            tool,
+            "`cdk gc` deletes the assets no stack uses any more from the bootstrap bucket and container repository (a rollback then has nothing to roll back to)",
+        ),
         "destroy" => {
             let what = if cdk.stacks.is_empty() || cdk.all {
                 "every stack".to_string()
@@ -208,7 +241,33 @@ fn key(walker: &Walker<'_, '_>, tool: &Invocation<'_>, cdk: &Cdk) -> DiffKey {
     }
 }
 
-fn deploy(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>, cdk: &Cdk, sub: &str) {
+/// `cdk bootstrap [aws://ACCOUNT/REGION…]` deploys the CDKToolkit stack (its IAM roles, bucket
+/// and repository) into each environment named, or the profile's.
+fn bootstrap(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>, cdk: &Cdk) {
+    let ctx = walker.ctx;
+    let named = cdk.stacks.iter().find_map(|env| {
+        let text = env.known()?;
+        let account = text.strip_prefix("aws://")?.split('/').next()?;
+        stage::value_is_production(ctx, account)
+            .then(|| format!("environment `{text}` (account {account}, a production stage)"))
+    });
+    let evidence = named.or_else(|| {
+        let choice = stage::profile(ctx, tool, cdk.profile.clone())?;
+        stage::profile_is_production(ctx, &choice)
+    });
+    if let Some(evidence) = evidence {
+        let safe = stage::safe_stage(ctx);
+        walker.push(
+            Decision::Deny,
+            PROD_DEPLOY,
+            &tool.seen(),
+            format!("cdk bootstrap deploys the CDKToolkit stack (IAM roles, a bucket, a repository) into {evidence}. Bootstrap {safe} (`--profile {safe}`), or ask a person to bootstrap {}.", stage::production_stage(ctx)),
+        );
+    }
+}
+
+/// Denies a deploy (or import) whose target is production; asks when the guard cannot tell.
+fn production(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>, cdk: &Cdk, sub: &str) {
     let seen = tool.seen();
     let ctx = walker.ctx;
     if let Some(evidence) = production_evidence(walker, tool, cdk) {
@@ -229,6 +288,12 @@ fn deploy(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>, cdk: &Cdk, sub: &s
             format!("cdk {sub} may deploy to production: {why}. Pass `--profile {safe}` with a profile whose account stackwarden.toml maps to a stage, or pin the stacks' `env` to the {safe} account, or let a person confirm."),
         );
     }
+}
+
+fn deploy(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>, cdk: &Cdk, sub: &str) {
+    let seen = tool.seen();
+    let ctx = walker.ctx;
+    production(walker, tool, cdk, sub);
     // `cdk watch` deploys on every change (hotswapping where it can, a change set otherwise)
     // and has no approval step: `--require-approval` cannot be asked of it, so that rule
     // does not apply. What it deploys first must still have been reviewed: the diff rule does.

@@ -111,7 +111,11 @@ pub(crate) fn check_redirects(
 }
 
 /// The files output redirections write (`>`, `>>`, `>|`, `<>`, `&>`), as far as they are known.
-pub(crate) fn redirect_targets(redirects: &[&IoRedirect]) -> Vec<String> {
+/// `lookup` gives the variables the command line set (`f=stackwarden.toml; echo x > $f`).
+pub(crate) fn redirect_targets(
+    redirects: &[&IoRedirect],
+    lookup: &dyn Fn(&str) -> Option<Var>,
+) -> Vec<String> {
     let mut targets = Vec::new();
     for redirect in redirects {
         match redirect {
@@ -124,7 +128,7 @@ pub(crate) fn redirect_targets(redirects: &[&IoRedirect]) -> Vec<String> {
                 IoFileRedirectTarget::Filename(word),
             )
             | IoRedirect::OutputAndError(word, _) => {
-                targets.push(words::expand(&word.value, &|_| None).arg.text);
+                targets.push(words::expand(&word.value, lookup).arg.text);
             }
             _ => {}
         }

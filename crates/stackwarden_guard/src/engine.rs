@@ -63,7 +63,8 @@ pub(crate) fn dispatch(
         return;
     }
     let name = case_folded(basename(name));
-    crate::transcript::check(walker, &name, &argv, &describe(&argv));
+    crate::transcript::check(walker, &name, &argv, &describe(&argv), scope);
+    crate::self_protection::check_command(walker, &name, &argv, &describe(&argv), scope);
     if crate::builtins::apply(walker, &name, &argv, outer, depth) {
         return;
     }
@@ -115,19 +116,17 @@ pub(crate) fn dispatch(
             _ => None,
         }
     };
+    let variables = || scope.variable_names(env);
     let tool = crate::tools::Invocation {
         name: &name,
         args: &argv[1..],
         lookup: &lookup,
+        variables: &variables,
         cwd: &scope.cwd,
     };
     crate::tools::judge(walker, &tool);
     // A workspace or stack selected here is the one the later commands apply to.
-    match name.as_str() {
-        "terraform" | "tofu" => crate::terraform::remember_workspace(&argv[1..], outer),
-        "pulumi" => crate::pulumi::remember_stack(&argv[1..], outer),
-        _ => {}
-    }
+    crate::tools::remember(walker, &tool, outer);
 }
 
 pub(crate) fn run_step(walker: &mut Walker<'_, '_>, step: Step, scope: &Scope, depth: usize) {

@@ -58,6 +58,7 @@ mod containers;
 pub mod context;
 mod credentials;
 pub mod decision;
+mod deploy_tools;
 mod engine;
 mod eval;
 mod expect;

@@ -1,6 +1,8 @@
-//! Pulumi: `destroy` (`down`), `stack rm` and `state delete` delete or orphan what a stack
-//! manages; `up` (`update`) and `watch` to a production stack are production deploys, as `cdk
-//! deploy` is. The stack shows in `--stack`/`-s` (`org/project/prod`), in `pulumi stack select
+//! Pulumi: `destroy` (`down`), `stack rm`, `state delete` and `up --replace URN` (the resource
+//! is destroyed and created again) delete or orphan what a stack manages; `up` (`update`),
+//! `watch`, `refresh` (rewrites the stack's state from what is deployed) and `import` (adopts
+//! resources into the stack) on a production stack are production deploys, as `cdk deploy` is.
+//! The stack shows in `--stack`/`-s` (`org/project/prod`), in `pulumi stack select
 //! prod` earlier on the line, in a config value (`-c stage=prod`), the folder (`--cwd`), or the
 //! AWS profile. `preview`, `stack ls`, `config` change nothing.
 
@@ -29,6 +31,7 @@ const WITH_VALUE: &[&str] = &[
     "-t",
     "--target",
     "--replace",
+    "--target-replace",
     "--exclude",
     "--secrets-provider",
     "--policy-pack",
@@ -43,6 +46,8 @@ struct Pulumi {
     config: Vec<String>,
     cwd: Option<String>,
     preview_only: bool,
+    /// `--replace URN`, `--target-replace URN`: resources destroyed and created again.
+    replace: Vec<String>,
 }
 
 fn parse(args: &[Arg]) -> Pulumi {
@@ -52,6 +57,7 @@ fn parse(args: &[Arg]) -> Pulumi {
         config: Vec::new(),
         cwd: None,
         preview_only: false,
+        replace: Vec::new(),
     };
     let mut i = 0;
     while let Some(arg) = args.get(i) {
@@ -78,6 +84,7 @@ fn parse(args: &[Arg]) -> Pulumi {
             ("-c" | "--config", Some(v)) => p.config.push(v),
             ("-C" | "--cwd", Some(v)) => p.cwd = Some(v),
             ("--preview-only", _) => p.preview_only = true,
+            ("--replace" | "--target-replace", Some(v)) => p.replace.push(v),
             _ => {}
         }
     }
@@ -103,7 +110,20 @@ pub(crate) fn judge(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {
             tool,
             "`pulumi state delete` makes Pulumi forget resources (they are then orphaned)",
         ),
-        ["up" | "update" | "watch", ..] => {
+        ["up" | "update" | "watch" | "refresh" | "import", ..] => {
+            if !p.replace.is_empty() && words[0] != "refresh" && words[0] != "import" {
+                let urns = p
+                    .replace
+                    .iter()
+                    .map(|u| format!("`{u}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                destructive(
+                    walker,
+                    tool,
+                    &format!("`pulumi {} --replace` destroys {urns} and creates it again (a database or bucket loses its data)", words[0]),
+                );
+            }
             if let Some(evidence) = production_evidence(walker, tool, &p) {
                 let ctx = walker.ctx;
                 let safe = stage::safe_stage(ctx);
@@ -112,7 +132,7 @@ pub(crate) fn judge(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {
                     Decision::Deny,
                     PROD_DEPLOY,
                     &tool.seen(),
-                    format!("pulumi {} updates {evidence}. Review it with `pulumi preview`, update a {safe} stack (`--stack {safe}`), or ask a person to update {prod}.", words[0]),
+                    format!("pulumi {} changes {evidence}. Review it with `pulumi preview`, work on a {safe} stack (`--stack {safe}`), or ask a person to change {prod}.", words[0]),
                 );
             }
         }

@@ -158,6 +158,17 @@ impl Scope {
         }
     }
 
+    /// The names of the variables a command sees (set on the line or inherited), for tools that
+    /// read every variable with a prefix (`TF_VAR_*`).
+    pub(crate) fn variable_names(&self, env: &BTreeMap<String, String>) -> Vec<String> {
+        let inherited = env.keys().filter(|_| !self.cleared);
+        let mut names: Vec<String> = inherited.chain(self.vars.keys()).cloned().collect();
+        names.sort();
+        names.dedup();
+        names.retain(|name| self.get(name, env).is_some());
+        names
+    }
+
     /// `cd DIR`: follow it when DIR is known, so package.json and Makefile lookups use the
     /// folder the later commands really run in.
     pub(crate) fn change_dir(&mut self, dir: &str) {

@@ -1,6 +1,7 @@
 //! The tools the guard knows, reached after every wrapper and launcher is peeled off: the AWS
-//! CLI, CDK, SAM, Terraform-like tools (`terraform.rs`) and Pulumi (`pulumi.rs`). Everything
-//! else is an ordinary command: no decision.
+//! CLI, CDK, SAM, Terraform-like tools (`terraform.rs`), Pulumi (`pulumi.rs`) and the other
+//! deploy tools (`deploy_tools.rs`: Serverless, Copilot, Amplify, eksctl). Everything else is an
+//! ordinary command: no decision.
 
 use std::path::Path;
 
@@ -15,6 +16,9 @@ pub(crate) struct Invocation<'i> {
     pub(crate) args: &'i [Arg],
     /// Known environment values (inline, exported earlier, or inherited).
     pub(crate) lookup: &'i dyn Fn(&str) -> Option<String>,
+    /// The names of every variable the tool sees, for tools that read all the variables with a
+    /// prefix (`TF_VAR_stage=prod`). Computed on demand.
+    pub(crate) variables: &'i dyn Fn() -> Vec<String>,
     pub(crate) cwd: &'i Path,
 }
 
@@ -36,13 +40,25 @@ pub(crate) fn judge(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>) {
         "sam" => crate::sam::judge(walker, tool),
         "terraform" | "tofu" | "terragrunt" | "cdktf" => crate::terraform::judge(walker, tool),
         "pulumi" => crate::pulumi::judge(walker, tool),
-        "serverless" | "sls" if first_positional(tool.args) == Some("remove") => {
-            destructive(
-                walker,
-                tool,
-                "`serverless remove` deletes the whole service stack",
-            );
+        "serverless" | "sls" | "copilot" | "amplify" | "eksctl" => {
+            crate::deploy_tools::judge(walker, tool)
         }
+        _ => {}
+    }
+}
+
+/// What a tool run leaves behind for the commands after it on the line, in `outer` (the
+/// shell's own state): the Terraform workspace selected and the plans saved, the Pulumi stack,
+/// the Amplify environment checked out.
+pub(crate) fn remember(
+    walker: &Walker<'_, '_>,
+    tool: &Invocation<'_>,
+    outer: &mut crate::scope::Scope,
+) {
+    match tool.name {
+        "terraform" | "tofu" | "terragrunt" => crate::terraform::remember(walker, tool, outer),
+        "pulumi" => crate::pulumi::remember_stack(tool.args, outer),
+        "amplify" => crate::deploy_tools::remember_environment(tool.args, outer),
         _ => {}
     }
 }

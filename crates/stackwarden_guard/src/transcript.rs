@@ -5,11 +5,25 @@
 //! assume-role`). The same commands are fine when their output goes straight into something that
 //! consumes it (`eval "$(aws configure export-credentials --format env)"`, `creds=$(…)`, `> file`,
 //! `| python3 use.py`): [`Walker::shown`] says whether it does.
+//!
+//! A credentials file counts however it is named: literally, relative to the folder the command
+//! runs in, by a glob that can match it (`~/.aws/cred*`, `~/.aws/*`), by a folder a recursive
+//! reader walks (`grep -r aws_secret ~/.aws`), or by an interpreter one-liner whose code names it.
+//! The environment counts when it holds a secret variable: `env`, `printenv`, `set`, `export -p`,
+//! `declare -p`/`-x`, `/proc/self/environ`. Copying or moving a credentials file (`cp`, `mv`,
+//! `rsync`, `scp`, `tar`, `curl -T`, `cat … > file`) is denied whether or not anything is
+//! shown: the copy is a credentials file the guard no longer recognises, outside the protected
+//! location.
+
+use std::path::{Component, PathBuf};
+
+use brush_parser::ast::{IoFileRedirectKind, IoFileRedirectTarget, IoRedirect};
 
 use crate::decision::{Decision, CREDENTIALS};
 use crate::engine::basename;
+use crate::scope::Scope;
 use crate::walk::Walker;
-use crate::words::Arg;
+use crate::words::{Arg, Var};
 
 /// Variables whose value is a secret (an access key id alone is not one).
 const SECRET_VARIABLES: &[&str] = &[
@@ -32,30 +46,55 @@ pub(crate) fn passes_output_on(name: &str) -> bool {
 
 const INSTEAD: &str = "Keys printed here stay in the agent's transcript. Use the profile by name (`--profile dev`); where a tool needs the keys, hand them over without printing them (`eval \"$(aws configure export-credentials --profile dev --format env)\"`).";
 
-/// A command line's simple command: is it a reader of a credentials file, or a printer of a
-/// secret variable, whose output is shown?
-pub(crate) fn check(walker: &mut Walker<'_, '_>, name: &str, argv: &[Arg], seen: &str) {
+/// A command line's simple command: is it a reader of a credentials file, a copier of one, or a
+/// printer of a secret variable or of an environment holding one, whose output is shown?
+pub(crate) fn check(
+    walker: &mut Walker<'_, '_>,
+    name: &str,
+    argv: &[Arg],
+    seen: &str,
+    scope: &Scope,
+) {
+    let args = &argv[1..];
+    let files = Files::new(walker, scope);
+    if let Some(what) = copies_credentials(name, args, &files) {
+        deny(walker, Some(what), seen);
+        return;
+    }
     if !walker.shown {
         return;
     }
-    let args = &argv[1..];
     let what = if READERS.contains(&name) && !prints_nothing(name, args) {
+        let recursive = reads_folders(name, args);
         args.iter()
-            .find(|a| is_credentials_path(&a.text, walker))
+            .find(|a| files.names_credentials(&a.text, recursive))
             .map(|a| format!("`{name}` prints the AWS credentials file `{}`", a.text))
-    } else if name == "printenv" {
-        let named = args
-            .iter()
-            .find(|a| SECRET_VARIABLES.contains(&a.text.as_str()));
-        match named {
-            Some(var) => Some(format!("`printenv {}` prints a secret key", var.text)),
-            None if args.is_empty() && has_secret_variable(walker) => {
-                Some("`printenv` prints the environment, which holds AWS secret keys".into())
-            }
-            None => None,
+            .or_else(|| {
+                args.iter()
+                    .find(|a| is_process_environment(&a.text))
+                    .filter(|_| holds_secret_variable(scope, walker, &[]))
+                    .map(|a| {
+                        format!(
+                            "`{name}` prints `{}`, the environment, which holds AWS secret keys",
+                            a.text
+                        )
+                    })
+            })
+    } else if is_interpreter(name) {
+        args.iter()
+            .find(|a| names_credentials_in_code(&a.text))
+            .map(|_| format!("`{name}` runs code that reads the AWS credentials file"))
+    } else if let Some(printed) = prints_environment(name, args) {
+        match printed {
+            Printed::Named(names) => names
+                .into_iter()
+                .find(|var| SECRET_VARIABLES.contains(&var.as_str()))
+                .map(|var| format!("`{name} {var}` prints a secret key")),
+            Printed::All(removed) if holds_secret_variable(scope, walker, &removed) => Some(
+                format!("`{name}` prints the environment, which holds AWS secret keys"),
+            ),
+            Printed::All(_) => None,
         }
-    } else if name == "env" && args.is_empty() && has_secret_variable(walker) {
-        Some("`env` prints the environment, which holds AWS secret keys".into())
     } else if matches!(name, "echo" | "printf") {
         args.iter()
             .any(|a| names_secret_variable(a) || holds_secret(a, walker))
@@ -64,6 +103,65 @@ pub(crate) fn check(walker: &mut Walker<'_, '_>, name: &str, argv: &[Arg], seen:
         None
     };
     deny(walker, what, seen);
+}
+
+/// What a simple command's redirections do with a credentials file: `cat < ~/.aws/credentials`
+/// (stdin) prints it when the output is shown, `cat ~/.aws/credentials > /tmp/c` copies it.
+pub(crate) fn check_redirected(
+    walker: &mut Walker<'_, '_>,
+    argv: &[Arg],
+    redirects: &[&IoRedirect],
+    scope: &Scope,
+    seen: &str,
+) {
+    let Some(name) = argv.first().and_then(Arg::known).map(basename) else {
+        return;
+    };
+    if !READERS.contains(&name) && !is_interpreter(name) {
+        return;
+    }
+    let files = Files::new(walker, scope);
+    let env = &walker.ctx.env;
+    let to_file = redirects.iter().any(|r| crate::pipes::stdout_to_file(r));
+    let args = &argv[1..];
+    if to_file && READERS.contains(&name) && !prints_nothing(name, args) {
+        let recursive = reads_folders(name, args);
+        if let Some(file) = args
+            .iter()
+            .find(|a| files.names_credentials(&a.text, recursive))
+        {
+            let what = format!(
+                "`{name}` copies the AWS credentials file `{}` into another file",
+                file.text
+            );
+            deny(walker, Some(what), seen);
+            return;
+        }
+    }
+    if !walker.shown || to_file {
+        return;
+    }
+    let stdin = redirects.iter().find_map(|r| match r {
+        IoRedirect::File(fd, IoFileRedirectKind::Read, IoFileRedirectTarget::Filename(w))
+            if fd.is_none_or(|fd| fd == 0) =>
+        {
+            Some(
+                crate::words::expand(&w.value, &|v| scope.get(v, env))
+                    .arg
+                    .text,
+            )
+        }
+        _ => None,
+    });
+    let Some(file) = stdin else { return };
+    let what = if files.names_credentials(&file, false) {
+        format!("`{name} < {file}` prints the AWS credentials file")
+    } else if is_process_environment(&file) && holds_secret_variable(scope, walker, &[]) {
+        format!("`{name} < {file}` prints the environment, which holds AWS secret keys")
+    } else {
+        return;
+    };
+    deny(walker, Some(what), seen);
 }
 
 /// `aws configure get aws_secret_access_key`, `aws configure export-credentials`, `aws sts
@@ -89,6 +187,13 @@ pub(crate) fn check_aws(
             .map(|a| format!("`aws configure get {}` prints a secret key", a.text)),
         ("configure", "export-credentials") => {
             Some("`aws configure export-credentials` prints the profile's keys".to_string())
+        }
+        ("sso", "get-role-credentials") if query_keeps_secrets(args) => Some(
+            "`aws sso get-role-credentials` answers with the role's secret access key and session token"
+                .to_string(),
+        ),
+        ("cognito-identity", "get-credentials-for-identity") if query_keeps_secrets(args) => {
+            Some(format!("`aws {service} {operation}` answers with a secret key and session token"))
         }
         (
             "sts",
@@ -125,35 +230,343 @@ fn query_keeps_secrets(rest: &[Arg]) -> bool {
             Some(inline) => inline.strip_prefix('='),
             None => continue,
         };
+        // JMESPath is case-sensitive, but the answers differ in case (STS `SecretAccessKey`,
+        // SSO `secretAccessKey`); a wildcard or `@` keeps everything.
         return query.is_none_or(|q| {
-            q.contains("Secret")
-                || q.contains("Token")
-                || q.trim_end_matches(['"', '\'']).ends_with("Credentials")
+            let q = q.to_ascii_lowercase();
+            q.contains("secret")
+                || q.contains("token")
+                || q.contains('*')
+                || q.trim() == "@"
+                || q.trim_end_matches(['"', '\'']).ends_with("credentials")
         });
     }
     true
 }
 
-fn is_credentials_path(text: &str, walker: &Walker<'_, '_>) -> bool {
-    text.ends_with(".aws/credentials")
-        || text.contains(".aws/sso/cache/")
-        || text.contains(".aws/cli/cache/")
-        || text.contains("AWS_SHARED_CREDENTIALS_FILE")
-        || walker
-            .ctx
-            .env
-            .get("AWS_SHARED_CREDENTIALS_FILE")
-            .is_some_and(|file| !file.is_empty() && text == file)
+/// The credentials files as the path components they end with (`*` stands for any name).
+const CREDENTIAL_FILES: &[&[&str]] = &[
+    &[".aws", "credentials"],
+    &[".aws", "sso", "cache", "*"],
+    &[".aws", "cli", "cache", "*"],
+];
+
+/// The folders that hold them, which a recursive reader walks.
+const CREDENTIAL_FOLDERS: &[&[&str]] = &[
+    &[".aws"],
+    &[".aws", "sso"],
+    &[".aws", "sso", "cache"],
+    &[".aws", "cli"],
+    &[".aws", "cli", "cache"],
+];
+
+/// Paths as the command sees them: relative to the folder it runs in, `~` as the home folder.
+struct Files {
+    cwd: PathBuf,
+    home: Option<String>,
+    /// `AWS_SHARED_CREDENTIALS_FILE`, when set.
+    shared: Option<String>,
 }
 
-fn has_secret_variable(walker: &Walker<'_, '_>) -> bool {
-    SECRET_VARIABLES.iter().any(|v| {
-        walker
-            .ctx
-            .env
-            .get(*v)
-            .is_some_and(|value| !value.is_empty())
-    })
+impl Files {
+    fn new(walker: &Walker<'_, '_>, scope: &Scope) -> Self {
+        let env = &walker.ctx.env;
+        let known = |name: &str| match scope.get(name, env) {
+            Some(Var::Known(value)) if !value.is_empty() => Some(value),
+            _ => None,
+        };
+        Files {
+            cwd: scope.cwd.clone(),
+            home: known("HOME"),
+            shared: known("AWS_SHARED_CREDENTIALS_FILE"),
+        }
+    }
+
+    /// The path's components after `~` and the working folder are applied, `.`/`..` removed.
+    fn components(&self, text: &str) -> Vec<String> {
+        let expanded = match (text.strip_prefix('~'), &self.home) {
+            (Some(rest), Some(home)) if rest.is_empty() || rest.starts_with('/') => {
+                format!("{home}{rest}")
+            }
+            _ => text.to_string(),
+        };
+        let path = crate::scope::normalize(&self.cwd.join(expanded));
+        path.components()
+            .filter_map(|c| match c {
+                Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Whether `text` names a credentials file, or a glob that can match one; with `folders`
+    /// (a recursive reader), also a folder that holds one.
+    fn names_credentials(&self, text: &str, folders: bool) -> bool {
+        if text.contains("AWS_SHARED_CREDENTIALS_FILE")
+            || self
+                .shared
+                .as_deref()
+                .is_some_and(|file| text == file || self.components(text) == self.components(file))
+        {
+            return true;
+        }
+        let parts = self.components(text);
+        let ends_with = |tail: &[&str]| {
+            parts.len() >= tail.len()
+                && parts[parts.len() - tail.len()..]
+                    .iter()
+                    .zip(tail)
+                    .all(|(pattern, name)| *name == "*" || glob(pattern, name))
+        };
+        if CREDENTIAL_FILES.iter().any(|tail| ends_with(tail)) {
+            return true;
+        }
+        folders
+            && (CREDENTIAL_FOLDERS.iter().any(|tail| ends_with(tail))
+                || self.holds_home(text, &parts))
+    }
+
+    /// `~`, `$HOME`, the home folder or one above it (`/home`, `/`).
+    fn holds_home(&self, text: &str, parts: &[String]) -> bool {
+        if matches!(text.trim_end_matches('/'), "~" | "$HOME" | "${HOME}") || parts.is_empty() {
+            return true;
+        }
+        match &self.home {
+            Some(home) => self.components(home).starts_with(parts),
+            None => {
+                parts == ["root"]
+                    || (parts.first().is_some_and(|p| p == "home") && parts.len() <= 2)
+            }
+        }
+    }
+}
+
+/// Matches one path component against a shell glob (`*`, `?`, `[abc]`, `[!a-z]`); as in bash, a
+/// leading `.` is only matched by a pattern that starts with one.
+pub(crate) fn glob(pattern: &str, name: &str) -> bool {
+    if name.starts_with('.') && !pattern.starts_with('.') {
+        return false;
+    }
+    let pattern: Vec<char> = pattern.chars().collect();
+    let name: Vec<char> = name.chars().collect();
+    glob_chars(&pattern, &name)
+}
+
+fn glob_chars(pattern: &[char], name: &[char]) -> bool {
+    match pattern.first() {
+        None => name.is_empty(),
+        Some('*') => (0..=name.len()).any(|skip| glob_chars(&pattern[1..], &name[skip..])),
+        Some('?') => !name.is_empty() && glob_chars(&pattern[1..], &name[1..]),
+        Some('[') => {
+            let Some(close) = pattern
+                .iter()
+                .skip(2)
+                .position(|c| *c == ']')
+                .map(|p| p + 2)
+            else {
+                return name.first() == Some(&'[') && glob_chars(&pattern[1..], &name[1..]);
+            };
+            let Some(c) = name.first() else { return false };
+            let mut set = &pattern[1..close];
+            let negated = matches!(set.first(), Some('!' | '^'));
+            if negated {
+                set = &set[1..];
+            }
+            let mut hit = false;
+            let mut i = 0;
+            while i < set.len() {
+                if i + 2 < set.len() && set[i + 1] == '-' {
+                    hit |= set[i] <= *c && *c <= set[i + 2];
+                    i += 3;
+                } else {
+                    hit |= set[i] == *c;
+                    i += 1;
+                }
+            }
+            hit != negated && glob_chars(&pattern[close + 1..], &name[1..])
+        }
+        Some(c) => name.first() == Some(c) && glob_chars(&pattern[1..], &name[1..]),
+    }
+}
+
+/// `grep -r`, `rg`: readers that walk the folders they are given.
+fn reads_folders(name: &str, args: &[Arg]) -> bool {
+    match name {
+        "rg" | "ag" | "ack" => true,
+        "grep" | "egrep" | "fgrep" => args.iter().filter_map(Arg::known).any(|a| {
+            matches!(
+                a,
+                "--recursive" | "--dereference-recursive" | "--directories=recurse"
+            ) || (a.starts_with('-')
+                && !a.starts_with("--")
+                && a.chars().skip(1).any(|c| c == 'r' || c == 'R'))
+        }),
+        _ => false,
+    }
+}
+
+/// Tools that copy, move, link, archive or send the files they are given.
+fn copies_credentials(name: &str, args: &[Arg], files: &Files) -> Option<String> {
+    let operands = || args.iter().filter(|a| !a.text.starts_with('-'));
+    let recursive = || {
+        args.iter().filter_map(Arg::known).any(|a| {
+            matches!(a, "--recursive" | "--archive")
+                || (a.starts_with('-')
+                    && !a.starts_with("--")
+                    && a.chars().skip(1).any(|c| matches!(c, 'r' | 'R' | 'a')))
+        })
+    };
+    let found = match name {
+        "cp" | "mv" | "install" | "ln" | "link" | "scp" | "sftp" | "gzip" | "bzip2" | "xz"
+        | "zstd" | "gpg" | "openssl" => {
+            let folders = matches!(name, "cp" | "scp") && recursive();
+            operands().find(|a| files.names_credentials(&a.text, folders))
+        }
+        "rsync" | "zip" | "7z" | "tar" => {
+            operands().find(|a| files.names_credentials(&a.text, true))
+        }
+        // `curl -T FILE`, `-d @FILE`, `-F f=@FILE`, `wget --post-file=FILE`, `dd if=FILE`.
+        "curl" | "wget" | "dd" | "nc" | "ncat" | "socat" => args.iter().find(|a| {
+            let text = a.text.as_str();
+            let value = text
+                .rsplit_once('@')
+                .map(|(_, file)| file)
+                .or_else(|| text.split_once('=').map(|(_, file)| file))
+                .unwrap_or(text);
+            files.names_credentials(value, false) || files.names_credentials(text, false)
+        }),
+        _ => None,
+    }?;
+    Some(format!(
+        "`{name}` copies the AWS credentials file `{}` out of its place",
+        found.text
+    ))
+}
+
+fn is_interpreter(name: &str) -> bool {
+    name.starts_with("python")
+        || name.starts_with("ruby")
+        || name.starts_with("perl")
+        || name.starts_with("php")
+        || matches!(
+            name,
+            "node"
+                | "nodejs"
+                | "deno"
+                | "bun"
+                | "lua"
+                | "Rscript"
+                | "tsx"
+                | "ts-node"
+                | "pwsh"
+                | "osascript"
+        )
+}
+
+/// Code that names a credentials file or cache (`open('/home/u/.aws/credentials')`).
+fn names_credentials_in_code(code: &str) -> bool {
+    [
+        ".aws/credentials",
+        ".aws/sso/cache",
+        ".aws/cli/cache",
+        "AWS_SHARED_CREDENTIALS_FILE",
+    ]
+    .iter()
+    .any(|needle| code.contains(needle))
+        || (code.contains(".aws") && code.contains("credentials"))
+}
+
+/// `/proc/self/environ`, `/proc/$$/environ`, `/proc/1234/environ`.
+fn is_process_environment(text: &str) -> bool {
+    text.starts_with("/proc/") && text.ends_with("/environ")
+}
+
+/// What a command prints of the environment.
+enum Printed {
+    /// The whole environment, except the variables listed (`env -u NAME`).
+    All(Vec<String>),
+    /// These variables (`printenv NAME`, `declare -p NAME`).
+    Named(Vec<String>),
+}
+
+/// `env`/`printenv` with no command or name, `set` alone, `export`/`export -p`,
+/// `declare`/`typeset` with only `-p`/`-x`-like options print the environment.
+fn prints_environment(name: &str, args: &[Arg]) -> Option<Printed> {
+    let words: Vec<&str> = args.iter().map(|a| a.text.as_str()).collect();
+    match name {
+        "env" => {
+            let mut removed = Vec::new();
+            let mut i = 0;
+            while let Some(word) = words.get(i) {
+                i += 1;
+                match *word {
+                    "-0" | "--null" | "--" => {}
+                    "-u" | "--unset" => {
+                        removed.extend(words.get(i).map(|w| w.to_string()));
+                        i += 1;
+                    }
+                    "-C" | "--chdir" => i += 1,
+                    // Only the variables given are left, and those the guard judges as set.
+                    "-i" | "-" | "--ignore-environment" => return None,
+                    w if w.starts_with("--unset=") => removed.push(w["--unset=".len()..].into()),
+                    w if w.starts_with("-u") => removed.push(w[2..].into()),
+                    w if w.contains('=') && !w.starts_with('-') => {}
+                    // A command: it is judged on its own.
+                    _ => return None,
+                }
+            }
+            Some(Printed::All(removed))
+        }
+        "printenv" => {
+            let names: Vec<String> = words
+                .iter()
+                .filter(|w| !w.starts_with('-'))
+                .map(|w| w.to_string())
+                .collect();
+            Some(if names.is_empty() {
+                Printed::All(Vec::new())
+            } else {
+                Printed::Named(names)
+            })
+        }
+        "set" => words.is_empty().then(|| Printed::All(Vec::new())),
+        "export" => words
+            .iter()
+            .all(|w| *w == "-p")
+            .then(|| Printed::All(Vec::new())),
+        "declare" | "typeset" => {
+            let (options, names): (Vec<&str>, Vec<&str>) =
+                words.iter().partition(|w| w.starts_with(['-', '+']));
+            // Functions (`-f`, `-F`) are not variables.
+            if options.iter().any(|o| o.contains(['f', 'F']))
+                || names.iter().any(|n| n.contains('='))
+            {
+                return None;
+            }
+            let prints = options.iter().any(|o| o.contains('p')) || names.is_empty();
+            match (prints, names.is_empty()) {
+                (false, _) => None,
+                (true, true) => Some(Printed::All(Vec::new())),
+                (true, false) => Some(Printed::Named(
+                    names.iter().map(|n| n.to_string()).collect(),
+                )),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Whether the environment the command sees holds a secret variable (one set to a value built
+/// at run time counts too).
+fn holds_secret_variable(scope: &Scope, walker: &Walker<'_, '_>, removed: &[String]) -> bool {
+    SECRET_VARIABLES
+        .iter()
+        .filter(|v| !removed.iter().any(|r| r == *v))
+        .any(|v| match scope.get(v, &walker.ctx.env) {
+            Some(Var::Known(value)) => !value.is_empty(),
+            Some(_) => true,
+            None => false,
+        })
 }
 
 /// `sed -i` edits in place; `grep -q`/`-c`/`-l` print no line of the file.

@@ -578,9 +578,12 @@ impl<'c, 'a> Walker<'c, 'a> {
         }
         crate::credentials::check_assignments(self, &assignments, &seen);
         // The files the command writes through redirections; `> f` alone truncates `f`.
-        let written = crate::credentials::redirect_targets(&redirects);
+        let ctx = self.ctx;
+        let written =
+            crate::credentials::redirect_targets(&redirects, &|name| scope.get(name, &ctx.env));
         let changed = crate::self_protection::files_written(&argv, &written);
-        crate::self_protection::check(self, &changed, &seen);
+        crate::self_protection::check_redirected(self, &argv, &redirects, &written, scope, &seen);
+        crate::transcript::check_redirected(self, &argv, &redirects, scope, &seen);
         if changed
             .iter()
             .any(|file| crate::profiles::is_aws_config_file(file))
