@@ -342,7 +342,7 @@ mod tests {
         );
         assert_eq!(
             failure(&signalled(24), "", false).1,
-            "ran out of CPU time (1 s)"
+            format!("ran out of CPU time ({} s)", limits::CPU_SECONDS)
         );
         assert!(failure(&signalled(9), "", false)
             .1
