@@ -341,7 +341,7 @@ mod tests {
         let oom = "memory allocation of 4194304 bytes failed\n";
         assert_eq!(
             failure(&signalled(6), oom, false).1,
-            "ran out of memory (224 MB)"
+            format!("ran out of memory ({} MB)", limits::ADDRESS_SPACE >> 20)
         );
         assert_eq!(
             failure(&signalled(24), "", false).1,
