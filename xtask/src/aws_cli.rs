@@ -620,17 +620,7 @@ fn read_iam(temp: &Path) -> Result<Iam> {
             let Some(name) = action.get("name").and_then(Value::as_str) else {
                 continue;
             };
-            let level = action
-                .get("accessLevel")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            let mut codes: Vec<char> = level
-                .split(',')
-                .filter(|p| !p.trim().is_empty())
-                .map(crate::iam_data::level_code)
-                .collect::<Result<_>>()?;
-            codes.sort_unstable();
-            codes.dedup();
+            let codes = crate::iam_data::action_levels(action)?;
             iam.levels.insert(
                 format!("{prefix}:{name}").to_ascii_lowercase(),
                 codes.into_iter().collect(),

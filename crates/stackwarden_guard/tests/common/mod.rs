@@ -152,6 +152,29 @@ impl Fixture {
             .map(|v| (v.decision, v.rule))
     }
 
+    /// Asserts that none of `commands` gets a decision, listing every one that does.
+    pub(crate) fn assert_untouched<'c>(&self, commands: impl IntoIterator<Item = &'c str>) {
+        let mut failures = Vec::new();
+        let mut total = 0;
+        for command in commands {
+            total += 1;
+            if let Some(v) = self.judge(command).strictest() {
+                failures.push(format!(
+                    "{command:?}: {} {} — {}",
+                    v.decision.as_str(),
+                    v.rule,
+                    v.reason
+                ));
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{} of {total} touched:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+
     /// The stacks of each `cdk diff` the command line would have recorded had it succeeded.
     pub(crate) fn recorded_diffs(&self, command: &str) -> Vec<Vec<String>> {
         stackwarden_guard::analyse(command, &self.context())
@@ -160,4 +183,29 @@ impl Fixture {
             .map(|key| key.stacks)
             .collect()
     }
+}
+
+/// The lines of a corpus data file that hold an entry (not blank, not a `#` comment).
+pub(crate) fn data_lines(data: &str) -> impl Iterator<Item = &str> {
+    data.lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// Undoes the shell-form data files' escapes (`\n`, `\t`, `\\`).
+pub(crate) fn unescape(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
 }
