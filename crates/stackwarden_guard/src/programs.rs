@@ -14,7 +14,7 @@ use std::path::Path;
 use crate::context::Context;
 use crate::launchers::quote;
 use crate::words::Arg;
-use crate::wrappers::{joined_script, Step};
+use crate::wrappers::{joined_script, options_end, Step};
 
 pub(crate) fn unwrap(ctx: &Context<'_>, name: &str, argv: &[Arg], cwd: &Path) -> Option<Vec<Step>> {
     let rest = argv.get(1..).unwrap_or_default();
@@ -38,22 +38,6 @@ pub(crate) fn unwrap(ctx: &Context<'_>, name: &str, argv: &[Arg], cwd: &Path) ->
         "task" | "go-task" => crate::recipes::task(ctx, rest, cwd),
         _ => return crate::interpreters::unwrap(ctx, name, argv, cwd),
     })
-}
-
-/// How many leading words are options (those in `with_value` take the next word; `--` ends
-/// them and is counted).
-pub(crate) fn options_end(args: &[Arg], with_value: &[&str]) -> usize {
-    let mut i = 0;
-    while let Some(text) = args.get(i).and_then(Arg::known) {
-        if text == "--" {
-            return i + 1;
-        }
-        if !text.starts_with('-') || text.len() == 1 {
-            break;
-        }
-        i += if with_value.contains(&text) { 2 } else { 1 };
-    }
-    i
 }
 
 /// Shell text, judged when it parses as POSIX shell; otherwise asked about when it names a

@@ -6,7 +6,7 @@
 //! the host it reaches may hold the same AWS credentials.
 
 use crate::words::Arg;
-use crate::wrappers::Step;
+use crate::wrappers::{command_after, options_end, Step};
 
 /// `None` when `name` is none of these.
 pub(crate) fn unwrap(name: &str, rest: &[Arg]) -> Option<Vec<Step>> {
@@ -62,30 +62,6 @@ pub(crate) fn unwrap(name: &str, rest: &[Arg]) -> Option<Vec<Step>> {
         "aws-vault" => aws_vault(rest),
         _ => return crate::toolchains::unwrap(name, rest),
     })
-}
-
-/// How many leading words are options (those in `with_value` take the next word; a `--` ends
-/// them and is counted).
-fn options_end(args: &[Arg], with_value: &[&str]) -> usize {
-    let mut i = 0;
-    while let Some(text) = args.get(i).and_then(Arg::known) {
-        if text == "--" {
-            return i + 1;
-        }
-        if !text.starts_with('-') || text.len() == 1 {
-            break;
-        }
-        i += if with_value.contains(&text) { 2 } else { 1 };
-    }
-    i
-}
-
-/// The command after the options (those in `with_value` take the next word).
-fn command_after(args: &[Arg], with_value: &[&str]) -> Vec<Step> {
-    match args.get(options_end(args, with_value)..) {
-        Some(rest) if !rest.is_empty() => vec![Step::run(rest.to_vec())],
-        _ => vec![],
-    }
 }
 
 /// The text after one of `flags` (`-c '…'`, `--command=…`), as a script.

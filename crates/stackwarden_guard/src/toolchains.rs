@@ -12,7 +12,7 @@
 //! installs, for the tools the guard judges.
 
 use crate::words::Arg;
-use crate::wrappers::Step;
+use crate::wrappers::{command_after, options_end, Step};
 
 /// `None` when `name` is none of these.
 pub(crate) fn unwrap(name: &str, rest: &[Arg]) -> Option<Vec<Step>> {
@@ -150,29 +150,6 @@ const UV_WITH_VALUE: &[&str] = &[
     "--allow-insecure-host",
     "--keyring-provider",
 ];
-
-/// How many leading words are options (those in `with_value` take the next word; a `--` ends
-/// them and is counted; `--name=value` is one word).
-fn options_end(args: &[Arg], with_value: &[&str]) -> usize {
-    let mut i = 0;
-    while let Some(text) = args.get(i).and_then(Arg::known) {
-        if text == "--" {
-            return i + 1;
-        }
-        if !text.starts_with('-') || text.len() == 1 {
-            break;
-        }
-        i += if with_value.contains(&text) { 2 } else { 1 };
-    }
-    i
-}
-
-fn command_after(args: &[Arg], with_value: &[&str]) -> Vec<Step> {
-    match args.get(options_end(args, with_value)..) {
-        Some(rest) if !rest.is_empty() => vec![Step::run(rest.to_vec())],
-        _ => vec![],
-    }
-}
 
 /// The command after a `--` word.
 fn after_double_dash(args: &[Arg]) -> Vec<Step> {

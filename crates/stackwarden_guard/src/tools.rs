@@ -140,29 +140,14 @@ pub(crate) fn value_text(arg: &Arg, names: &[&str]) -> Arg {
     }
 }
 
-/// Matches `*` and `?` globs (CDK stack selectors, project patterns).
+/// Matches `*` and `?` globs (CDK stack selectors, project patterns); every other character,
+/// `[` included, stands for itself.
 pub(crate) fn glob_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti) = (0, 0);
-    let (mut star, mut mark) = (None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
+    let chars: Vec<(char, bool)> = pattern
+        .chars()
+        .map(|c| (c, matches!(c, '*' | '?')))
+        .collect();
+    crate::glob::compile(&chars).is_some_and(|tokens| crate::glob::matches(&tokens, text))
 }
 
 #[cfg(test)]

@@ -513,3 +513,27 @@ pub(crate) fn script_file(file: &Arg, cwd: &std::path::Path, args: Option<Vec<Ar
         ),
     }
 }
+
+/// How many leading words are options (those in `with_value` take the next word; a `--` ends
+/// them and is counted; `--name=value` is one word).
+pub(crate) fn options_end(args: &[Arg], with_value: &[&str]) -> usize {
+    let mut i = 0;
+    while let Some(text) = args.get(i).and_then(Arg::known) {
+        if text == "--" {
+            return i + 1;
+        }
+        if !text.starts_with('-') || text.len() == 1 {
+            break;
+        }
+        i += if with_value.contains(&text) { 2 } else { 1 };
+    }
+    i
+}
+
+/// The command after the options (those in `with_value` take the next word).
+pub(crate) fn command_after(args: &[Arg], with_value: &[&str]) -> Vec<Step> {
+    match args.get(options_end(args, with_value)..) {
+        Some(rest) if !rest.is_empty() => vec![Step::run(rest.to_vec())],
+        _ => vec![],
+    }
+}
