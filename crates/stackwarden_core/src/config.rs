@@ -103,6 +103,23 @@ struct GuardFile {
     ask: Vec<String>,
 }
 
+/// `[files]`: globs never checked. `exclude` replaces the defaults, `extend-exclude` adds to them.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct FilesFile {
+    exclude: Option<Vec<String>>,
+    #[serde(default)]
+    extend_exclude: Vec<String>,
+}
+
+/// One `[per-file]` entry: the rules that do not run on the files a glob matches.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PerFileEntry {
+    #[serde(default)]
+    ignore: Vec<String>,
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ConfigFile {
@@ -120,6 +137,10 @@ struct ConfigFile {
     rules: BTreeMap<String, RuleLevel>,
     #[serde(default)]
     guard: GuardFile,
+    #[serde(default)]
+    files: FilesFile,
+    #[serde(default, rename = "per-file")]
+    per_file: BTreeMap<String, PerFileEntry>,
 }
 
 /// The resolved configuration: every key has a value.
@@ -142,6 +163,11 @@ pub struct Config {
     pub rule_levels: BTreeMap<String, RuleLevel>,
     pub guard_deny: Vec<String>,
     pub guard_ask: Vec<String>,
+    /// Globs of files never checked: `[files] exclude` (or [`DEFAULT_EXCLUDE`]) plus
+    /// `extend-exclude`, relative to the folder of stackwarden.toml.
+    pub exclude: Vec<String>,
+    /// `[per-file]`: a glob and the rules that do not run on the files it matches.
+    pub per_file: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,6 +180,16 @@ pub struct Naming {
 pub const DEFAULT_NODE_RUNTIMES: &[&str] = &["nodejs22.x", "nodejs24.x"];
 pub const DEFAULT_PRODUCTION_STAGES: &[&str] = &["prod", "production"];
 pub const DEFAULT_REQUIRED_TAGS: &[&str] = &["Project", "Stage", "Owner", "CostCenter"];
+/// Files nobody on the project wrote or reads as source: minified and bundled JavaScript, source
+/// maps, vendored folders. A pattern without `/` matches any file or folder name.
+pub const DEFAULT_EXCLUDE: &[&str] = &[
+    "*.min.js",
+    "*.min.mjs",
+    "*.min.cjs",
+    "*.bundle.js",
+    "*.map",
+    "vendor",
+];
 
 impl Default for Config {
     fn default() -> Self {
@@ -215,6 +251,24 @@ impl Config {
                 }
             }
         }
+        let globs = file
+            .files
+            .exclude
+            .iter()
+            .flatten()
+            .map(|g| ("files.exclude", g))
+            .chain(
+                file.files
+                    .extend_exclude
+                    .iter()
+                    .map(|g| ("files.extend-exclude", g)),
+            )
+            .chain(file.per_file.keys().map(|g| ("per-file", g)));
+        for (key, glob) in globs {
+            if let Err(e) = crate::files::compile(glob) {
+                return Err(error(format!("{key}: \"{glob}\" is not a glob: {e}")));
+            }
+        }
         Ok(Self::from_file(Some(path.to_path_buf()), file))
     }
 
@@ -259,12 +313,33 @@ impl Config {
             rule_levels: file.rules,
             guard_deny: file.guard.deny,
             guard_ask: file.guard.ask,
+            exclude: file
+                .files
+                .exclude
+                .unwrap_or_else(|| strings(DEFAULT_EXCLUDE))
+                .into_iter()
+                .chain(file.files.extend_exclude)
+                .collect(),
+            per_file: file
+                .per_file
+                .into_iter()
+                .map(|(glob, entry)| (glob, entry.ignore))
+                .collect(),
         }
     }
 
-    /// Rejects `[rules]` keys that name no rule, naming the closest real one.
+    /// Rejects `[rules]` keys and `[per-file]` ignores that name no rule, naming the closest
+    /// real one.
     pub fn validate_rule_ids(&self, known: &[&str]) -> Result<(), ConfigError> {
-        for id in self.rule_levels.keys() {
+        let rules = self
+            .rule_levels
+            .keys()
+            .map(|id| ("[rules]".to_string(), id));
+        let per_file = self.per_file.iter().flat_map(|(glob, ids)| {
+            ids.iter()
+                .map(move |id| (format!("[per-file] \"{glob}\" ignore:"), id))
+        });
+        for (section, id) in rules.chain(per_file) {
             if !known.contains(&id.as_str()) {
                 let hint = known
                     .iter()
@@ -274,7 +349,7 @@ impl Config {
                 return Err(ConfigError {
                     path: self.path.clone().unwrap_or_default(),
                     line: None,
-                    message: format!("[rules] \"{id}\" is not a stackwarden rule{hint} (`stackwarden rules` lists them)"),
+                    message: format!("{section} \"{id}\" is not a stackwarden rule{hint} (`stackwarden rules` lists them)"),
                 });
             }
         }

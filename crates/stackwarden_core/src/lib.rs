@@ -7,6 +7,7 @@
 pub mod aws;
 pub mod config;
 pub mod discover;
+pub mod files;
 pub mod finding;
 pub mod node;
 pub mod rule;

@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 use rayon::prelude::*;
 use stackwarden_core::config::{Config, ConfigFinder};
-use stackwarden_core::discover::discover;
+use stackwarden_core::discover::{discover, InputKind};
+use stackwarden_core::files::{generated_source, FileRules};
 use stackwarden_core::{Finding, InputError, RuleFilter, Severity};
 
 use crate::engine;
@@ -70,9 +71,14 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
     let (inputs, walk_errors) = discover(&args.paths);
 
     let mut configs: HashMap<Option<PathBuf>, Config> = HashMap::new();
+    let mut file_rules: HashMap<Option<PathBuf>, FileRules> = HashMap::new();
     let mut finder = ConfigFinder::default();
     let mut jobs = Vec::new();
-    // Every input is checked: at the least, every text file is scanned for access keys.
+    let mut skipped: Vec<(PathBuf, String)> = Vec::new();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    // Every input is checked (at the least, every text file is scanned for access keys) unless
+    // the configuration excludes it or it is a minified bundle; a file named on the command line
+    // is always checked.
     for input in &inputs {
         let config_path = match &explicit {
             Some(config) => config.path.clone(),
@@ -84,7 +90,23 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
                 (None, Some(path)) => load_config(path, &known)?,
                 (None, None) => Config::default(),
             };
+            file_rules.insert(config_path.clone(), FileRules::new(&config));
             configs.insert(config_path.clone(), config);
+        }
+        let named = args.paths.iter().any(|p| p == &input.path);
+        if !named {
+            let root = configs[&config_path].root();
+            let why = file_rules[&config_path]
+                .excluded(&relative_to(&input.path, root, &cwd))
+                .or_else(|| {
+                    (input.kind == InputKind::Source)
+                        .then(|| generated_source(&input.path))
+                        .flatten()
+                });
+            if let Some(why) = why {
+                skipped.push((tidy(&input.path), why));
+                continue;
+            }
         }
         jobs.push((input, config_path));
     }
@@ -102,7 +124,6 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
     });
     let mut agent_reports: Vec<stackwarden_core::Report> = agent_reports.collect();
     // Configuration paths are absolute (found by walking up); show them like the inputs.
-    let cwd = std::env::current_dir().unwrap_or_default();
     for finding in agent_reports.iter_mut().flat_map(|r| r.findings.iter_mut()) {
         if let Ok(relative) = finding.path.strip_prefix(&cwd) {
             finding.path = relative.to_path_buf();
@@ -120,7 +141,14 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
                 today: &today,
                 known_rules: &known,
             };
-            engine::check_input(input, &options)
+            let mut report = engine::check_input(input, &options);
+            // `[per-file]` ignores, matched against each finding's own file.
+            let rules = &file_rules[config_path];
+            let root = configs[config_path].root();
+            report
+                .findings
+                .retain(|f| !rules.ignores(&relative_to(&f.path, root, &cwd), f.rule));
+            report
         })
         .inspect(|_| progress.tick())
         .collect();
@@ -156,10 +184,12 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
     errors.sort();
 
     let format = args.format.unwrap_or_else(default_format);
+    skipped.sort();
     let outcome = Outcome {
         findings,
         errors,
         files,
+        skipped,
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let rendered = if args.statistics {
@@ -202,6 +232,17 @@ pub(crate) fn exit_code(outcome: &Outcome) -> ExitCode {
 }
 
 /// `./a/b` → `a/b`, so paths print the way people type them.
+/// `path` relative to the folder of its stackwarden.toml (or to the working folder), for the
+/// `[files]` and `[per-file]` globs.
+fn relative_to(path: &Path, root: Option<&Path>, cwd: &Path) -> PathBuf {
+    let absolute = cwd.join(path);
+    let base = root.map_or_else(|| cwd.to_path_buf(), |r| cwd.join(r));
+    absolute
+        .strip_prefix(&base)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| tidy(path))
+}
+
 fn tidy(path: &Path) -> PathBuf {
     path.strip_prefix(".")
         .map(Path::to_path_buf)

@@ -97,6 +97,7 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         findings,
         errors,
         files,
+        skipped: Vec::new(),
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let rendered = output::render(format, &outcome, to_terminal, false)?;

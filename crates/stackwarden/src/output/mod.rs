@@ -25,6 +25,8 @@ pub(crate) struct Outcome {
     pub(crate) errors: Vec<InputError>,
     /// Files checked.
     pub(crate) files: usize,
+    /// Files not checked, and why (`[files] exclude`, a minified bundle).
+    pub(crate) skipped: Vec<(std::path::PathBuf, String)>,
 }
 
 impl Outcome {

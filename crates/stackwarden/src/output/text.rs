@@ -136,6 +136,14 @@ fn summary(outcome: &Outcome) -> String {
             if n == 1 { "" } else { "s" }
         ),
     };
+    // Skipped files are named in `--format json` (`skipped`, with the reason).
+    let unreadable = match outcome.skipped.len() {
+        0 => unreadable,
+        n => format!(
+            "{unreadable} ({n} file{} skipped: excluded, minified or generated)",
+            if n == 1 { "" } else { "s" }
+        ),
+    };
     if errors + warnings == 0 && infos.is_empty() {
         format!("No findings in {files}{unreadable}.\n")
     } else {
@@ -190,6 +198,7 @@ mod tests {
             ],
             errors: vec![],
             files: 1,
+            skipped: Vec::new(),
         };
         let text = render(&outcome, false, false);
         assert!(!text.contains(ID) && !text.contains(SECRET), "{text}");

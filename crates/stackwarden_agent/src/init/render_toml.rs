@@ -161,6 +161,18 @@ pub fn render(d: &Detection) -> String {
         "extra command patterns to deny (same matching as the built-ins)",
     );
     line(&mut out, "ask = []", "extra command patterns to ask about");
+
+    out.push_str("\n[files]\n");
+    line(
+        &mut out,
+        "extend-exclude = []",
+        "globs never checked, added to the defaults (minified and bundled JS, *.map, vendor/); `exclude` replaces them",
+    );
+
+    out.push_str(
+        "\n[per-file]                  # rules that do not run on the files a glob matches\n",
+    );
+    out.push_str("# \"test/**\" = { ignore = [\"code/missing-timeout\"] }\n");
     out
 }
 
@@ -304,6 +316,8 @@ mod tests {
             "[naming]",
             "[rules]",
             "[guard]",
+            "[files]",
+            "[per-file]",
             "trusted",
             "bucket",
             "role",

@@ -1,0 +1,150 @@
+//! Which files a check skips, and which rules a file is spared: `[files] exclude` (default
+//! [`crate::config::DEFAULT_EXCLUDE`]) and `extend-exclude`, `[per-file]` ignores, and content
+//! nobody reads as source (a minified or generated bundle: a line thousands of characters long).
+//!
+//! Globs are matched against the path relative to the folder of stackwarden.toml (or the
+//! folder the check runs in, without one), with `/` separators. A glob without `/` matches any
+//! single file or folder name on the way (`vendor`, `*.min.js`), as in `.gitignore`; one with
+//! `/` matches the whole relative path (`test/**`, `src/generated/*.ts`), `*` staying within one
+//! folder and `**` crossing them.
+
+use std::path::{Component, Path};
+
+use globset::{Glob, GlobBuilder, GlobMatcher};
+
+use crate::config::Config;
+
+/// A line this long is not written by hand: the file is a bundle or generated.
+const GENERATED_LINE: usize = 5_000;
+/// How much of a source file is read to decide that.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+pub(crate) fn compile(glob: &str) -> Result<Glob, globset::Error> {
+    GlobBuilder::new(glob).literal_separator(true).build()
+}
+
+struct Pattern {
+    text: String,
+    matcher: GlobMatcher,
+    /// Matched against each name of the path rather than the whole path.
+    by_name: bool,
+}
+
+impl Pattern {
+    fn new(text: &str) -> Option<Self> {
+        Some(Self {
+            text: text.to_string(),
+            matcher: compile(text).ok()?.compile_matcher(),
+            by_name: !text.contains('/'),
+        })
+    }
+
+    fn matches(&self, relative: &Path) -> bool {
+        if self.by_name {
+            relative
+                .components()
+                .any(|c| matches!(c, Component::Normal(name) if self.matcher.is_match(name)))
+        } else {
+            self.matcher.is_match(relative)
+        }
+    }
+}
+
+/// A configuration's file rules, compiled once per configuration.
+pub struct FileRules {
+    exclude: Vec<Pattern>,
+    per_file: Vec<(Pattern, Vec<String>)>,
+}
+
+impl FileRules {
+    pub fn new(config: &Config) -> Self {
+        Self {
+            exclude: config
+                .exclude
+                .iter()
+                .filter_map(|g| Pattern::new(g))
+                .collect(),
+            per_file: config
+                .per_file
+                .iter()
+                .filter_map(|(g, rules)| Some((Pattern::new(g)?, rules.clone())))
+                .collect(),
+        }
+    }
+
+    /// Why `relative` is not checked at all: the glob that excludes it.
+    pub fn excluded(&self, relative: &Path) -> Option<String> {
+        self.exclude
+            .iter()
+            .find(|p| p.matches(relative))
+            .map(|p| format!("excluded by `{}` ([files] exclude)", p.text))
+    }
+
+    /// Whether `rule` is ignored for `relative` by a `[per-file]` entry.
+    pub fn ignores(&self, relative: &Path, rule: &str) -> bool {
+        self.per_file
+            .iter()
+            .any(|(p, rules)| rules.iter().any(|r| r == rule) && p.matches(relative))
+    }
+}
+
+/// Why a source file is not read as source: it holds a line of [`GENERATED_LINE`] or more
+/// characters in its first 64 KB (minified bundles put whole libraries on one line).
+pub fn generated_source(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut head)
+        .ok()?;
+    let longest = head.split(|b| *b == b'\n').map(<[u8]>::len).max()?;
+    (longest >= GENERATED_LINE)
+        .then(|| format!("minified or generated (a line of {longest}+ characters)"))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn rules(exclude: &[&str], per_file: &[(&str, &[&str])]) -> FileRules {
+        let config = Config {
+            exclude: exclude.iter().map(|s| s.to_string()).collect(),
+            per_file: per_file
+                .iter()
+                .map(|(g, r)| (g.to_string(), r.iter().map(|s| s.to_string()).collect()))
+                .collect(),
+            ..Config::default()
+        };
+        FileRules::new(&config)
+    }
+
+    #[test]
+    fn names_match_anywhere_and_paths_match_whole() {
+        let rules = rules(
+            &["*.min.js", "vendor", "src/generated/*.ts"],
+            &[("test/**", &["code/missing-timeout"])],
+        );
+        assert!(rules
+            .excluded(Path::new("web/static/jquery.min.js"))
+            .is_some());
+        assert!(rules.excluded(Path::new("lib/vendor/x.js")).is_some());
+        assert!(rules.excluded(Path::new("src/generated/api.ts")).is_some());
+        assert!(rules
+            .excluded(Path::new("src/generated/deep/api.ts"))
+            .is_none());
+        assert!(rules.excluded(Path::new("src/vendors.ts")).is_none());
+        assert!(rules.ignores(Path::new("test/unit/a.test.ts"), "code/missing-timeout"));
+        assert!(!rules.ignores(Path::new("test/unit/a.test.ts"), "code/sdk-v2"));
+        assert!(!rules.ignores(Path::new("src/a.ts"), "code/missing-timeout"));
+    }
+
+    #[test]
+    fn the_defaults_skip_bundles_and_vendored_code() {
+        let rules = FileRules::new(&Config::default());
+        assert!(rules.excluded(Path::new("public/mermaid.min.js")).is_some());
+        assert!(rules.excluded(Path::new("vendor/aws-sdk.js")).is_some());
+        assert!(rules.excluded(Path::new("src/handler.ts")).is_none());
+    }
+}
