@@ -283,3 +283,35 @@ fn malformed_call_aws_input_is_blocked() {
         stderr(&output)
     );
 }
+
+#[test]
+fn a_terminal_mcp_tool_is_judged_like_bash() {
+    // Found in review: a shell-running MCP server reached AWS without a word of AWS in its name.
+    let dir = project();
+    for (tool, input) in [
+        (
+            "mcp__desktop-commander__execute_command",
+            serde_json::json!({"command": "aws s3 rb s3://orders-artifacts --force", "timeout_ms": 5000}),
+        ),
+        (
+            "mcp__shell__run",
+            serde_json::json!({"command": "aws", "args": ["s3", "rb", "s3://orders-artifacts"]}),
+        ),
+        (
+            "mcp__ide__run_terminal_cmd",
+            serde_json::json!({"cmd": "bash -c 'npx cdk destroy --force'"}),
+        ),
+    ] {
+        let (kind, reason) = decision(&hook(dir.path(), &pre_mcp(dir.path(), tool, input)));
+        assert_eq!(kind, "deny", "{tool}: {reason}");
+        assert!(reason.contains("guard/destructive"), "{tool}: {reason}");
+    }
+    no_decision(&hook(
+        dir.path(),
+        &pre_mcp(
+            dir.path(),
+            "mcp__desktop-commander__execute_command",
+            serde_json::json!({"command": "ls -la && npm test"}),
+        ),
+    ));
+}

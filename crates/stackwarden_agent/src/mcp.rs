@@ -81,6 +81,9 @@ pub fn classify(tool: &McpTool<'_>, input: Option<&Value>) -> Result<McpCall, St
     if tool.tool == "call_aws" || args.is_some_and(|a| a.contains_key("cli_command")) {
         return cli_commands(tool, args).map(McpCall::Commands);
     }
+    if let Some(commands) = shell_commands(tool, args) {
+        return Ok(McpCall::Commands(commands));
+    }
     if let Some(change) = CloudControlChange::of(tool.tool) {
         if looks_like_cloud_control(tool) || args.is_some_and(|a| a.contains_key("resource_type")) {
             return change.command(tool, args).map(McpCall::CloudControl);
@@ -92,6 +95,60 @@ pub fn classify(tool: &McpTool<'_>, input: Option<&Value>) -> Result<McpCall, St
     Ok(match opaque_reason(tool, args) {
         Some(why) => McpCall::Opaque { why },
         None => McpCall::Pass,
+    })
+}
+
+/// Words of tool names that run what they are given in a shell (`execute_command`,
+/// `run_terminal_cmd`, `shell_exec`, `bash`).
+const SHELL_WORDS: &[&str] = &[
+    "exec", "execute", "run", "shell", "terminal", "bash", "sh", "cmd", "command",
+];
+/// The argument such tools take the command line in.
+const COMMAND_ARGUMENTS: &[&str] = &["command", "cmd", "command_line", "commandLine", "script"];
+
+/// A shell-running tool's command line, judged exactly like a Bash command: an agent with a
+/// terminal MCP server (desktop-commander's `execute_command`, a `run_terminal_cmd`) reaches
+/// AWS through it without touching Bash.
+fn shell_commands(tool: &McpTool<'_>, args: Option<&Map<String, Value>>) -> Option<Vec<String>> {
+    let runs = words(tool.tool)
+        .iter()
+        .any(|w| SHELL_WORDS.contains(&w.as_str()));
+    if !runs {
+        return None;
+    }
+    let args = args?;
+    let commands: Vec<String> = COMMAND_ARGUMENTS
+        .iter()
+        .filter_map(|name| args.get(*name))
+        .filter_map(|value| match value {
+            Value::String(line) => Some(vec![line.clone()]),
+            // `command: "aws", args: ["s3", "rb", ...]`: the pieces of one command line.
+            Value::Array(items) => Some(
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(shell_word)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )
+            .map(|line| vec![line]),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    if commands.is_empty() {
+        return None;
+    }
+    let arguments: Vec<String> = ["args", "arguments"]
+        .iter()
+        .filter_map(|name| args.get(*name).and_then(Value::as_array))
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(shell_word)
+        .collect();
+    Some(match (commands.as_slice(), arguments.is_empty()) {
+        ([one], false) => vec![format!("{one} {}", arguments.join(" "))],
+        _ => commands,
     })
 }
 
