@@ -5,8 +5,10 @@
 //! a command built at run time (a variable, a concatenation, `$0`) is asked about, whatever it
 //! says, since the program decides it from its input. Output piped into a shell (`print … |
 //! "sh"`) runs what the program prints: asked about. A program that is itself built at run time
-//! (`awk "$PROG"`) is asked about when it names a tool; `-f file` programs are read from the
-//! project.
+//! (`awk "$PROG"`) is asked about when it names a tool; `-f file` and `-i file` programs
+//! (also `-ffile`, `--file=file`, `-e'…'`) are read from the project. gawk's extensions
+//! (`-l`, `@load`) and `@include` are not read: asked about. A regex literal holding `system`,
+//! `getline` or `"` may be a division the lexer misread: asked about.
 
 use std::path::Path;
 
@@ -17,7 +19,9 @@ use crate::wrappers::Step;
 #[derive(Debug, Clone, PartialEq)]
 enum Token {
     Str(String),
-    Regex,
+    /// A regular-expression literal; `true` when its text holds what looks like program text
+    /// (`system`, `getline`, a `"`): the lexer may have misread a division as a regex.
+    Regex(bool),
     Word(String),
     Punct(&'static str),
     Other(char),
@@ -41,7 +45,39 @@ pub(crate) fn unwrap(ctx: &Context<'_>, args: &[Arg], cwd: &Path) -> Vec<Step> {
             }
             break;
         };
-        match text {
+        // `-fprog.awk`, `--file=prog.awk`, `-e'…'`, `--include=lib.awk`: the value attached.
+        let (option, attached) = match text.split_once('=') {
+            Some((o, v)) if o.starts_with("--") => (o, Some(v)),
+            _ if !text.starts_with("--") && text.len() > 2 => match text.get(..2) {
+                Some(o @ ("-f" | "-e" | "-i" | "-E" | "-l" | "-v" | "-F")) => (o, text.get(2..)),
+                _ => (text, None),
+            },
+            _ => (text, None),
+        };
+        if let Some(value) = attached {
+            match option {
+                "-f" | "--file" | "-E" | "--exec" | "-i" | "--include" => {
+                    named |= !matches!(option, "-i" | "--include");
+                    read_file(ctx, cwd, &Arg::lit(value), &mut texts, &mut programs);
+                    continue;
+                }
+                "-e" | "--source" => {
+                    named = true;
+                    texts.push(value.to_string());
+                    continue;
+                }
+                "-l" | "--load" => {
+                    programs.push(Step::Unseen(
+                        text.to_string(),
+                        "awk loads an extension the guard does not read",
+                    ));
+                    continue;
+                }
+                // `-vX=1`, `-F:`, `--assign=X=1` and unknown `--opt=value`: nothing to read.
+                _ => continue,
+            }
+        }
+        match option {
             "--" => {
                 if !named {
                     if let Some(program) = args.get(i) {
@@ -50,26 +86,20 @@ pub(crate) fn unwrap(ctx: &Context<'_>, args: &[Arg], cwd: &Path) -> Vec<Step> {
                 }
                 break;
             }
-            "-F" | "-v" | "--assign" | "--field-separator" | "-i" | "--include" | "-l"
-            | "--load" => i += 1,
-            "-f" | "--file" | "-E" | "--exec" => {
-                named = true;
+            "-F" | "-v" | "--assign" | "--field-separator" => i += 1,
+            "-l" | "--load" => {
+                programs.push(Step::Unseen(
+                    crate::engine::describe(args),
+                    "awk loads an extension the guard does not read",
+                ));
+                i += 1;
+            }
+            // `-i lib.awk` is read as a program too, but does not take the place of the
+            // program argument.
+            "-f" | "--file" | "-E" | "--exec" | "-i" | "--include" => {
+                named |= !matches!(option, "-i" | "--include");
                 if let Some(file) = args.get(i) {
-                    match file.known() {
-                        Some(path) => {
-                            match ctx.files.read(&crate::scope::normalize(&cwd.join(path))) {
-                                Some(text) => texts.push(text),
-                                None => programs.push(Step::Unresolved(
-                                    path.to_string(),
-                                    "awk runs a program file the guard cannot read",
-                                )),
-                            }
-                        }
-                        None => programs.push(Step::Unresolved(
-                            file.text.clone(),
-                            "awk runs a program file chosen at run time",
-                        )),
-                    }
+                    read_file(ctx, cwd, file, &mut texts, &mut programs);
                 }
                 i += 1;
             }
@@ -79,10 +109,6 @@ pub(crate) fn unwrap(ctx: &Context<'_>, args: &[Arg], cwd: &Path) -> Vec<Step> {
                     push_program(program, &mut texts, &mut programs);
                 }
                 i += 1;
-            }
-            _ if text.starts_with("--source=") => {
-                named = true;
-                texts.push(text["--source=".len()..].to_string());
             }
             _ if text.starts_with('-') && text.len() > 1 => {}
             _ => {
@@ -97,6 +123,28 @@ pub(crate) fn unwrap(ctx: &Context<'_>, args: &[Arg], cwd: &Path) -> Vec<Step> {
         programs.extend(commands(&text));
     }
     programs
+}
+
+fn read_file(
+    ctx: &Context<'_>,
+    cwd: &Path,
+    file: &Arg,
+    texts: &mut Vec<String>,
+    steps: &mut Vec<Step>,
+) {
+    match file.known() {
+        Some(path) => match ctx.files.read(&crate::scope::normalize(&cwd.join(path))) {
+            Some(text) => texts.push(text),
+            None => steps.push(Step::Unresolved(
+                path.to_string(),
+                "awk runs a program file the guard cannot read",
+            )),
+        },
+        None => steps.push(Step::Unresolved(
+            file.text.clone(),
+            "awk runs a program file chosen at run time",
+        )),
+    }
 }
 
 fn push_program(arg: &Arg, texts: &mut Vec<String>, steps: &mut Vec<Step>) {
@@ -117,6 +165,13 @@ fn commands(program: &str) -> Vec<Step> {
     for (i, token) in tokens.iter().enumerate() {
         let next = tokens.get(i + 1).unwrap_or(&Token::End);
         match token {
+            Token::Regex(true) => steps.push(unseen(
+                "awk has a regular expression the guard may have misread, holding program text",
+            )),
+            // gawk's `@include "file"` and `@load "ext"`: files the guard does not read here.
+            Token::Other('@') if matches!(next, Token::Word(w) if w == "include" || w == "load") => {
+                steps.push(unseen("awk includes a file the guard does not read"))
+            }
             Token::Word(word) if word == "system" && *next == Token::Punct("(") => {
                 match (tokens.get(i + 2), tokens.get(i + 3)) {
                     (Some(Token::Str(command)), Some(Token::Punct(")"))) => {
@@ -207,6 +262,7 @@ fn lex(text: &str) -> Vec<Token> {
             }
             '/' if !after_operand(tokens.last()) => {
                 // A regular expression literal: `/a|b/`.
+                let start = i;
                 let mut in_bracket = false;
                 while i < chars.len() && (in_bracket || chars[i] != '/') && chars[i] != '\n' {
                     match chars[i] {
@@ -217,8 +273,11 @@ fn lex(text: &str) -> Vec<Token> {
                     }
                     i += 1;
                 }
+                let body: String = chars[start..i.min(chars.len())].iter().collect();
                 i += 1;
-                tokens.push(Token::Regex);
+                tokens.push(Token::Regex(
+                    body.contains("system") || body.contains("getline") || body.contains('"'),
+                ));
             }
             '|' => match chars.get(i) {
                 Some('|') => {
@@ -231,6 +290,11 @@ fn lex(text: &str) -> Vec<Token> {
                 }
                 _ => tokens.push(Token::Punct("|")),
             },
+            // `i++` and `i--` end an operand: a `/` after them divides.
+            '+' | '-' if chars.get(i) == Some(&c) => {
+                i += 1;
+                tokens.push(Token::Punct(if c == '+' { "++" } else { "--" }));
+            }
             '&' if chars.get(i) == Some(&'&') => {
                 i += 1;
                 tokens.push(Token::Punct("&&"));
@@ -258,7 +322,7 @@ fn lex(text: &str) -> Vec<Token> {
 /// Whether a `/` after this token divides (it follows an operand) rather than opens a regex.
 fn after_operand(token: Option<&Token>) -> bool {
     match token {
-        Some(Token::Str(_) | Token::Regex | Token::Punct(")")) => true,
+        Some(Token::Str(_) | Token::Regex(_) | Token::Punct(")" | "++" | "--")) => true,
         Some(Token::Word(w)) => !matches!(
             w.as_str(),
             "print" | "printf" | "return" | "in" | "if" | "while"

@@ -3,7 +3,7 @@
 //! Tcl commands and words (braces, quotes, backslashes, `[…]` substitutions); every braced word
 //! is read again as a script, since bodies of `expect { … }`, `if`, `proc` and loops are. A word
 //! with a `$` or `[…]` substitution is known only at run time: the command is then asked about
-//! when it names a tool. `expect -c 'script'`, `expect script.exp` (read from the project) and
+//! when it names a tool; the text of each `[…]` is read again as a script too, since it runs. `expect -c 'script'`, `expect script.exp` (read from the project) and
 //! `expect -f file` are read.
 
 use std::path::Path;
@@ -68,12 +68,13 @@ pub(crate) fn unwrap(ctx: &Context<'_>, args: &[Arg], cwd: &Path) -> Vec<Step> {
     steps
 }
 
-/// One Tcl word: its text with quoting removed, whether it is known (no `$`/`[…]`), and
-/// whether it was braced (a body).
+/// One Tcl word: its text with quoting removed, whether it is known (no `$`/`[…]`), whether
+/// it was braced (a body), and the scripts of its `[…]` substitutions (which run).
 struct Word {
     text: String,
     known: bool,
     braced: bool,
+    substitutions: Vec<String>,
 }
 
 fn script(text: &str, depth: usize, shell_spawned: &mut bool) -> Vec<Step> {
@@ -87,6 +88,9 @@ fn script(text: &str, depth: usize, shell_spawned: &mut bool) -> Vec<Step> {
     for command in commands(text) {
         for word in command.iter().filter(|w| w.braced) {
             steps.extend(script(&word.text, depth + 1, shell_spawned));
+        }
+        for substitution in command.iter().flat_map(|w| &w.substitutions) {
+            steps.extend(script(substitution, depth + 1, shell_spawned));
         }
         let Some((name, args)) = command.split_first() else {
             continue;
@@ -222,6 +226,7 @@ fn commands(text: &str) -> Vec<Vec<Word>> {
                     text: chars[start.min(end)..end].iter().collect(),
                     known: true,
                     braced: true,
+                    substitutions: Vec::new(),
                 });
                 i += 1;
             }
@@ -232,6 +237,7 @@ fn commands(text: &str) -> Vec<Vec<Word>> {
                 }
                 let mut word = String::new();
                 let mut known = true;
+                let mut substitutions = Vec::new();
                 while i < chars.len() {
                     let c = chars[i];
                     if quoted && c == '"' {
@@ -261,8 +267,16 @@ fn commands(text: &str) -> Vec<Vec<Word>> {
                             // known only at run time.
                             known = false;
                             let mut level = 0;
+                            let start = i + 1;
                             while i < chars.len() {
                                 match chars[i] {
+                                    '\\' => {
+                                        word.push(chars[i]);
+                                        i += 1;
+                                        if i >= chars.len() {
+                                            break;
+                                        }
+                                    }
                                     '[' => level += 1,
                                     ']' => {
                                         level -= 1;
@@ -275,6 +289,8 @@ fn commands(text: &str) -> Vec<Vec<Word>> {
                                 word.push(chars[i]);
                                 i += 1;
                             }
+                            let end = i.min(chars.len());
+                            substitutions.push(chars[start.min(end)..end].iter().collect());
                             word.push(']');
                         }
                         _ => word.push(c),
@@ -285,6 +301,7 @@ fn commands(text: &str) -> Vec<Vec<Word>> {
                     text: word,
                     known,
                     braced: false,
+                    substitutions,
                 });
             }
         }

@@ -43,8 +43,9 @@
 //! grammar rules whose backtracking hit *valid* commands (nested subshells around `if`, nested
 //! `case`) are memoised in the vendored copy (`vendor/brush-parser/STACKWARDEN.md`); the rest is
 //! not guessed at here. This crate bounds only its own work (input size [`MAX_COMMAND_BYTES`],
-//! nesting of scripts in scripts, simple commands per line) and answers those with
-//! `guard/unresolved`; what the parser does is bounded by the operating system: the binary runs
+//! nesting of scripts in scripts, simple commands per line, and per reader: includes followed
+//! by make, recipes and tasks expanded by just and task, YAML nodes in a Taskfile, nesting of
+//! expect scripts) and answers those with `guard/unresolved`; what the parser does is bounded by the operating system: the binary runs
 //! [`judge`] in a child process with memory, CPU, stack and wall-clock limits and blocks
 //! whatever does not come back with a verdict (`crates/stackwarden/src/envelope`). Calling
 //! [`judge`] on untrusted text outside such an envelope can take unbounded time and memory.

@@ -4,7 +4,8 @@
 //! parser then sees (`$(shell ...)` reads as a command substitution and is judged too).
 //! `include other.mk` (and `-include`, `sinclude`) of literal paths, relative to the Makefile's
 //! folder, are read and their rules and variables merged, as make does; an include whose name
-//! is built from variables or functions is not followed.
+//! is built from variables or functions is not followed, and a requested target missing from
+//! what was read is then unresolved (it may be defined in that include).
 //! Hand-written because no maintained crate parses Makefiles for this purpose.
 
 use std::collections::BTreeMap;
@@ -25,6 +26,9 @@ struct Makefile {
     rules: BTreeMap<String, (Vec<String>, Vec<String>)>,
     default: Option<String>,
     includes: Vec<String>,
+    /// An include the guard did not read (a name built at run time, past the bound): targets
+    /// missing here may be defined there.
+    unread_include: bool,
 }
 
 pub(crate) fn unwrap(ctx: &Context<'_>, name: &str, argv: &[Arg], cwd: &Path) -> Option<Vec<Step>> {
@@ -92,22 +96,30 @@ pub(crate) fn unwrap(ctx: &Context<'_>, name: &str, argv: &[Arg], cwd: &Path) ->
     }
     let mut recipes = Vec::new();
     let mut visited = Vec::new();
+    let mut steps = Vec::new();
     for target in &targets {
+        if makefile.unread_include && !makefile.rules.contains_key(target) {
+            steps.push(Step::Unresolved(
+                format!("make {target}"),
+                "make runs a target from an include the guard does not read",
+            ));
+        }
         collect(&makefile, target, &mut visited, &mut recipes);
     }
     let cd = format!("cd {} && ", crate::launchers::quote(&dir.to_string_lossy()));
-    Some(
+    steps.extend(
         recipes
             .into_iter()
-            .map(|r| Step::Script(format!("{cd}{}", expand(&r, &makefile.vars))))
-            .collect(),
-    )
+            .map(|r| Step::Script(format!("{cd}{}", expand(&r, &makefile.vars)))),
+    );
+    Some(steps)
 }
 
 /// Reads the makefiles `makefile` includes (literal paths only) and merges them in.
 fn include(ctx: &Context<'_>, dir: &Path, makefile: &mut Makefile, read: &mut usize) {
     for name in std::mem::take(&mut makefile.includes) {
         if *read >= MAX_INCLUDES || name.contains(['$', '*', '?', '[']) {
+            makefile.unread_include = true;
             continue;
         }
         *read += 1;
@@ -116,6 +128,7 @@ fn include(ctx: &Context<'_>, dir: &Path, makefile: &mut Makefile, read: &mut us
         };
         let mut included = parse(&text);
         include(ctx, dir, &mut included, read);
+        makefile.unread_include |= included.unread_include;
         for (k, v) in included.vars {
             makefile.vars.entry(k).or_insert(v);
         }

@@ -54,6 +54,10 @@ struct Justfile {
     recipes: BTreeMap<String, Recipe>,
     aliases: BTreeMap<String, String>,
     first: Option<String>,
+    /// `import`, `mod` or `set fallback`: recipes may live in files the guard does not read.
+    elsewhere: bool,
+    /// `set shell := [...]` naming a program that is no POSIX shell: bodies are not shell text.
+    foreign_shell: bool,
 }
 
 /// `just [options] [VAR=value…] [RECIPE [args…]]…`.
@@ -69,14 +73,40 @@ pub(crate) fn just(ctx: &Context<'_>, args: &[Arg], cwd: &Path) -> Vec<Step> {
             words.push(arg);
             continue;
         };
-        match text {
-            "-f" | "--justfile" => {
-                file = args.get(i).and_then(Arg::known).map(|f| cwd.join(f));
-                i += 1;
-            }
-            "-d" | "--working-directory" => {
-                dir = args.get(i).and_then(Arg::known).map(|d| cwd.join(d));
-                i += 1;
+        // `--justfile=x` and `-fx` are `--justfile x`.
+        let (option, attached) = match text.split_once('=') {
+            Some((o, v)) if o.starts_with("--") => (o, Some(v)),
+            _ => match text.strip_prefix("-f").or_else(|| text.strip_prefix("-d")) {
+                Some(v) if !v.is_empty() && !text.starts_with("--") => (&text[..2], Some(v)),
+                _ => (text, None),
+            },
+        };
+        match option {
+            "-f" | "--justfile" | "-d" | "--working-directory" => {
+                let value = match attached {
+                    Some(v) => Some(v),
+                    None => {
+                        i += 1;
+                        match args.get(i - 1) {
+                            Some(a) => match a.known() {
+                                Some(v) => Some(v),
+                                None => {
+                                    return vec![Step::Unresolved(
+                                        crate::engine::describe(args),
+                                        "just runs a justfile chosen at run time",
+                                    )]
+                                }
+                            },
+                            None => None,
+                        }
+                    }
+                };
+                let path = value.map(|v| cwd.join(v));
+                if matches!(option, "-f" | "--justfile") {
+                    file = path;
+                } else {
+                    dir = path;
+                }
             }
             "--set" => {
                 if let (Some(k), Some(v)) = (
@@ -135,6 +165,12 @@ pub(crate) fn just(ctx: &Context<'_>, args: &[Arg], cwd: &Path) -> Vec<Step> {
                             "just runs a recipe chosen at run time",
                         )];
                     }
+                    if justfile.elsewhere {
+                        return vec![Step::Unresolved(
+                            crate::engine::describe(args),
+                            "just runs a recipe from an imported justfile or module the guard does not read",
+                        )];
+                    }
                 }
             },
         }
@@ -170,11 +206,30 @@ impl Justfile {
         out: &mut Vec<Step>,
     ) {
         let name = self.resolve(name);
-        if seen.len() >= MAX_RECIPES || seen.contains(&name) {
+        if seen.contains(&name) {
+            return;
+        }
+        if seen.len() >= MAX_RECIPES {
+            let text = self
+                .recipes
+                .get(&name)
+                .map_or_else(|| name.clone(), |r| r.body.join("\n"));
+            // Past the bound nothing further is read, not even this recipe's dependencies:
+            // asked about whatever the text says.
+            out.push(Step::Unseen(
+                text,
+                "just runs more recipes than the guard reads",
+            ));
             return;
         }
         seen.push(name.clone());
         let Some(recipe) = self.recipes.get(&name) else {
+            if self.elsewhere {
+                out.push(Step::Unresolved(
+                    format!("just {name}"),
+                    "just runs a recipe from an imported justfile or module the guard does not read",
+                ));
+            }
             return;
         };
         for dep in &recipe.before {
@@ -229,6 +284,10 @@ impl Justfile {
                     ));
                 }
             }
+            None if self.foreign_shell => out.push(Step::Unresolved(
+                body.join("\n"),
+                "just runs recipes with a `set shell` the guard does not read",
+            )),
             None => {
                 for line in body {
                     let line = line.trim_start_matches(['@', '-']).trim();
@@ -312,8 +371,22 @@ fn parse_justfile(text: &str) -> Justfile {
                     .insert(name.to_string(), target.to_string());
                 continue;
             }
-            // Settings; imported files and modules are not followed.
-            ["set" | "import" | "mod", ..] => continue,
+            // Imported files and modules are not followed: a recipe missing here may be there.
+            ["import" | "import?" | "mod" | "mod?", ..]
+            | ["set", "fallback"]
+            | ["set", "fallback", ":=", "true"] => {
+                justfile.elsewhere = true;
+                continue;
+            }
+            ["set", "shell", ..] => {
+                if let Some(program) = trimmed.split(['"', '\'']).nth(1) {
+                    if !crate::wrappers::is_shell(crate::engine::basename(program)) {
+                        justfile.foreign_shell = true;
+                    }
+                }
+                continue;
+            }
+            ["set", ..] => continue,
             _ => {}
         }
         let assignment = trimmed.strip_prefix("export ").unwrap_or(trimmed);
@@ -321,12 +394,12 @@ fn parse_justfile(text: &str) -> Justfile {
             let name = name.trim();
             if is_name(name) {
                 let value = value.trim();
-                let value = if (value.starts_with('"') && value.ends_with('"'))
-                    || (value.starts_with('\'') && value.ends_with('\''))
-                {
-                    value[1..value.len() - 1].to_string()
-                } else {
-                    UNKNOWN.to_string()
+                let unquoted = ['"', '\'']
+                    .iter()
+                    .find_map(|q| value.strip_prefix(*q).and_then(|v| v.strip_suffix(*q)));
+                let value = match unquoted {
+                    Some(inner) => inner.to_string(),
+                    None => UNKNOWN.to_string(),
                 };
                 justfile.vars.insert(name.to_string(), value);
                 continue;
@@ -432,7 +505,37 @@ pub(crate) fn task(ctx: &Context<'_>, args: &[Arg], cwd: &Path) -> Vec<Step> {
                 "task runs a task chosen at run time",
             )];
         };
-        match text {
+        // `--taskfile=x` is `--taskfile x`.
+        let (option, attached) = match text.split_once('=') {
+            Some((o, v)) if o.starts_with("--") => (o, Some(v)),
+            _ => (text, None),
+        };
+        let value = |i: &mut usize| match attached {
+            Some(v) => Ok(Some(v)),
+            None => {
+                *i += 1;
+                match args.get(*i - 1) {
+                    Some(a) => a.known().map(Some).ok_or(()),
+                    None => Ok(None),
+                }
+            }
+        };
+        match option {
+            "-t" | "--taskfile" | "-d" | "--dir" => {
+                let Ok(value) = value(&mut i) else {
+                    return vec![Step::Unresolved(
+                        crate::engine::describe(args),
+                        "task runs a Taskfile chosen at run time",
+                    )];
+                };
+                if let Some(v) = value {
+                    if matches!(option, "-t" | "--taskfile") {
+                        file = Some(cwd.join(v));
+                    } else {
+                        dir = crate::scope::normalize(&cwd.join(v));
+                    }
+                }
+            }
             "--" => {
                 cli_args = args[i..]
                     .iter()
@@ -446,16 +549,6 @@ pub(crate) fn task(ctx: &Context<'_>, args: &[Arg], cwd: &Path) -> Vec<Step> {
                     .collect::<Vec<_>>()
                     .join(" ");
                 break;
-            }
-            "-t" | "--taskfile" => {
-                file = args.get(i).and_then(Arg::known).map(|f| cwd.join(f));
-                i += 1;
-            }
-            "-d" | "--dir" => {
-                if let Some(d) = args.get(i).and_then(Arg::known) {
-                    dir = crate::scope::normalize(&cwd.join(d));
-                }
-                i += 1;
             }
             "-n" | "--dry" | "-l" | "--list" | "-a" | "--list-all" | "--summary" | "-i"
             | "--init" | "--help" | "-h" | "--version" | "--status" => return vec![],
@@ -493,7 +586,7 @@ pub(crate) fn task(ctx: &Context<'_>, args: &[Arg], cwd: &Path) -> Vec<Step> {
         names.push("default".into());
     }
     for name in names {
-        taskfile.run(&root, &folder, &name, &vars);
+        taskfile.run(&root, &path, &folder, &name, &vars);
     }
     taskfile.steps
 }
@@ -501,7 +594,8 @@ pub(crate) fn task(ctx: &Context<'_>, args: &[Arg], cwd: &Path) -> Vec<Step> {
 struct Taskfile<'c, 'a> {
     ctx: &'c Context<'a>,
     cli_args: String,
-    seen: Vec<String>,
+    /// Tasks run, by Taskfile and name: `deploy` of an included file is another task.
+    seen: Vec<(PathBuf, String)>,
     steps: Vec<Step>,
 }
 
@@ -509,18 +603,38 @@ impl Taskfile<'_, '_> {
     fn run(
         &mut self,
         root: &Value,
+        file: &Path,
         folder: &Path,
         name: &str,
         overrides: &BTreeMap<String, String>,
     ) {
-        if self.seen.len() >= MAX_RECIPES || self.seen.iter().any(|s| s == name) {
+        if self.seen.iter().any(|(f, s)| f == file && s == name) {
             return;
         }
-        self.seen.push(name.to_string());
-        let Some(task) = root.get("tasks").and_then(|t| t.get(name)) else {
+        let task = root.get("tasks").and_then(|t| t.get(name));
+        if self.seen.len() >= MAX_RECIPES {
+            self.steps.push(Step::Unseen(
+                task.map_or_else(|| format!("task {name}"), Value::to_string),
+                "task runs more tasks than the guard reads",
+            ));
+            return;
+        }
+        self.seen.push((file.to_path_buf(), name.to_string()));
+        let Some(task) = task else {
             // `ns:task`: a task of an included Taskfile.
-            if let Some((namespace, inner)) = name.split_once(':') {
-                self.included(root, folder, namespace, inner, overrides);
+            match name.split_once(':') {
+                Some((namespace, inner))
+                    if root
+                        .get("includes")
+                        .and_then(|i| i.get(namespace))
+                        .is_some() =>
+                {
+                    self.included(root, folder, namespace, inner, overrides)
+                }
+                _ => self.steps.push(Step::Unresolved(
+                    format!("task {name}"),
+                    "task runs a task the guard finds in no Taskfile it reads",
+                )),
             }
             return;
         };
@@ -543,7 +657,7 @@ impl Taskfile<'_, '_> {
                 .as_str()
                 .or_else(|| dep.get("task").and_then(Value::as_str));
             if let Some(dep_name) = dep_name {
-                self.run(root, folder, dep_name, overrides);
+                self.run(root, file, folder, dep_name, overrides);
             }
         }
         let cmds: Vec<Value> = match task {
@@ -569,7 +683,7 @@ impl Taskfile<'_, '_> {
                 continue;
             }
             if let Some(other) = cmd.get("task").and_then(Value::as_str) {
-                self.run(root, folder, other, overrides);
+                self.run(root, file, folder, other, overrides);
             }
         }
     }
@@ -608,6 +722,10 @@ impl Taskfile<'_, '_> {
             return;
         };
         let Some(included) = yaml_value(&text) else {
+            self.steps.push(Step::Unresolved(
+                format!("task {namespace}:{inner}\n{text}"),
+                "task runs a Taskfile the guard cannot read",
+            ));
             return;
         };
         let dir = match include.get("dir").and_then(Value::as_str) {
@@ -616,7 +734,7 @@ impl Taskfile<'_, '_> {
                 .parent()
                 .map_or(folder.to_path_buf(), Path::to_path_buf),
         };
-        self.run(&included, &dir, inner, overrides);
+        self.run(&included, &path, &dir, inner, overrides);
     }
 }
 
@@ -657,7 +775,7 @@ fn yaml_value(text: &str) -> Option<Value> {
     }
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<(Frame, usize)> = Vec::new();
-    let mut anchors: BTreeMap<usize, Value> = BTreeMap::new();
+    let mut anchors: BTreeMap<usize, (Value, usize)> = BTreeMap::new();
     let mut nodes = 0;
     let mut result: Option<Value> = None;
     // Adds a finished value to the frame on top (or makes it the document).
@@ -696,12 +814,18 @@ fn yaml_value(text: &str) -> Option<Value> {
             Event::Scalar(text, _, anchor, _) => {
                 let value = Value::String(text.into_owned());
                 if anchor != 0 {
-                    anchors.insert(anchor, value.clone());
+                    anchors.insert(anchor, (value.clone(), tree_size(&value)));
                 }
                 attach(&mut stack, &mut result, value);
             }
+            // Each alias copies its anchor's tree and counts as that many nodes, so nested
+            // aliases ("billion laughs") reach the bound instead of growing exponentially.
             Event::Alias(anchor) => {
-                let value = anchors.get(&anchor).cloned().unwrap_or(Value::Null);
+                let (value, size) = anchors.get(&anchor).cloned().unwrap_or((Value::Null, 1));
+                nodes += size;
+                if nodes > MAX_YAML_NODES {
+                    return None;
+                }
                 attach(&mut stack, &mut result, value);
             }
             Event::SequenceStart(anchor, _) => stack.push((Frame::Seq(Vec::new()), anchor)),
@@ -715,7 +839,7 @@ fn yaml_value(text: &str) -> Option<Value> {
                     Frame::Map(map, _) => Value::Object(map),
                 };
                 if anchor != 0 {
-                    anchors.insert(anchor, value.clone());
+                    anchors.insert(anchor, (value.clone(), tree_size(&value)));
                 }
                 attach(&mut stack, &mut result, value);
             }
@@ -723,6 +847,15 @@ fn yaml_value(text: &str) -> Option<Value> {
         }
     }
     result
+}
+
+/// The values in a tree (itself included).
+fn tree_size(value: &Value) -> usize {
+    1 + match value {
+        Value::Array(items) => items.iter().map(tree_size).sum::<usize>(),
+        Value::Object(map) => map.values().map(tree_size).sum::<usize>(),
+        _ => 0,
+    }
 }
 
 #[cfg(test)]
