@@ -25,6 +25,7 @@ pub(crate) fn apply(
             }
         }
         "export" | "declare" | "typeset" | "local" | "readonly" => {
+            let reference = name != "export" && declares_reference(args);
             for arg in args {
                 // `export $(cat .env | xargs)`, `declare -x "$name"`: which variables get which
                 // values is only known at run time.
@@ -34,6 +35,12 @@ pub(crate) fn apply(
                     continue;
                 }
                 if let Some((name, value)) = wrappers::assignment(&arg.text) {
+                    if reference {
+                        // `declare -n P=dev`: P names the variable `dev`; what it reads is
+                        // that variable's value later on, which the guard does not follow.
+                        outer.set(&name, read_at_run_time(&format!("declare -n {name}")));
+                        continue;
+                    }
                     let value = if arg.literal {
                         Var::Known(value)
                     } else {
@@ -88,6 +95,14 @@ pub(crate) fn apply(
         _ => return false,
     }
     true
+}
+
+/// Whether `declare`/`typeset`/`local` options make namerefs (`-n`, `-gn`, `-rn`).
+pub(crate) fn declares_reference(args: &[Arg]) -> bool {
+    args.iter()
+        .map(|a| a.text.as_str())
+        .take_while(|a| *a != "--")
+        .any(|a| a.starts_with('-') && !a.contains('=') && a[1..].contains('n'))
 }
 
 /// `alias name='value' …`; `alias name` alone prints it.

@@ -117,26 +117,82 @@ fn matches_chars(p: &[Token], t: &[char]) -> bool {
     p[pi..].iter().all(|c| *c == Token::Star)
 }
 
-/// `${v#p}`, `${v##p}`, `${v%p}`, `${v%%p}`.
-pub(crate) fn remove(pattern: &[Token], text: &str, suffix: bool, largest: bool) -> String {
+/// How many (pattern element × character) steps one expansion may take; beyond it the value is
+/// unknown. A 1000-character value against a short pattern is well inside.
+const BUDGET: usize = 8_000_000;
+
+/// The ends `e` (`0..=t.len()`) for which `t[..e]` matches the whole of `p`: one pass of the
+/// pattern's states over the text; `None` once `budget` is spent.
+fn match_ends(p: &[Token], t: &[char], budget: &mut usize) -> Option<Vec<bool>> {
+    let m = p.len();
+    let close = |states: &mut Vec<bool>| {
+        for i in 0..m {
+            if states[i] && p[i] == Token::Star {
+                states[i + 1] = true;
+            }
+        }
+    };
+    let mut states = vec![false; m + 1];
+    states[0] = true;
+    close(&mut states);
+    let mut ends = Vec::with_capacity(t.len() + 1);
+    ends.push(states[m]);
+    for &c in t {
+        *budget = budget.checked_sub(m + 1)?;
+        let mut next = vec![false; m + 1];
+        let mut alive = false;
+        for i in 0..m {
+            if !states[i] {
+                continue;
+            }
+            if p[i] == Token::Star {
+                next[i] = true;
+                alive = true;
+            } else if one(&p[i], c) {
+                next[i + 1] = true;
+                alive = true;
+            }
+        }
+        if !alive {
+            ends.resize(t.len() + 1, false);
+            return Some(ends);
+        }
+        close(&mut next);
+        ends.push(next[m]);
+        states = next;
+    }
+    Some(ends)
+}
+
+/// The pattern and text read backwards: a suffix match becomes a prefix match.
+fn reversed(pattern: &[Token], chars: &[char]) -> (Vec<Token>, Vec<char>) {
+    (
+        pattern.iter().rev().cloned().collect(),
+        chars.iter().rev().copied().collect(),
+    )
+}
+
+/// `${v#p}`, `${v##p}`, `${v%p}`, `${v%%p}`; `None` when the work would exceed the bound.
+pub(crate) fn remove(pattern: &[Token], text: &str, suffix: bool, largest: bool) -> Option<String> {
     let chars: Vec<char> = text.chars().collect();
     let n = chars.len();
-    let cut: Vec<usize> = if largest == suffix {
-        (0..=n).collect()
+    let mut budget = BUDGET;
+    let ends = if suffix {
+        let (p, t) = reversed(pattern, &chars);
+        match_ends(&p, &t, &mut budget)?
     } else {
-        (0..=n).rev().collect()
+        match_ends(pattern, &chars, &mut budget)?
     };
-    for i in cut {
-        let (part, rest) = if suffix {
-            (&chars[i..], &chars[..i])
-        } else {
-            (&chars[..i], &chars[i..])
-        };
-        if matches_chars(pattern, part) {
-            return rest.iter().collect();
-        }
-    }
-    text.to_string()
+    let found = if largest {
+        ends.iter().rposition(|&e| e)
+    } else {
+        ends.iter().position(|&e| e)
+    };
+    Some(match found {
+        None => text.to_string(),
+        Some(len) if suffix => chars[..n - len].iter().collect(),
+        Some(len) => chars[len..].iter().collect(),
+    })
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -148,31 +204,32 @@ pub(crate) enum Replace {
 }
 
 /// `${v/p/r}`, `${v//p/r}`, `${v/#p/r}`, `${v/%p/r}`: the longest match at the first place one
-/// starts. An empty pattern replaces nothing, except anchored (`${v/#/x}` prepends).
-pub(crate) fn replace(pattern: &[Token], text: &str, with: &str, kind: Replace) -> String {
+/// starts. An empty pattern replaces nothing, except anchored (`${v/#/x}` prepends). `None` when
+/// the work would exceed the bound.
+pub(crate) fn replace(pattern: &[Token], text: &str, with: &str, kind: Replace) -> Option<String> {
     let chars: Vec<char> = text.chars().collect();
     let n = chars.len();
     let collect = |s: &[char]| s.iter().collect::<String>();
+    let mut budget = BUDGET;
     match kind {
         Replace::Prefix => {
-            for end in (0..=n).rev() {
-                if matches_chars(pattern, &chars[..end]) {
-                    return format!("{with}{}", collect(&chars[end..]));
-                }
-            }
-            text.to_string()
+            let ends = match_ends(pattern, &chars, &mut budget)?;
+            Some(match ends.iter().rposition(|&e| e) {
+                Some(end) => format!("{with}{}", collect(&chars[end..])),
+                None => text.to_string(),
+            })
         }
         Replace::Suffix => {
-            for start in 0..=n {
-                if matches_chars(pattern, &chars[start..]) {
-                    return format!("{}{with}", collect(&chars[..start]));
-                }
-            }
-            text.to_string()
+            let (p, t) = reversed(pattern, &chars);
+            let ends = match_ends(&p, &t, &mut budget)?;
+            Some(match ends.iter().rposition(|&e| e) {
+                Some(len) => format!("{}{with}", collect(&chars[..n - len])),
+                None => text.to_string(),
+            })
         }
         Replace::First | Replace::All => {
             if pattern.is_empty() {
-                return text.to_string();
+                return Some(text.to_string());
             }
             let mut out = String::new();
             let mut at = 0;
@@ -181,9 +238,13 @@ pub(crate) fn replace(pattern: &[Token], text: &str, with: &str, kind: Replace) 
                 if replaced && matches!(kind, Replace::First) {
                     break;
                 }
-                let found = (at + 1..=n)
-                    .rev()
-                    .find(|&end| matches_chars(pattern, &chars[at..end]));
+                let ends = match_ends(pattern, &chars[at..], &mut budget)?;
+                // The longest non-empty match that starts here.
+                let found = ends
+                    .iter()
+                    .rposition(|&e| e)
+                    .filter(|&len| len > 0)
+                    .map(|len| at + len);
                 match found {
                     Some(end) => {
                         out.push_str(with);
@@ -197,7 +258,7 @@ pub(crate) fn replace(pattern: &[Token], text: &str, with: &str, kind: Replace) 
                 }
             }
             out.push_str(&collect(&chars[at..]));
-            out
+            Some(out)
         }
     }
 }
@@ -221,15 +282,36 @@ mod tests {
         assert!(matches(&p("[x"), "[x"));
         // `[[:alpha:]]` is not evaluated: the caller treats the pattern as unknown.
         assert_eq!(compile(&[('[', true), ('[', true), (':', true)]), None);
-        assert_eq!(remove(&p("X"), "awsX", true, false), "aws");
-        assert_eq!(remove(&p("*."), "a.b.c", false, false), "b.c");
-        assert_eq!(remove(&p("*."), "a.b.c", false, true), "c");
-        assert_eq!(remove(&p(".*"), "a.b.c", true, false), "a.b");
-        assert_eq!(remove(&p(".*"), "a.b.c", true, true), "a");
-        assert_eq!(replace(&p("x"), "axsx", "w", Replace::First), "awsx");
-        assert_eq!(replace(&p("x"), "axsx", "w", Replace::All), "awsw");
-        assert_eq!(replace(&p("x*"), "axs", "ws", Replace::First), "aws");
-        assert_eq!(replace(&p(""), "ws", "a", Replace::Prefix), "aws");
-        assert_eq!(replace(&p("q"), "awq", "s", Replace::Suffix), "aws");
+        assert_eq!(remove(&p("X"), "awsX", true, false).as_deref(), Some("aws"));
+        assert_eq!(
+            remove(&p("*."), "a.b.c", false, false).as_deref(),
+            Some("b.c")
+        );
+        assert_eq!(remove(&p("*."), "a.b.c", false, true).as_deref(), Some("c"));
+        assert_eq!(
+            remove(&p(".*"), "a.b.c", true, false).as_deref(),
+            Some("a.b")
+        );
+        assert_eq!(remove(&p(".*"), "a.b.c", true, true).as_deref(), Some("a"));
+        assert_eq!(
+            replace(&p("x"), "axsx", "w", Replace::First).as_deref(),
+            Some("awsx")
+        );
+        assert_eq!(
+            replace(&p("x"), "axsx", "w", Replace::All).as_deref(),
+            Some("awsw")
+        );
+        assert_eq!(
+            replace(&p("x*"), "axs", "ws", Replace::First).as_deref(),
+            Some("aws")
+        );
+        assert_eq!(
+            replace(&p(""), "ws", "a", Replace::Prefix).as_deref(),
+            Some("aws")
+        );
+        assert_eq!(
+            replace(&p("q"), "awq", "s", Replace::Suffix).as_deref(),
+            Some("aws")
+        );
     }
 }

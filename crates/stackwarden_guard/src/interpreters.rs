@@ -292,7 +292,18 @@ pub(crate) fn unwrap(ctx: &Context<'_>, name: &str, argv: &[Arg], cwd: &Path) ->
         let tool = match module.known() {
             Some("awscli") => "aws",
             Some("samcli") => "sam",
-            Some(_) => return Some(vec![]),
+            // `python3 -m deploy`: the project's `deploy.py` or `deploy/__main__.py` is read
+            // like a script file; an installed module (`http.server`) is not the project's.
+            Some(name) => {
+                let base = cwd.join(name.replace('.', "/"));
+                let text = [base.with_extension("py"), base.join("__main__.py")]
+                    .iter()
+                    .find_map(|file| ctx.files.read(&crate::scope::normalize(file)));
+                return Some(match text {
+                    Some(text) => scan(lang, &text, &seen),
+                    None => vec![],
+                });
+            }
             None => {
                 return Some(vec![Step::Unresolved(
                     seen,
@@ -325,17 +336,26 @@ pub(crate) fn unwrap(ctx: &Context<'_>, name: &str, argv: &[Arg], cwd: &Path) ->
             run.extend(p.rest.iter().cloned());
             return Some(vec![Step::run(run)]);
         }
-        if let Some(path) = file.known() {
-            if let Some(text) = ctx.files.read(&crate::scope::normalize(&cwd.join(path))) {
-                let installed = Path::new(path)
-                    .components()
-                    .any(|c| c.as_os_str() == "node_modules" || c.as_os_str() == "site-packages");
-                steps.extend(if installed {
-                    installed_program(lang, &text, &seen)
-                } else {
-                    scan(lang, &text, &seen)
-                });
-            }
+        let Some(path) = file.known() else {
+            // `python3 "$(ls *.py | head -1)"`: which script runs is told at run time; one
+            // picked by a command's output is as unreadable as code from one (see above).
+            let why = "an interpreter runs a script whose name is built at run time";
+            steps.push(if file.from_output {
+                Step::Unseen(seen, why)
+            } else {
+                Step::Unresolved(seen, why)
+            });
+            return Some(steps);
+        };
+        if let Some(text) = ctx.files.read(&crate::scope::normalize(&cwd.join(path))) {
+            let installed = Path::new(path)
+                .components()
+                .any(|c| c.as_os_str() == "node_modules" || c.as_os_str() == "site-packages");
+            steps.extend(if installed {
+                installed_program(lang, &text, &seen)
+            } else {
+                scan(lang, &text, &seen)
+            });
         }
     }
     Some(steps)
@@ -708,6 +728,7 @@ fn importlib_metadata_only(text: &str) -> bool {
 /// Every occurrence of a way out, accounted for: `Some(commands run)`, or `None` when one is
 /// not.
 fn account(lang: Lang, tokens: &[Tok]) -> Option<Vec<Step>> {
+    let lists = import_lists(tokens);
     let mut commands = Vec::new();
     let mut sdk_imports = 0;
     let mut sdk_versions = 0;
@@ -768,7 +789,7 @@ fn account(lang: Lang, tokens: &[Tok]) -> Option<Vec<Step>> {
             }
             Tok::Ident(word) if is_reach(lang, word) => {
                 if SDKS.contains(&word.as_str()) && lang == Lang::Python {
-                    if is_import(tokens, at) {
+                    if is_import(tokens, &lists, at) {
                         sdk_imports += 1;
                         continue;
                     }
@@ -782,7 +803,7 @@ fn account(lang: Lang, tokens: &[Tok]) -> Option<Vec<Step>> {
                 }
                 match (lang, word.as_str()) {
                     (Lang::Python, "subprocess") => {
-                        if is_import(tokens, at) {
+                        if is_import(tokens, &lists, at) {
                             continue;
                         }
                         let Some(Tok::Ident(method)) = (tokens.get(at + 1)
@@ -945,15 +966,30 @@ fn previous_ident(tokens: &[Tok], at: usize, back: usize) -> Option<&str> {
     }
 }
 
-/// `import X` / `import a, X` ending the statement (no `as`, no `from X import …`).
-fn is_import(tokens: &[Tok], at: usize) -> bool {
+/// For each token, whether it stands in an `import a, b.c, …` list: the nearest token before
+/// it that is not a name, `,` or `.` is `import`. One forward pass.
+fn import_lists(tokens: &[Tok]) -> Vec<bool> {
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut state = false;
+    for t in tokens {
+        out.push(state);
+        let listed =
+            matches!(t, Tok::Punct(',' | '.')) || matches!(t, Tok::Ident(w) if w != "import");
+        if !listed {
+            state = matches!(t, Tok::Ident(w) if w == "import");
+        }
+    }
+    out
+}
+
+/// `import X` / `import a, X` ending the statement (no `as`, no `from X import …`);
+/// `lists` is [`import_lists`] of `tokens`.
+fn is_import(tokens: &[Tok], lists: &[bool], at: usize) -> bool {
     let ends = matches!(
         tokens.get(at + 1),
         None | Some(Tok::Newline | Tok::Punct(';' | ','))
     );
-    ends && tokens[..at].iter().rev().find(|t| {
-        !matches!(t, Tok::Punct(',' | '.')) && !matches!(t, Tok::Ident(w) if w != "import")
-    }) == Some(&Tok::Ident("import".into()))
+    ends && lists.get(at).copied().unwrap_or(false)
 }
 
 fn lex(lang: Lang, text: &str) -> Vec<Tok> {

@@ -122,6 +122,9 @@ enum Change<'a> {
     Unpack(&'a str),
     /// A patch file (or text) that may change any file it names.
     Patch(&'a str),
+    /// A link to this path is made (`ln -s .claude c`): what is written through the link
+    /// changes the path.
+    Link(&'a str),
 }
 
 /// Paths as one command sees them.
@@ -155,11 +158,29 @@ impl Paths<'_, '_, '_> {
             return vec![];
         };
         let pattern = pattern.to_string_lossy();
-        if dir.to_string_lossy().contains(['*', '?', '[']) {
-            return vec![];
-        }
+        // A glob in a folder part (`.cl*de/settings.json`): a part that can match `.claude` is
+        // taken as it; any other globbed folder may be one that holds the guard's files.
+        let mut unknown_folder = false;
+        let dir: PathBuf = dir
+            .components()
+            .map(|part| match part {
+                Component::Normal(name) => {
+                    let name = name.to_string_lossy();
+                    if !name.contains(['*', '?', '[']) {
+                        return PathBuf::from(name.as_ref());
+                    }
+                    if crate::transcript::glob(&name.to_ascii_lowercase(), ".claude") {
+                        return PathBuf::from(".claude");
+                    }
+                    unknown_folder = true;
+                    PathBuf::from(name.as_ref())
+                }
+                other => PathBuf::from(other.as_os_str()),
+            })
+            .collect();
+        let dir = dir.as_path();
         let mut candidates = vec![];
-        if self.holds_configuration(dir) {
+        if unknown_folder || self.holds_configuration(dir) {
             candidates.push("stackwarden.toml");
             candidates.push(".claude");
         }
@@ -230,6 +251,13 @@ impl Paths<'_, '_, '_> {
                 .then(|| {
                     format!("The command unpacks files of unknown names into `{text}`, which")
                 }),
+            Change::Link(text) => self
+                .expand(text)
+                .iter()
+                .any(|p| {
+                    is_configuration_path(p) || is_claude_folder(p) || self.holds_configuration(p)
+                })
+                .then(|| format!("The command links to `{text}`, which")),
             Change::Patch(file) => {
                 let text = self.walker.ctx.files.read(&self.path(file));
                 match text {
@@ -435,6 +463,9 @@ fn changes<'a>(name: &str, words: &[&'a str]) -> Vec<Change<'a>> {
             let mut ops = operands();
             if let Some(dir) = target_dir() {
                 ops.retain(|o| *o != dir);
+                if matches!(name, "ln" | "link") {
+                    return ops.into_iter().map(Change::Link).collect();
+                }
                 let mut out = vec![Change::Into(dir, ops.clone())];
                 if name == "mv" {
                     out.extend(ops.into_iter().map(Change::Remove));
@@ -449,6 +480,9 @@ fn changes<'a>(name: &str, words: &[&'a str]) -> Vec<Change<'a>> {
             let mut out = vec![];
             if name == "mv" {
                 out.extend(ops.iter().copied().map(Change::Remove));
+            }
+            if matches!(name, "ln" | "link") {
+                out.extend(ops.iter().copied().map(Change::Link));
             }
             // `rsync -a dir/ dest/` copies the folder's content, unknown here, into dest.
             if name == "rsync" && ops.iter().any(|o| o.ends_with('/')) {

@@ -21,7 +21,18 @@ pub(crate) fn unwrap(name: &str, rest: &[Arg]) -> Option<Vec<Step>> {
         // `ssh-agent [options] command …` runs the command with the agent's environment.
         "ssh-agent" => command_after(rest, &["-a", "-E", "-t", "-P"]),
         // Tracers and schedulers run the command after their options.
-        "strace" | "ltrace" => command_after(rest, &["-o", "-e", "-p", "-s", "-u", "-E", "-P"]),
+        "strace" => command_after(
+            rest,
+            &[
+                "-a", "-b", "-e", "-E", "-I", "-o", "-O", "-p", "-P", "-s", "-S", "-u", "-U", "-X",
+            ],
+        ),
+        "ltrace" => command_after(
+            rest,
+            &[
+                "-A", "-D", "-e", "-F", "-l", "-n", "-o", "-p", "-s", "-u", "-w", "-x",
+            ],
+        ),
         "pkexec" => command_after(rest, &["--user"]),
         "unshare" => command_after(
             rest,

@@ -347,45 +347,13 @@ pub(crate) fn glob(pattern: &str, name: &str) -> bool {
     if name.starts_with('.') && !pattern.starts_with('.') {
         return false;
     }
-    let pattern: Vec<char> = pattern.chars().collect();
-    let name: Vec<char> = name.chars().collect();
-    glob_chars(&pattern, &name)
-}
-
-fn glob_chars(pattern: &[char], name: &[char]) -> bool {
-    match pattern.first() {
-        None => name.is_empty(),
-        Some('*') => (0..=name.len()).any(|skip| glob_chars(&pattern[1..], &name[skip..])),
-        Some('?') => !name.is_empty() && glob_chars(&pattern[1..], &name[1..]),
-        Some('[') => {
-            let Some(close) = pattern
-                .iter()
-                .skip(2)
-                .position(|c| *c == ']')
-                .map(|p| p + 2)
-            else {
-                return name.first() == Some(&'[') && glob_chars(&pattern[1..], &name[1..]);
-            };
-            let Some(c) = name.first() else { return false };
-            let mut set = &pattern[1..close];
-            let negated = matches!(set.first(), Some('!' | '^'));
-            if negated {
-                set = &set[1..];
-            }
-            let mut hit = false;
-            let mut i = 0;
-            while i < set.len() {
-                if i + 2 < set.len() && set[i + 1] == '-' {
-                    hit |= set[i] <= *c && *c <= set[i + 2];
-                    i += 3;
-                } else {
-                    hit |= set[i] == *c;
-                    i += 1;
-                }
-            }
-            hit != negated && glob_chars(&pattern[close + 1..], &name[1..])
-        }
-        Some(c) => name.first() == Some(c) && glob_chars(&pattern[1..], &name[1..]),
+    // The iterative matcher (runs of `*` collapsed, one star backtracked): linear-ish where a
+    // recursive one is exponential on a failing `a*****b`. A pattern it does not evaluate
+    // (`[[:alpha:]]`) counts as matching: the callers ask what it could name.
+    let chars: Vec<(char, bool)> = pattern.chars().map(|c| (c, true)).collect();
+    match crate::glob::compile(&chars) {
+        Some(tokens) => crate::glob::matches(&tokens, name),
+        None => true,
     }
 }
 

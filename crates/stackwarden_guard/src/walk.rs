@@ -62,6 +62,9 @@ pub(crate) struct Walker<'c, 'a> {
     /// known (a here-document or `echo` of literal words redirected into it), `None` when not.
     /// A script run from one of them is judged by that text, not by what the file held before.
     pub(crate) written: std::collections::BTreeMap<std::path::PathBuf, Option<String>>,
+    /// Variables the words of the simple command being expanded assign (`${P:=ops}`): set in
+    /// its scope once its words are expanded.
+    assigned: Vec<(String, Var)>,
 }
 
 impl<'c, 'a> Walker<'c, 'a> {
@@ -76,6 +79,7 @@ impl<'c, 'a> Walker<'c, 'a> {
             shown: true,
             defining: 0,
             calling: Vec::new(),
+            assigned: Vec::new(),
             obtained: None,
             aws_config_changed: false,
             stdin: None,
@@ -361,6 +365,10 @@ impl<'c, 'a> Walker<'c, 'a> {
         if expansion.unread {
             self.unseen(raw, "a word of the command could not be read");
         }
+        self.assigned
+            .extend(words::default_assignments(raw, &|name| {
+                scope.get(name, env)
+            }));
         for sub in &expansion.substitutions {
             self.substitution(sub, scope, depth);
         }
@@ -550,6 +558,9 @@ impl<'c, 'a> Walker<'c, 'a> {
                 Item::ProcessSubstitution(_, sub) => self.process_substitution(sub, scope, depth),
             }
         }
+        for (name, value) in std::mem::take(&mut self.assigned) {
+            scope.set(&name, value);
+        }
         let seen = simple.to_string();
         let declares = argv.first().and_then(Arg::known).is_some_and(|name| {
             matches!(
@@ -558,7 +569,14 @@ impl<'c, 'a> Walker<'c, 'a> {
             )
         });
         if declares {
+            let reference = argv.first().and_then(Arg::known) != Some("export")
+                && crate::builtins::declares_reference(&argv[1..]);
             for (name, value) in declared {
+                let value = if reference {
+                    Var::Unknown(crate::scope::run_time_origin(&format!("declare -n {name}")))
+                } else {
+                    value
+                };
                 scope.set(&name, value);
             }
         }

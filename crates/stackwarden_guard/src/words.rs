@@ -166,6 +166,69 @@ pub(crate) fn expand(raw: &str, lookup: &dyn Fn(&str) -> Option<Var>) -> Expansi
     out
 }
 
+/// The variables a word assigns as it expands (`${P:=ops}`, `${P=ops}`): each with the value
+/// it gets, unknown when the guard cannot tell whether or what the default assigns.
+pub(crate) fn default_assignments(
+    raw: &str,
+    lookup: &dyn Fn(&str) -> Option<Var>,
+) -> Vec<(String, Var)> {
+    fn walk(
+        pieces: &[WordPieceWithSource],
+        lookup: &dyn Fn(&str) -> Option<Var>,
+        out: &mut Vec<(String, Var)>,
+    ) {
+        for piece in pieces {
+            match &piece.piece {
+                WordPiece::DoubleQuotedSequence(inner)
+                | WordPiece::GettextDoubleQuotedSequence(inner) => walk(inner, lookup, out),
+                WordPiece::ParameterExpansion(ParameterExpr::AssignDefaultValues {
+                    parameter,
+                    indirect,
+                    test_type,
+                    default_value,
+                }) => {
+                    let null_counts = matches!(
+                        test_type,
+                        brush_parser::word::ParameterTestType::UnsetOrNull
+                    );
+                    let name = match (parameter, indirect) {
+                        (brush_parser::word::Parameter::Named(name), false) => name.clone(),
+                        // `${!ref:=x}`, `${a[i]:=x}`: which variable is assigned is not told
+                        // here; such a word is already unknown where it matters.
+                        _ => continue,
+                    };
+                    let unknown = Var::Unknown(format!("${{{name}:=…}}"));
+                    match state(parameter, false, lookup, null_counts) {
+                        Ok(Some(_)) => {}
+                        Ok(None) => {
+                            let mut subs = Vec::new();
+                            let value = match nested(
+                                default_value.as_deref().unwrap_or(""),
+                                lookup,
+                                &mut subs,
+                            ) {
+                                Ok(text) if subs.is_empty() => Var::Known(text),
+                                _ => unknown,
+                            };
+                            out.push((name, value));
+                        }
+                        Err(_) => out.push((name, unknown)),
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if !raw.contains('=') {
+        return out;
+    }
+    if let Ok(pieces) = brush_parser::word::parse(raw, &options()) {
+        walk(&pieces, lookup, &mut out);
+    }
+    out
+}
+
 /// Expands a here-document body whose delimiter was unquoted: only the substitutions matter,
 /// because those run; the text itself is data. `None` when the body cannot be read.
 pub(crate) fn heredoc_substitutions(body: &str) -> Option<Vec<String>> {
@@ -562,7 +625,7 @@ fn operator(
                 _ => (false, true),
             };
             each(value, |text| {
-                Ok(crate::glob::remove(&pattern, text, suffix, largest))
+                crate::glob::remove(&pattern, text, suffix, largest).ok_or(None)
             })
         }
         ParameterExpr::Substring {
@@ -678,7 +741,7 @@ fn operator(
                 SubstringMatchKind::Anywhere => crate::glob::Replace::All,
             };
             each(value, |text| {
-                Ok(crate::glob::replace(&compiled, text, &replacement, kind))
+                crate::glob::replace(&compiled, text, &replacement, kind).ok_or(None)
             })
         }
         // `${!a[@]}`: the indices of an array.
@@ -901,14 +964,18 @@ fn integer(text: &str) -> Option<i64> {
 fn substring(text: &str, offset: i64, length: Option<i64>) -> Result<String, Option<String>> {
     let chars: Vec<char> = text.chars().collect();
     let n = i64::try_from(chars.len()).map_err(|_| None)?;
-    let start = if offset < 0 { n + offset } else { offset };
+    let start = if offset < 0 {
+        n.saturating_add(offset)
+    } else {
+        offset
+    };
     if start < 0 || start > n {
         return Ok(String::new());
     }
     let end = match length {
         None => n,
-        Some(l) if l < 0 => n + l,
-        Some(l) => (start + l).min(n),
+        Some(l) if l < 0 => n.saturating_add(l),
+        Some(l) => start.checked_add(l).map_or(n, |end| end.min(n)),
     };
     if end < start {
         return Err(None);

@@ -514,8 +514,9 @@ pub(crate) fn script_file(file: &Arg, cwd: &std::path::Path, args: Option<Vec<Ar
     }
 }
 
-/// How many leading words are options (those in `with_value` take the next word; a `--` ends
-/// them and is counted; `--name=value` is one word).
+/// How many leading words are options (those in `with_value` take the next word, as does a
+/// cluster of short flags that ends in one, `-fe trace=x`; a `--` ends them and is counted;
+/// `--name=value` is one word).
 pub(crate) fn options_end(args: &[Arg], with_value: &[&str]) -> usize {
     let mut i = 0;
     while let Some(text) = args.get(i).and_then(Arg::known) {
@@ -525,7 +526,11 @@ pub(crate) fn options_end(args: &[Arg], with_value: &[&str]) -> usize {
         if !text.starts_with('-') || text.len() == 1 {
             break;
         }
-        i += if with_value.contains(&text) { 2 } else { 1 };
+        i += if with_value.contains(&text) || cluster_takes_value(text, with_value) {
+            2
+        } else {
+            1
+        };
     }
     i
 }
