@@ -338,9 +338,12 @@ pub(crate) fn unwrap(ctx: &Context<'_>, name: &str, argv: &[Arg], cwd: &Path) ->
         }
         let Some(path) = file.known() else {
             // `python3 "$(ls *.py | head -1)"`: which script runs is told at run time; one
-            // picked by a command's output is as unreadable as code from one (see above).
+            // picked by a command's output is as unreadable as code from one (see above). A
+            // named script in a run-time folder (`python "$(dirname "$0")/lib/lint.py"`, the
+            // usual way a script finds its neighbours) is asked about only when the text names
+            // a tool, as a shell script in such a folder is.
             let why = "an interpreter runs a script whose name is built at run time";
-            steps.push(if file.from_output {
+            steps.push(if file.from_output && file.program.is_none() {
                 Step::Unseen(seen, why)
             } else {
                 Step::Unresolved(seen, why)

@@ -241,3 +241,17 @@ fn python_modules_and_unknown_scripts_are_looked_at() {
         ],
     );
 }
+
+#[test]
+fn a_named_script_in_a_run_time_folder_is_not_asked_about_unless_it_names_a_tool() {
+    // Found by bench/guard-sweep.sh in perf's test scripts after the fix above.
+    let fixture = Fixture::new();
+    assert_eq!(
+        fixture.decision("python \"$(dirname \"$0\")/lib/perf_json_output_lint.py\" --no-args"),
+        None
+    );
+    assert_eq!(
+        fixture.decision("python3 \"$(ls *.py | head -1)\""),
+        Some((stackwarden_guard::Decision::Ask, "guard/unresolved"))
+    );
+}
