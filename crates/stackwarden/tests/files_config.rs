@@ -199,3 +199,36 @@ fn a_bad_glob_or_rule_in_the_file_sections_is_a_configuration_error() {
         stderr(&output)
     );
 }
+
+#[test]
+fn handler_rules_do_not_run_on_test_files_and_the_others_do() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // The same handler as a test file, in a test folder, and as source; a hardcoded account
+    // (not a handler rule) in each.
+    let text = format!("{HANDLER}export const ACCOUNT = '123456789012';\n");
+    write(dir.path(), "src/handler.test.ts", &text);
+    write(dir.path(), "src/__tests__/handler.ts", &text);
+    write(dir.path(), "test/unit/handler.ts", &text);
+    write(dir.path(), "src/handler.ts", &text);
+    let document = json(dir.path(), &["."]);
+    for test in [
+        "src/handler.test.ts",
+        "src/__tests__/handler.ts",
+        "test/unit/handler.ts",
+    ] {
+        let rules = rules_of(&document, test);
+        assert!(
+            !rules.contains(&"code/missing-timeout".to_string()),
+            "{test}: {rules:?}"
+        );
+        assert!(
+            rules.contains(&"code/hardcoded-account".to_string()),
+            "{test}: {rules:?}"
+        );
+    }
+    let rules = rules_of(&document, "src/handler.ts");
+    assert!(
+        rules.contains(&"code/missing-timeout".to_string()),
+        "{rules:?}"
+    );
+}

@@ -92,10 +92,12 @@ pub fn check_source_text(path: &Path, text: &str, options: &Options<'_>, report:
     let ctx = SourceContext::new(path, text, &semantic, options.config);
     report.files += 1;
     let mut findings = Vec::new();
+    let test = is_test_file(path, options.config.root());
     for rule in RULES
         .iter()
         .chain(IAM_RULES)
         .filter(|r| options.filter.enabled(r.meta.id))
+        .filter(|r| !test || crate::rules::runs_on_tests(r.meta.id))
     {
         (rule.check)(&ctx, &mut findings);
     }
@@ -269,6 +271,29 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
         error(
             Some(u32::try_from(line).unwrap_or(u32::MAX)),
             format!("not valid UTF-8 (byte {valid}); save the file as UTF-8"),
+        )
+    })
+}
+
+/// A test file: `*.test.*`, `*.spec.*`, or anything under a `test`, `tests`, `__tests__` or
+/// `__mocks__` folder (jest's, vitest's and mocha's layouts). Folders are looked at below the
+/// project root (the folder of stackwarden.toml), so a project that itself lives in a folder
+/// named `tests` is not all tests.
+pub fn is_test_file(path: &Path, root: Option<&Path>) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let marked = |marker: &str| name.split('.').skip(1).any(|part| part == marker);
+    if marked("test") || marked("spec") {
+        return true;
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let absolute = cwd.join(path);
+    let relative = root
+        .and_then(|root| absolute.strip_prefix(cwd.join(root)).ok())
+        .unwrap_or(path);
+    relative.components().any(|c| {
+        matches!(
+            c.as_os_str().to_str(),
+            Some("test" | "tests" | "__tests__" | "__mocks__")
         )
     })
 }

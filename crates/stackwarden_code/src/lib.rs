@@ -18,11 +18,12 @@ pub mod rules;
 mod sdk;
 mod suppress;
 
+pub use check::is_test_file;
 pub use check::{
     check_source_file, check_source_text, is_skipped, read_text as read_source, Options,
     MAX_SOURCE_BYTES,
 };
 pub use facts::{is_node_runtime, source_facts, NamedValue, SourceFacts};
 pub use package_json::check_package_json;
-pub use rules::all_metas;
+pub use rules::{all_metas, runs_on_tests};
 pub use stackwarden_core::Report;

@@ -65,15 +65,25 @@ pub(crate) fn run_rules(args: RulesArgs) -> Result<ExitCode> {
                     .unwrap_or(docs);
                 writeln!(
                     out,
-                    "\n## {}\n\nDefault severity: {}. {}.\n\n{docs}",
+                    "\n## {}\n\nDefault severity: {}. {}.{}\n\n{docs}",
                     rule.id,
                     rule.severity.as_str(),
-                    rule.summary
+                    rule.summary,
+                    test_files(rule.id)
                 )?;
             }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether a code rule runs on test files (`*.test.ts`, `test/`, `__tests__/`), for its docs.
+fn test_files(rule: &str) -> &'static str {
+    match (rule.starts_with("code/"), stackwarden_code::runs_on_tests(rule)) {
+        (false, _) => "",
+        (true, true) => " Runs on test files too.",
+        (true, false) => " Does not run on test files (`*.test.*`, `*.spec.*`, `test/`, `tests/`, `__tests__/`, `__mocks__/`): they are not deployed handlers.",
+    }
 }
 
 fn write_table(out: &mut impl Write, rules: &[&stackwarden_core::RuleMeta]) -> Result<()> {

@@ -167,6 +167,25 @@ pub(crate) const UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
     docs: "",
 };
 
+/// The rules about a deployed Lambda handler's behaviour (timeouts, clients at module scope,
+/// rethrowing, idempotency, observability, checked environment, conditional writes): a test
+/// file is not deployed, and its mocks and fixtures are not handlers, so these rules do not run
+/// on tests. Every other code rule (credentials, accounts, IAM, SDK version) runs on tests too.
+const HANDLER_RULES: &[&str] = &[
+    "code/client-in-handler",
+    "code/env-unchecked",
+    "code/handler-no-rethrow",
+    "code/missing-idempotency",
+    "code/missing-observability",
+    "code/missing-timeout",
+    "code/put-without-condition",
+];
+
+/// Whether a code rule runs on test files (see [`HANDLER_RULES`]).
+pub fn runs_on_tests(rule: &str) -> bool {
+    !HANDLER_RULES.contains(&rule)
+}
+
 /// The metadata of every rule this crate implements (the `meta/*` ones are listed by stackwarden_cfn).
 pub fn all_metas() -> impl Iterator<Item = &'static RuleMeta> {
     RULES.iter().map(|r| r.meta)
