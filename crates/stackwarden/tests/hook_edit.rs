@@ -4,41 +4,9 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
 use common::*;
-
-/// The example app's configuration: a CDK project with production stage `prod`.
-fn project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tmp");
-    std::fs::copy(
-        repo_root().join("examples/orders-app/stackwarden.toml"),
-        dir.path().join("stackwarden.toml"),
-    )
-    .expect("copy config");
-    dir
-}
-
-fn hook(cwd: &Path, event: &serde_json::Value) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_stackwarden"))
-        .arg("hook")
-        .current_dir(cwd)
-        .env("STACKWARDEN_TODAY", TODAY)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run stackwarden hook");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(event.to_string().as_bytes())
-        .expect("write event");
-    child.wait_with_output().expect("hook output")
-}
 
 /// A Write as Claude Code reports it once the file is on disk.
 fn post_write(cwd: &Path, file: &Path, content: &str) -> serde_json::Value {
@@ -86,7 +54,7 @@ export const handler = async (event: { id: string }) => {
 
 #[test]
 fn a_bad_handler_written_by_the_agent_is_blocked_with_each_finding_and_its_fix() {
-    let dir = project();
+    let dir = example_project();
     let file = dir.path().join("src/lambda/record/index.ts");
     write_file(&file, BAD_HANDLER);
     let output = hook(dir.path(), &post_write(dir.path(), &file, BAD_HANDLER));
@@ -118,7 +86,7 @@ fn a_bad_handler_written_by_the_agent_is_blocked_with_each_finding_and_its_fix()
 
 #[test]
 fn the_fixed_handler_gets_no_answer() {
-    let dir = project();
+    let dir = example_project();
     let file = dir.path().join("src/lambda/process-order/index.ts");
     let good = std::fs::read_to_string(
         repo_root().join("examples/orders-app/src/lambda/process-order/index.ts"),
@@ -132,7 +100,7 @@ fn the_fixed_handler_gets_no_answer() {
 
 #[test]
 fn an_edit_of_a_template_is_checked_in_the_projects_stage_and_tags() {
-    let dir = project();
+    let dir = example_project();
     let file = dir.path().join("infra/queue.yaml");
     let template = "Resources:\n  Data:\n    Type: AWS::S3::Bucket\n";
     write_file(&file, template);
@@ -154,7 +122,7 @@ fn an_edit_of_a_template_is_checked_in_the_projects_stage_and_tags() {
 
 #[test]
 fn a_file_that_does_not_parse_is_blocked_with_its_line() {
-    let dir = project();
+    let dir = example_project();
     let file = dir.path().join("template.yaml");
     let broken =
         "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A:\n    Type: [AWS::S3::Bucket\n";
@@ -171,7 +139,7 @@ fn a_file_that_does_not_parse_is_blocked_with_its_line() {
 
 #[test]
 fn warnings_only_go_back_as_context_without_blocking() {
-    let dir = project();
+    let dir = example_project();
     let file = dir.path().join("src/lambda/fetcher/index.ts");
     // Only `fetch` without a signal: code/missing-timeout, a warning.
     let text =
@@ -190,7 +158,7 @@ fn warnings_only_go_back_as_context_without_blocking() {
 
 #[test]
 fn editing_a_sam_template_in_a_cdk_project_asks_first() {
-    let dir = project();
+    let dir = example_project();
     let file = dir.path().join("legacy/template.yaml");
     write_file(
         &file,
@@ -224,7 +192,7 @@ fn editing_a_sam_template_in_a_cdk_project_asks_first() {
 
 #[test]
 fn a_write_that_turns_a_file_into_a_sam_template_asks_too() {
-    let dir = project();
+    let dir = example_project();
     let file = dir.path().join("new-stack.yaml");
     let event = serde_json::json!({
         "session_id": "s", "transcript_path": "/t.jsonl", "cwd": dir.path(),
@@ -238,7 +206,7 @@ fn a_write_that_turns_a_file_into_a_sam_template_asks_too() {
 
 #[test]
 fn an_edit_event_without_a_file_path_is_malformed() {
-    let dir = project();
+    let dir = example_project();
     let event = serde_json::json!({
         "session_id": "s", "cwd": dir.path(), "hook_event_name": "PostToolUse",
         "tool_name": "Write", "tool_input": { "content": "x" }
@@ -251,7 +219,7 @@ fn an_edit_event_without_a_file_path_is_malformed() {
 #[test]
 fn editing_the_guards_own_configuration_asks_first() {
     // A Write of `{}` to .claude/settings.json removed every hook with no objection.
-    let dir = project();
+    let dir = example_project();
     for (tool, file, input) in [
         (
             "Write",

@@ -6,46 +6,11 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use common::*;
 use stackwarden_core::config::Config;
-
-/// The example app's configuration: a CDK project with production stage `prod`.
-fn project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tmp");
-    std::fs::copy(
-        repo_root().join("examples/orders-app/stackwarden.toml"),
-        dir.path().join("stackwarden.toml"),
-    )
-    .expect("copy config");
-    dir
-}
-
-fn hook(cwd: &Path, event: &serde_json::Value) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_stackwarden"))
-        .arg("hook")
-        .current_dir(cwd)
-        .env("STACKWARDEN_TODAY", TODAY)
-        // The decisions must not depend on the machine's own AWS profiles.
-        .env("AWS_CONFIG_FILE", cwd.join("no-aws-config"))
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_DEFAULT_PROFILE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run stackwarden hook");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(event.to_string().as_bytes())
-        .expect("write event");
-    child.wait_with_output().expect("hook output")
-}
 
 /// A PreToolUse event for an MCP tool, with the fields Claude Code sends.
 fn pre_mcp(cwd: &Path, tool: &str, input: serde_json::Value) -> serde_json::Value {
@@ -95,7 +60,7 @@ fn logged(dir: &Path) -> Vec<stackwarden_agent::DecisionRecord> {
 
 #[test]
 fn call_aws_deleting_a_bucket_is_denied_and_logged() {
-    let dir = project();
+    let dir = example_project();
     let output = hook(
         dir.path(),
         &pre_mcp(
@@ -126,7 +91,7 @@ fn call_aws_deleting_a_bucket_is_denied_and_logged() {
 
 #[test]
 fn call_aws_listing_gets_no_decision_and_a_list_is_judged_whole() {
-    let dir = project();
+    let dir = example_project();
     let ls = serde_json::json!({ "cli_command": "aws s3 ls", "max_results": 10 });
     no_decision(&hook(dir.path(), &pre_mcp(dir.path(), CALL_AWS, ls)));
     // The server also takes a list of commands: one deletion among them decides.
@@ -143,7 +108,7 @@ fn call_aws_listing_gets_no_decision_and_a_list_is_judged_whole() {
 
 #[test]
 fn a_cloud_control_bucket_deletion_is_judged_as_the_cli_call() {
-    let dir = project();
+    let dir = example_project();
     let input = serde_json::json!({
         "resource_type": "AWS::S3::Bucket", "identifier": "orders-data", "region": "eu-west-2",
         "credentials_token": "creds_1", "confirmed": true, "explained_token": "explained_1"
@@ -183,7 +148,7 @@ fn a_cloud_control_bucket_deletion_is_judged_as_the_cli_call() {
 
 #[test]
 fn cloud_control_reads_pass() {
-    let dir = project();
+    let dir = example_project();
     for (tool, input) in [
         (
             "get_resource",
@@ -203,7 +168,7 @@ fn cloud_control_reads_pass() {
 
 #[test]
 fn an_unknown_aws_tool_that_deletes_is_asked_about() {
-    let dir = project();
+    let dir = example_project();
     let output = hook(
         dir.path(),
         &pre_mcp(
@@ -229,7 +194,7 @@ fn an_unknown_aws_tool_that_deletes_is_asked_about() {
 
 #[test]
 fn unrelated_mcp_tools_get_no_decision() {
-    let dir = project();
+    let dir = example_project();
     for (tool, input) in [
         (
             "mcp__github__create_issue",
@@ -254,7 +219,7 @@ fn unrelated_mcp_tools_get_no_decision() {
 
 #[test]
 fn malformed_call_aws_input_is_blocked() {
-    let dir = project();
+    let dir = example_project();
     for input in [
         serde_json::json!({ "cli_command": 42 }),
         serde_json::json!({ "max_results": 5 }),
@@ -287,7 +252,7 @@ fn malformed_call_aws_input_is_blocked() {
 #[test]
 fn a_terminal_mcp_tool_is_judged_like_bash() {
     // Found in review: a shell-running MCP server reached AWS without a word of AWS in its name.
-    let dir = project();
+    let dir = example_project();
     for (tool, input) in [
         (
             "mcp__desktop-commander__execute_command",
