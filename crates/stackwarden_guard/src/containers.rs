@@ -125,17 +125,7 @@ const RUN_WITH_VALUE: &[&str] = &[
 /// `docker [global options] run|exec|container run|container exec …`; other commands run
 /// nothing the guard judges.
 pub(crate) fn unwrap(args: &[Arg]) -> Vec<Step> {
-    let mut i = 0;
-    while let Some(text) = args.get(i).and_then(Arg::known) {
-        if !text.starts_with('-') || text.len() == 1 {
-            break;
-        }
-        i += if GLOBAL_WITH_VALUE.contains(&text) {
-            2
-        } else {
-            1
-        };
-    }
+    let i = crate::wrappers::options_end(args, GLOBAL_WITH_VALUE);
     let rest = args.get(i..).unwrap_or_default();
     let (command, rest) = match rest.first().and_then(Arg::known) {
         Some("container") => (rest.get(1).and_then(Arg::known), rest.get(2..)),

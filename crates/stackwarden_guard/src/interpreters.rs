@@ -46,6 +46,17 @@ enum Lang {
     R,
 }
 
+/// Whether `name` runs a program text it is given (the languages below, any `python*`, `ruby*`,
+/// `perl*`, `php*` build, PowerShell and AppleScript): for the checks that look for file names
+/// in such programs (credentials, the guard's own configuration).
+pub(crate) fn is_interpreter(name: &str) -> bool {
+    language(name).is_some()
+        || ["python", "ruby", "perl", "php"]
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
+        || matches!(name, "pwsh" | "osascript")
+}
+
 fn language(name: &str) -> Option<Lang> {
     let name = name.strip_suffix(".exe").unwrap_or(name);
     let base = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');

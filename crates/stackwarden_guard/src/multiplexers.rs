@@ -12,17 +12,7 @@ use crate::wrappers::{joined_script, Step};
 const TMUX_GLOBAL_WITH_VALUE: &[&str] = &["-L", "-S", "-f", "-c", "-T"];
 
 pub(crate) fn tmux(args: &[Arg]) -> Vec<Step> {
-    let mut i = 0;
-    while let Some(text) = args.get(i).and_then(Arg::known) {
-        if !text.starts_with('-') || text.len() == 1 {
-            break;
-        }
-        i += if TMUX_GLOBAL_WITH_VALUE.contains(&text) {
-            2
-        } else {
-            1
-        };
-    }
+    let i = crate::wrappers::options_end(args, TMUX_GLOBAL_WITH_VALUE);
     // tmux runs several commands separated by a `;` word (`\;` on the shell's command line).
     let rest = args.get(i..).unwrap_or_default();
     rest.split(|a| a.known() == Some(";"))

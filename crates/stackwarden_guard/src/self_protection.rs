@@ -678,17 +678,6 @@ fn in_place_perl<'a>(words: &[&'a str]) -> Option<Vec<&'a str>> {
     Some(files)
 }
 
-fn is_interpreter(name: &str) -> bool {
-    name.starts_with("python")
-        || name.starts_with("ruby")
-        || name.starts_with("perl")
-        || name.starts_with("php")
-        || matches!(
-            name,
-            "node" | "nodejs" | "deno" | "bun" | "lua" | "tsx" | "ts-node" | "Rscript" | "pwsh"
-        )
-}
-
 /// Interpreter code that names a guard file and writes, removes or renames something.
 fn code_writes_configuration(code: &str) -> bool {
     let lower = code.to_ascii_lowercase();
@@ -717,7 +706,9 @@ pub(crate) fn check_command(
             cwd = resolve(&cwd.join(dir));
         }
     }
-    if is_interpreter(name) && words.iter().any(|w| code_writes_configuration(w)) {
+    if crate::interpreters::is_interpreter(name)
+        && words.iter().any(|w| code_writes_configuration(w))
+    {
         ask(
             walker,
             Some(format!(

@@ -184,14 +184,7 @@ fn su(args: &[Arg]) -> Vec<Step> {
     if let Some(steps) = option_script(args, &["-c", "--command"]) {
         return steps;
     }
-    match args.iter().position(|a| a.literal && a.text == "--") {
-        Some(end) => args
-            .get(end + 1..)
-            .filter(|rest| !rest.is_empty())
-            .map(|rest| vec![Step::run(rest.to_vec())])
-            .unwrap_or_default(),
-        None => vec![],
-    }
+    after_double_dash(args)
 }
 
 /// `ssh [options] host command …`: the command words are joined into a script, as the remote

@@ -80,7 +80,7 @@ pub(crate) fn check(
                         )
                     })
             })
-    } else if is_interpreter(name) {
+    } else if crate::interpreters::is_interpreter(name) {
         args.iter()
             .find(|a| names_credentials_in_code(&a.text))
             .map(|_| format!("`{name}` runs code that reads the AWS credentials file"))
@@ -117,7 +117,7 @@ pub(crate) fn check_redirected(
     let Some(name) = argv.first().and_then(Arg::known).map(basename) else {
         return;
     };
-    if !READERS.contains(&name) && !is_interpreter(name) {
+    if !READERS.contains(&name) && !crate::interpreters::is_interpreter(name) {
         return;
     }
     let files = Files::new(walker, scope);
@@ -409,26 +409,6 @@ fn copies_credentials(name: &str, args: &[Arg], files: &Files) -> Option<String>
         "`{name}` copies the AWS credentials file `{}` out of its place",
         found.text
     ))
-}
-
-fn is_interpreter(name: &str) -> bool {
-    name.starts_with("python")
-        || name.starts_with("ruby")
-        || name.starts_with("perl")
-        || name.starts_with("php")
-        || matches!(
-            name,
-            "node"
-                | "nodejs"
-                | "deno"
-                | "bun"
-                | "lua"
-                | "Rscript"
-                | "tsx"
-                | "ts-node"
-                | "pwsh"
-                | "osascript"
-        )
 }
 
 /// Code that names a credentials file or cache (`open('/home/u/.aws/credentials')`).
