@@ -285,11 +285,7 @@ pub fn is_test_file(path: &Path, root: Option<&Path>) -> bool {
     if marked("test") || marked("spec") {
         return true;
     }
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let absolute = cwd.join(path);
-    let relative = root
-        .and_then(|root| absolute.strip_prefix(cwd.join(root)).ok())
-        .unwrap_or(path);
+    let relative = stackwarden_core::files::relative_to_root(path, root);
     relative.components().any(|c| {
         matches!(
             c.as_os_str().to_str(),

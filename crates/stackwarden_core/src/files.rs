@@ -8,7 +8,7 @@
 //! `/` matches the whole relative path (`test/**`, `src/generated/*.ts`), `*` staying within one
 //! folder and `**` crossing them.
 
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
 use globset::{Glob, GlobBuilder, GlobMatcher};
 
@@ -86,6 +86,27 @@ impl FileRules {
             .iter()
             .any(|(p, rules)| rules.iter().any(|r| r == rule) && p.matches(relative))
     }
+}
+
+/// `path` relative to `root` (the folder of stackwarden.toml; the path as given without one),
+/// for the globs above and the test-folder check. Only when one of the two is relative and the
+/// other absolute are both taken from the working folder.
+pub fn relative_to_root(path: &Path, root: Option<&Path>) -> PathBuf {
+    let plain = |p: &Path| p.strip_prefix(".").unwrap_or(p).to_path_buf();
+    let Some(root) = root else {
+        return plain(path);
+    };
+    if let Ok(relative) = path.strip_prefix(root) {
+        return relative.to_path_buf();
+    }
+    if path.is_absolute() != root.is_absolute() {
+        if let Ok(cwd) = std::env::current_dir() {
+            if let Ok(relative) = cwd.join(path).strip_prefix(cwd.join(root)) {
+                return relative.to_path_buf();
+            }
+        }
+    }
+    plain(path)
 }
 
 /// Why a source file is not read as source: it holds a line of [`GENERATED_LINE`] or more

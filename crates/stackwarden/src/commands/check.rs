@@ -9,7 +9,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 use stackwarden_core::config::{Config, ConfigFinder};
 use stackwarden_core::discover::{discover, InputKind};
-use stackwarden_core::files::{generated_source, FileRules};
+use stackwarden_core::files::{generated_source, relative_to_root, FileRules};
 use stackwarden_core::{Finding, InputError, RuleFilter, Severity};
 
 use crate::engine;
@@ -97,7 +97,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         if !named {
             let root = configs[&config_path].root();
             let why = file_rules[&config_path]
-                .excluded(&relative_to(&input.path, root, &cwd))
+                .excluded(&relative_to_root(&input.path, root))
                 .or_else(|| {
                     (input.kind == InputKind::Source)
                         .then(|| generated_source(&input.path))
@@ -147,7 +147,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             let root = configs[config_path].root();
             report
                 .findings
-                .retain(|f| !rules.ignores(&relative_to(&f.path, root, &cwd), f.rule));
+                .retain(|f| !rules.ignores(&relative_to_root(&f.path, root), f.rule));
             report
         })
         .inspect(|_| progress.tick())
@@ -232,17 +232,6 @@ pub(crate) fn exit_code(outcome: &Outcome) -> ExitCode {
 }
 
 /// `./a/b` → `a/b`, so paths print the way people type them.
-/// `path` relative to the folder of its stackwarden.toml (or to the working folder), for the
-/// `[files]` and `[per-file]` globs.
-fn relative_to(path: &Path, root: Option<&Path>, cwd: &Path) -> PathBuf {
-    let absolute = cwd.join(path);
-    let base = root.map_or_else(|| cwd.to_path_buf(), |r| cwd.join(r));
-    absolute
-        .strip_prefix(&base)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| tidy(path))
-}
-
 fn tidy(path: &Path) -> PathBuf {
     path.strip_prefix(".")
         .map(Path::to_path_buf)
