@@ -135,7 +135,8 @@ fn value_evidence(
         _ => None,
     };
     let name = name?;
-    if is_generated_id(name) {
+    let id_option = option.is_some_and(|o| o.ends_with("-id") || o.ends_with("-ids"));
+    if id_option && is_generated_id(name) {
         return None;
     }
     // An ARN's resource part is the name: `arn:aws:sqs:eu-west-2:1234:prod-orders`.
@@ -144,25 +145,20 @@ fn value_evidence(
         .then(|| format!("`{}`, named for a production stage", shorten(name)))
 }
 
-/// An id AWS generated: a short lower-case type prefix, `-`, and 8 or more letters and digits
-/// with no separator (`i-0abc12345def`, `vpc-1a2b3c4d`, and Service Catalog's product ids
-/// `prod-abcdefghijklm`, whose prefix is not a stage).
+/// An id AWS generated, given to an `--…-id` option: a short lower-case type prefix, `-`, and
+/// 12 or more lower-case letters and digits (`i-0abc12345def6789`, Service Catalog's
+/// `prod-abcdefghijklm`, whose prefix is not a stage). A name people chose (`--table-name
+/// prod-customerorders`, `--cache-cluster-id prod-redis01`) is not one.
 fn is_generated_id(value: &str) -> bool {
     let Some((prefix, rest)) = value.split_once('-') else {
         return false;
     };
     (1..=6).contains(&prefix.len())
         && prefix.bytes().all(|b| b.is_ascii_lowercase())
-        && rest.len() >= 8
-        && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+        && rest.len() >= 12
         && rest
             .bytes()
-            .any(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
-        || (prefix == "prod"
-            && rest.len() >= 12
-            && rest
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
 /// JSON documents (`--cli-input-json`, `--request-items`, `file://` inputs): keys that name a

@@ -317,3 +317,17 @@ fn a_profile_chosen_at_run_time_is_unresolved_even_with_a_dev_default() {
         );
     }
 }
+
+#[test]
+fn only_ids_aws_generated_are_exempt_from_the_stage_in_a_name() {
+    // Found on rereading: the exemption for Service Catalog's `prod-…` product ids took every
+    // long lower-case `prod-…` name for one.
+    check(
+        &Fixture::new(),
+        &[
+            ("aws dynamodb put-item --table-name prod-customerorders --item '{}' --profile dev", Some((Deny, PROD_WRITE))),
+            ("aws elasticache reboot-cache-cluster --cache-cluster-id prod-redis01 --cache-node-ids-to-reboot 0001 --profile dev", Some((Deny, PROD_WRITE))),
+            ("aws servicecatalog provision-product --product-id prod-abcdefghijklm --provisioning-artifact-id pa-abcdefghijklm --provisioned-product-name orders-dev --profile dev", None),
+        ],
+    );
+}
