@@ -270,7 +270,9 @@ fn bootstrap(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>, cdk: &Cdk) {
 fn production(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>, cdk: &Cdk, sub: &str) {
     let seen = tool.seen();
     let ctx = walker.ctx;
-    if let Some(evidence) = production_evidence(walker, tool, cdk) {
+    // The last synth's stacks, read once for both questions.
+    let known = known_stacks(walker, tool, cdk);
+    if let Some(evidence) = production_evidence(walker, tool, cdk, &known) {
         let safe = stage::safe_stage(ctx);
         let prod = stage::production_stage(ctx);
         walker.push(
@@ -279,7 +281,7 @@ fn production(walker: &mut Walker<'_, '_>, tool: &Invocation<'_>, cdk: &Cdk, sub
             &seen,
             format!("cdk {sub} targets {evidence}. Deploy to {safe} with --profile {safe} (and {safe} stacks), or ask a person to deploy {prod}."),
         );
-    } else if let Err(why) = lands_outside_production(walker, tool, cdk) {
+    } else if let Err(why) = lands_outside_production(walker, tool, cdk, &known) {
         let safe = stage::safe_stage(ctx);
         walker.push(
             Decision::Ask,
@@ -331,6 +333,7 @@ fn production_evidence(
     walker: &Walker<'_, '_>,
     tool: &Invocation<'_>,
     cdk: &Cdk,
+    known: &[KnownStack],
 ) -> Option<String> {
     let ctx = walker.ctx;
     if let Some(choice) = stage::profile(ctx, tool, cdk.profile.clone()) {
@@ -353,7 +356,6 @@ fn production_evidence(
     {
         return Some(format!("context `{k}={v}` in cdk.json, a production stage"));
     }
-    let known = known_stacks(walker, tool, cdk);
     for selector in &cdk.stacks {
         if stage::name_is_production(ctx, &selector.text) {
             return Some(format!("stack `{}`, a production stack", selector.text));
@@ -413,6 +415,7 @@ fn lands_outside_production(
     walker: &Walker<'_, '_>,
     tool: &Invocation<'_>,
     cdk: &Cdk,
+    known: &[KnownStack],
 ) -> Result<(), String> {
     let ctx = walker.ctx;
     let why = match crate::target::credentials(
@@ -425,7 +428,6 @@ fn lands_outside_production(
         Target::Unresolved(why) => why,
         Target::NonProduction | Target::Production(_) => return Ok(()),
     };
-    let known = known_stacks(walker, tool, cdk);
     let selected: Vec<&KnownStack> = known
         .iter()
         .filter(|s| {
