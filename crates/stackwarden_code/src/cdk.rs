@@ -10,7 +10,7 @@ use oxc::span::{GetSpan, Span as OxcSpan};
 use stackwarden_core::{Finding, Span};
 use stackwarden_iam::PolicyFinding;
 
-use crate::context::{object_arg, property, static_string, SourceContext};
+use crate::context::{property, static_string, SourceContext};
 use crate::sdk::is_cdk_iam;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -46,31 +46,60 @@ impl<'a> StatementLiteral<'_, 'a> {
     }
 
     /// The string entries of `actions` / `Action` with their spans.
-    pub(crate) fn actions(&self) -> Vec<(&'a str, OxcSpan)> {
-        self.strings(self.key("actions", "Action"))
+    pub(crate) fn actions(&self, ctx: &SourceContext<'_, 'a>) -> Vec<(&'a str, OxcSpan)> {
+        self.strings(ctx, self.key("actions", "Action"))
     }
 
     /// The string entries of `notActions` / `NotAction` with their spans.
-    pub(crate) fn not_actions(&self) -> Vec<(&'a str, OxcSpan)> {
-        self.strings(self.key("notActions", "NotAction"))
+    pub(crate) fn not_actions(&self, ctx: &SourceContext<'_, 'a>) -> Vec<(&'a str, OxcSpan)> {
+        self.strings(ctx, self.key("notActions", "NotAction"))
     }
 
-    pub(crate) fn resources(&self) -> Vec<(&'a str, OxcSpan)> {
-        self.strings(self.key("resources", "Resource"))
+    pub(crate) fn resources(&self, ctx: &SourceContext<'_, 'a>) -> Vec<(&'a str, OxcSpan)> {
+        self.strings(ctx, self.key("resources", "Resource"))
     }
 
-    fn strings(&self, key: &str) -> Vec<(&'a str, OxcSpan)> {
-        match property(self.object, key).map(Expression::get_inner_expression) {
-            Some(Expression::ArrayExpression(array)) => array
-                .elements
-                .iter()
-                .filter_map(ArrayExpressionElement::as_expression)
-                .filter_map(|e| static_string(e).map(|s| (s, e.span())))
-                .collect(),
-            Some(other) => static_string(other)
-                .map(|s| vec![(s, other.span())])
-                .unwrap_or_default(),
-            None => Vec::new(),
+    /// The strings of a list or single value, through constants (`actions: ACTIONS` with
+    /// `const ACTIONS = ['kms:*']`, or `[READ, 'kms:*']`) and spread constant lists
+    /// (`[...READ_ACTIONS, 'kms:*']`); each span is the string's own, where it is written.
+    fn strings(&self, ctx: &SourceContext<'_, 'a>, key: &str) -> Vec<(&'a str, OxcSpan)> {
+        let mut found = Vec::new();
+        if let Some(value) = property(self.object, key) {
+            collect_strings(ctx, value, 0, &mut found);
+        }
+        found
+    }
+}
+
+fn collect_strings<'a>(
+    ctx: &SourceContext<'_, 'a>,
+    value: &Expression<'a>,
+    depth: usize,
+    found: &mut Vec<(&'a str, OxcSpan)>,
+) {
+    if depth > 4 {
+        return;
+    }
+    let value = ctx.value_of(value).get_inner_expression();
+    match value {
+        Expression::ArrayExpression(array) => {
+            for element in &array.elements {
+                match element {
+                    ArrayExpressionElement::SpreadElement(spread) => {
+                        collect_strings(ctx, &spread.argument, depth + 1, found);
+                    }
+                    other => {
+                        if let Some(e) = other.as_expression() {
+                            collect_strings(ctx, e, depth + 1, found);
+                        }
+                    }
+                }
+            }
+        }
+        other => {
+            if let Some(s) = static_string(other) {
+                found.push((s, other.span()));
+            }
         }
     }
 }
@@ -83,7 +112,7 @@ pub(crate) fn statements<'s, 'a>(ctx: &SourceContext<'s, 'a>) -> Vec<StatementLi
             AstKind::NewExpression(new)
                 if ctx.imported_name(&new.callee, is_cdk_iam) == Some("PolicyStatement") =>
             {
-                if let Some(object) = object_arg(&new.arguments, 0) {
+                if let Some(object) = ctx.object_arg(&new.arguments, 0) {
                     found.push(StatementLiteral {
                         object,
                         form: StatementForm::Props,
@@ -97,7 +126,7 @@ pub(crate) fn statements<'s, 'a>(ctx: &SourceContext<'s, 'a>) -> Vec<StatementLi
                 if member.static_property_name() != Some("fromJson") {
                     continue;
                 }
-                let Some(object) = object_arg(&call.arguments, 0) else {
+                let Some(object) = ctx.object_arg(&call.arguments, 0) else {
                     continue;
                 };
                 match ctx.imported_name(member.object(), is_cdk_iam) {
@@ -152,12 +181,17 @@ pub(crate) fn judge_actions(
     judge: fn(&str, Span) -> Option<PolicyFinding>,
     out: &mut Vec<Finding>,
 ) {
+    let mut seen = Vec::new();
     for statement in statements(ctx) {
         for (entry, at) in statement
-            .actions()
+            .actions(ctx)
             .into_iter()
-            .chain(statement.not_actions())
+            .chain(statement.not_actions(ctx))
         {
+            if seen.contains(&at) {
+                continue;
+            }
+            seen.push(at);
             let Some(found) = judge(entry, ctx.span(at.start)) else {
                 continue;
             };

@@ -112,9 +112,22 @@ pub fn check_source_text(path: &Path, text: &str, options: &Options<'_>, report:
     );
 }
 
-/// Parses source text as the extension of `path` says (TypeScript when it says nothing).
+/// Parses source text as the extension of `path` says (TypeScript when it says nothing). Every
+/// JavaScript flavour (`.js`, `.mjs`, `.cjs`, `.jsx`) is parsed with JSX on, as oxlint does: a
+/// create-react-app component is JSX in a `.js` file, and in JavaScript (unlike TypeScript, where
+/// `<T>x` is a type assertion) a `<` that starts an expression can only be JSX, so plain code
+/// parses the same either way.
 pub(crate) fn parse<'a>(allocator: &'a Allocator, path: &Path, text: &'a str) -> ParserReturn<'a> {
-    let source_type = SourceType::from_path(path).unwrap_or_else(|_| SourceType::ts());
+    let source_type = SourceType::from_path(path).map_or_else(
+        |_| SourceType::ts(),
+        |t| {
+            if t.is_javascript() {
+                t.with_jsx(true)
+            } else {
+                t
+            }
+        },
+    );
     Parser::new(allocator, text, source_type)
         .with_options(ParseOptions {
             parse_regular_expression: false,

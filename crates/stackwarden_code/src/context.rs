@@ -21,6 +21,9 @@ use stackwarden_core::{Finding, LineIndex, RuleMeta, Span};
 
 use crate::handler::HandlerFacts;
 
+/// How many constants deep a name is followed to its value.
+const MAX_CONST_HOPS: usize = 8;
+
 /// What a local name is bound to, when it comes from another module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Binding<'a> {
@@ -162,6 +165,21 @@ impl<'s, 'a> SourceContext<'s, 'a> {
         }
     }
 
+    /// `true` when `expr` is `object.property` on the global `object` (`process.exit`).
+    pub(crate) fn is_global_member(
+        &self,
+        expr: &Expression<'a>,
+        object: &str,
+        property: &str,
+    ) -> bool {
+        match expr.get_inner_expression() {
+            Expression::StaticMemberExpression(m) => {
+                m.property.name.as_str() == property && self.is_global(&m.object, object)
+            }
+            _ => false,
+        }
+    }
+
     /// What `expr` refers to in another module: an imported name, a member of an imported module
     /// object (`iam.PolicyStatement`, `AWS.S3`, `(0, lib_1.fn)` as TypeScript compiles it), or a
     /// sub-module of the CDK library (`aws_iam.Role` from `aws-cdk-lib`).
@@ -183,10 +201,14 @@ impl<'s, 'a> SourceContext<'s, 'a> {
                         name: Some(property),
                     })),
                     // `AWS.DynamoDB.DocumentClient`: keep the module, name the nested class.
-                    Some(_) if object.module == "aws-sdk" => Some(Binding {
-                        module: object.module,
-                        name: Some(property),
-                    }),
+                    // Other nested names (`AWS.Signers.V4`, `AWS.DynamoDB.Converter`) are the
+                    // SDK's helpers, not clients, and are not named.
+                    Some(_) if object.module == "aws-sdk" && property == "DocumentClient" => {
+                        Some(Binding {
+                            module: object.module,
+                            name: Some(property),
+                        })
+                    }
                     Some(_) => None,
                 }
             }
@@ -221,6 +243,54 @@ impl<'s, 'a> SourceContext<'s, 'a> {
             }
             _ => None,
         }
+    }
+
+    /// The value a name stands for when it is a constant of this file: `ACTIONS` in
+    /// `const ACTIONS = ['kms:*']`, followed through chains of constants (`const B = A`). A
+    /// variable that is assigned again is not a constant, so it is not followed. Anything else is
+    /// returned as it is.
+    pub(crate) fn value_of<'e>(&self, expr: &'e Expression<'a>) -> &'e Expression<'a>
+    where
+        'a: 'e,
+    {
+        let mut current = expr;
+        for _ in 0..MAX_CONST_HOPS {
+            let Some(symbol) = self.symbol_of(current) else {
+                break;
+            };
+            if self.semantic.scoping().symbol_is_mutated(symbol) {
+                break;
+            }
+            match self.symbol_initializer(symbol) {
+                Some(init) => current = init,
+                None => break,
+            }
+        }
+        current
+    }
+
+    /// The object literal of an argument, directly or through a constant
+    /// (`new PolicyStatement(STATEMENT)` with `const STATEMENT = {...}`).
+    pub(crate) fn object_arg<'o>(
+        &self,
+        args: &'o [Argument<'a>],
+        index: usize,
+    ) -> Option<&'o ObjectExpression<'a>>
+    where
+        'a: 'o,
+    {
+        match self
+            .value_of(args.get(index)?.as_expression()?)
+            .get_inner_expression()
+        {
+            Expression::ObjectExpression(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// A string the expression holds, directly or through a constant.
+    pub(crate) fn const_string(&self, expr: &Expression<'a>) -> Option<&'a str> {
+        static_string(self.value_of(expr))
     }
 
     /// Whether any comment ends on `line` (for "a same-line comment says why").

@@ -7,7 +7,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use oxc::ast::ast::{AssignmentTarget, Declaration, Expression, ModuleExportName};
+use oxc::ast::ast::{
+    AssignmentTarget, CallExpression, Class, ClassElement, Declaration, Expression,
+    ModuleExportName,
+};
 use oxc::ast::AstKind;
 use oxc::span::{GetSpan, Span as OxcSpan};
 use oxc::syntax::node::NodeId;
@@ -62,6 +65,36 @@ impl HandlerFacts {
         let mut facts = Self::default();
         let mut entries: Vec<(NodeId, bool)> = Vec::new();
         let decorated = has_idempotent_decorator(ctx);
+        // `OrderRepo.remove`: a method of an exported class, or of an exported instance.
+        if let Some((object, method)) = name.split_once('.') {
+            let scoping = ctx.semantic.scoping();
+            let Some(symbol) = scoping.get_root_binding(object.into()) else {
+                return facts;
+            };
+            let decl = scoping.symbol_declaration(symbol);
+            let function = match ctx.kind(decl) {
+                AstKind::Class(class) => class_method(class, method),
+                AstKind::VariableDeclarator(d) => {
+                    d.init
+                        .as_ref()
+                        .and_then(|init| match init.get_inner_expression() {
+                            Expression::NewExpression(new) => {
+                                local_class(ctx, &new.callee).and_then(|c| class_method(c, method))
+                            }
+                            other => method_of(ctx, decl, other, method),
+                        })
+                }
+                _ => None,
+            };
+            if let Some(function) = function {
+                facts.exports.push(HandlerExport {
+                    span: ctx.kind(function).span(),
+                    idempotent: decorated,
+                });
+                facts.walk(ctx, vec![(function, decorated)]);
+            }
+            return facts;
+        }
         for node in ctx.nodes() {
             let (span, expr) = match node.kind() {
                 AstKind::ExportDeclaration(export) => {
@@ -187,8 +220,23 @@ impl HandlerFacts {
                     };
                     let mut targets = Vec::new();
                     let mut idempotent = false;
-                    if let Some(symbol) = ctx.symbol_of(&call.callee) {
-                        resolve_symbol(ctx, symbol, 0, &mut targets, &mut idempotent);
+                    call_targets(ctx, node.id(), call, &mut targets, &mut idempotent);
+                    edges
+                        .entry(outer)
+                        .or_default()
+                        .extend(targets.into_iter().map(|t| (t, idempotent)));
+                }
+                AstKind::NewExpression(new) => {
+                    // `new Promise(run)`, `new Worker(task)`: a function passed by reference runs.
+                    let Some(outer) = ctx.enclosing_function(node.id()) else {
+                        continue;
+                    };
+                    let mut targets = Vec::new();
+                    let mut idempotent = false;
+                    for arg in new.arguments.iter().filter_map(|a| a.as_expression()) {
+                        if let Some(symbol) = ctx.symbol_of(arg) {
+                            resolve_symbol(ctx, symbol, 0, &mut targets, &mut idempotent);
+                        }
                     }
                     edges
                         .entry(outer)
@@ -216,6 +264,122 @@ impl HandlerFacts {
             }
         }
     }
+}
+
+/// The functions of this file a call runs: the function the callee names (`save(x)`), a method
+/// of a class of this file (`this.save(x)`, `repo.save(x)` with `const repo = new Repo()`,
+/// `Repo.save(x)`) or of an object literal (`store.save(x)` with `const store = { save() {} }`),
+/// and functions passed to it by reference (`records.map(one)`, `Promise.all(items.map(send))`).
+pub(crate) fn call_targets<'a>(
+    ctx: &SourceContext<'_, 'a>,
+    call_id: NodeId,
+    call: &CallExpression<'a>,
+    found: &mut Vec<NodeId>,
+    idempotent: &mut bool,
+) {
+    if let Some(symbol) = ctx.symbol_of(&call.callee) {
+        resolve_symbol(ctx, symbol, 0, found, idempotent);
+    } else if let Some(member) = call.callee.get_member_expr() {
+        if let Some(method) = member.static_property_name() {
+            if let Some(function) = method_of(ctx, call_id, member.object(), method) {
+                found.push(function);
+            }
+        }
+    }
+    for arg in call.arguments.iter().filter_map(|a| a.as_expression()) {
+        match arg.get_inner_expression() {
+            Expression::Identifier(_) => {
+                if let Some(symbol) = ctx.symbol_of(arg) {
+                    resolve_symbol(ctx, symbol, 0, found, idempotent);
+                }
+            }
+            // `items.map(this.send)`, `items.forEach(repo.save)`.
+            Expression::StaticMemberExpression(m) => {
+                if let Some(function) = method_of(ctx, call_id, &m.object, m.property.name.as_str())
+                {
+                    found.push(function);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The function that `object.method` runs, when `object` is `this` in a class of this file, an
+/// instance of such a class held by a constant, the class itself (a static method), or an object
+/// literal held by a constant.
+pub(crate) fn method_of<'a>(
+    ctx: &SourceContext<'_, 'a>,
+    at: NodeId,
+    object: &Expression<'a>,
+    method: &str,
+) -> Option<NodeId> {
+    let object = object.get_inner_expression();
+    if let Expression::ThisExpression(_) = object {
+        let class = ctx
+            .semantic
+            .nodes()
+            .ancestors(at)
+            .find_map(|n| match n.kind() {
+                AstKind::Class(c) => Some(c),
+                _ => None,
+            })?;
+        return class_method(class, method);
+    }
+    let value = ctx.value_of(object).get_inner_expression();
+    match value {
+        Expression::NewExpression(new) => {
+            local_class(ctx, &new.callee).and_then(|c| class_method(c, method))
+        }
+        Expression::ObjectExpression(o) => match property(o, method)?.get_inner_expression() {
+            Expression::FunctionExpression(f) => Some(f.node_id()),
+            Expression::ArrowFunctionExpression(f) => Some(f.node_id()),
+            other => {
+                let symbol = ctx.symbol_of(other)?;
+                let mut found = Vec::new();
+                resolve_symbol(ctx, symbol, 0, &mut found, &mut false);
+                found.first().copied()
+            }
+        },
+        Expression::Identifier(_) => local_class(ctx, value).and_then(|c| class_method(c, method)),
+        _ => None,
+    }
+}
+
+/// The class of this file an expression names (`Repo` in `new Repo()`).
+pub(crate) fn local_class<'a>(
+    ctx: &SourceContext<'_, 'a>,
+    expr: &Expression<'a>,
+) -> Option<&'a Class<'a>> {
+    let symbol = ctx.symbol_of(expr)?;
+    let decl = ctx.semantic.scoping().symbol_declaration(symbol);
+    match ctx.kind(decl) {
+        AstKind::Class(c) => Some(c),
+        AstKind::VariableDeclarator(_) => {
+            match ctx.symbol_initializer(symbol)?.get_inner_expression() {
+                Expression::ClassExpression(c) => Some(c),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The function of the method (or function-valued property) `name` of a class.
+pub(crate) fn class_method(class: &Class<'_>, name: &str) -> Option<NodeId> {
+    class.body.body.iter().find_map(|element| match element {
+        ClassElement::MethodDefinition(m) if m.key.static_name().is_some_and(|k| k == name) => {
+            Some(m.value.node_id())
+        }
+        ClassElement::PropertyDefinition(p) if p.key.static_name().is_some_and(|k| k == name) => {
+            match p.value.as_ref()?.get_inner_expression() {
+                Expression::ArrowFunctionExpression(f) => Some(f.node_id()),
+                Expression::FunctionExpression(f) => Some(f.node_id()),
+                _ => None,
+            }
+        }
+        _ => None,
+    })
 }
 
 enum Target<'e, 'a> {
@@ -264,7 +428,7 @@ fn resolve<'a>(
     }
 }
 
-fn resolve_symbol(
+pub(crate) fn resolve_symbol(
     ctx: &SourceContext<'_, '_>,
     symbol: oxc::semantic::SymbolId,
     depth: usize,

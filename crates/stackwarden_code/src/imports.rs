@@ -13,12 +13,13 @@ use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
 
 use oxc::allocator::Allocator;
+use oxc::ast::ast::Expression;
 use oxc::ast::AstKind;
 use oxc::span::Span as OxcSpan;
 use stackwarden_core::config::Config;
 
 use crate::check::{analyse, is_skipped, parse_clean, read_text};
-use crate::context::SourceContext;
+use crate::context::{Binding, SourceContext};
 use crate::handler::HandlerFacts;
 use crate::sdk::{mutating_command, mutating_method};
 
@@ -58,23 +59,55 @@ pub(crate) fn direct_mutation(
 pub(crate) fn local_calls<'a>(
     ctx: &SourceContext<'_, 'a>,
     facts: &HandlerFacts,
-) -> Vec<(&'a str, &'a str)> {
-    let mut calls = Vec::new();
+) -> Vec<(&'a str, String)> {
+    let mut calls: Vec<(&'a str, String)> = Vec::new();
     for node in ctx.nodes() {
         let AstKind::CallExpression(call) = node.kind() else {
             continue;
         };
-        let Some(binding) = ctx.binding_of(&call.callee) else {
+        if !facts.in_handler_uncovered(ctx, node.id()) {
+            continue;
+        }
+        let found = match ctx.binding_of(&call.callee) {
+            Some(Binding {
+                module,
+                name: Some(name),
+            }) => Some((module, name.to_string())),
+            _ => instance_method(ctx, &call.callee),
+        };
+        let Some((module, name)) = found.filter(|(m, _)| is_relative(m)) else {
             continue;
         };
-        let (Some(name), true) = (binding.name, is_relative(binding.module)) else {
-            continue;
-        };
-        if facts.in_handler_uncovered(ctx, node.id()) && !calls.contains(&(binding.module, name)) {
-            calls.push((binding.module, name));
+        if !calls.contains(&(module, name.clone())) {
+            calls.push((module, name));
         }
     }
     calls
+}
+
+/// `repo.remove(id)` where `repo` is an instance of a class imported from a local module (`const
+/// repo = new OrderRepo()`), or an instance that module exports (`import { repo } from
+/// './repo'`): the export to follow is `OrderRepo.remove` / `repo.remove`.
+fn instance_method<'a>(
+    ctx: &SourceContext<'_, 'a>,
+    callee: &Expression<'a>,
+) -> Option<(&'a str, String)> {
+    let Expression::StaticMemberExpression(member) = callee.get_inner_expression() else {
+        return None;
+    };
+    let method = member.property.name.as_str();
+    if let Some(Binding {
+        module,
+        name: Some(name),
+    }) = ctx.binding_of(&member.object)
+    {
+        return Some((module, format!("{name}.{method}")));
+    }
+    let Expression::NewExpression(new) = ctx.value_of(&member.object).get_inner_expression() else {
+        return None;
+    };
+    let binding = ctx.binding_of(&new.callee)?;
+    Some((binding.module, format!("{}.{method}", binding.name?)))
 }
 
 /// The first state-changing call that export `name` of the module `specifier` (relative to the
@@ -123,7 +156,7 @@ fn follow(
     let dir = path.parent()?;
     local_calls(&ctx, &facts)
         .into_iter()
-        .find_map(|(next, export)| follow(dir, next, export, config, depth + 1, visited))
+        .find_map(|(next, export)| follow(dir, next, &export, config, depth + 1, visited))
 }
 
 fn is_relative(specifier: &str) -> bool {

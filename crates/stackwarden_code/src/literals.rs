@@ -72,8 +72,42 @@ fn is_not_a_value(ctx: &SourceContext<'_, '_>, id: NodeId, span: OxcSpan) -> boo
     }
 }
 
-/// A value in a per-region lookup table (`{ 'eu-west-2': ... }`): data about AWS's own resources
-/// in each region (service accounts, published layers), not this project's account or region.
+/// A value in a per-region lookup table (`{ 'eu-west-2': ... }`), at any depth (`{ 'eu-west-2':
+/// { x86_64: 'arn:...', arm64: 'arn:...' } }`, `{ 'eu-west-2': ['...'] }`): data about AWS's own
+/// resources in each region (service accounts, published layers), not this project's account or
+/// region.
 pub(crate) fn under_region_key(ctx: &SourceContext<'_, '_>, id: NodeId) -> bool {
-    matches!(ctx.parent_kind(id), AstKind::ObjectProperty(p) if p.key.static_name().is_some_and(|k| is_region(&k)))
+    ctx.semantic.nodes().ancestors(id).any(|n| {
+        matches!(n.kind(), AstKind::ObjectProperty(p) if p.key.static_name().is_some_and(|k| is_region(&k)))
+    })
+}
+
+/// The account ids AWS's documentation uses in its examples (and LocalStack's default account):
+/// in a test or its sample events they are placeholders, not an account the code talks to.
+const EXAMPLE_ACCOUNTS: &[&str] = &[
+    "123456789012",
+    "111122223333",
+    "444455556666",
+    "777788889999",
+    "012345678901",
+    "000000000000",
+];
+
+/// Whether `account` is a documentation placeholder in a test file or test data (`events/`,
+/// `fixtures/`, `__fixtures__/`, `mocks/`, where sample events for `sam local invoke` and tests
+/// live).
+pub(crate) fn is_example_account_in_tests(ctx: &SourceContext<'_, '_>, account: &str) -> bool {
+    if !EXAMPLE_ACCOUNTS.contains(&account) {
+        return false;
+    }
+    let root = ctx.config.root();
+    crate::check::is_test_file(ctx.path, root)
+        || stackwarden_core::files::relative_to_root(ctx.path, root)
+            .components()
+            .any(|c| {
+                matches!(
+                    c.as_os_str().to_str(),
+                    Some("events" | "fixtures" | "__fixtures__" | "mocks" | "testdata")
+                )
+            })
 }

@@ -97,6 +97,7 @@ fn classify(binding: Binding<'_>) -> Option<SdkClient<'_>> {
             None => return None,
         };
         let is_class = name.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+        // The SDK's own classes that are not service clients (its `lib/` exports).
         let helper = matches!(
             name,
             "Config"
@@ -106,6 +107,17 @@ fn classify(binding: Binding<'_>) -> Option<SdkClient<'_>> {
                 | "Service"
                 | "Token"
                 | "MetadataService"
+                | "HttpRequest"
+                | "HttpResponse"
+                | "HttpClient"
+                | "NodeHttpClient"
+                | "XHRClient"
+                | "Signers"
+                | "EventListeners"
+                | "ParamValidator"
+                | "SequentialExecutor"
+                | "TokenProviderChain"
+                | "SharedIniFileCredentials"
         ) || name.ends_with("Credentials")
             || name.ends_with("CredentialProviderChain");
         return (is_class && !helper).then_some(SdkClient {

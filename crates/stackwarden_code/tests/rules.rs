@@ -140,6 +140,48 @@ fn missing_idempotency_follows_local_imports_transitively() {
     );
 }
 
+/// code/missing-idempotency follows a mutation through a class instance: a class of the same file
+/// reached through a callback passed by reference, an imported class instantiated here, and an
+/// instance the local module exports; a class method that only reads is not a mutation.
+#[test]
+fn missing_idempotency_follows_class_instances_and_callbacks() {
+    let local = fixtures().join("missing-idempotency/class-local.ts");
+    assert_eq!(
+        run(&local, &["code/missing-idempotency"]).lines().next(),
+        Some("15:14 error [code/missing-idempotency] the handler reaches Publish (line 6) without Powertools idempotency, so a retried event repeats it"),
+    );
+    let dir = fixtures().join("missing-idempotency-imports");
+    for (file, line, via) in [
+        ("class-instance.ts", 5, "OrderRepo.remove"),
+        ("exported-instance.ts", 3, "orders.remove"),
+    ] {
+        let found = run(&dir.join(file), &["code/missing-idempotency"]);
+        assert_eq!(
+            found.lines().next(),
+            Some(format!("{line}:14 error [code/missing-idempotency] the handler reaches Delete (repo.ts:13) through `{via}` imported from './repo', without Powertools idempotency, so a retried event repeats it").as_str()),
+            "{file}: {found}"
+        );
+    }
+    assert_eq!(
+        run(
+            &dir.join("class-read-only.ts"),
+            &["code/missing-idempotency"]
+        ),
+        ""
+    );
+}
+
+/// Documented example accounts are placeholders in test data (a sample event under `events/`);
+/// any other account there is still reported, and so are ARNs of other accounts.
+#[test]
+fn example_accounts_in_test_data_are_not_reported() {
+    let path = fixtures().join("hardcoded-account/events/sqs-event.ts");
+    assert_eq!(
+        run(&path, &["code/hardcoded-account", "code/hardcoded-arn"]),
+        "10:10 error [code/hardcoded-account] account id 999988887777 is written literally\n    help: use `Stack.of(this).account` / `process.env.CDK_DEFAULT_ACCOUNT`, look it up from the stage configuration, or add \"999988887777\" to accounts.trusted"
+    );
+}
+
 /// `iam/unknown-action` and `iam/unknown-service` (declared by stackwarden_iam) on the action
 /// strings of CDK source: same message and did-you-mean as in a template, at the string itself.
 mod iam_unknown_action {
@@ -215,6 +257,20 @@ mod iam_unknown_action {
             .iter()
             .any(|f| f.rule == "iam/unknown-action"));
     }
+}
+
+/// JSX parses in `.js` files (create-react-app components) and `.jsx` files, and the code rules run
+/// on both.
+#[test]
+fn jsx_in_js_and_jsx_files_parses_and_is_checked() {
+    let dir = fixtures().join("jsx");
+    assert_eq!(run(&dir.join("App.js"), &["code"]), "");
+    assert_eq!(
+        run(&dir.join("Upload.jsx"), &["code/hardcoded-region"])
+            .lines()
+            .next(),
+        Some("3:35 error [code/hardcoded-region] region eu-west-2 is written literally")
+    );
 }
 
 #[test]

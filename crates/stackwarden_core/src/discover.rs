@@ -186,7 +186,8 @@ pub fn classify(path: &Path) -> InputKind {
     }
     match extension.as_str() {
         "yaml" | "yml" | "json" | "template" => InputKind::TemplateCandidate,
-        "ts" | "tsx" | "mts" | "cts" | "js" | "mjs" | "cjs" if !name.ends_with(".d.ts") => {
+        // `.jsx` is JavaScript with JSX (React components): source like any other.
+        "ts" | "tsx" | "mts" | "cts" | "js" | "mjs" | "cjs" | "jsx" if !name.ends_with(".d.ts") => {
             InputKind::Source
         }
         _ => InputKind::Other,
@@ -216,6 +217,7 @@ mod tests {
             InputKind::ClaudeSettings
         );
         assert_eq!(classify(Path::new("src/index.ts")), InputKind::Source);
+        assert_eq!(classify(Path::new("src/App.jsx")), InputKind::Source);
         assert_eq!(classify(Path::new("src/types.d.ts")), InputKind::Other);
         assert_eq!(classify(Path::new("README.md")), InputKind::Other);
     }

@@ -14,7 +14,7 @@ use stackwarden_secret::{
     describe, scan_value, SecretKind, CREDENTIALS_IN_ENV_EXAMPLE_HELP, CREDENTIALS_IN_ENV_HELP,
 };
 
-use crate::context::{object_arg, property, static_string, SourceContext};
+use crate::context::{property, static_string, SourceContext};
 
 pub(crate) use stackwarden_secret::CREDENTIALS_IN_ENV as META;
 
@@ -30,7 +30,9 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
             AstKind::ObjectProperty(p)
                 if p.key.static_name().is_some_and(|k| k == "environment") =>
             {
-                if let Expression::ObjectExpression(env) = p.value.get_inner_expression() {
+                if let Expression::ObjectExpression(env) =
+                    ctx.value_of(&p.value).get_inner_expression()
+                {
                     environment(ctx, env, out);
                 }
             }
@@ -77,7 +79,7 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
                 let Some(class) = ctx.imported_name(&new.callee, is_cdk) else {
                     continue;
                 };
-                let Some(props) = object_arg(&new.arguments, 2) else {
+                let Some(props) = ctx.object_arg(&new.arguments, 2) else {
                     continue;
                 };
                 let keys: &[&str] = match class {
@@ -122,22 +124,10 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
 /// `environment: { NAME: 'value', ... }`: each value judged with its variable's name; a bare
 /// 40-character value counts as a secret key when another variable holds an access key id.
 fn environment(ctx: &SourceContext<'_, '_>, env: &ObjectExpression<'_>, out: &mut Vec<Finding>) {
-    let entries: Vec<(String, &Expression<'_>)> = env
-        .properties
-        .iter()
-        .filter_map(|p| match p {
-            ObjectPropertyKind::ObjectProperty(p) => Some((
-                p.key
-                    .static_name()
-                    .map(|k| k.into_owned())
-                    .unwrap_or_default(),
-                &p.value,
-            )),
-            ObjectPropertyKind::SpreadProperty(_) => None,
-        })
-        .collect();
+    let mut entries: Vec<(String, &Expression<'_>)> = Vec::new();
+    env_entries(ctx, env, 0, &mut entries);
     let beside_id = entries.iter().any(|(_, value)| {
-        texts(value).iter().any(|(text, _)| {
+        texts(ctx, value).iter().any(|(text, _)| {
             scan_value("", text, false)
                 .iter()
                 .any(|m| m.kind == SecretKind::AccessKeyId)
@@ -156,6 +146,35 @@ fn environment(ctx: &SourceContext<'_, '_>, env: &ObjectExpression<'_>, out: &mu
     }
 }
 
+/// The `NAME: value` entries of an environment object, with the entries of constant objects it
+/// spreads in (`{ ...SHARED_ENV, STAGE: stage }` with `const SHARED_ENV = {...}`).
+fn env_entries<'o, 'a>(
+    ctx: &SourceContext<'_, 'a>,
+    env: &'o ObjectExpression<'a>,
+    depth: usize,
+    entries: &mut Vec<(String, &'o Expression<'a>)>,
+) {
+    for p in &env.properties {
+        match p {
+            ObjectPropertyKind::ObjectProperty(p) => entries.push((
+                p.key
+                    .static_name()
+                    .map(|k| k.into_owned())
+                    .unwrap_or_default(),
+                &p.value,
+            )),
+            ObjectPropertyKind::SpreadProperty(spread) if depth < 4 => {
+                if let Expression::ObjectExpression(inner) =
+                    ctx.value_of(&spread.argument).get_inner_expression()
+                {
+                    env_entries(ctx, inner, depth + 1, entries);
+                }
+            }
+            ObjectPropertyKind::SpreadProperty(_) => {}
+        }
+    }
+}
+
 /// One finding per key in the literal text of `value`, at the literal holding it.
 fn judge(
     ctx: &SourceContext<'_, '_>,
@@ -166,7 +185,7 @@ fn judge(
     out: &mut Vec<Finding>,
     message: impl Fn(&str) -> String,
 ) {
-    for (text, span) in texts(value) {
+    for (text, span) in texts(ctx, value) {
         for m in scan_value(name, text, beside_id) {
             let found = describe(&m, &text[m.range.clone()]);
             let mut finding = ctx.finding(&META, span, message(&found), help);
@@ -181,8 +200,8 @@ fn judge(
 
 /// The literal text pieces of an expression: a string, the static parts of a template literal,
 /// both sides of a `+` concatenation.
-fn texts<'a>(expr: &'a Expression<'_>) -> Vec<(&'a str, OxcSpan)> {
-    match expr.get_inner_expression() {
+fn texts<'a>(ctx: &SourceContext<'_, 'a>, expr: &Expression<'a>) -> Vec<(&'a str, OxcSpan)> {
+    match ctx.value_of(expr).get_inner_expression() {
         Expression::StringLiteral(lit) => vec![(lit.value.as_str(), lit.span)],
         Expression::TemplateLiteral(t) => t
             .quasis
@@ -190,8 +209,8 @@ fn texts<'a>(expr: &'a Expression<'_>) -> Vec<(&'a str, OxcSpan)> {
             .filter_map(|q| q.value.cooked.as_ref().map(|c| (c.as_str(), q.span)))
             .collect(),
         Expression::BinaryExpression(b) if b.operator == BinaryOperator::Addition => {
-            let mut pieces = texts(&b.left);
-            pieces.extend(texts(&b.right));
+            let mut pieces = texts(ctx, &b.left);
+            pieces.extend(texts(ctx, &b.right));
             pieces
         }
         other => static_string(other)

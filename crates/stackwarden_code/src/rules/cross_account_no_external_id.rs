@@ -4,7 +4,7 @@ use oxc::span::Span as OxcSpan;
 use stackwarden_core::{Finding, RuleMeta, Severity};
 
 use crate::cdk::iam_class;
-use crate::context::{has_spread, object_arg, property, static_string, SourceContext};
+use crate::context::{has_spread, property, SourceContext};
 use crate::literals::{is_account_id, parse_arn};
 
 pub(crate) const META: RuleMeta = RuleMeta {
@@ -13,7 +13,8 @@ pub(crate) const META: RuleMeta = RuleMeta {
     summary: "a CDK Role assumable by another account without `externalIds`",
     docs: r#"## What it does
 Flags `new iam.Role(this, id, { assumedBy })` whose `assumedBy` is an `AccountPrincipal` or
-`ArnPrincipal` (directly or in a `CompositePrincipal`) of a literal account that is not one of the
+`ArnPrincipal` (directly or in a `CompositePrincipal`) of a literal account (written in place or
+held by a constant of the file, `new AccountPrincipal(PARTNER)` with `const PARTNER = '...'`) that is not one of the
 stages in `[accounts]`, while the role sets no `externalIds`. Service and OIDC principals are out
 of scope. The template rule `iam/cross-account-no-external-id` reports the same after synth.
 
@@ -45,7 +46,7 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
         if iam_class(ctx, &new.callee) != Some("Role") {
             continue;
         }
-        let Some(props) = object_arg(&new.arguments, 2) else {
+        let Some(props) = ctx.object_arg(&new.arguments, 2) else {
             continue;
         };
         if has_spread(props)
@@ -75,7 +76,7 @@ fn foreign_accounts<'a>(
     principal: &Expression<'a>,
     found: &mut Vec<(&'a str, OxcSpan)>,
 ) {
-    let Expression::NewExpression(new) = principal.get_inner_expression() else {
+    let Expression::NewExpression(new) = ctx.value_of(principal).get_inner_expression() else {
         return;
     };
     let args = || new.arguments.iter().filter_map(Argument::as_expression);
@@ -86,7 +87,7 @@ fn foreign_accounts<'a>(
                 .arguments
                 .first()
                 .and_then(Argument::as_expression)
-                .and_then(static_string)
+                .and_then(|e| ctx.const_string(e))
             else {
                 return;
             };

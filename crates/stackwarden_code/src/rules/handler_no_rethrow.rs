@@ -11,7 +11,13 @@ pub(crate) const META: RuleMeta = RuleMeta {
     docs: r#"## What it does
 In a Lambda handler (the exported `handler`, directly or through a wrapper such as
 `makeIdempotent(fn)` or middy, and the functions of the same file it calls), flags a `catch` that
-logs the error but neither rethrows it nor hands it on.
+logs the error but neither rethrows it, nor hands it on (`callback(error)`, `reject(error)`), nor
+turns it into a failure the caller sees. Reporting the failure is handling, so these are fine: an
+error response (`return { statusCode: 500, ... }`, `res.status(500)`, or a helper of the same file
+that builds one), a batch item failure (`batchItemFailures.push({ itemIdentifier })`), a custom
+resource's `FAILED` sent to CloudFormation, a Step Functions task failure, `process.exit(1)`.
+Functions the handler passes by reference (`Promise.all(records.map(processRecord))`) and
+methods of classes of the same file (`repo.save()` with `const repo = new Repo()`) are followed.
 
 ## Why
 When the handler returns normally, Lambda counts the invocation as a success: asynchronous and
@@ -30,7 +36,14 @@ export const handler = async (event) => {
 ```
 
 ## Fix
-Rethrow after logging (`throw error;`), or return a batch item failure for that record.
+Rethrow after logging (`throw error;`), return a batch item failure for that record, or return an
+error response:
+```ts
+} catch (error) {
+  logger.error('failed', { error });
+  return { statusCode: 500, body: JSON.stringify({ message: 'internal error' }) };
+}
+```
 "#,
 };
 
@@ -46,7 +59,7 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
             continue;
         }
         let facts = catch_facts(ctx, clause);
-        if facts.logs && !facts.rethrows {
+        if facts.logs && !facts.rethrows && !facts.reports_failure {
             out.push(ctx.finding(
                 &META,
                 clause.span,

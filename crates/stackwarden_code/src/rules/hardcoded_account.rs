@@ -3,7 +3,9 @@ use oxc::syntax::node::NodeId;
 use stackwarden_core::{Finding, RuleMeta, Severity};
 
 use crate::context::SourceContext;
-use crate::literals::{is_account_id, is_region, value_literals};
+use crate::literals::{
+    is_account_id, is_example_account_in_tests, is_region, under_region_key, value_literals,
+};
 
 pub(crate) const META: RuleMeta = RuleMeta {
     id: "code/hardcoded-account",
@@ -12,7 +14,9 @@ pub(crate) const META: RuleMeta = RuleMeta {
     docs: r#"## What it does
 Flags a string that is a 12-digit account id. Fine: ids in `accounts.trusted`; the stage → account
 map itself (an object whose keys are the stage names of `[accounts]`, holding those accounts);
-per-region lookup tables (values under region-name keys); comparisons. Account ids inside ARNs are
+per-region lookup tables (values under region-name keys, at any depth); comparisons; AWS's
+documented example accounts (`123456789012`, `111122223333`, ...) in test files and test data
+folders (`events/`, `fixtures/`, `mocks/`), where they are placeholders. Account ids inside ARNs are
 reported by `code/hardcoded-arn`.
 
 ## Why
@@ -38,6 +42,8 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
         let account = literal.text.as_str();
         if ctx.config.trusted_accounts.iter().any(|a| a == account)
             || is_table_value(ctx, literal.node, account)
+            || under_region_key(ctx, literal.node)
+            || is_example_account_in_tests(ctx, account)
         {
             continue;
         }

@@ -1,7 +1,10 @@
 use stackwarden_core::{Finding, RuleMeta, Severity};
 
 use crate::context::SourceContext;
-use crate::literals::{is_account_id, is_region, parse_arn, under_region_key, value_literals};
+use crate::literals::{
+    is_account_id, is_example_account_in_tests, is_region, parse_arn, under_region_key,
+    value_literals,
+};
 
 pub(crate) const META: RuleMeta = RuleMeta {
     id: "code/hardcoded-arn",
@@ -9,9 +12,12 @@ pub(crate) const META: RuleMeta = RuleMeta {
     summary: "a literal ARN with an account id or region in CDK or handler code",
     docs: r#"## What it does
 Flags a string (or the fixed text of a template literal) that is an ARN with a literal account id
-or region. AWS-owned ARNs (`arn:aws:iam::aws:policy/...`, no account) and ARNs whose account is in
-`accounts.trusted` are fine, and so are values of per-region tables (`{ 'eu-west-2': 'arn:...' }`,
-AWS-published layers and the like); ARNs built from `${...}` parts for account and region are fine.
+or region. Fine: AWS-owned ARNs (`arn:aws:iam::aws:policy/...`; ARNs with no account, such as
+Bedrock foundation models `arn:aws:bedrock:us-east-1::foundation-model/...`); ARNs whose account
+is in `accounts.trusted`; values of per-region tables at any depth (`{ 'eu-west-2': { arm64:
+'arn:...' } }`, AWS-published layers and the like); AWS's documented example accounts
+(`123456789012`, ...) in test files and test data folders; ARNs built from `${...}` parts for
+account and region.
 
 ## Why
 A literal ARN ties the code to one account and region and to a resource that may be renamed or
@@ -33,9 +39,16 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
         let Some(arn) = parse_arn(&literal.text) else {
             continue;
         };
+        // A sample event's ARN with a documented example account is a placeholder as a whole.
+        if is_example_account_in_tests(ctx, arn.account) {
+            continue;
+        }
         let literal_account = is_account_id(arn.account)
             && !ctx.config.trusted_accounts.iter().any(|a| a == arn.account);
-        let literal_region = is_region(arn.region);
+        // An ARN with no account names a resource AWS owns in that region (a Bedrock
+        // foundation model, `arn:aws:bedrock:us-east-1::foundation-model/...`): there is no
+        // account to take from the stack, and the region is part of the resource's name.
+        let literal_region = is_region(arn.region) && !arn.account.is_empty();
         if (!literal_account && !literal_region) || under_region_key(ctx, literal.node) {
             continue;
         }

@@ -4,7 +4,7 @@ use oxc::syntax::node::NodeId;
 use stackwarden_core::{Finding, RuleMeta, Severity};
 
 use crate::context::SourceContext;
-use crate::literals::{is_region, value_literals};
+use crate::literals::{is_region, under_region_key, value_literals};
 
 pub(crate) const META: RuleMeta = RuleMeta {
     id: "code/hardcoded-region",
@@ -49,6 +49,9 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
 }
 
 fn is_acceptable(ctx: &SourceContext<'_, '_>, id: NodeId, region: &str) -> bool {
+    if under_region_key(ctx, id) {
+        return true;
+    }
     let parent = ctx.parent_id(id);
     match ctx.kind(parent) {
         AstKind::LogicalExpression(l)

@@ -14,7 +14,10 @@ Flags an exported Lambda `handler` that reaches a state-changing AWS call (Dynam
 Put/Update/Delete/BatchWrite/TransactWrite, S3 PutObject/DeleteObject/CopyObject, SQS
 SendMessage(Batch), SNS Publish, EventBridge PutEvents, Step Functions StartExecution; commands and
 v2/aggregated method forms) — directly, through functions of the same file, or through functions
-it imports from local modules (`import { save } from './store'`, followed a few modules deep) —
+it imports from local modules (`import { save } from './store'`, followed a few modules deep),
+methods of classes (`const repo = new OrderRepo(); ... repo.remove(id)`, the class in the same
+file or imported from a local module) and functions passed by reference
+(`records.map(processRecord)`) —
 without Powertools idempotency (`makeIdempotent`, the `makeHandlerIdempotent` middy middleware,
 `@idempotent`). Packages and path aliases are not followed.
 
@@ -59,7 +62,7 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
     }
     let dir = ctx.path.parent().unwrap_or(Path::new(""));
     for (specifier, name) in local_calls(ctx, &ctx.handler) {
-        let Some(found) = imported_mutation(dir, specifier, name, ctx.config) else {
+        let Some(found) = imported_mutation(dir, specifier, &name, ctx.config) else {
             continue;
         };
         let shown = found.path.strip_prefix(dir).unwrap_or(&found.path);

@@ -30,8 +30,13 @@ resources: ['*'], // X-Ray trace APIs do not support resource-level permissions
 };
 
 pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
+    let mut seen = Vec::new();
     for statement in statements(ctx) {
-        for (value, span) in statement.resources() {
+        for (value, span) in statement.resources(ctx) {
+            if seen.contains(&span) {
+                continue;
+            }
+            seen.push(span);
             if value != "*" || ctx.has_comment_on_line(ctx.line_of(span.start)) {
                 continue;
             }

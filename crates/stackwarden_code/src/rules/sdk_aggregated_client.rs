@@ -2,7 +2,7 @@ use oxc::ast::AstKind;
 use stackwarden_core::{Finding, RuleMeta, Severity};
 
 use crate::context::SourceContext;
-use crate::sdk::{new_client, ClientKind};
+use crate::sdk::{document_from, new_client, ClientKind};
 
 pub(crate) const META: RuleMeta = RuleMeta {
     id: "code/sdk-aggregated-client",
@@ -10,7 +10,8 @@ pub(crate) const META: RuleMeta = RuleMeta {
     summary: "the v3 aggregated client (`new S3()`, `s3.putObject()`) instead of `client.send(new XCommand())`",
     docs: r#"## What it does
 Flags `new S3()`, `new DynamoDB()` (any class of an `@aws-sdk/client-*` package that is not an
-`XClient`, command or exception) and `DynamoDBDocument` from `@aws-sdk/lib-dynamodb`.
+`XClient`, command or exception) and `DynamoDBDocument` from `@aws-sdk/lib-dynamodb` (`new
+DynamoDBDocument(...)` or `DynamoDBDocument.from(client)`).
 
 ## Why
 The aggregated client imports every operation of the service, so bundles and cold starts grow;
@@ -34,18 +35,32 @@ await s3.send(new PutObjectCommand({ Bucket, Key, Body }));
 
 pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
     for node in ctx.nodes() {
-        let AstKind::NewExpression(new) = node.kind() else {
-            continue;
+        let (client, span, how) = match node.kind() {
+            AstKind::NewExpression(new) => match new_client(ctx, new) {
+                Some(c) if c.kind == ClientKind::V3Aggregated => (c, new.span, "new "),
+                _ => continue,
+            },
+            // `DynamoDBDocument.from(client)` makes the aggregated document client too.
+            AstKind::CallExpression(call) => match document_from(ctx, call) {
+                Some(c) if c.name == "DynamoDBDocument" => (c, call.span, ""),
+                _ => continue,
+            },
+            _ => continue,
         };
-        let Some(client) = new_client(ctx, new).filter(|c| c.kind == ClientKind::V3Aggregated)
-        else {
-            continue;
+        let shown = if how.is_empty() {
+            format!("`{}.from()`", client.name)
+        } else {
+            format!("`new {}()`", client.name)
         };
         out.push(ctx.finding(
             &META,
-            new.span,
-            format!("`new {}()` is the aggregated v3 client, which bundles every operation of the service", client.name),
-            format!("use `new {}Client(...)` and `client.send(new <Operation>Command(...))`", client.name.trim_end_matches("Document")),
+            span,
+            format!("{shown} is the aggregated v3 client, which bundles every operation of the service"),
+            if client.name == "DynamoDBDocument" {
+                "use `DynamoDBDocumentClient.from(new DynamoDBClient(...))` and `documents.send(new PutCommand(...))` (commands from @aws-sdk/lib-dynamodb)".to_string()
+            } else {
+                format!("use `new {}Client(...)` and `client.send(new <Operation>Command(...))`", client.name)
+            },
         ));
     }
 }

@@ -1,3 +1,4 @@
+use oxc::ast::ast::{ArrowFunctionBody, CatchClause, Expression, Statement};
 use oxc::ast::AstKind;
 use stackwarden_core::{Finding, RuleMeta, Severity};
 
@@ -9,9 +10,11 @@ pub(crate) const META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     summary: "a catch block that neither rethrows nor logs",
     docs: r#"## What it does
-Flags a `catch` whose body is empty or only assigns, with no `throw`, no call that hands the error
-on (`reject(e)`, `callback(e)`) and no logging (a Powertools logger, `console.error/warn`, or a
-project logger imported from an observability/logging module).
+Flags a `catch` whose body is empty, only assigns, or only returns nothing (`catch { return null; }`
+that never looks at the error), with no `throw`, no call that hands the error on (`reject(e)`,
+`callback(e)`) and no logging (a Powertools logger, `console.error/warn`, or a project logger
+imported from an observability/logging module); and a promise's `.catch(() => {})` with an empty
+handler. Minified and vendored bundles are skipped before any rule runs (see `[files]`).
 
 ## Why
 A swallowed error turns a failure into silent success: the Lambda reports OK, the event is not
@@ -39,22 +42,82 @@ Log it with context and rethrow (or handle it for real):
 
 pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
     for node in ctx.nodes() {
-        let AstKind::CatchClause(clause) = node.kind() else {
-            continue;
-        };
-        let facts = catch_facts(ctx, clause);
-        if facts.empty_or_assigns && !facts.rethrows && !facts.logs {
-            let what = if clause.body.body.is_empty() {
-                "is empty"
-            } else {
-                "only assigns"
-            };
-            out.push(ctx.finding(
-                &META,
-                clause.span,
-                format!("this catch block {what}: the error is neither rethrown nor logged"),
-                "log the error (Powertools logger or console.error) and rethrow it, or handle it explicitly",
-            ));
+        match node.kind() {
+            AstKind::CatchClause(clause) => {
+                let facts = catch_facts(ctx, clause);
+                if facts.rethrows || facts.logs {
+                    continue;
+                }
+                let what = if clause.body.body.is_empty() {
+                    "is empty"
+                } else if facts.empty_or_assigns {
+                    "only assigns"
+                } else if returns_nothing(&clause.body.body) && !uses_error(ctx, clause) {
+                    "only returns nothing"
+                } else {
+                    continue;
+                };
+                out.push(ctx.finding(
+                    &META,
+                    clause.span,
+                    format!("this catch block {what}: the error is neither rethrown nor logged"),
+                    "log the error (Powertools logger or console.error) and rethrow it, or handle it explicitly",
+                ));
+            }
+            // `promise.catch(() => {})`: the promise's rejection is dropped.
+            AstKind::CallExpression(call) => {
+                let Some(member) = call.callee.get_member_expr() else {
+                    continue;
+                };
+                if member.static_property_name() != Some("catch") || call.arguments.len() != 1 {
+                    continue;
+                }
+                let Some(body) = call.arguments[0].as_expression().and_then(|a| {
+                    match a.get_inner_expression() {
+                        Expression::ArrowFunctionExpression(f) => match &f.body {
+                            ArrowFunctionBody::FunctionBody(b) => Some(&**b),
+                            _ => None,
+                        },
+                        Expression::FunctionExpression(f) => f.body.as_deref(),
+                        _ => None,
+                    }
+                }) else {
+                    continue;
+                };
+                if body.statements.is_empty() {
+                    out.push(ctx.finding(
+                        &META,
+                        call.span,
+                        "`.catch()` with an empty handler drops the rejection: the error is neither rethrown nor logged".into(),
+                        "log the error in the handler (`.catch((error) => logger.error('...', { error }))`), or let the rejection propagate",
+                    ));
+                }
+            }
+            _ => {}
         }
     }
+}
+
+/// The block only returns no value: `return;`, `return null;` or `return undefined;`.
+fn returns_nothing(body: &[Statement<'_>]) -> bool {
+    matches!(body, [Statement::ReturnStatement(r)] if r.argument.as_ref().is_none_or(|a| {
+        matches!(a.get_inner_expression(), Expression::NullLiteral(_))
+            || matches!(a.get_inner_expression(), Expression::Identifier(i) if i.name == "undefined")
+    }))
+}
+
+/// Whether the caught error is read at all (`catch (e) { return e.code === 'X' ? null : ... }`).
+fn uses_error(ctx: &SourceContext<'_, '_>, clause: &CatchClause<'_>) -> bool {
+    let Some(param) = &clause.param else {
+        return false;
+    };
+    param.pattern.get_binding_identifiers().iter().any(|id| {
+        id.symbol_id.get().is_some_and(|s| {
+            ctx.semantic
+                .scoping()
+                .get_resolved_references(s)
+                .next()
+                .is_some()
+        })
+    })
 }

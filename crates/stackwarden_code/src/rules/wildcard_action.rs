@@ -9,7 +9,8 @@ pub(crate) const META: RuleMeta = RuleMeta {
     summary: "`actions: ['*']` or `'<service>:*'` in an Allow PolicyStatement in CDK code",
     docs: r#"## What it does
 Flags an `actions` entry `'*'` or `'<service>:*'` in `new iam.PolicyStatement({...})` (or `Action`
-in `PolicyStatement.fromJson({...})`) unless the statement's effect is Deny. Bounded patterns
+in `PolicyStatement.fromJson({...})`) unless the statement's effect is Deny, written in place or
+held by a constant of the file (`const ACTIONS = ['kms:*']`, `actions: ACTIONS`). Bounded patterns
 such as `s3:Get*` are not this rule. The template rule `iam/wildcard-action` reports the same after
 synth; this one catches it the moment the code is written.
 
@@ -29,11 +30,17 @@ methods (`bucket.grantReadWrite(fn)`).
 };
 
 pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
+    // A constant list used by several statements is reported once, where it is written.
+    let mut seen = Vec::new();
     for statement in statements(ctx) {
         if statement.is_deny() {
             continue;
         }
-        for (action, span) in statement.actions() {
+        for (action, span) in statement.actions(ctx) {
+            if seen.contains(&span) {
+                continue;
+            }
+            seen.push(span);
             let service_wide = action == "*"
                 || action
                     .strip_suffix(":*")
