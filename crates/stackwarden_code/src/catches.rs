@@ -13,7 +13,7 @@ pub(crate) struct CatchFacts {
     pub rethrows: bool,
     pub logs: bool,
     /// Turns the error into a failure the caller or the platform sees: an error response
-    /// (`statusCode: 500`, `res.status(500)`), a batch item failure (`itemIdentifier`,
+    /// (`statusCode: 500`, `res.status(500)`, `{ error: ... }`, `success: false`), a batch item failure (`itemIdentifier`,
     /// `batchItemFailures`), a CloudFormation custom resource's `FAILED`, a Step Functions task
     /// failure, or a process exit.
     pub reports_failure: bool,
@@ -54,7 +54,7 @@ pub(crate) fn catch_facts(ctx: &SourceContext<'_, '_>, clause: &CatchClause<'_>)
         if ctx.enclosing_function(node.id()) != function {
             continue;
         }
-        if is_failure_marker(ctx, node.kind()) {
+        if is_failure_marker(ctx, node.kind()) && !in_logging_call(ctx, node.id()) {
             facts.reports_failure = true;
         }
         match node.kind() {
@@ -89,6 +89,13 @@ fn is_failure_marker(ctx: &SourceContext<'_, '_>, kind: AstKind<'_>) -> bool {
             };
             match key.as_ref() {
                 "batchItemFailures" | "itemIdentifier" => true,
+                // An error payload for the caller (`return { error: 'lookup failed' }`, the
+                // shape Bedrock agents and Step Functions tasks read).
+                "error" | "errors" | "errorMessage" | "errorType" | "errorCode" => true,
+                "success" | "ok" => matches!(
+                    p.value.get_inner_expression(),
+                    Expression::BooleanLiteral(b) if !b.value
+                ),
                 // `Status: 'FAILED'` in a custom resource response.
                 _ if is_failed(&p.value) => true,
                 k if k.to_ascii_lowercase().contains("status") => is_error_status(&p.value),
@@ -127,6 +134,17 @@ fn is_failure_marker(ctx: &SourceContext<'_, '_>, kind: AstKind<'_>) -> bool {
         }
         _ => false,
     }
+}
+
+/// Inside the arguments of a logging call: `logger.error('failed', { error, statusCode: 500 })`
+/// describes the failure in a log line; it reports nothing to the caller.
+fn in_logging_call(ctx: &SourceContext<'_, '_>, id: NodeId) -> bool {
+    let function = ctx.enclosing_function(id);
+    ctx.semantic
+        .nodes()
+        .ancestors(id)
+        .take_while(|n| ctx.enclosing_function(n.id()) == function && !matches!(n.kind(), AstKind::Function(_) | AstKind::ArrowFunctionExpression(_)))
+        .any(|n| matches!(n.kind(), AstKind::CallExpression(call) if is_logging_call(ctx, call) || ctx.is_global_member(&call.callee, "console", "log")))
 }
 
 /// `'FAILED'` or `<module>.FAILED`, the status CloudFormation's custom resource protocol uses.
@@ -178,7 +196,9 @@ fn builds_failure(ctx: &SourceContext<'_, '_>, id: NodeId, call: &CallExpression
     }
     targets.into_iter().any(|function| {
         ctx.descendants(function).any(|n| {
-            ctx.enclosing_function(n.id()) == Some(function) && is_failure_marker(ctx, n.kind())
+            ctx.enclosing_function(n.id()) == Some(function)
+                && is_failure_marker(ctx, n.kind())
+                && !in_logging_call(ctx, n.id())
         })
     })
 }

@@ -19,8 +19,9 @@ use oxc::span::Span as OxcSpan;
 use stackwarden_core::config::Config;
 
 use crate::check::{analyse, is_skipped, parse_clean, read_text};
-use crate::context::{Binding, SourceContext};
+use crate::context::{module_loads, Binding, SourceContext};
 use crate::handler::HandlerFacts;
+use crate::package_json::{subpath_import, SubpathTarget};
 use crate::sdk::{mutating_command, mutating_method};
 
 /// How many modules deep imports are followed from the handler's file.
@@ -157,6 +158,71 @@ fn follow(
     local_calls(&ctx, &facts)
         .into_iter()
         .find_map(|(next, export)| follow(dir, next, &export, config, depth + 1, visited))
+}
+
+/// Whether the file loads a module `accept`s, directly or through the project's own modules it
+/// loads (relative specifiers and package.json subpath imports such as `#powertools`), up to
+/// [`MAX_DEPTH`] modules deep: a shared `lib/observability.ts` that builds the Powertools logger
+/// counts for every handler that imports it.
+pub(crate) fn loads_through_local(ctx: &SourceContext<'_, '_>, accept: fn(&str) -> bool) -> bool {
+    let dir = ctx.path.parent().unwrap_or(Path::new(""));
+    let loads: Vec<String> = module_loads(ctx)
+        .iter()
+        .map(|(m, _)| m.to_string())
+        .collect();
+    let mut visited = HashSet::new();
+    visited.insert(ctx.path.to_path_buf());
+    loads
+        .iter()
+        .any(|m| loads_module(dir, m, accept, ctx.config, 1, &mut visited))
+}
+
+fn loads_module(
+    from: &Path,
+    specifier: &str,
+    accept: fn(&str) -> bool,
+    config: &Config,
+    depth: usize,
+    visited: &mut HashSet<PathBuf>,
+) -> bool {
+    if accept(specifier) {
+        return true;
+    }
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    let path = if is_relative(specifier) {
+        resolve(from, specifier)
+    } else {
+        match subpath_import(from, specifier) {
+            Some(SubpathTarget::Package(package)) => return accept(&package),
+            Some(SubpathTarget::File(file)) => resolve(&file, "."),
+            None => None,
+        }
+    };
+    let Some(path) = path else {
+        return false;
+    };
+    if !visited.insert(path.clone()) {
+        return false;
+    }
+    let Ok(text) = read_text(&path) else {
+        return false;
+    };
+    let allocator = Allocator::default();
+    let Some(program) = parse_clean(&allocator, &path, &text) else {
+        return false;
+    };
+    let semantic = analyse(&program);
+    let ctx = SourceContext::new(&path, &text, &semantic, config);
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let loads: Vec<String> = module_loads(&ctx)
+        .iter()
+        .map(|(m, _)| m.to_string())
+        .collect();
+    loads
+        .iter()
+        .any(|m| loads_module(dir, m, accept, config, depth + 1, visited))
 }
 
 fn is_relative(specifier: &str) -> bool {

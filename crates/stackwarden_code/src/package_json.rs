@@ -118,3 +118,78 @@ pub fn check_package_json(path: &Path, options: &Options<'_>) -> Report {
     );
     report
 }
+
+/// What a package's own subpath import (`#powertools`, `#lib/logger.js`) maps to, through the
+/// `"imports"` field of the nearest package.json above the importing file (Node's subpath
+/// imports): another package, or a file of the package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SubpathTarget {
+    Package(String),
+    File(std::path::PathBuf),
+}
+
+/// Resolves `#name` from the folder `from`: an exact key, or a pattern key with one `*`
+/// (`"#lib/*": "./src/lib/*.ts"`); a conditional target takes the first of `node`, `import`,
+/// `require`, `default` (then any other condition) that names a target.
+pub(crate) fn subpath_import(from: &Path, specifier: &str) -> Option<SubpathTarget> {
+    if !specifier.starts_with('#') {
+        return None;
+    }
+    let manifest = from
+        .ancestors()
+        .map(|d| d.join("package.json"))
+        .find(|p| p.is_file())?;
+    let text = read_text(&manifest).ok()?;
+    let parsed =
+        jsonc_parser::parse_to_ast(&text, &CollectOptions::default(), &ParseOptions::default())
+            .ok()?;
+    let imports = parsed
+        .value
+        .as_ref()?
+        .as_object()?
+        .get("imports")?
+        .value
+        .as_object()?;
+    let mut found = None;
+    for entry in &imports.properties {
+        let key = entry.name.as_str();
+        let substitute = match key.split_once('*') {
+            None if key == specifier => Some(String::new()),
+            Some((prefix, suffix))
+                if specifier.len() >= prefix.len() + suffix.len()
+                    && specifier.starts_with(prefix)
+                    && specifier.ends_with(suffix) =>
+            {
+                Some(specifier[prefix.len()..specifier.len() - suffix.len()].to_string())
+            }
+            _ => None,
+        };
+        if let Some(part) = substitute {
+            if let Some(target) = condition_target(&entry.value) {
+                found = Some(target.replace('*', &part));
+                break;
+            }
+        }
+    }
+    let target = found?;
+    let dir = manifest.parent()?;
+    Some(if target.starts_with("./") {
+        SubpathTarget::File(dir.join(target))
+    } else {
+        SubpathTarget::Package(target)
+    })
+}
+
+fn condition_target(value: &jsonc_parser::ast::Value<'_>) -> Option<String> {
+    use jsonc_parser::ast::Value;
+    match value {
+        Value::StringLit(s) => Some(s.value.to_string()),
+        Value::Array(a) => a.elements.iter().find_map(condition_target),
+        Value::Object(o) => ["node", "import", "require", "default"]
+            .iter()
+            .filter_map(|c| o.get(c))
+            .chain(o.properties.iter())
+            .find_map(|p| condition_target(&p.value)),
+        _ => None,
+    }
+}

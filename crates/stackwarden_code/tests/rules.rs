@@ -259,6 +259,29 @@ mod iam_unknown_action {
     }
 }
 
+/// code/missing-observability counts the Powertools logger built by a shared module the handler
+/// imports, and one reached through a package.json subpath import (`#powertools`); a local
+/// module that does not build it does not count.
+#[test]
+fn missing_observability_follows_shared_modules_and_subpath_imports() {
+    let dir = fixtures().join("missing-observability");
+    for clean in [
+        "shared/functions/orders/get.ts",
+        "subpath/src/handler.ts",
+        "subpath/src/direct.ts",
+    ] {
+        assert_eq!(
+            run(&dir.join(clean), &["code/missing-observability"]),
+            "",
+            "{clean}"
+        );
+    }
+    assert_eq!(
+        run(&dir.join("subpath/src/plain.ts"), &["code/missing-observability"]).lines().next(),
+        Some("4:14 warn [code/missing-observability] the handler module does not use the Powertools logger")
+    );
+}
+
 /// JSX parses in `.js` files (create-react-app components) and `.jsx` files, and the code rules run
 /// on both.
 #[test]

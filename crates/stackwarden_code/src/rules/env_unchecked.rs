@@ -18,7 +18,8 @@ read passed to a `require...`/`assert...` helper (`assert(process.env.X)`, `asse
 every read of a variable the file checks once with a fail-fast test (`if (!process.env.T) throw
 ...; export const T = process.env.T`). Names taken by destructuring (`const { BUCKET } =
 process.env`) are reads too (a default, `{ BUCKET = 'x' }`, is fine). Variables the Lambda runtime
-always sets (`AWS_REGION`, `AWS_LAMBDA_*`, ...) are not reported, nor `CDK_DEFAULT_ACCOUNT` /
+always sets (`AWS_REGION`, `AWS_LAMBDA_*`, the execution role's `AWS_ACCESS_KEY_ID` /
+`AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`, ...) are not reported, nor `CDK_DEFAULT_ACCOUNT` /
 `CDK_DEFAULT_REGION`, whose absence means an environment-agnostic stack (CDK's documented
 meaning).
 
@@ -52,6 +53,16 @@ const RUNTIME_VARS: &[&str] = &[
     "_HANDLER",
     "_X_AMZN_TRACE_ID",
     "TZ",
+    // The execution role's credentials, which the runtime always sets.
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_XRAY_DAEMON_ADDRESS",
+    "AWS_XRAY_CONTEXT_MISSING",
+    "LANG",
+    "PATH",
+    "LD_LIBRARY_PATH",
+    "NODE_PATH",
 ];
 
 pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {

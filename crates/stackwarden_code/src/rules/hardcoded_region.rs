@@ -1,5 +1,6 @@
 use oxc::ast::ast::{Expression, LogicalOperator};
 use oxc::ast::AstKind;
+use oxc::span::GetSpan;
 use oxc::syntax::node::NodeId;
 use stackwarden_core::{Finding, RuleMeta, Severity};
 
@@ -14,7 +15,9 @@ pub(crate) const META: RuleMeta = RuleMeta {
 Flags a string that is a region name (`eu-west-2`). Fine: the fallback of
 `process.env.AWS_REGION ?? 'eu-west-2'`; the configured `project.default_region` as the `region`
 of a CDK `env`; region lists and per-region tables (arrays of several regions, values under region
-keys); comparisons and `case` labels. Regions inside ARNs are reported by `code/hardcoded-arn`.
+keys, at any depth); comparisons and `case` labels; a region with a comment on the same line saying
+why (`region: 'us-east-1', // CloudFront requires its WAF here`). Regions inside ARNs are reported
+by `code/hardcoded-arn`.
 
 ## Why
 A literal region breaks the code in any other region and hides cross-region calls (latency, data
@@ -49,7 +52,10 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
 }
 
 fn is_acceptable(ctx: &SourceContext<'_, '_>, id: NodeId, region: &str) -> bool {
-    if under_region_key(ctx, id) {
+    // Per-region tables, and a region a same-line comment explains (`region: 'us-east-1', //
+    // CloudFront's WAF and certificates live there`).
+    if under_region_key(ctx, id) || ctx.has_comment_on_line(ctx.line_of(ctx.kind(id).span().start))
+    {
         return true;
     }
     let parent = ctx.parent_id(id);

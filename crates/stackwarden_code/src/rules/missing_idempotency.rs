@@ -65,7 +65,14 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
         let Some(found) = imported_mutation(dir, specifier, &name, ctx.config) else {
             continue;
         };
-        let shown = found.path.strip_prefix(dir).unwrap_or(&found.path);
+        // The followed path is spelled without `./` parts, as the walk's may not be.
+        let plain = |p: &'_ Path| {
+            p.strip_prefix(".")
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|_| p.to_path_buf())
+        };
+        let (found_path, dir_path) = (plain(&found.path), plain(dir));
+        let shown = found_path.strip_prefix(&dir_path).unwrap_or(&found_path);
         out.push(ctx.finding(
             &META,
             export.span,

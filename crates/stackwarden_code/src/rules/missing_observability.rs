@@ -1,7 +1,8 @@
 use oxc::ast::AstKind;
 use stackwarden_core::{Finding, RuleMeta, Severity};
 
-use crate::context::{module_loads, SourceContext};
+use crate::context::SourceContext;
+use crate::imports::loads_through_local;
 use crate::sdk::is_powertools_logger;
 
 pub(crate) const META: RuleMeta = RuleMeta {
@@ -11,6 +12,10 @@ pub(crate) const META: RuleMeta = RuleMeta {
     docs: r#"## What it does
 Flags a Lambda handler module (one that exports `handler`) that does not load
 `@aws-lambda-powertools/logger`, and each `console.log/info/debug` call in code the handler runs.
+The logger counts when it comes through the project's own modules: a shared module that builds
+it (`import { logger } from '../../lib/observability'`, followed a few modules deep) or a
+package.json subpath import (`#powertools`, mapped by `imports` in package.json to a file
+or naming the Powertools package).
 
 ## Why
 Structured JSON logs with the request id, cold-start flag and service name are what make a
@@ -36,10 +41,7 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
     let Some(export) = ctx.handler.exports.first() else {
         return;
     };
-    if !module_loads(ctx)
-        .iter()
-        .any(|(m, _)| is_powertools_logger(m))
-    {
+    if !loads_through_local(ctx, is_powertools_logger) {
         out.push(ctx.finding(
             &META,
             export.span,

@@ -1,5 +1,6 @@
 use oxc::ast::ast::{ArrowFunctionBody, CatchClause, Expression, Statement};
 use oxc::ast::AstKind;
+use oxc::span::{GetSpan, Span};
 use stackwarden_core::{Finding, RuleMeta, Severity};
 
 use crate::catches::catch_facts;
@@ -14,7 +15,9 @@ Flags a `catch` whose body is empty, only assigns, or only returns nothing (`cat
 that never looks at the error), with no `throw`, no call that hands the error on (`reject(e)`,
 `callback(e)`) and no logging (a Powertools logger, `console.error/warn`, or a project logger
 imported from an observability/logging module); and a promise's `.catch(() => {})` with an empty
-handler. Minified and vendored bundles are skipped before any rule runs (see `[files]`).
+handler. Fine: a block holding a comment (`catch { /* optional: absent in older stacks */ }`, the
+convention ESLint's `no-empty` accepts), and a block that stores the error for later
+(`catch (e) { result.error = e; }`). Minified and vendored bundles are skipped before any rule runs (see `[files]`).
 
 ## Why
 A swallowed error turns a failure into silent success: the Lambda reports OK, the event is not
@@ -24,9 +27,7 @@ retried, and nothing in the logs says why the data is missing.
 ```js
 try {
   await s3.send(new PutObjectCommand(params));
-} catch (e) {
-  // ignored
-}
+} catch (e) {}
 ```
 
 ## Fix
@@ -45,7 +46,11 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
         match node.kind() {
             AstKind::CatchClause(clause) => {
                 let facts = catch_facts(ctx, clause);
-                if facts.rethrows || facts.logs {
+                if facts.rethrows
+                    || facts.logs
+                    || has_comment_inside(ctx, clause.body.span)
+                    || stores_error(ctx, clause)
+                {
                     continue;
                 }
                 let what = if clause.body.body.is_empty() {
@@ -84,7 +89,7 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
                 }) else {
                     continue;
                 };
-                if body.statements.is_empty() {
+                if body.statements.is_empty() && !has_comment_inside(ctx, body.span) {
                     out.push(ctx.finding(
                         &META,
                         call.span,
@@ -96,6 +101,32 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
             _ => {}
         }
     }
+}
+
+/// A comment in the block says the error is dropped on purpose (`catch { /* optional */ }`), the
+/// convention ESLint's `no-empty` also accepts.
+fn has_comment_inside(ctx: &SourceContext<'_, '_>, block: Span) -> bool {
+    ctx.semantic
+        .comments()
+        .iter()
+        .any(|c| c.span.start > block.start && c.span.end < block.end)
+}
+
+/// An assignment in the block stores the caught error for later (`this.error = e`,
+/// `result.error = e`): it is handed on, not dropped.
+fn stores_error(ctx: &SourceContext<'_, '_>, clause: &CatchClause<'_>) -> bool {
+    let Some(param) = &clause.param else {
+        return false;
+    };
+    let body = clause.body.span;
+    param.pattern.get_binding_identifiers().iter().any(|id| {
+        id.symbol_id.get().is_some_and(|s| {
+            ctx.semantic.scoping().get_resolved_references(s).any(|r| {
+                let at = ctx.kind(r.node_id()).span();
+                at.start >= body.start && at.end <= body.end
+            })
+        })
+    })
 }
 
 /// The block only returns no value: `return;`, `return null;` or `return undefined;`.
