@@ -83,7 +83,8 @@ pub(crate) fn under_region_key(ctx: &SourceContext<'_, '_>, id: NodeId) -> bool 
 }
 
 /// The account ids AWS's documentation uses in its examples (and LocalStack's default account):
-/// in a test or its sample events they are placeholders, not an account the code talks to.
+/// placeholders in sample events, snippets and "replace with yours" defaults, not an account any
+/// code can be deployed to or talk to.
 const EXAMPLE_ACCOUNTS: &[&str] = &[
     "123456789012",
     "111122223333",
@@ -93,21 +94,6 @@ const EXAMPLE_ACCOUNTS: &[&str] = &[
     "000000000000",
 ];
 
-/// Whether `account` is a documentation placeholder in a test file or test data (`events/`,
-/// `fixtures/`, `__fixtures__/`, `mocks/`, where sample events for `sam local invoke` and tests
-/// live).
-pub(crate) fn is_example_account_in_tests(ctx: &SourceContext<'_, '_>, account: &str) -> bool {
-    if !EXAMPLE_ACCOUNTS.contains(&account) {
-        return false;
-    }
-    let root = ctx.config.root();
-    crate::check::is_test_file(ctx.path, root)
-        || stackwarden_core::files::relative_to_root(ctx.path, root)
-            .components()
-            .any(|c| {
-                matches!(
-                    c.as_os_str().to_str(),
-                    Some("events" | "fixtures" | "__fixtures__" | "mocks" | "testdata")
-                )
-            })
+pub(crate) fn is_example_account(account: &str) -> bool {
+    EXAMPLE_ACCOUNTS.contains(&account)
 }

@@ -171,10 +171,10 @@ fn missing_idempotency_follows_class_instances_and_callbacks() {
     );
 }
 
-/// Documented example accounts are placeholders in test data (a sample event under `events/`);
-/// any other account there is still reported, and so are ARNs of other accounts.
+/// Documented example accounts are placeholders (here in a sample event for `sam local invoke`),
+/// and so are ARNs holding them; any other account is still reported.
 #[test]
-fn example_accounts_in_test_data_are_not_reported() {
+fn example_accounts_are_not_reported() {
     let path = fixtures().join("hardcoded-account/events/sqs-event.ts");
     assert_eq!(
         run(&path, &["code/hardcoded-account", "code/hardcoded-arn"]),

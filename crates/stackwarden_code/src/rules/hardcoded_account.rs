@@ -4,7 +4,7 @@ use stackwarden_core::{Finding, RuleMeta, Severity};
 
 use crate::context::SourceContext;
 use crate::literals::{
-    is_account_id, is_example_account_in_tests, is_region, under_region_key, value_literals,
+    is_account_id, is_example_account, is_region, under_region_key, value_literals,
 };
 
 pub(crate) const META: RuleMeta = RuleMeta {
@@ -15,8 +15,8 @@ pub(crate) const META: RuleMeta = RuleMeta {
 Flags a string that is a 12-digit account id. Fine: ids in `accounts.trusted`; the stage → account
 map itself (an object whose keys are the stage names of `[accounts]`, holding those accounts);
 per-region lookup tables (values under region-name keys, at any depth); comparisons; AWS's
-documented example accounts (`123456789012`, `111122223333`, ...) in test files and test data
-folders (`events/`, `fixtures/`, `mocks/`), where they are placeholders. Account ids inside ARNs are
+documented example accounts (`123456789012`, `111122223333`, ...), which are placeholders no code
+can be deployed to. Account ids inside ARNs are
 reported by `code/hardcoded-arn`.
 
 ## Why
@@ -25,7 +25,7 @@ to the wrong account, and the id spreads through the codebase.
 
 ## Example
 ```ts
-new Stack(app, 'Orders', { env: { account: '123456789012', region } });
+new Stack(app, 'Orders', { env: { account: '333333333333', region } });
 ```
 
 ## Fix
@@ -43,7 +43,7 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
         if ctx.config.trusted_accounts.iter().any(|a| a == account)
             || is_table_value(ctx, literal.node, account)
             || under_region_key(ctx, literal.node)
-            || is_example_account_in_tests(ctx, account)
+            || is_example_account(account)
         {
             continue;
         }

@@ -2,8 +2,7 @@ use stackwarden_core::{Finding, RuleMeta, Severity};
 
 use crate::context::SourceContext;
 use crate::literals::{
-    is_account_id, is_example_account_in_tests, is_region, parse_arn, under_region_key,
-    value_literals,
+    is_account_id, is_example_account, is_region, parse_arn, under_region_key, value_literals,
 };
 
 pub(crate) const META: RuleMeta = RuleMeta {
@@ -15,9 +14,11 @@ Flags a string (or the fixed text of a template literal) that is an ARN with a l
 or region. Fine: AWS-owned ARNs (`arn:aws:iam::aws:policy/...`; ARNs with no account, such as
 Bedrock foundation models `arn:aws:bedrock:us-east-1::foundation-model/...`); ARNs whose account
 is in `accounts.trusted`; values of per-region tables at any depth (`{ 'eu-west-2': { arm64:
-'arn:...' } }`, AWS-published layers and the like); AWS's documented example accounts
-(`123456789012`, ...) in test files and test data folders; ARNs built from `${...}` parts for
-account and region.
+'arn:...' } }`, AWS-published layers and the like); ARNs of AWS's documented example
+accounts (`123456789012`, ...), placeholders as a whole; Lambda layers published by another
+account for every region (`arn:aws:lambda:${region}:094274105915:layer:...`) and Serverless
+Application Repository applications, which are only ever referenced by ARN; ARNs built from
+`${...}` parts for account and region.
 
 ## Why
 A literal ARN ties the code to one account and region and to a resource that may be renamed or
@@ -39,8 +40,16 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
         let Some(arn) = parse_arn(&literal.text) else {
             continue;
         };
-        // A sample event's ARN with a documented example account is a placeholder as a whole.
-        if is_example_account_in_tests(ctx, arn.account) {
+        // An ARN with a documented example account is a placeholder as a whole.
+        if is_example_account(arn.account) {
+            continue;
+        }
+        // A published layer written for every region (`arn:aws:lambda:${region}:<publisher>:
+        // layer:...`) and a public Serverless Application Repository application are another
+        // account's resources, only ever referenced by ARN.
+        if (arn.service == "lambda" && arn.region == "${}" && arn.resource.starts_with("layer:"))
+            || (arn.service == "serverlessrepo" && arn.resource.starts_with("applications/"))
+        {
             continue;
         }
         let literal_account = is_account_id(arn.account)

@@ -170,15 +170,15 @@ pub(crate) const UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
 /// The rules about a deployed Lambda handler's behaviour (timeouts, clients at module scope,
 /// rethrowing, idempotency, observability, checked environment, conditional writes): a test
 /// file is not deployed, and its mocks and fixtures are not handlers, so these rules do not run
-/// on tests. Nor do the hardcoded account/region/ARN rules: a test's events and expectations are
-/// literal by nature (`awsRegion: 'eu-west-2'` in a sample record), and nothing in a test pins
-/// deployed code to an environment. Every other code rule (credentials, IAM, SDK version) runs
-/// on tests too.
+/// on tests. Nor do the hardcoded region and ARN rules: a test's events and expectations are
+/// literal by nature (`awsRegion: 'eu-west-2'`, `eventSourceARN: 'arn:aws:sqs:eu-west-2:...'` in
+/// a sample record), and nothing in a test pins deployed code to a region. Every other code rule
+/// (credentials, account ids, IAM, SDK version) runs on tests too: a real account id in a test
+/// is still one written into the repository.
 const HANDLER_RULES: &[&str] = &[
     "code/client-in-handler",
     "code/env-unchecked",
     "code/handler-no-rethrow",
-    "code/hardcoded-account",
     "code/hardcoded-arn",
     "code/hardcoded-region",
     "code/missing-idempotency",
