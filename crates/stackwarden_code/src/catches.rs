@@ -147,10 +147,11 @@ fn in_logging_call(ctx: &SourceContext<'_, '_>, id: NodeId) -> bool {
         .any(|n| matches!(n.kind(), AstKind::CallExpression(call) if is_logging_call(ctx, call) || ctx.is_global_member(&call.callee, "console", "log")))
 }
 
-/// `'FAILED'` or `<module>.FAILED`, the status CloudFormation's custom resource protocol uses.
+/// `'FAILED'` or `<module>.FAILED`, the status CloudFormation's custom resource protocol uses, or
+/// `'Deny'`, the answer of an API Gateway authorizer that could not authorise the caller.
 fn is_failed(expr: &Expression<'_>) -> bool {
     match expr.get_inner_expression() {
-        Expression::StringLiteral(s) => s.value == "FAILED",
+        Expression::StringLiteral(s) => s.value == "FAILED" || s.value == "Deny",
         Expression::StaticMemberExpression(m) => m.property.name == "FAILED",
         _ => false,
     }

@@ -28,7 +28,7 @@ pub struct Options<'a> {
 }
 
 /// Whether a path is skipped: declaration files, generated files (`*.generated.*`, which say so in
-/// their name and are rewritten by their generator), CDK synth output (`cdk.out`), and the `dist`/
+/// their name and are rewritten by their generator; Amplify's `aws-exports.js`), CDK synth output (`cdk.out`), and the `dist`/
 /// `build` output folders of a JavaScript package (a folder of that name beside a package.json or
 /// tsconfig.json, so an unrelated `build/` higher up the filesystem does not hide a project).
 pub fn is_skipped(path: &Path) -> bool {
@@ -36,10 +36,16 @@ pub fn is_skipped(path: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
+    // `aws-exports.js`/`.ts` is the Amplify CLI's generated client configuration (region, pool
+    // ids): values, not code, rewritten by `amplify push`.
+    let amplify_config = name
+        .strip_prefix("aws-exports.")
+        .is_some_and(|ext| matches!(ext, "js" | "ts" | "mjs" | "cjs"));
     if [".d.ts", ".d.mts", ".d.cts"]
         .iter()
         .any(|s| name.ends_with(s))
         || name.contains(".generated.")
+        || amplify_config
     {
         return true;
     }

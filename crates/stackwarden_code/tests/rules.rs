@@ -361,6 +361,9 @@ fn build_output_and_declarations_are_skipped() {
     assert!(stackwarden_code::is_skipped(Path::new(
         "lib/region-info/built-ins.generated.js"
     )));
+    assert!(stackwarden_code::is_skipped(Path::new(
+        "client/src/aws-exports.js"
+    )));
     assert!(!stackwarden_code::is_skipped(Path::new(
         "src/lambda/index.ts"
     )));

@@ -15,7 +15,8 @@ logs the error but neither rethrows it, nor hands it on (`callback(error)`, `rej
 turns it into a failure the caller sees. Reporting the failure is handling, so these are fine: an
 error response (`return { statusCode: 500, ... }`, `res.status(500)`, an error payload such as
 `{ error: ... }` or `success: false`, or a helper of the same file that builds one), a batch item failure (`batchItemFailures.push({ itemIdentifier })`), a custom
-resource's `FAILED` sent to CloudFormation, a Step Functions task failure, `process.exit(1)`.
+resource's `FAILED` sent to CloudFormation, an authorizer's `Deny` policy, a Step Functions task
+failure, `process.exit(1)`.
 Functions the handler passes by reference (`Promise.all(records.map(processRecord))`) and
 methods of classes of the same file (`repo.save()` with `const repo = new Repo()`) are followed.
 

@@ -13,7 +13,7 @@ pub(crate) const META: RuleMeta = RuleMeta {
     summary: "a literal region name in CDK or handler code",
     docs: r#"## What it does
 Flags a string that is a region name (`eu-west-2`). Fine: the fallback of
-`process.env.AWS_REGION ?? 'eu-west-2'`; the configured `project.default_region` as the `region`
+`process.env.AWS_REGION ?? 'eu-west-2'` (or of a chain that reads a region first); the configured `project.default_region` as the `region`
 of a CDK `env`; region lists and per-region tables (arrays of several regions, values under region
 keys, at any depth); comparisons and `case` labels; a region with a comment on the same line saying
 why (`region: 'us-east-1', // CloudFront requires its WAF here`). Regions inside ARNs are reported
@@ -63,8 +63,7 @@ fn is_acceptable(ctx: &SourceContext<'_, '_>, id: NodeId, region: &str) -> bool 
         AstKind::LogicalExpression(l)
             if matches!(l.operator, LogicalOperator::Coalesce | LogicalOperator::Or) =>
         {
-            matches!(l.left.get_inner_expression(), Expression::StaticMemberExpression(m)
-                if m.property.name.as_str().ends_with("REGION"))
+            reads_region(&l.left)
         }
         AstKind::ArrayExpression(array) => {
             array
@@ -96,6 +95,22 @@ fn is_acceptable(ctx: &SourceContext<'_, '_>, id: NodeId, region: &str) -> bool 
                     _ => false,
                 }
         }
+        _ => false,
+    }
+}
+
+/// The left side of a fallback reads a region: `process.env.AWS_REGION`, `config.region`, or a
+/// chain of fallbacks one of which does (`process.env.AWS_REGION || discovered.region`).
+fn reads_region(expr: &Expression<'_>) -> bool {
+    match expr.get_inner_expression() {
+        Expression::StaticMemberExpression(m) => m
+            .property
+            .name
+            .as_str()
+            .to_ascii_lowercase()
+            .ends_with("region"),
+        Expression::Identifier(i) => i.name.as_str().to_ascii_lowercase().ends_with("region"),
+        Expression::LogicalExpression(l) => reads_region(&l.left) || reads_region(&l.right),
         _ => false,
     }
 }

@@ -172,7 +172,9 @@ pub(crate) const UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
 /// file is not deployed, and its mocks and fixtures are not handlers, so these rules do not run
 /// on tests. Nor do the hardcoded region and ARN rules: a test's events and expectations are
 /// literal by nature (`awsRegion: 'eu-west-2'`, `eventSourceARN: 'arn:aws:sqs:eu-west-2:...'` in
-/// a sample record), and nothing in a test pins deployed code to a region. Every other code rule
+/// a sample record), and nothing in a test pins deployed code to a region. Nor does
+/// swallowed-error: `try { fn() } catch {}` before asserting on a spy is how a test lets an
+/// expected failure happen. Every other code rule
 /// (credentials, account ids, IAM, SDK version) runs on tests too: a real account id in a test
 /// is still one written into the repository.
 const HANDLER_RULES: &[&str] = &[
@@ -185,6 +187,7 @@ const HANDLER_RULES: &[&str] = &[
     "code/missing-observability",
     "code/missing-timeout",
     "code/put-without-condition",
+    "code/swallowed-error",
 ];
 
 /// Whether a code rule runs on test files (see [`HANDLER_RULES`]).
