@@ -196,7 +196,9 @@ impl<'s, 'a> SourceContext<'s, 'a> {
                 let object = self.binding_of(&member.object)?;
                 let property = member.property.name.as_str();
                 match object.name {
-                    None => Some(normalize(Binding {
+                    // `import AWS from 'aws-sdk'`: a CommonJS module's default export is the
+                    // module object itself.
+                    None | Some("default") => Some(normalize(Binding {
                         module: object.module,
                         name: Some(property),
                     })),

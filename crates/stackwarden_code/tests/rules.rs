@@ -282,6 +282,21 @@ fn missing_observability_follows_shared_modules_and_subpath_imports() {
     );
 }
 
+/// code/client-in-handler in a module that is not a handler: a function that makes a client for
+/// its own use is reported; a factory that hands the client back, and a client with credentials
+/// of its own (one tenant's request), are not.
+#[test]
+fn client_in_handler_outside_handler_modules() {
+    let path = fixtures().join("client-in-handler/store.ts");
+    let found = run(&path, &["code/client-in-handler"]);
+    let lines: Vec<&str> = found.lines().filter(|l| !l.starts_with("    ")).collect();
+    assert_eq!(
+        lines,
+        ["7:18 error [code/client-in-handler] SDK client `DynamoDBDocumentClient` is created inside a function, so every call builds a new one"],
+        "{found}"
+    );
+}
+
 /// JSX parses in `.js` files (create-react-app components) and `.jsx` files, and the code rules run
 /// on both.
 #[test]

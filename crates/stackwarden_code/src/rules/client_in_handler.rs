@@ -1,9 +1,10 @@
-use oxc::ast::ast::{AssignmentTarget, Expression};
+use oxc::ast::ast::{AssignmentOperator, AssignmentTarget, Expression};
 use oxc::ast::AstKind;
+use oxc::span::GetSpan;
 use oxc::syntax::node::NodeId;
 use stackwarden_core::{Finding, RuleMeta, Severity};
 
-use crate::context::SourceContext;
+use crate::context::{property, SourceContext};
 use crate::sdk::{document_from, new_client};
 
 pub(crate) const META: RuleMeta = RuleMeta {
@@ -16,7 +17,8 @@ Flags an AWS SDK client (`new XClient(...)` of an `@aws-sdk/client-*` import, v2
 in a handler module, a function the handler reaches (its own body, functions it calls, callbacks);
 elsewhere, any function that does not hand the client back. Fine: module scope; a factory that
 returns the client (its caller decides how often it runs) or one called once at module scope; a
-lazy singleton (`client ??= new S3Client()`, `if (!client) client = ...`, `this.client = ...`);
+client given credentials of its own (`credentials: {...}` from the request or a tenant's role),
+which belongs to that one request; a lazy singleton (`client ??= new S3Client()`, `if (!client) client = ...`, `this.client = ...`);
 a class constructor; jest/mocha `describe`/`it` blocks. SDK helpers that are not clients
 (`AWS.Config`, `AWS.Signers.V4`, `AWS.HttpRequest`, credentials classes) are not reported.
 
@@ -81,7 +83,10 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
             if !ctx.handler.in_handler(ctx, node.id()) {
                 continue;
             }
-        } else if returns_value(ctx, function) {
+        } else if returns_client(ctx, node.id(), function) {
+            continue;
+        }
+        if has_own_credentials(ctx, node.id()) {
             continue;
         }
         out.push(ctx.finding(
@@ -126,25 +131,30 @@ fn in_test_block(ctx: &SourceContext<'_, '_>, id: NodeId) -> bool {
     })
 }
 
-/// The client is stored beyond the call that makes it, so later calls reuse it: a lazy
-/// singleton (`client ??= new S3Client()`, `if (!client) client = new S3Client()`,
-/// `this.client = ...`, `cache[region] = ...`) assigned to something outside the function.
+/// The client is stored beyond the call that makes it, behind a guard, so later calls reuse it:
+/// a lazy singleton (`client ??= new S3Client()`, `client || (client = ...)`, `if (!client)
+/// client = new S3Client()`, `if (!this.client) this.client = ...`, `cache[region] ??= ...`)
+/// kept in something outside the function. An unguarded assignment (`this.client = new
+/// S3Client()` in a method each batch calls) still builds one per call.
 fn is_cached(ctx: &SourceContext<'_, '_>, id: NodeId, function: NodeId) -> bool {
     let mut current = id;
+    let mut guarded_by_logic = false;
     loop {
         let parent = ctx.parent_id(current);
         if parent == current {
             return false;
         }
         match ctx.kind(parent) {
+            AstKind::LogicalExpression(_) | AstKind::ConditionalExpression(_) => {
+                guarded_by_logic = true;
+                current = parent;
+            }
             AstKind::ParenthesizedExpression(_)
             | AstKind::TSAsExpression(_)
             | AstKind::TSNonNullExpression(_)
-            | AstKind::LogicalExpression(_)
-            | AstKind::ConditionalExpression(_)
             | AstKind::AwaitExpression(_) => current = parent,
             AstKind::AssignmentExpression(a) => {
-                return match &a.left {
+                let outside = match &a.left {
                     AssignmentTarget::AssignmentTargetIdentifier(ident) => ident
                         .reference_id
                         .get()
@@ -155,22 +165,116 @@ fn is_cached(ctx: &SourceContext<'_, '_>, id: NodeId, function: NodeId) -> bool 
                         }),
                     _ => true,
                 };
+                let logical_assign = !matches!(a.operator, AssignmentOperator::Assign);
+                return outside
+                    && (logical_assign
+                        || guarded_by_logic
+                        || guarded_by_if(ctx, parent, target_name(&a.left)));
             }
             _ => return false,
         }
     }
 }
 
+/// The name an assignment target stores to: `client`, or `client` in `this.client`/`cache.client`.
+fn target_name<'a>(target: &AssignmentTarget<'a>) -> Option<&'a str> {
+    match target {
+        AssignmentTarget::AssignmentTargetIdentifier(i) => Some(i.name.as_str()),
+        AssignmentTarget::StaticMemberExpression(m) => Some(m.property.name.as_str()),
+        AssignmentTarget::PrivateFieldExpression(m) => Some(m.field.name.as_str()),
+        AssignmentTarget::ComputedMemberExpression(_) => None,
+        _ => None,
+    }
+}
+
+/// An enclosing `if` (within the same function) whose test reads the stored name.
+fn guarded_by_if(ctx: &SourceContext<'_, '_>, assignment: NodeId, name: Option<&str>) -> bool {
+    let function = ctx.enclosing_function(assignment);
+    ctx.semantic
+        .nodes()
+        .ancestors(assignment)
+        .take_while(|n| {
+            !matches!(
+                n.kind(),
+                AstKind::Function(_) | AstKind::ArrowFunctionExpression(_)
+            )
+        })
+        .any(|n| match n.kind() {
+            AstKind::IfStatement(s) => {
+                let test = s.test.span();
+                ctx.descendants(n.id()).any(|d| {
+                    let at = d.kind().span();
+                    at.start >= test.start
+                        && at.end <= test.end
+                        && ctx.enclosing_function(d.id()) == function
+                        && match d.kind() {
+                            AstKind::IdentifierReference(i) => Some(i.name.as_str()) == name,
+                            AstKind::StaticMemberExpression(m) => {
+                                Some(m.property.name.as_str()) == name
+                            }
+                            AstKind::PrivateFieldExpression(m) => {
+                                Some(m.field.name.as_str()) == name
+                            }
+                            // `if (!cache[key])`: a keyed cache.
+                            AstKind::ComputedMemberExpression(_) => name.is_none(),
+                            _ => false,
+                        }
+                })
+            }
+            _ => false,
+        })
+}
+
 /// The function hands the client back: `return new S3Client()`, an arrow whose body is the
-/// client, or `const client = new S3Client(); ... return client`.
-fn returns_value(ctx: &SourceContext<'_, '_>, function: NodeId) -> bool {
-    if let AstKind::ArrowFunctionExpression(f) = ctx.kind(function) {
-        if !matches!(f.body, oxc::ast::ast::ArrowFunctionBody::FunctionBody(_)) {
+/// client, or `const client = new S3Client(); ... return client` (also when it hands back a
+/// wrapper of it, `return DynamoDBDocumentClient.from(client)`).
+fn returns_client(ctx: &SourceContext<'_, '_>, id: NodeId, function: NodeId) -> bool {
+    let client_span = ctx.kind(id).span();
+    // The variable the client is stored in, if any.
+    let stored = match ctx.parent_kind(id) {
+        AstKind::VariableDeclarator(d) => {
+            d.id.get_binding_identifier()
+                .and_then(|b| b.symbol_id.get())
+        }
+        _ => None,
+    };
+    let is_client = |expr: &Expression<'_>| -> bool {
+        let expr = expr.get_inner_expression();
+        let span = expr.span();
+        if span.start <= client_span.start && client_span.end <= span.end {
             return true;
         }
+        let holds = |e: &Expression<'_>| stored.is_some() && ctx.symbol_of(e) == stored;
+        match expr {
+            Expression::CallExpression(call) => call
+                .arguments
+                .iter()
+                .filter_map(|a| a.as_expression())
+                .any(holds),
+            other => holds(other),
+        }
+    };
+    if let AstKind::ArrowFunctionExpression(f) = ctx.kind(function) {
+        // An expression body is the value the arrow returns.
+        if !matches!(f.body, oxc::ast::ast::ArrowFunctionBody::FunctionBody(_)) {
+            return f.get_expression().is_some_and(|e| is_client(e));
+        }
     }
-    ctx.descendants(function).any(|n| {
-        matches!(n.kind(), AstKind::ReturnStatement(r) if r.argument.is_some())
-            && ctx.enclosing_function(n.id()) == Some(function)
+    ctx.descendants(function).any(|n| match n.kind() {
+        AstKind::ReturnStatement(r) if ctx.enclosing_function(n.id()) == Some(function) => {
+            r.argument.as_ref().is_some_and(|a| is_client(a))
+        }
+        _ => false,
     })
+}
+
+/// The client is given credentials of its own (`credentials: { accessKeyId: event... }`, a
+/// tenant's assumed role): such a client belongs to one request and is made per call on purpose.
+fn has_own_credentials(ctx: &SourceContext<'_, '_>, id: NodeId) -> bool {
+    let args = match ctx.kind(id) {
+        AstKind::NewExpression(new) => &new.arguments,
+        _ => return false,
+    };
+    ctx.object_arg(args, 0)
+        .is_some_and(|config| property(config, "credentials").is_some())
 }
