@@ -257,12 +257,12 @@ fn returns_client(ctx: &SourceContext<'_, '_>, id: NodeId, function: NodeId) -> 
     if let AstKind::ArrowFunctionExpression(f) = ctx.kind(function) {
         // An expression body is the value the arrow returns.
         if !matches!(f.body, oxc::ast::ast::ArrowFunctionBody::FunctionBody(_)) {
-            return f.get_expression().is_some_and(|e| is_client(e));
+            return f.get_expression().is_some_and(&is_client);
         }
     }
     ctx.descendants(function).any(|n| match n.kind() {
         AstKind::ReturnStatement(r) if ctx.enclosing_function(n.id()) == Some(function) => {
-            r.argument.as_ref().is_some_and(|a| is_client(a))
+            r.argument.as_ref().is_some_and(&is_client)
         }
         _ => false,
     })
