@@ -15,8 +15,8 @@ Flags a `catch` whose body is empty, only assigns, or only returns nothing (`cat
 that never looks at the error), with no `throw`, no call that hands the error on (`reject(e)`,
 `callback(e)`) and no logging (a Powertools logger, `console.error/warn`, or a project logger
 imported from an observability/logging module); and a promise's `.catch(() => {})` with an empty
-handler. Fine: a block holding a comment (`catch { /* optional: absent in older stacks */ }`, the
-convention ESLint's `no-empty` accepts), and a block that stores the error for later
+handler. Fine: outside the code a Lambda handler runs, a block holding a comment (`catch { /*
+optional: absent in older stacks */ }`, the convention ESLint's `no-empty` accepts); and a block that stores the error for later
 (`catch (e) { result.error = e; }`). Minified and vendored bundles are skipped before any rule runs (see `[files]`).
 
 ## Why
@@ -48,7 +48,8 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
                 let facts = catch_facts(ctx, clause);
                 if facts.rethrows
                     || facts.logs
-                    || has_comment_inside(ctx, clause.body.span)
+                    || (has_comment_inside(ctx, clause.body.span)
+                        && !ctx.handler.in_handler(ctx, node.id()))
                     || stores_error(ctx, clause)
                 {
                     continue;
@@ -89,7 +90,10 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
                 }) else {
                     continue;
                 };
-                if body.statements.is_empty() && !has_comment_inside(ctx, body.span) {
+                if body.statements.is_empty()
+                    && !(has_comment_inside(ctx, body.span)
+                        && !ctx.handler.in_handler(ctx, node.id()))
+                {
                     out.push(ctx.finding(
                         &META,
                         call.span,
@@ -104,7 +108,8 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
 }
 
 /// A comment in the block says the error is dropped on purpose (`catch { /* optional */ }`), the
-/// convention ESLint's `no-empty` also accepts.
+/// convention ESLint's `no-empty` also accepts. Not in code a Lambda handler runs: there the
+/// invocation still reports success for work that failed, whatever the comment says.
 fn has_comment_inside(ctx: &SourceContext<'_, '_>, block: Span) -> bool {
     ctx.semantic
         .comments()
