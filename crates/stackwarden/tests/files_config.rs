@@ -205,7 +205,7 @@ fn handler_rules_do_not_run_on_test_files_and_the_others_do() {
     let dir = tempfile::tempdir().expect("tmp");
     // The same handler as a test file, in a test folder, and as source; a hardcoded account
     // (not a handler rule) in each.
-    let text = format!("{HANDLER}export const ACCOUNT = '123456789012';\n");
+    let text = format!("{HANDLER}export const ACCOUNT = '333333333333';\n");
     write(dir.path(), "src/handler.test.ts", &text);
     write(dir.path(), "src/__tests__/handler.ts", &text);
     write(dir.path(), "test/unit/handler.ts", &text);

@@ -82,7 +82,7 @@ fn test_files(rule: &str) -> &'static str {
     match (rule.starts_with("code/"), stackwarden_code::runs_on_tests(rule)) {
         (false, _) => "",
         (true, true) => " Runs on test files too.",
-        (true, false) => " Does not run on test files (`*.test.*`, `*.spec.*`, `test/`, `tests/`, `__tests__/`, `__mocks__/`): they are not deployed handlers.",
+        (true, false) => " Does not run on test files (`*.test.*`, `*.spec.*`, `test/`, `tests/`, `__tests__/`, `__mocks__/`): what it looks for is only a problem in code that is deployed, and tests hold sample events and fixtures on purpose.",
     }
 }
 
