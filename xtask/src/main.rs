@@ -15,6 +15,7 @@ use std::process::Command;
 
 mod aws_cli;
 mod iam_data;
+mod policy_properties;
 
 /// cfn-lint ships the CloudFormation resource provider schemas and Lambda runtime lifecycle.
 const CFN_LINT: Pinned = Pinned {
@@ -42,8 +43,9 @@ fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("update-data") => update_data(),
+        Some("update-policy-properties") => update_policy_properties(),
         Some("docs") => docs(),
-        _ => bail!("usage: cargo xtask update-data | docs"),
+        _ => bail!("usage: cargo xtask update-data | update-policy-properties | docs"),
     }
 }
 
@@ -113,6 +115,7 @@ fn update_data() -> Result<()> {
     std::fs::write(data.join("lambda-runtimes.tsv"), text)?;
     iam_data::update(&data, &temp, &today)?;
     aws_cli::update(&data, &temp, &today)?;
+    policy_properties::update(&data, &temp, &today)?;
     std::fs::remove_dir_all(&temp).ok();
     eprintln!(
         "wrote {} taggable types and {} runtimes to {}",
@@ -121,6 +124,15 @@ fn update_data() -> Result<()> {
         data.display()
     );
     Ok(())
+}
+
+/// Regenerates data/policy-properties.tsv alone (the other data files keep their dates).
+fn update_policy_properties() -> Result<()> {
+    let temp = std::env::temp_dir().join(format!("stackwarden-xtask-{}", std::process::id()));
+    std::fs::create_dir_all(&temp)?;
+    let result = policy_properties::update(&workspace_root().join("data"), &temp, &today()?);
+    std::fs::remove_dir_all(&temp).ok();
+    result
 }
 
 fn provenance(sources: &[&Pinned], today: &str) -> String {

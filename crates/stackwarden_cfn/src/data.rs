@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 
 const TAGGABLE: &str = include_str!("../../../data/taggable-resource-types.tsv");
 const RUNTIMES: &str = include_str!("../../../data/lambda-runtimes.tsv");
+const POLICY_PROPERTIES: &str = include_str!("../../../data/policy-properties.tsv");
 
 fn rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
     text.lines()
@@ -23,6 +24,43 @@ pub fn tag_property(type_name: &str) -> Option<&'static str> {
         })
         .get(type_name)
         .copied()
+}
+
+/// What a policy property holds (data/policy-properties.tsv).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyPropertyKind {
+    Identity,
+    Trust,
+    Resource,
+    /// A list of managed policy ARNs.
+    Managed,
+}
+
+/// The properties of a resource type that hold a policy: (path, kind), where a path is
+/// `.`-separated property names and `Name[]` stands for each item of the list `Name`.
+pub fn policy_properties(type_name: &str) -> &'static [(&'static str, PolicyPropertyKind)] {
+    static TABLE: OnceLock<HashMap<&'static str, Vec<(&'static str, PolicyPropertyKind)>>> =
+        OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            let mut table: HashMap<_, Vec<_>> = HashMap::new();
+            for row in rows(POLICY_PROPERTIES) {
+                let kind = match row.get(2).copied() {
+                    Some("identity") => PolicyPropertyKind::Identity,
+                    Some("trust") => PolicyPropertyKind::Trust,
+                    Some("resource") => PolicyPropertyKind::Resource,
+                    Some("managed") => PolicyPropertyKind::Managed,
+                    _ => continue,
+                };
+                if let (Some(type_name), Some(path)) = (row.first(), row.get(1)) {
+                    table.entry(*type_name).or_default().push((*path, kind));
+                }
+            }
+            table
+        })
+        .get(type_name)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
 }
 
 /// A Lambda runtime's lifecycle: its deprecation date and successor, when known.
@@ -73,5 +111,8 @@ mod tests {
         let node12 = runtime_lifecycle("nodejs12.x").expect("known runtime");
         assert!(node12.deprecated.is_some_and(|d| d < "2024-01-01"));
         assert!(provenance().next().is_some_and(|l| l.contains("cfn-lint")));
+        assert!(policy_properties("AWS::SSO::PermissionSet")
+            .contains(&("InlinePolicy", PolicyPropertyKind::Identity)));
+        assert!(policy_properties("AWS::SNS::Subscription").is_empty());
     }
 }

@@ -6,6 +6,7 @@
 //! documents (`stackwarden iam check`, and `check` on a policy JSON file).
 
 mod find;
+mod json_text;
 mod sam_templates;
 mod template_rules;
 
