@@ -8,6 +8,7 @@ pub mod cdk;
 pub mod check;
 pub mod context;
 pub mod data;
+mod aws_owned;
 mod literals;
 pub mod load;
 pub mod policies;

@@ -1,5 +1,6 @@
 use stackwarden_core::{Finding, RuleMeta, Severity};
 
+use crate::aws_owned::{arn_requires_us_east_1, bootstrap_names, ArnParts};
 use crate::context::TemplateContext;
 use crate::literals::{parse_arn, property_literals, LiteralKind};
 
@@ -10,7 +11,19 @@ pub(crate) const META: RuleMeta = RuleMeta {
     docs: r#"## What it does
 Flags a fully literal ARN in resource properties (`arn:aws:sns:eu-west-2:123456789012:topic`).
 AWS-managed ARNs (account `aws`, such as `arn:aws:iam::aws:policy/...`), ARNs in an account listed
-in `accounts.trusted`, and ARNs in the account a CDK stack was synthesized for are fine.
+in `accounts.trusted`, and ARNs in the account of a stack of the same CDK app (this one's, or
+another's in a cross-environment reference) are fine. So are
+the CDK bootstrap resources (`arn:aws:s3:::cdk-hnb659fds-assets-<account>-<region>`, the deploy
+and publishing roles), which the CDK synthesizer writes from the stack's environment, and ARNs with
+no account and a wildcard region (`arn:aws:bedrock:*::foundation-model/*`), which name what AWS
+offers in every region.
+
+A Lambda layer ARN in another account than the stack's is a published layer (Powertools for AWS
+Lambda, Lambda Insights, a vendor's): the account is the publisher's and stays. It is reported only
+when its region is written literally (a function can only use a layer of its own region), with
+the fix `arn:${AWS::Partition}:lambda:${AWS::Region}:<publisher>:layer:...`. Where AWS requires
+`us-east-1` (see `cfn/hardcoded-region`: CloudFront's certificates, Lambda@Edge, WAFv2 of
+CLOUDFRONT scope), the suggested fix keeps it.
 
 ## Why
 A literal ARN ties the template to one account, region and resource: it breaks in every other
@@ -42,15 +55,58 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
             let aws_managed = arn.account == "aws";
             let allowed_account = !arn.account.is_empty()
                 && (ctx.config.is_known_account(arn.account)
-                    || ctx.stack_account() == Some(arn.account));
-            if aws_managed || allowed_account {
+                    || ctx.app_account(arn.account));
+            // Names CDK writes, and what AWS offers in every region (no account, any region).
+            let cdk_bootstrap = !bootstrap_names(&literal.text).is_empty();
+            let every_region = arn.account.is_empty() && arn.region.contains('*');
+            if aws_managed || allowed_account || cdk_bootstrap || every_region {
                 continue;
             }
+            let publisher_layer = arn.service == "lambda"
+                && arn.resource.starts_with("layer:")
+                && !arn.account.is_empty()
+                && ctx.config.stage_of_account(arn.account).is_none();
+            if publisher_layer {
+                if arn.region.is_empty() || ctx.stack_region() == Some(arn.region) {
+                    continue;
+                }
+                let sub = format!(
+                    "arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:{}:{}",
+                    arn.account, arn.resource
+                );
+                let mut finding = ctx.finding(
+                    &META,
+                    resource.id,
+                    literal.span,
+                    format!(
+                        "`{}` uses the layer {} with its region {} written literally; a function can only use a layer of its own region",
+                        resource.id, literal.text, arn.region
+                    ),
+                    format!(
+                        "build it with !Sub {sub} (the account {} is the layer's publisher and stays); in CDK `Stack.of(this).region`",
+                        arn.account
+                    ),
+                );
+                finding.suggestion = Some(sub);
+                out.push(finding);
+                continue;
+            }
+            let fixed_region = arn_requires_us_east_1(
+                resource.type_name(),
+                literal.key,
+                &ArnParts {
+                    service: arn.service,
+                    region: arn.region,
+                    resource: arn.resource,
+                },
+            );
             let sub = format!(
                 "arn:${{AWS::Partition}}:{}:{}:{}:...",
                 arn.service,
                 if arn.region.is_empty() {
                     ""
+                } else if fixed_region {
+                    arn.region
                 } else {
                     "${AWS::Region}"
                 },

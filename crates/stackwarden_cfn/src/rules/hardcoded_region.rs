@@ -1,5 +1,6 @@
 use stackwarden_core::{Finding, RuleMeta, Severity};
 
+use crate::aws_owned::{bootstrap_names, region_required};
 use crate::context::TemplateContext;
 use crate::literals::{parse_arn, property_literals, regions, LiteralKind};
 
@@ -13,6 +14,13 @@ an ARN's region field or a `*.eu-west-2.amazonaws.com` host, including inside `F
 `Fn::Join`. Values under a key that is about regions (`Region`, `Regions`, `RegionName`, as in a
 global table's replica list) are fine, and so is the region a CDK stack was synthesized for. A fully
 literal ARN is reported once, by `cfn/hardcoded-arn`.
+
+`us-east-1` where AWS requires it is fine: in a CloudFront distribution, the ARNs of its ACM
+certificate, Lambda@Edge functions and WAFv2 web ACL; any WAFv2 ARN of CLOUDFRONT scope
+(`arn:aws:wafv2:us-east-1:...:global/...`); the ACM certificate (`CertificateArn`) of an
+edge-optimised API Gateway domain, a Cognito user pool domain and an AppSync domain, which
+CloudFront serves. So is the region of a CDK bootstrap resource name
+(`cdk-hnb659fds-assets-<account>-<region>`), which the CDK synthesizer writes.
 
 ## Why
 A literal region breaks the template in any other region and hides cross-region calls.
@@ -49,8 +57,18 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
             let mut seen = Vec::new();
+            let bootstrap = bootstrap_names(literal.whole());
             for region in regions(&literal.text) {
-                if ctx.stack_region() == Some(region) || seen.contains(&region) {
+                if ctx.stack_region() == Some(region)
+                    || seen.contains(&region)
+                    || bootstrap.iter().any(|(_, r)| *r == region)
+                    || region_required(
+                        resource.type_name(),
+                        literal.key,
+                        literal.whole(),
+                        region,
+                    )
+                {
                     continue;
                 }
                 seen.push(region);
