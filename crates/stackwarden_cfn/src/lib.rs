@@ -16,6 +16,8 @@ pub mod rules;
 mod sam;
 pub mod template;
 
-pub use check::{check_assembly, check_template_file, check_template_source, read_text, Options};
+pub use check::{
+    check_assembly, check_template_file, check_template_source, named_json_error, read_text, Options,
+};
 pub use stackwarden_core::Report;
 pub use template::Template;
