@@ -115,8 +115,7 @@ fn walk(
         if NOT_IAM_LANGUAGE.contains(&(type_name, path.as_str())) {
             continue;
         }
-        if is_json(ty) && name.contains("Polic") && !NOT_ACCESS_POLICIES.contains(&name.as_str())
-        {
+        if is_json(ty) && name.contains("Polic") && !NOT_ACCESS_POLICIES.contains(&name.as_str()) {
             rows.insert((type_name.to_string(), path, kind(type_name, name)));
             continue;
         }

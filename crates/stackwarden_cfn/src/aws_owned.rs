@@ -50,10 +50,7 @@ pub(crate) fn bootstrap_names(text: &str) -> Vec<(&str, &str)> {
             continue;
         }
         for kind in BOOTSTRAP_KINDS {
-            let Some(env) = rest
-                .strip_prefix(kind)
-                .and_then(|r| r.strip_prefix('-'))
-            else {
+            let Some(env) = rest.strip_prefix(kind).and_then(|r| r.strip_prefix('-')) else {
                 continue;
             };
             if let Some((account, region)) = env.split_once('-') {
@@ -139,9 +136,9 @@ pub(crate) fn arn_requires_us_east_1(
         "AWS::CloudFront::Distribution" => matches!(arn.service, "acm" | "lambda" | "wafv2"),
         // `CertificateArn` is the edge-optimised endpoint's (`RegionalCertificateArn` is the
         // regional one's, in the API's own region).
-        "AWS::ApiGateway::DomainName" | "AWS::Cognito::UserPoolDomain" | "AWS::AppSync::DomainName" => {
-            arn.service == "acm" && key == Some("CertificateArn")
-        }
+        "AWS::ApiGateway::DomainName"
+        | "AWS::Cognito::UserPoolDomain"
+        | "AWS::AppSync::DomainName" => arn.service == "acm" && key == Some("CertificateArn"),
         _ => false,
     }
 }

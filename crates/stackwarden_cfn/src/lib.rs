@@ -4,11 +4,11 @@
 //!
 //! Nothing here prints or exits; the CLI renders what [`check`] returns.
 
+mod aws_owned;
 pub mod cdk;
 pub mod check;
 pub mod context;
 pub mod data;
-mod aws_owned;
 mod literals;
 pub mod load;
 pub mod policies;
@@ -17,7 +17,8 @@ mod sam;
 pub mod template;
 
 pub use check::{
-    check_assembly, check_template_file, check_template_source, named_json_error, read_text, Options,
+    check_assembly, check_template_file, check_template_source, named_json_error, read_text,
+    Options,
 };
 pub use stackwarden_core::Report;
 pub use template::Template;

@@ -147,7 +147,9 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
                 && report.errors.is_empty()
                 && args.paths.iter().any(|p| p == &input.path)
             {
-                report.errors.extend(stackwarden_cfn::named_json_error(&input.path));
+                report
+                    .errors
+                    .extend(stackwarden_cfn::named_json_error(&input.path));
             }
             // `[per-file]` ignores, matched against each finding's own file.
             let rules = &file_rules[config_path];

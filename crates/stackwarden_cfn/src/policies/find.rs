@@ -159,7 +159,9 @@ pub fn find<'a>(template: &'a Template) -> Found<'a> {
                     for node in at_path(resource.properties(), path) {
                         let kind = match kind {
                             PolicyPropertyKind::Managed => {
-                                found.managed.extend(choices(node).into_iter().map(|n| (id, n)));
+                                found
+                                    .managed
+                                    .extend(choices(node).into_iter().map(|n| (id, n)));
                                 continue;
                             }
                             PolicyPropertyKind::Identity => PolicyKind::Identity,
@@ -181,7 +183,13 @@ impl<'a> Found<'a> {
     /// Adds the policy document(s) `node` may be at deploy time: each branch of an `Fn::If`, and
     /// JSON text (a string, or an `Fn::Sub` template) read as the document CloudFormation parses
     /// it into.
-    fn push(&mut self, resource: &'a str, node: &'a Node, kind: PolicyKind, principals: Vec<String>) {
+    fn push(
+        &mut self,
+        resource: &'a str,
+        node: &'a Node,
+        kind: PolicyKind,
+        principals: Vec<String>,
+    ) {
         for candidate in choices_of(node, false) {
             let document = match json_text::document(candidate) {
                 json_text::Text::Parsed(document) => {
@@ -191,7 +199,7 @@ impl<'a> Found<'a> {
                 // A template whose placeholders stand outside JSON strings: the document is
                 // only known at deploy time.
                 json_text::Text::Undecidable => continue,
-                json_text::Text::NotText => Document::Written(candidate),
+                json_text::Text::Written => Document::Written(candidate),
             };
             self.sources.push(Source {
                 resource,

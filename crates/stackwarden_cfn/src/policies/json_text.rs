@@ -16,7 +16,7 @@ pub(super) enum Text {
     /// (`"Version": ${Version}`), or not JSON at all: known only at deploy time.
     Undecidable,
     /// Not text: the node is the document (or an intrinsic that is judged as written).
-    NotText,
+    Written,
 }
 
 pub(super) fn document(node: &Node) -> Text {
@@ -28,7 +28,7 @@ pub(super) fn document(node: &Node) -> Text {
                 Text::Parsed(root)
             }
             // Left as written: iam/malformed-policy reports a string that is not a document.
-            Err(_) => Text::NotText,
+            Err(_) => Text::Written,
         },
         Value::Intrinsic(i) if i.name == "Fn::Sub" => {
             let template = match &i.arg.value {
@@ -47,7 +47,7 @@ pub(super) fn document(node: &Node) -> Text {
                 _ => Text::Undecidable,
             }
         }
-        _ => Text::NotText,
+        _ => Text::Written,
     }
 }
 

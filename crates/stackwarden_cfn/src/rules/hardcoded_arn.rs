@@ -54,8 +54,7 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
             };
             let aws_managed = arn.account == "aws";
             let allowed_account = !arn.account.is_empty()
-                && (ctx.config.is_known_account(arn.account)
-                    || ctx.app_account(arn.account));
+                && (ctx.config.is_known_account(arn.account) || ctx.app_account(arn.account));
             // Names CDK writes, and what AWS offers in every region (no account, any region).
             let cdk_bootstrap = !bootstrap_names(&literal.text).is_empty();
             let every_region = arn.account.is_empty() && arn.region.contains('*');

@@ -62,12 +62,7 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
                 if ctx.stack_region() == Some(region)
                     || seen.contains(&region)
                     || bootstrap.iter().any(|(_, r)| *r == region)
-                    || region_required(
-                        resource.type_name(),
-                        literal.key,
-                        literal.whole(),
-                        region,
-                    )
+                    || region_required(resource.type_name(), literal.key, literal.whole(), region)
                 {
                     continue;
                 }

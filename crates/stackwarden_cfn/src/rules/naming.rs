@@ -125,7 +125,12 @@ fn cdk_generated(ctx: &TemplateContext<'_>, name: &str) -> bool {
     let Some(stack) = ctx.stack else {
         return false;
     };
-    let prefix: String = stack.name.chars().take(25).collect::<String>().to_lowercase();
+    let prefix: String = stack
+        .name
+        .chars()
+        .take(25)
+        .collect::<String>()
+        .to_lowercase();
     let Some(rest) = name.strip_prefix(&prefix) else {
         return false;
     };
