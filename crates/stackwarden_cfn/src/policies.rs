@@ -80,7 +80,19 @@ pub fn check(ctx: &TemplateContext<'_>, filter: &RuleFilter, out: &mut Vec<Findi
 
     if filter.enabled(stackwarden_iam::rules::admin_policy::META.id) {
         for (resource, entry) in &found.managed {
-            if let Some(finding) = stackwarden_iam::rules::admin_policy::check_managed(entry) {
+            // `!Ref PolicyArn` is judged by the parameter's default, what a deploy without
+            // overrides attaches; reported at the reference.
+            let by_parameter = ctx
+                .template
+                .default_value(entry)
+                .filter(|v| v.parameter.is_some());
+            let judged = by_parameter.map_or(*entry, |v| v.node);
+            if let Some(mut finding) = stackwarden_iam::rules::admin_policy::check_managed(judged)
+            {
+                finding.span = entry.span;
+                finding
+                    .message
+                    .push_str(&by_parameter.map(|v| v.origin()).unwrap_or_default());
                 out.push(to_finding(ctx, resource, finding));
             }
         }

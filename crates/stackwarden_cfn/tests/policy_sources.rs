@@ -45,23 +45,25 @@ fn every_shape_of_policy_document_is_judged() {
         run("fail.yaml"),
         [
             // A JSON string: positions are the string's.
-            "11:23 [iam/wildcard-action] `s3:*` allows all 180 actions of Amazon S3",
+            "14:23 [iam/wildcard-action] `s3:*` allows all 180 actions of Amazon S3",
             // An Fn::Sub template of JSON, its placeholders known at deploy time.
-            "15:23 [iam/wildcard-action] `dynamodb:*` allows all 80 actions of Amazon DynamoDB",
+            "18:23 [iam/wildcard-action] `dynamodb:*` allows all 80 actions of Amazon DynamoDB",
             // Fn::If around the document: both branches.
-            "29:23 [iam/wildcard-action] `sqs:*` allows all 20 actions of Amazon SQS",
+            "32:23 [iam/wildcard-action] `sqs:*` allows all 20 actions of Amazon SQS",
             // Fn::If around a role's Policies list.
-            "52:27 [iam/wildcard-action] `events:*` allows all 74 actions of Amazon EventBridge",
+            "55:27 [iam/wildcard-action] `events:*` allows all 74 actions of Amazon EventBridge",
             // Fn::If around a ManagedPolicyArns entry.
-            "56:24 [iam/admin-policy] the AWS-managed policy AdministratorAccess is attached: near-unlimited access to the account",
+            "59:24 [iam/admin-policy] the AWS-managed policy AdministratorAccess is attached: near-unlimited access to the account",
             // Fn::If around a SAM Policies entry.
-            "68:25 [iam/wildcard-action] `kinesis:*` allows all 47 actions of Amazon Kinesis Data Streams",
+            "71:25 [iam/wildcard-action] `kinesis:*` allows all 47 actions of Amazon Kinesis Data Streams",
             // An IAM Identity Center permission set's inline policy (JSON text) and managed policies.
-            "76:21 [iam/admin-policy] inline statement allows Action \"*\" on Resource \"*\": full administrator access",
-            "76:21 [iam/passrole-star] iam:PassRole (through `*`) on Resource \"*\" lets this principal pass any role, including admin roles",
-            "76:21 [iam/wildcard-action] `*` allows every action of every AWS service",
-            "78:11 [iam/admin-policy] the AWS-managed policy AdministratorAccess is attached: near-unlimited access to the account",
-            "82:23 [iam/malformed-policy] the policy document is a string that is not a JSON object; CloudFormation parses the text as JSON and the deploy fails",
+            "79:21 [iam/admin-policy] inline statement allows Action \"*\" on Resource \"*\": full administrator access",
+            "79:21 [iam/passrole-star] iam:PassRole (through `*`) on Resource \"*\" lets this principal pass any role, including admin roles",
+            "79:21 [iam/wildcard-action] `*` allows every action of every AWS service",
+            "81:11 [iam/admin-policy] the AWS-managed policy AdministratorAccess is attached: near-unlimited access to the account",
+            "85:23 [iam/malformed-policy] the policy document is a string that is not a JSON object; CloudFormation parses the text as JSON and the deploy fails",
+            // A ManagedPolicyArns entry behind a parameter, judged by its default.
+            "97:11 [iam/admin-policy] the AWS-managed policy AdministratorAccess is attached: near-unlimited access to the account (the default of parameter `OperatorPolicyArn`)",
         ]
     );
 }
