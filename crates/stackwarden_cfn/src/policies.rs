@@ -87,8 +87,7 @@ pub fn check(ctx: &TemplateContext<'_>, filter: &RuleFilter, out: &mut Vec<Findi
                 .default_value(entry)
                 .filter(|v| v.parameter.is_some());
             let judged = by_parameter.map_or(*entry, |v| v.node);
-            if let Some(mut finding) = stackwarden_iam::rules::admin_policy::check_managed(judged)
-            {
+            if let Some(mut finding) = stackwarden_iam::rules::admin_policy::check_managed(judged) {
                 finding.span = entry.span;
                 finding
                     .message

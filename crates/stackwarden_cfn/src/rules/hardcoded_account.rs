@@ -10,7 +10,7 @@ pub(crate) const META: RuleMeta = RuleMeta {
     summary: "literal AWS account id where AWS::AccountId belongs",
     docs: r#"## What it does
 Flags a 12-digit account id written literally in resource properties: a whole value, inside an
-`Fn::Sub` template or an `Fn::Join` piece. Accounts in `accounts.trusted` are fine, and so is the
+`Fn::Sub` template or an `Fn::Join` piece (not in a `Description`). Accounts in `accounts.trusted` are fine, and so is the
 account a CDK stack was synthesized for (CDK writes it where the app used `this.account`), and the
 account of any other stack of the same CDK app (CDK writes it into cross-environment
 references, and the app declares it as a deployment environment). A fully
@@ -46,6 +46,10 @@ For another account, pass it in as a parameter or list it in `accounts.trusted`.
 pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
     for resource in ctx.template.resources() {
         for literal in property_literals(&resource) {
+            // Prose, not a value anything deploys with.
+            if literal.key == Some("Description") {
+                continue;
+            }
             // A whole literal ARN is the ARN rule's finding.
             if literal.kind == LiteralKind::Plain && parse_arn(&literal.text).is_some() {
                 continue;

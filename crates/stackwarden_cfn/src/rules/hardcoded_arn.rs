@@ -14,9 +14,11 @@ AWS-managed ARNs (account `aws`, such as `arn:aws:iam::aws:policy/...`), ARNs in
 in `accounts.trusted`, and ARNs in the account of a stack of the same CDK app (this one's, or
 another's in a cross-environment reference) are fine. So are
 the CDK bootstrap resources (`arn:aws:s3:::cdk-hnb659fds-assets-<account>-<region>`, the deploy
-and publishing roles), which the CDK synthesizer writes from the stack's environment, and ARNs with
-no account and a wildcard region (`arn:aws:bedrock:*::foundation-model/*`), which name what AWS
-offers in every region.
+and publishing roles), which the CDK synthesizer writes from the stack's environment, and ARNs tied to
+no account and no region (account and region empty or wildcards) that are patterns
+(`arn:aws:logs:*:*:*`, `arn:aws:s3:::*-reports/*`), name what AWS offers in every region
+(`arn:aws:bedrock:*::foundation-model/*`) or a Step Functions service integration
+(`arn:aws:states:::sqs:sendMessage`). `arn:aws:s3:::reports/*` (the objects of one bucket) is still reported.
 
 A Lambda layer ARN in another account than the stack's is a published layer (Powertools for AWS
 Lambda, Lambda Insights, a vendor's): the account is the publisher's and stays. It is reported only
@@ -57,8 +59,20 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
                 && (ctx.config.is_known_account(arn.account) || ctx.app_account(arn.account));
             // Names CDK writes, and what AWS offers in every region (no account, any region).
             let cdk_bootstrap = !bootstrap_names(&literal.text).is_empty();
-            let every_region = arn.account.is_empty() && arn.region.contains('*');
-            if aws_managed || allowed_account || cdk_bootstrap || every_region {
+            // Nothing in it is tied to one account or region: a pattern (`arn:aws:logs:*:*:*`,
+            // `arn:aws:s3:::*-reports/*`), what AWS offers everywhere
+            // (`arn:aws:bedrock:*::foundation-model/...`), or a Step Functions service
+            // integration (`arn:aws:states:::sqs:sendMessage`), which AWS defines.
+            let unplaced = (arn.account.is_empty() || arn.account.contains('*'))
+                && (arn.region.is_empty() || arn.region.contains('*'));
+            // An S3 ARN names one bucket unless the bucket part itself is a pattern.
+            let pattern = match arn.service {
+                "s3" => arn.resource.split('/').next().unwrap_or("").contains('*'),
+                _ => arn.resource.contains('*'),
+            };
+            let not_one_resource =
+                unplaced && (arn.region.contains('*') || pattern || arn.service == "states");
+            if aws_managed || allowed_account || cdk_bootstrap || not_one_resource {
                 continue;
             }
             let publisher_layer = arn.service == "lambda"

@@ -12,7 +12,7 @@ pub(crate) const META: RuleMeta = RuleMeta {
 Flags a region name (`eu-west-2`) written literally in resource properties: as a whole value, in
 an ARN's region field or a `*.eu-west-2.amazonaws.com` host, including inside `Fn::Sub` and
 `Fn::Join`. Values under a key that is about regions (`Region`, `Regions`, `RegionName`, as in a
-global table's replica list) are fine, and so is the region a CDK stack was synthesized for. A fully
+global table's replica list, and an event pattern's `region`) are fine, so is prose (`Description`), and so is the region a CDK stack was synthesized for. A fully
 literal ARN is reported once, by `cfn/hardcoded-arn`.
 
 `us-east-1` where AWS requires it is fine: in a CloudFront distribution, the ARNs of its ACM
@@ -40,6 +40,8 @@ Environment:
 
 const REGION_KEYS: &[&str] = &[
     "Region",
+    // An EventBridge event pattern matches on the event's `region`.
+    "region",
     "Regions",
     "RegionName",
     "ReplicaRegion",
@@ -50,7 +52,10 @@ const REGION_KEYS: &[&str] = &[
 pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
     for resource in ctx.template.resources() {
         for literal in property_literals(&resource) {
-            if literal.key.is_some_and(|k| REGION_KEYS.contains(&k)) {
+            if literal
+                .key
+                .is_some_and(|k| REGION_KEYS.contains(&k) || k == "Description")
+            {
                 continue;
             }
             if literal.kind == LiteralKind::Plain && parse_arn(&literal.text).is_some() {
