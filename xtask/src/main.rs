@@ -13,6 +13,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod aws_accounts;
 mod aws_cli;
 mod iam_data;
 mod policy_properties;
@@ -43,9 +44,9 @@ fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("update-data") => update_data(),
-        Some("update-policy-properties") => update_policy_properties(),
+        Some("update-npm-data") => update_npm_data(),
         Some("docs") => docs(),
-        _ => bail!("usage: cargo xtask update-data | update-policy-properties | docs"),
+        _ => bail!("usage: cargo xtask update-data | update-npm-data | docs"),
     }
 }
 
@@ -116,6 +117,7 @@ fn update_data() -> Result<()> {
     iam_data::update(&data, &temp, &today)?;
     aws_cli::update(&data, &temp, &today)?;
     policy_properties::update(&data, &temp, &today)?;
+    aws_accounts::update(&data, &temp, &today)?;
     std::fs::remove_dir_all(&temp).ok();
     eprintln!(
         "wrote {} taggable types and {} runtimes to {}",
@@ -126,11 +128,15 @@ fn update_data() -> Result<()> {
     Ok(())
 }
 
-/// Regenerates data/policy-properties.tsv alone (the other data files keep their dates).
-fn update_policy_properties() -> Result<()> {
+/// Regenerates the files generated from npm packages alone (data/policy-properties.tsv,
+/// data/aws-accounts.tsv); the PyPI-generated files keep their dates.
+fn update_npm_data() -> Result<()> {
     let temp = std::env::temp_dir().join(format!("stackwarden-xtask-{}", std::process::id()));
     std::fs::create_dir_all(&temp)?;
-    let result = policy_properties::update(&workspace_root().join("data"), &temp, &today()?);
+    let data = workspace_root().join("data");
+    let today = today()?;
+    let result = policy_properties::update(&data, &temp, &today)
+        .and_then(|()| aws_accounts::update(&data, &temp, &today));
     std::fs::remove_dir_all(&temp).ok();
     result
 }

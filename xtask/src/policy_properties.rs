@@ -173,38 +173,57 @@ fn kind(type_name: &str, property: &str) -> &'static str {
 
 /// `npm pack` the pinned version, check its sha256, and read `package/db.json.gz` out of it.
 fn fetch(temp: &Path) -> Result<Value> {
-    let status = Command::new("npm")
-        .args(["pack", "--silent", "--pack-destination"])
-        .arg(temp)
-        .arg(format!("{PACKAGE}@{VERSION}"))
-        .stdout(std::process::Stdio::null())
-        .status()
-        .context("running npm pack")?;
-    if !status.success() {
-        bail!("npm pack {PACKAGE}@{VERSION} failed");
-    }
-    let path = temp.join(TARBALL);
-    let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-    let digest: String = Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    if digest != SHA256 {
-        bail!("{TARBALL} has sha256 {digest}, expected {SHA256} (update the pin deliberately)");
-    }
-    let mut tar = Vec::new();
-    flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut tar)?;
-    let gz = tar_entry(&tar, "package/db.json.gz").context("db.json.gz not in the package")?;
+    let tar = npm_pack(PACKAGE, VERSION, TARBALL, SHA256, temp)?;
+    let gz = tar_entries(&tar)
+        .find(|(name, _)| name == "package/db.json.gz")
+        .map(|(_, data)| data)
+        .context("db.json.gz not in the package")?;
     let mut json = Vec::new();
     flate2::read::GzDecoder::new(gz).read_to_end(&mut json)?;
     Ok(serde_json::from_slice(&json)?)
 }
 
-/// The contents of one regular file of a (ustar) tar archive: 512-byte headers, each followed by
-/// the file's data padded to 512 bytes.
-fn tar_entry<'a>(tar: &'a [u8], wanted: &str) -> Option<&'a [u8]> {
+/// Downloads a pinned npm package with `npm pack`, checks its sha256 and returns the
+/// uncompressed tar archive.
+pub(crate) fn npm_pack(
+    package: &str,
+    version: &str,
+    tarball: &str,
+    sha256: &str,
+    temp: &Path,
+) -> Result<Vec<u8>> {
+    let status = Command::new("npm")
+        .args(["pack", "--silent", "--pack-destination"])
+        .arg(temp)
+        .arg(format!("{package}@{version}"))
+        .stdout(std::process::Stdio::null())
+        .status()
+        .context("running npm pack")?;
+    if !status.success() {
+        bail!("npm pack {package}@{version} failed");
+    }
+    let path = temp.join(tarball);
+    let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    let digest: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if digest != sha256 {
+        bail!("{tarball} has sha256 {digest}, expected {sha256} (update the pin deliberately)");
+    }
+    let mut tar = Vec::new();
+    flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut tar)?;
+    Ok(tar)
+}
+
+/// The (name, contents) of every entry of a (ustar) tar archive: 512-byte headers, each
+/// followed by the entry's data padded to 512 bytes.
+pub(crate) fn tar_entries(tar: &[u8]) -> impl Iterator<Item = (String, &[u8])> {
     let mut at = 0;
-    while at + 512 <= tar.len() {
+    std::iter::from_fn(move || {
+        if at + 512 > tar.len() {
+            return None;
+        }
         let header = &tar[at..at + 512];
         if header.iter().all(|&b| b == 0) {
             return None;
@@ -221,10 +240,7 @@ fn tar_entry<'a>(tar: &'a [u8], wanted: &str) -> Option<&'a [u8]> {
             false => format!("{prefix}/{}", field(0..100)),
         };
         let start = at + 512;
-        if name == wanted {
-            return tar.get(start..start + size);
-        }
         at = start + size.div_ceil(512) * 512;
-    }
-    None
+        Some((name, tar.get(start..start + size)?))
+    })
 }

@@ -6,6 +6,21 @@ use std::sync::OnceLock;
 const TAGGABLE: &str = include_str!("../../../data/taggable-resource-types.tsv");
 const RUNTIMES: &str = include_str!("../../../data/lambda-runtimes.tsv");
 const POLICY_PROPERTIES: &str = include_str!("../../../data/policy-properties.tsv");
+const AWS_ACCOUNTS: &str = include_str!("../../../data/aws-accounts.tsv");
+
+/// What an AWS-owned account is (data/aws-accounts.tsv: ELB log delivery, image registries,
+/// AWS's Lambda layer publishers), or `None` for any other account.
+pub fn aws_owned_account(account: &str) -> Option<&'static str> {
+    static TABLE: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            rows(AWS_ACCOUNTS)
+                .filter_map(|r| Some((*r.first()?, *r.get(1)?)))
+                .collect()
+        })
+        .get(account)
+        .copied()
+}
 
 fn rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
     text.lines()
@@ -114,5 +129,9 @@ mod tests {
         assert!(policy_properties("AWS::SSO::PermissionSet")
             .contains(&("InlinePolicy", PolicyPropertyKind::Identity)));
         assert!(policy_properties("AWS::SNS::Subscription").is_empty());
+        // us-east-1's ELB log delivery account, and the Lambda Insights layer's publisher.
+        assert!(aws_owned_account("127311923021").is_some_and(|w| w.contains("Load Balancing")));
+        assert!(aws_owned_account("580247275435").is_some_and(|w| w.contains("LambdaInsights")));
+        assert_eq!(aws_owned_account("123456789012"), None);
     }
 }

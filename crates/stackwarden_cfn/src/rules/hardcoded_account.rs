@@ -23,7 +23,11 @@ Not the user's account, so never reported:
   not exist;
 - the CDK bootstrap resources (`cdk-hnb659fds-assets-<account>-<region>`, the deploy and
   publishing roles, the container asset repository), which the CDK synthesizer names from the
-  stack's environment.
+  stack's environment;
+- the accounts AWS owns and documents per region (`data/aws-accounts.tsv`, generated from
+  aws-cdk-lib's region facts): the Elastic Load Balancing log delivery account an access-log
+  bucket policy names, the Deep Learning Containers and App Mesh image registries, the
+  publishers of AWS's Lambda layers.
 
 ## Why
 A template with a literal account deploys the same id to every stage: the dev stack ends up
@@ -63,6 +67,7 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
                 let own = ctx.config.stage_of_account(account).is_some();
                 if (is_layer_publisher(&literal.text, at, account) && !own)
                     || bootstrap.iter().any(|(a, _)| *a == account)
+                    || crate::data::aws_owned_account(account).is_some()
                 {
                     continue;
                 }

@@ -20,7 +20,10 @@ no account and no region (account and region empty or wildcards) that are patter
 (`arn:aws:bedrock:*::foundation-model/*`) or a Step Functions service integration
 (`arn:aws:states:::sqs:sendMessage`). `arn:aws:s3:::reports/*` (the objects of one bucket) is still reported.
 
-A Lambda layer ARN in another account than the stack's is a published layer (Powertools for AWS
+An ARN in an account AWS owns (`data/aws-accounts.tsv`, generated from aws-cdk-lib's region
+facts: `arn:aws:iam::127311923021:root`, the Elastic Load Balancing log delivery account of
+us-east-1) is AWS's, and fine unless its region is written literally (then the fix keeps the
+account). A Lambda layer ARN in another account than the stack's is a published layer (Powertools for AWS
 Lambda, Lambda Insights, a vendor's): the account is the publisher's and stays. It is reported only
 when its region is written literally (a function can only use a layer of its own region), with
 the fix `arn:${AWS::Partition}:lambda:${AWS::Region}:<publisher>:layer:...`. Where AWS requires
@@ -75,28 +78,42 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
             if aws_managed || allowed_account || cdk_bootstrap || not_one_resource {
                 continue;
             }
-            let publisher_layer = arn.service == "lambda"
-                && arn.resource.starts_with("layer:")
+            let layer = arn.service == "lambda" && arn.resource.starts_with("layer:");
+            let publisher_layer = layer
                 && !arn.account.is_empty()
                 && ctx.config.stage_of_account(arn.account).is_none();
-            if publisher_layer {
+            let aws_owned = crate::data::aws_owned_account(arn.account);
+            if publisher_layer || aws_owned.is_some() {
                 if arn.region.is_empty() || ctx.stack_region() == Some(arn.region) {
                     continue;
                 }
                 let sub = format!(
-                    "arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:{}:{}",
-                    arn.account, arn.resource
+                    "arn:${{AWS::Partition}}:{}:${{AWS::Region}}:{}:{}",
+                    arn.service, arn.account, arn.resource
                 );
+                let (message, owner) = match (layer, aws_owned) {
+                    (true, _) => (
+                        format!(
+                            "`{}` uses the layer {} with its region {} written literally; a function can only use a layer of its own region",
+                            resource.id, literal.text, arn.region
+                        ),
+                        "the layer's publisher".to_string(),
+                    ),
+                    (false, what) => (
+                        format!(
+                            "`{}` has the ARN {} written literally, with its region {}",
+                            resource.id, literal.text, arn.region
+                        ),
+                        format!("AWS's ({})", what.unwrap_or("AWS-owned")),
+                    ),
+                };
                 let mut finding = ctx.finding(
                     &META,
                     resource.id,
                     literal.span,
+                    message,
                     format!(
-                        "`{}` uses the layer {} with its region {} written literally; a function can only use a layer of its own region",
-                        resource.id, literal.text, arn.region
-                    ),
-                    format!(
-                        "build it with !Sub {sub} (the account {} is the layer's publisher and stays); in CDK `Stack.of(this).region`",
+                        "build it with !Sub {sub} (the account {} is {owner} and stays); in CDK `Stack.of(this).region`",
                         arn.account
                     ),
                 );
