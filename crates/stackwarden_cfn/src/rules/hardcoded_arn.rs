@@ -11,8 +11,9 @@ pub(crate) const META: RuleMeta = RuleMeta {
     docs: r#"## What it does
 Flags a fully literal ARN in resource properties (`arn:aws:sns:eu-west-2:123456789012:topic`).
 AWS-managed ARNs (account `aws`, such as `arn:aws:iam::aws:policy/...`), ARNs in an account listed
-in `accounts.trusted`, and ARNs in the account of a stack of the same CDK app (this one's, or
-another's in a cross-environment reference) are fine. So are
+in `accounts.trusted`, ARNs in the account of a stack of the same CDK app (this one's, or
+another's in a cross-environment reference) and ARNs with no account in the region a CDK stack
+was synthesized for are fine. So are
 the CDK bootstrap resources (`arn:aws:s3:::cdk-hnb659fds-assets-<account>-<region>`, the deploy
 and publishing roles), which the CDK synthesizer writes from the stack's environment, and ARNs tied to
 no account and no region (account and region empty or wildcards) that are patterns
@@ -60,6 +61,12 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
             let aws_managed = arn.account == "aws";
             let allowed_account = !arn.account.is_empty()
                 && (ctx.config.is_known_account(arn.account) || ctx.app_account(arn.account));
+            // No account, and the region is the CDK stack's own: what CDK wrote for
+            // `Stack.of(this).region` (`arn:aws:apigateway:<region>:dynamodb:action/GetItem`).
+            let stack_region_only = arn.account.is_empty()
+                && !arn.region.is_empty()
+                && ctx.stack_region() == Some(arn.region);
+            let allowed_account = allowed_account || stack_region_only;
             // Names CDK writes, and what AWS offers in every region (no account, any region).
             let cdk_bootstrap = !bootstrap_names(&literal.text).is_empty();
             // Nothing in it is tied to one account or region: a pattern (`arn:aws:logs:*:*:*`,
