@@ -63,7 +63,8 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
                 && (ctx.config.is_known_account(arn.account) || ctx.app_account(arn.account));
             // No account, and the region is the CDK stack's own: what CDK wrote for
             // `Stack.of(this).region` (`arn:aws:apigateway:<region>:dynamodb:action/GetItem`).
-            let stack_region_only = arn.account.is_empty()
+            // (API Gateway's integration ARNs have a service where the account stands.)
+            let stack_region_only = !stackwarden_core::aws::is_account_id(arn.account)
                 && !arn.region.is_empty()
                 && ctx.stack_region() == Some(arn.region);
             let allowed_account = allowed_account || stack_region_only;
