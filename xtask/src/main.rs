@@ -13,8 +13,10 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod aws_accounts;
 mod aws_cli;
 mod iam_data;
+mod policy_properties;
 
 /// cfn-lint ships the CloudFormation resource provider schemas and Lambda runtime lifecycle.
 const CFN_LINT: Pinned = Pinned {
@@ -42,8 +44,9 @@ fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("update-data") => update_data(),
+        Some("update-npm-data") => update_npm_data(),
         Some("docs") => docs(),
-        _ => bail!("usage: cargo xtask update-data | docs"),
+        _ => bail!("usage: cargo xtask update-data | update-npm-data | docs"),
     }
 }
 
@@ -113,6 +116,8 @@ fn update_data() -> Result<()> {
     std::fs::write(data.join("lambda-runtimes.tsv"), text)?;
     iam_data::update(&data, &temp, &today)?;
     aws_cli::update(&data, &temp, &today)?;
+    policy_properties::update(&data, &temp, &today)?;
+    aws_accounts::update(&data, &temp, &today)?;
     std::fs::remove_dir_all(&temp).ok();
     eprintln!(
         "wrote {} taggable types and {} runtimes to {}",
@@ -121,6 +126,19 @@ fn update_data() -> Result<()> {
         data.display()
     );
     Ok(())
+}
+
+/// Regenerates the files generated from npm packages alone (data/policy-properties.tsv,
+/// data/aws-accounts.tsv); the PyPI-generated files keep their dates.
+fn update_npm_data() -> Result<()> {
+    let temp = std::env::temp_dir().join(format!("stackwarden-xtask-{}", std::process::id()));
+    std::fs::create_dir_all(&temp)?;
+    let data = workspace_root().join("data");
+    let today = today()?;
+    let result = policy_properties::update(&data, &temp, &today)
+        .and_then(|()| aws_accounts::update(&data, &temp, &today));
+    std::fs::remove_dir_all(&temp).ok();
+    result
 }
 
 fn provenance(sources: &[&Pinned], today: &str) -> String {

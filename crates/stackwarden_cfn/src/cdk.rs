@@ -33,6 +33,9 @@ pub struct CdkStack {
     pub project_root: PathBuf,
     /// The assembly folder, where `asset.*` folders live.
     pub assembly_dir: PathBuf,
+    /// The accounts of every stack of the assembly (its own included): the app's deployment
+    /// environments, which CDK writes literally into cross-environment references.
+    pub app_accounts: Vec<String>,
 }
 
 impl CdkStack {
@@ -63,6 +66,12 @@ pub fn read_assembly(dir: &Path) -> Result<Vec<CdkStack>, AssemblyError> {
     let mut stacks = Vec::new();
     read_into(dir, &project_root, 0, &mut stacks)?;
     stacks.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut accounts: Vec<String> = stacks.iter().filter_map(|s| s.account.clone()).collect();
+    accounts.sort();
+    accounts.dedup();
+    for stack in &mut stacks {
+        stack.app_accounts = accounts.clone();
+    }
     Ok(stacks)
 }
 
@@ -187,6 +196,7 @@ fn read_stack(
         traces,
         project_root: project_root.to_path_buf(),
         assembly_dir: dir.to_path_buf(),
+        app_accounts: Vec::new(),
     })
 }
 

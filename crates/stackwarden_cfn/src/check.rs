@@ -325,6 +325,39 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
     })
 }
 
+/// For a `.json` file named on the command line that yielded nothing to check: the error when
+/// its text is not JSON (with the parser's line and column), since naming a file asks for it to
+/// be checked and plain text cannot be. A YAML template in a `.json` file is a template
+/// (CloudFormation reads either format whatever the name), and valid JSON that is neither a
+/// template nor a policy document is simply not ours. A walked `.json` file is never judged
+/// this way: JSON with comments (`tsconfig.json`), Git LFS pointers and test data are routine
+/// in a project and none of stackwarden's business.
+pub fn named_json_error(path: &Path) -> Option<InputError> {
+    if !path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
+        return None;
+    }
+    let text = match read_text(path) {
+        Ok(text) => text,
+        Err(error) => return Some(error),
+    };
+    let error = crate::load::load(&text, crate::load::Format::Json).err()?;
+    if matches!(Template::parse(&text), Ok(Some(_))) {
+        return None;
+    }
+    Some(InputError {
+        path: path.to_path_buf(),
+        line: Some(error.span.line),
+        column: Some(error.span.column),
+        message: format!(
+            "not JSON ({}); a .json file named on the command line must hold a CloudFormation template or an IAM policy document",
+            error.message
+        ),
+    })
+}
+
 /// A standalone IAM policy document: a JSON file whose root has `Version` and `Statement`.
 fn check_policy_document(path: &Path, text: &str, options: &Options<'_>, report: &mut Report) {
     if !path

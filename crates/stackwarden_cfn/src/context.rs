@@ -84,6 +84,15 @@ impl TemplateContext<'_> {
         self.stack.and_then(|s| s.account.as_deref())
     }
 
+    /// Whether `account` is the account of a stack of the same CDK app (this one's or another's):
+    /// CDK writes those literally into cross-environment references, and the app declares them.
+    pub fn app_account(&self, account: &str) -> bool {
+        self.stack_account() == Some(account)
+            || self
+                .stack
+                .is_some_and(|s| s.app_accounts.iter().any(|a| a == account))
+    }
+
     pub fn stack_region(&self) -> Option<&str> {
         self.stack.and_then(|s| s.region.as_deref())
     }

@@ -4,6 +4,7 @@
 //!
 //! Nothing here prints or exits; the CLI renders what [`check`] returns.
 
+mod aws_owned;
 pub mod cdk;
 pub mod check;
 pub mod context;
@@ -15,6 +16,9 @@ pub mod rules;
 mod sam;
 pub mod template;
 
-pub use check::{check_assembly, check_template_file, check_template_source, read_text, Options};
+pub use check::{
+    check_assembly, check_template_file, check_template_source, named_json_error, read_text,
+    Options,
+};
 pub use stackwarden_core::Report;
 pub use template::Template;

@@ -27,35 +27,51 @@ pub(crate) struct Literal<'a> {
     pub kind: LiteralKind,
     /// The mapping key the value sits under (`Region`, `BucketName`, ...).
     pub key: Option<&'a str>,
+    /// For an `Fn::Join` piece, the whole joined value with every computed piece as NUL (CDK
+    /// writes `arn:`, `{Ref: AWS::Partition}`, `:acm:us-east-1:`, ... as separate pieces): what
+    /// the piece is part of decides whether it is hardcoded.
+    pub joined: Option<String>,
+}
+
+impl Literal<'_> {
+    /// The value this literal is (part of): the joined value for a join piece, else the text.
+    pub(crate) fn whole(&self) -> &str {
+        self.joined.as_deref().unwrap_or(&self.text)
+    }
 }
 
 /// Every literal under the resource's `Properties`.
 pub(crate) fn property_literals<'a>(resource: &Resource<'a>) -> Vec<Literal<'a>> {
     let mut out = Vec::new();
     if let Some(properties) = resource.properties() {
-        collect(properties, None, false, &mut out);
+        collect(properties, None, None, &mut out);
     }
     out
 }
 
-fn collect<'a>(node: &'a Node, key: Option<&'a str>, in_join: bool, out: &mut Vec<Literal<'a>>) {
+/// `join`: the joined value when inside the pieces of an `Fn::Join`.
+fn collect<'a>(
+    node: &'a Node,
+    key: Option<&'a str>,
+    join: Option<&str>,
+    out: &mut Vec<Literal<'a>>,
+) {
     match &node.value {
         Value::String(text) => out.push(Literal {
             text: Cow::Borrowed(text),
             span: node.span,
-            kind: if in_join {
+            kind: if join.is_some() {
                 LiteralKind::JoinPiece
             } else {
                 LiteralKind::Plain
             },
             key,
+            joined: join.map(str::to_string),
         }),
-        Value::Seq(items) => items
-            .iter()
-            .for_each(|item| collect(item, key, in_join, out)),
+        Value::Seq(items) => items.iter().for_each(|item| collect(item, key, join, out)),
         Value::Map(map) => map
             .iter()
-            .for_each(|(k, v)| collect(v, Some(&k.name), false, out)),
+            .for_each(|(k, v)| collect(v, Some(&k.name), None, out)),
         Value::Intrinsic(intrinsic) => match intrinsic.name.as_str() {
             "Fn::Sub" => {
                 let (template, variables) = match &intrinsic.arg.value {
@@ -69,15 +85,25 @@ fn collect<'a>(node: &'a Node, key: Option<&'a str>, in_join: bool, out: &mut Ve
                         span: template.span,
                         kind: LiteralKind::Sub,
                         key,
+                        joined: None,
                     });
                 }
                 if let Some(variables) = variables {
-                    collect(variables, key, false, out);
+                    collect(variables, key, None, out);
                 }
             }
             "Fn::Join" => {
-                if let Some(pieces) = intrinsic.arg.as_seq().and_then(|a| a.get(1)) {
-                    collect(pieces, key, true, out);
+                let arg = intrinsic.arg.as_seq();
+                let delimiter = arg.and_then(|a| a.first()).and_then(Node::as_str);
+                if let Some(pieces) = arg.and_then(|a| a.get(1)) {
+                    let joined = pieces
+                        .as_seq()
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|p| p.as_str().unwrap_or("\0"))
+                        .collect::<Vec<_>>()
+                        .join(delimiter.unwrap_or(""));
+                    collect(pieces, key, Some(&joined), out);
                 }
             }
             "Ref" | "Fn::GetAtt" | "Fn::FindInMap" | "Fn::ImportValue" | "Condition"
@@ -85,10 +111,10 @@ fn collect<'a>(node: &'a Node, key: Option<&'a str>, in_join: bool, out: &mut Ve
             "Fn::If" => {
                 // [condition name, value if true, value if false]
                 for branch in intrinsic.arg.as_seq().unwrap_or_default().iter().skip(1) {
-                    collect(branch, key, in_join, out);
+                    collect(branch, key, join, out);
                 }
             }
-            _ => collect(&intrinsic.arg, key, in_join, out),
+            _ => collect(&intrinsic.arg, key, join, out),
         },
         _ => {}
     }

@@ -6,6 +6,7 @@
 //! documents (`stackwarden iam check`, and `check` on a policy JSON file).
 
 mod find;
+mod json_text;
 mod sam_templates;
 mod template_rules;
 
@@ -79,7 +80,18 @@ pub fn check(ctx: &TemplateContext<'_>, filter: &RuleFilter, out: &mut Vec<Findi
 
     if filter.enabled(stackwarden_iam::rules::admin_policy::META.id) {
         for (resource, entry) in &found.managed {
-            if let Some(finding) = stackwarden_iam::rules::admin_policy::check_managed(entry) {
+            // `!Ref PolicyArn` is judged by the parameter's default, what a deploy without
+            // overrides attaches; reported at the reference.
+            let by_parameter = ctx
+                .template
+                .default_value(entry)
+                .filter(|v| v.parameter.is_some());
+            let judged = by_parameter.map_or(*entry, |v| v.node);
+            if let Some(mut finding) = stackwarden_iam::rules::admin_policy::check_managed(judged) {
+                finding.span = entry.span;
+                finding
+                    .message
+                    .push_str(&by_parameter.map(|v| v.origin()).unwrap_or_default());
                 out.push(to_finding(ctx, resource, finding));
             }
         }
@@ -116,6 +128,48 @@ fn to_finding(ctx: &TemplateContext<'_>, resource: &str, finding: PolicyFinding)
     );
     out.suggestion = finding.suggestion;
     out
+}
+
+/// What a standalone policy document is, from its statements: IAM rejects `Principal` in an
+/// identity policy, so a document without one is an identity policy; one whose statements with a
+/// principal only grant role assumption (`sts:AssumeRole*`, and the session tagging that goes
+/// with it) is a role's trust policy, judged as the same statement in a template's
+/// `AssumeRolePolicyDocument` is; any other document with a principal is a resource policy.
+fn standalone_kind(root: &Node) -> PolicyKind {
+    const TRUST_ACTIONS: &[&str] = &[
+        "sts:assumerole",
+        "sts:assumerolewithsaml",
+        "sts:assumerolewithwebidentity",
+        "sts:tagsession",
+        "sts:setsourceidentity",
+        "sts:setcontext",
+    ];
+    let statements: Vec<&Node> = root
+        .get("Statement")
+        .map(Node::one_or_many)
+        .unwrap_or_default()
+        .iter()
+        .collect();
+    let with_principal: Vec<&&Node> = statements
+        .iter()
+        .filter(|s| s.get("Principal").is_some() || s.get("NotPrincipal").is_some())
+        .collect();
+    if with_principal.is_empty() {
+        return PolicyKind::Identity;
+    }
+    let only_assumption = with_principal.iter().all(|s| {
+        let actions = s.get("Action").map(Node::one_or_many).unwrap_or_default();
+        !actions.is_empty()
+            && actions.iter().all(|a| {
+                a.as_str()
+                    .is_some_and(|a| TRUST_ACTIONS.contains(&a.to_ascii_lowercase().as_str()))
+            })
+    });
+    if only_assumption {
+        PolicyKind::Trust
+    } else {
+        PolicyKind::Resource(stackwarden_iam::ResourcePolicy::Other)
+    }
 }
 
 /// A root mapping with `Statement` and `Version`: what `check` treats as a standalone policy.
@@ -159,7 +213,7 @@ pub fn check_policy_text(
             false => Ok(None),
         };
     }
-    let policy = stackwarden_iam::parse(root, PolicyKind::Identity);
+    let policy = stackwarden_iam::parse(root, standalone_kind(root));
     let ctx = PolicyContext {
         own_account: None,
         trusted_accounts: &config.trusted_accounts,

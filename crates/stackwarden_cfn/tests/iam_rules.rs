@@ -237,3 +237,23 @@ fn bad_input_never_panics() {
         );
     }
 }
+
+/// A standalone trust policy is judged as the same statement in a template's
+/// `AssumeRolePolicyDocument` (`stackwarden iam check trust.json` and `check` alike).
+#[test]
+fn a_standalone_trust_policy_is_judged_as_a_trust_policy() {
+    let report = check_text(
+        "trust.json",
+        "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\"Effect\": \"Allow\",\n    \"Principal\": {\"AWS\": \"arn:aws:iam::999988887777:root\"},\n    \"Action\": \"sts:AssumeRole\"}]\n}\n",
+    );
+    assert_eq!(
+        render(report),
+        "4:26 error [iam/cross-account-no-external-id] the trust policy lets account 999988887777 assume this role without an sts:ExternalId condition\n    help: add Condition: {StringEquals: {sts:ExternalId: <secret shared with the other party>}}, or list the account under [accounts] trusted in stackwarden.toml when it is your own"
+    );
+    // With the external id, the same document is clean.
+    let report = check_text(
+        "trust.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "a1b2c3"}}}]}"#,
+    );
+    assert_eq!(render(report), "");
+}

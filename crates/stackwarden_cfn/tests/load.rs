@@ -300,3 +300,21 @@ fn a_panic_in_the_lenient_reader_is_contained() {
     let error = Template::parse(text).expect_err("broken");
     assert!(error.span.line >= 5, "{error:?}");
 }
+
+/// A `.json` file named on the command line must be JSON (or a template in YAML): plain text and
+/// JSON with comments are input errors at the parser's position; JSON that is not ours is not.
+#[test]
+fn a_named_json_file_that_is_not_json_is_an_input_error() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/not-json");
+    let error = |name: &str| {
+        stackwarden_cfn::named_json_error(&dir.join(name))
+            .map(|e| format!("{:?}:{:?} {}", e.line, e.column, e.message))
+    };
+    assert_eq!(
+        error("notes.json").as_deref(),
+        Some("Some(1):Some(1) not JSON (Unexpected word); a .json file named on the command line must hold a CloudFormation template or an IAM policy document")
+    );
+    assert!(error("tsconfig.json").is_some_and(|e| e.starts_with("Some(2):Some(3) not JSON")));
+    assert_eq!(error("yaml-template.json"), None);
+    assert_eq!(error("package.json"), None);
+}

@@ -169,6 +169,12 @@ pub fn parse(document: &Node, kind: PolicyKind) -> Policy<'_> {
         }
         Value::Seq(_) => statements_of(document, &mut policy),
         Value::Intrinsic(_) => {}
+        // CloudFormation parses a string as JSON text; callers hand over the parsed document,
+        // so a string that reaches here is not JSON.
+        Value::String(_) => policy.problems.push(problem(
+            document.span,
+            "the policy document is a string that is not a JSON object; CloudFormation parses the text as JSON and the deploy fails".into(),
+        )),
         _ => policy.problems.push(problem(
             document.span,
             "a policy document must be a mapping with Version and Statement".into(),

@@ -107,7 +107,9 @@ pub fn service(db: &ActionDb, prefix: &str) -> Option<String> {
         .services()
         .map(|s| (edit_distance(&lower, s.prefix()), s.prefix()))
         .min()?;
-    (distance <= prefix.len() / 3 + 1).then(|| best.to_string())
+    // A typo is one or two characters off. More is another name: `iotevents` (AWS IoT Events,
+    // retired, gone from the reference) is not a misspelling of `events`.
+    (distance <= 2 && distance <= prefix.len() / 3 + 1).then(|| best.to_string())
 }
 
 /// `GetBucketPolicy` → (`Get`, `BucketPolicy`): the first capitalised word is the verb.
@@ -153,5 +155,8 @@ mod tests {
         assert_eq!(service(db(), "dynamdb").as_deref(), Some("dynamodb"));
         assert_eq!(service(db(), "bedrock-runtime").as_deref(), Some("bedrock"));
         assert_eq!(service(db(), "x".repeat(1000).as_str()), None);
+        assert_eq!(service(db(), "lamda").as_deref(), Some("lambda"));
+        // A retired service is not a typo of a live one.
+        assert_eq!(service(db(), "iotevents"), None);
     }
 }

@@ -142,6 +142,15 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
                 known_rules: &known,
             };
             let mut report = engine::check_input(input, &options);
+            // A `.json` file named on the command line that is not JSON is an input error.
+            if report.files == 0
+                && report.errors.is_empty()
+                && args.paths.iter().any(|p| p == &input.path)
+            {
+                report
+                    .errors
+                    .extend(stackwarden_cfn::named_json_error(&input.path));
+            }
             // `[per-file]` ignores, matched against each finding's own file.
             let rules = &file_rules[config_path];
             let root = configs[config_path].root();

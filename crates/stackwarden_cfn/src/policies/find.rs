@@ -3,7 +3,8 @@
 use stackwarden_core::{Node, Value};
 use stackwarden_iam::{PolicyKind, ResourcePolicy};
 
-use super::sam_templates;
+use super::{json_text, sam_templates};
+use crate::data::{self, PolicyPropertyKind};
 use crate::template::Template;
 
 /// One policy document of the template.
@@ -50,16 +51,6 @@ pub fn find<'a>(template: &'a Template) -> Found<'a> {
     for resource in template.resources() {
         let id = resource.id;
         let type_name = resource.type_name();
-        let push =
-            |found: &mut Found<'a>, node: &'a Node, kind: PolicyKind, principals: Vec<String>| {
-                found.sources.push(Source {
-                    resource: id,
-                    kind,
-                    principals,
-                    sam_template: None,
-                    document: Document::Written(node),
-                });
-            };
         match type_name {
             "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
                 if let Some(document) = resource.property("PolicyDocument") {
@@ -68,7 +59,7 @@ pub fn find<'a>(template: &'a Template) -> Found<'a> {
                         // Roles that list this managed policy in ManagedPolicyArns by Ref.
                         principals.extend(attached_by_ref(template, id));
                     }
-                    push(&mut found, document, PolicyKind::Identity, principals);
+                    found.push(id, document, PolicyKind::Identity, principals);
                 }
             }
             "AWS::IAM::RolePolicy" | "AWS::IAM::UserPolicy" | "AWS::IAM::GroupPolicy" => {
@@ -81,30 +72,25 @@ pub fn find<'a>(template: &'a Template) -> Found<'a> {
                             _ => name.as_str().map(str::to_string),
                         })
                         .collect();
-                    push(&mut found, document, PolicyKind::Identity, principals);
+                    found.push(id, document, PolicyKind::Identity, principals);
                 }
             }
             "AWS::IAM::Role" | "AWS::IAM::User" | "AWS::IAM::Group" => {
                 for inline in resource
                     .property("Policies")
-                    .map(Node::one_or_many)
+                    .map(choices)
                     .unwrap_or_default()
                 {
                     if let Some(document) = inline.get("PolicyDocument") {
-                        push(
-                            &mut found,
-                            document,
-                            PolicyKind::Identity,
-                            vec![id.to_string()],
-                        );
+                        found.push(id, document, PolicyKind::Identity, vec![id.to_string()]);
                     }
                 }
                 if let Some(trust) = resource.property("AssumeRolePolicyDocument") {
-                    push(&mut found, trust, PolicyKind::Trust, Vec::new());
+                    found.push(id, trust, PolicyKind::Trust, Vec::new());
                 }
                 for arn in resource
                     .property("ManagedPolicyArns")
-                    .map(Node::one_or_many)
+                    .map(choices)
                     .unwrap_or_default()
                 {
                     found.managed.push((id, arn));
@@ -117,13 +103,13 @@ pub fn find<'a>(template: &'a Template) -> Found<'a> {
                     _ => ResourcePolicy::SnsTopic,
                 };
                 if let Some(document) = resource.property("PolicyDocument") {
-                    push(&mut found, document, PolicyKind::Resource(kind), Vec::new());
+                    found.push(id, document, PolicyKind::Resource(kind), Vec::new());
                 }
             }
             "AWS::KMS::Key" => {
                 if let Some(document) = resource.property("KeyPolicy") {
-                    push(
-                        &mut found,
+                    found.push(
+                        id,
                         document,
                         PolicyKind::Resource(ResourcePolicy::KmsKey),
                         Vec::new(),
@@ -134,27 +120,14 @@ pub fn find<'a>(template: &'a Template) -> Found<'a> {
                 let Some(policies) = resource.property("Policies") else {
                     continue;
                 };
-                // A policy document written directly as the value (`Policies: {Statement: ...}`).
-                if policies.get("Statement").is_some() {
-                    push(
-                        &mut found,
-                        policies,
-                        PolicyKind::Identity,
-                        vec![id.to_string()],
-                    );
-                    continue;
-                }
-                for entry in policies.one_or_many() {
+                for entry in choices(policies) {
                     match &entry.value {
-                        Value::String(_) | Value::Intrinsic(_) => found.managed.push((id, entry)),
+                        // A policy document written directly as the value
+                        // (`Policies: {Statement: ...}`), or one entry that is a document.
                         Value::Map(map) if map.get("Statement").is_some() => {
-                            push(
-                                &mut found,
-                                entry,
-                                PolicyKind::Identity,
-                                vec![id.to_string()],
-                            );
+                            found.push(id, entry, PolicyKind::Identity, vec![id.to_string()]);
                         }
+                        Value::String(_) | Value::Intrinsic(_) => found.managed.push((id, entry)),
                         Value::Map(map) => {
                             for (name, arguments) in map.iter() {
                                 if let Some(document) =
@@ -174,21 +147,30 @@ pub fn find<'a>(template: &'a Template) -> Found<'a> {
                         _ => {}
                     }
                 }
+                if let Some(trust) = resource.property("AssumeRolePolicyDocument") {
+                    found.push(id, trust, PolicyKind::Trust, Vec::new());
+                }
             }
             _ => {
-                // Other services' resource policies: judged for what every policy must get
-                // right (real actions, well-formed statements).
-                for key in OTHER_POLICY_PROPERTIES {
-                    if let Some(document) = resource
-                        .property(key)
-                        .filter(|d| d.get("Statement").is_some())
-                    {
-                        push(
-                            &mut found,
-                            document,
-                            PolicyKind::Resource(ResourcePolicy::Other),
-                            Vec::new(),
-                        );
+                // Every other policy-bearing property of the CloudFormation spec
+                // (data/policy-properties.tsv): SSO permission sets, ECR repositories, secrets,
+                // OpenSearch domains, ...
+                for &(path, kind) in data::policy_properties(type_name) {
+                    for node in at_path(resource.properties(), path) {
+                        let kind = match kind {
+                            PolicyPropertyKind::Managed => {
+                                found
+                                    .managed
+                                    .extend(choices(node).into_iter().map(|n| (id, n)));
+                                continue;
+                            }
+                            PolicyPropertyKind::Identity => PolicyKind::Identity,
+                            PolicyPropertyKind::Trust => PolicyKind::Trust,
+                            PolicyPropertyKind::Resource => {
+                                PolicyKind::Resource(ResourcePolicy::Other)
+                            }
+                        };
+                        found.push(id, node, kind, Vec::new());
                     }
                 }
             }
@@ -197,15 +179,79 @@ pub fn find<'a>(template: &'a Template) -> Found<'a> {
     found
 }
 
-/// Properties that hold a resource policy document on other resource types
-/// (AWS::ECR::Repository, AWS::SecretsManager::ResourcePolicy, AWS::OpenSearchService::Domain, ...).
-const OTHER_POLICY_PROPERTIES: &[&str] = &[
-    "PolicyDocument",
-    "RepositoryPolicyText",
-    "ResourcePolicy",
-    "AccessPolicies",
-    "Policy",
-];
+impl<'a> Found<'a> {
+    /// Adds the policy document(s) `node` may be at deploy time: each branch of an `Fn::If`, and
+    /// JSON text (a string, or an `Fn::Sub` template) read as the document CloudFormation parses
+    /// it into.
+    fn push(
+        &mut self,
+        resource: &'a str,
+        node: &'a Node,
+        kind: PolicyKind,
+        principals: Vec<String>,
+    ) {
+        for candidate in choices_of(node, false) {
+            let document = match json_text::document(candidate) {
+                json_text::Text::Parsed(document) => {
+                    self.expanded.push(document);
+                    Document::Expanded(self.expanded.len() - 1)
+                }
+                // A template whose placeholders stand outside JSON strings: the document is
+                // only known at deploy time.
+                json_text::Text::Undecidable => continue,
+                json_text::Text::Written => Document::Written(candidate),
+            };
+            self.sources.push(Source {
+                resource,
+                kind,
+                principals: principals.clone(),
+                sam_template: None,
+                document,
+            });
+        }
+    }
+}
+
+/// The values a list-valued property may hold: its items, with each `Fn::If` (around the list
+/// or around one item) contributing both branches; `Ref: AWS::NoValue` contributes nothing.
+fn choices(node: &Node) -> Vec<&Node> {
+    choices_of(node, true)
+}
+
+fn choices_of(node: &Node, list: bool) -> Vec<&Node> {
+    match &node.value {
+        Value::Intrinsic(i) if i.name == "Fn::If" => match i.arg.as_seq() {
+            Some([_, yes, no]) => [yes, no]
+                .into_iter()
+                .flat_map(|branch| choices_of(branch, list))
+                .collect(),
+            _ => Vec::new(),
+        },
+        Value::Intrinsic(i) if i.name == "Ref" && i.arg.as_str() == Some("AWS::NoValue") => {
+            Vec::new()
+        }
+        Value::Seq(items) if list => items.iter().flat_map(|i| choices_of(i, false)).collect(),
+        _ => vec![node],
+    }
+}
+
+/// The nodes at a data/policy-properties.tsv path below `Properties` (`Replicas[].ResourcePolicy.
+/// PolicyDocument`), through `Fn::If` branches.
+fn at_path<'a>(properties: Option<&'a Node>, path: &str) -> Vec<&'a Node> {
+    let mut current: Vec<&Node> = properties.into_iter().collect();
+    for segment in path.split('.') {
+        let (name, list) = match segment.strip_suffix("[]") {
+            Some(name) => (name, true),
+            None => (segment, false),
+        };
+        current = current
+            .into_iter()
+            .filter_map(|node| node.get(name))
+            .flat_map(|node| choices_of(node, list))
+            .collect();
+    }
+    current
+}
 
 /// `Roles`/`Users`/`Groups` of a policy resource: logical ids for `Ref`s, names otherwise.
 fn attached_to(properties: Option<&Node>) -> Vec<String> {

@@ -8,8 +8,9 @@ pub(crate) const META: RuleMeta = RuleMeta {
     summary: "DynamoDB table without point-in-time recovery",
     docs: r#"## What it does
 Flags an `AWS::DynamoDB::Table` without `PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled:
-true`, an `AWS::DynamoDB::GlobalTable` replica without it, and `AWS::Serverless::SimpleTable`, which
-cannot enable it.
+true`, an `AWS::DynamoDB::GlobalTable` replica without it, and an `AWS::Serverless::SimpleTable`
+without it (SAM passes a SimpleTable's `PointInTimeRecoverySpecification` through to the table it
+creates; aws-sam-translator's `SamSimpleTable` has done so since 2023).
 A `!Ref` to a template parameter is judged by the parameter's `Default` (what a deploy without
 overrides gets); a parameter without a default, `Fn::If` and imports are decided at deploy time
 and left alone.
@@ -85,16 +86,20 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
                     }
                 }
             }
-            "AWS::Serverless::SimpleTable" => out.push(ctx.finding(
-                &META,
-                resource.id,
-                resource.type_span(),
-                format!(
-                    "SAM SimpleTable `{}` cannot enable point-in-time recovery",
-                    resource.id
-                ),
-                format!("declare it as AWS::DynamoDB::Table and {HELP}"),
-            )),
+            "AWS::Serverless::SimpleTable"
+                if !enabled(ctx, resource.property("PointInTimeRecoverySpecification")) =>
+            {
+                out.push(ctx.finding(
+                    &META,
+                    resource.id,
+                    resource.property_span("PointInTimeRecoverySpecification"),
+                    format!(
+                        "SAM SimpleTable `{}` has no point-in-time recovery",
+                        resource.id
+                    ),
+                    "set PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true} on the SimpleTable (SAM passes it to the table it creates)".into(),
+                ));
+            }
             _ => {}
         }
     }

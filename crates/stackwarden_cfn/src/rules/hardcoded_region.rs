@@ -1,5 +1,6 @@
 use stackwarden_core::{Finding, RuleMeta, Severity};
 
+use crate::aws_owned::{bootstrap_names, region_required};
 use crate::context::TemplateContext;
 use crate::literals::{parse_arn, property_literals, regions, LiteralKind};
 
@@ -11,8 +12,15 @@ pub(crate) const META: RuleMeta = RuleMeta {
 Flags a region name (`eu-west-2`) written literally in resource properties: as a whole value, in
 an ARN's region field or a `*.eu-west-2.amazonaws.com` host, including inside `Fn::Sub` and
 `Fn::Join`. Values under a key that is about regions (`Region`, `Regions`, `RegionName`, as in a
-global table's replica list) are fine, and so is the region a CDK stack was synthesized for. A fully
+global table's replica list, and an event pattern's `region`) are fine, so is prose (`Description`), and so is the region a CDK stack was synthesized for. A fully
 literal ARN is reported once, by `cfn/hardcoded-arn`.
+
+`us-east-1` where AWS requires it is fine: in a CloudFront distribution, the ARNs of its ACM
+certificate, Lambda@Edge functions and WAFv2 web ACL; any WAFv2 ARN of CLOUDFRONT scope
+(`arn:aws:wafv2:us-east-1:...:global/...`); the ACM certificate (`CertificateArn`) of an
+edge-optimised API Gateway domain, a Cognito user pool domain and an AppSync domain, which
+CloudFront serves. So is the region of a CDK bootstrap resource name
+(`cdk-hnb659fds-assets-<account>-<region>`), which the CDK synthesizer writes.
 
 ## Why
 A literal region breaks the template in any other region and hides cross-region calls.
@@ -32,6 +40,8 @@ Environment:
 
 const REGION_KEYS: &[&str] = &[
     "Region",
+    // An EventBridge event pattern matches on the event's `region`.
+    "region",
     "Regions",
     "RegionName",
     "ReplicaRegion",
@@ -42,15 +52,23 @@ const REGION_KEYS: &[&str] = &[
 pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
     for resource in ctx.template.resources() {
         for literal in property_literals(&resource) {
-            if literal.key.is_some_and(|k| REGION_KEYS.contains(&k)) {
+            if literal
+                .key
+                .is_some_and(|k| REGION_KEYS.contains(&k) || k == "Description")
+            {
                 continue;
             }
             if literal.kind == LiteralKind::Plain && parse_arn(&literal.text).is_some() {
                 continue;
             }
             let mut seen = Vec::new();
+            let bootstrap = bootstrap_names(literal.whole());
             for region in regions(&literal.text) {
-                if ctx.stack_region() == Some(region) || seen.contains(&region) {
+                if ctx.stack_region() == Some(region)
+                    || seen.contains(&region)
+                    || bootstrap.iter().any(|(_, r)| *r == region)
+                    || region_required(resource.type_name(), literal.key, literal.whole(), region)
+                {
                     continue;
                 }
                 seen.push(region);

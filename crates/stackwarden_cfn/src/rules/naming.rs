@@ -14,7 +14,11 @@ Checks explicit physical names against `[naming]` in stackwarden.toml: `BucketNa
 against `naming.resource` (default `{stage}-*`). `*` and the placeholders `{stack}`, `{purpose}`,
 `{function}` stand for kebab-case words; `{stage}` and `{account}` stand for the template's stage and
 account when known. In an `Fn::Sub`, each `${...}` counts as a matching word. Generated names (no
-name property) are not checked.
+name property) are not checked, and neither are the names CDK generates and writes into the
+template: `PhysicalName.GENERATE_IF_NEEDED` names (what a construct used across stacks,
+accounts or regions gets: the stack name's first 25 characters, the construct's unique id and a
+12-character hash, in lower case) and the CDK bootstrap resources' names
+(`cdk-hnb659fds-deploy-role-<account>-<region>`).
 
 ## Why
 Predictable names make IAM scoping (`arn:...:table/prod-*`), dashboards and clean-up possible, and
@@ -78,6 +82,9 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
         let Some((name, templated)) = name_text(node) else {
             continue;
         };
+        if !templated && cdk_generated(ctx, &name) {
+            continue;
+        }
         let pattern = match which {
             Pattern::Bucket => &ctx.config.naming.bucket,
             Pattern::Role => &ctx.config.naming.role,
@@ -105,6 +112,36 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
             format!("rename it to the form `{}` (lower-case kebab-case), or omit {property} and let CloudFormation generate the name", example(ctx, pattern)),
         ));
     }
+}
+
+/// A name the CDK wrote rather than the user: a bootstrap resource's, or one of
+/// `PhysicalName.GENERATE_IF_NEEDED` (aws-cdk-lib core/lib/private/physical-name-generator:
+/// `lower(stackName[..25] + uniqueId[-24..] + sha256(...)[..12])`, where the unique id itself
+/// ends in an 8-character hash).
+fn cdk_generated(ctx: &TemplateContext<'_>, name: &str) -> bool {
+    if !crate::aws_owned::bootstrap_names(name).is_empty() {
+        return true;
+    }
+    let Some(stack) = ctx.stack else {
+        return false;
+    };
+    let prefix: String = stack
+        .name
+        .chars()
+        .take(25)
+        .collect::<String>()
+        .to_lowercase();
+    let Some(rest) = name.strip_prefix(&prefix) else {
+        return false;
+    };
+    const HASHES: usize = 8 + 12;
+    (HASHES + 1..=24 + 12).contains(&rest.len())
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && rest.as_bytes()[rest.len() - HASHES..]
+            .iter()
+            .all(|b| b.is_ascii_hexdigit())
 }
 
 /// The name as text: a literal, or an `Fn::Sub` template with its placeholders neutralised.

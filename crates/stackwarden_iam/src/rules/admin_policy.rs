@@ -10,10 +10,13 @@ pub const META: RuleMeta = RuleMeta {
     summary: "AdministratorAccess, PowerUserAccess or IAMFullAccess attached, or an inline \"*\"/\"*\" Allow",
     docs: r#"## What it does
 Flags the AWS-managed policies `AdministratorAccess`, `PowerUserAccess` and `IAMFullAccess` where
-they are attached to a role, user or group (`ManagedPolicyArns`, SAM `Policies`, CDK
-`ManagedPolicy.fromAwsManagedPolicyName`, which synthesizes an `Fn::Join` ARN), and inline
-statements that `Allow` `Action: "*"` on `Resource: "*"`. The finding points at the ARN or name
-entry, or at the `"*"` action.
+they are attached to a role, user or group (`ManagedPolicyArns`, SAM `Policies`, an IAM Identity
+Center permission set's `ManagedPolicies`, CDK `ManagedPolicy.fromAwsManagedPolicyName`, which
+synthesizes an `Fn::Join` ARN; an entry inside `Fn::If` counts in both branches, and `!Ref` to a
+parameter counts by the parameter's `Default`), and inline statements that `Allow` `Action: "*"`
+on `Resource: "*"`, in every policy document a template can hold (see `data/policy-properties.tsv`;
+JSON text and `Fn::Sub` templates of it are read as the document CloudFormation parses). The
+finding points at the ARN or name entry, or at the `"*"` action.
 
 ## Why
 An application role with administrator rights turns any bug in the function (an injection, a

@@ -11,7 +11,11 @@ pub const META: RuleMeta = RuleMeta {
     docs: r#"## What it does
 Reports policy documents whose shape IAM rejects or misreads: a `Version` other than `2012-10-17`
 (or the legacy `2008-10-17`), a statement that is a string or a number, an `Action`/`Resource` entry
-that is not a string, a statement without `Effect`, or with both `Action` and `NotAction`.
+that is not a string, a statement without `Effect`, or with both `Action` and `NotAction`, and a
+policy document written as a string that is not JSON. (A document written as JSON text, or as an
+`Fn::Sub` template of JSON, is parsed as CloudFormation parses it and every `iam/*` rule checks
+inside it, at the string's position; a template whose placeholders stand outside JSON strings is
+known only at deploy time and left alone.)
 
 ## Why
 A deploy fails late on these (CloudFormation only finds out when IAM refuses the document), and

@@ -11,7 +11,9 @@ pub const META: RuleMeta = RuleMeta {
     summary: "an action whose service prefix does not exist (dynamdb:GetItem)",
     docs: r#"## What it does
 Reports `Action`/`NotAction` entries whose service prefix is not in the action database
-(`dynamdb:GetItem`, `lamda:InvokeFunction`), with the closest real prefix. The literal action
+(`dynamdb:GetItem`, `lamda:InvokeFunction`), with the closest real prefix when one is a plausible
+typo (one or two characters off). A prefix that is no typo is usually a service AWS retired or
+renamed (`iotevents`): the message says that the reference has no actions for it. The literal action
 strings of CDK policy statements (`new iam.PolicyStatement({ actions: [...] })`) are checked too,
 at their line in the source.
 
@@ -55,7 +57,11 @@ pub fn judge(entry: &str, span: Span) -> Option<PolicyFinding> {
     let prefix = shorten(prefix);
     let message = match &guess {
         Some(guess) => format!("`{prefix}` is not an AWS service prefix; did you mean `{guess}`?"),
-        None => format!("`{prefix}` is not an AWS service prefix"),
+        // The reference lists only live services: a prefix with no actions and no close
+        // spelling is usually a retired or renamed service.
+        None => format!(
+            "`{prefix}` has no actions in the IAM reference (a retired or renamed service, or not an AWS service prefix): IAM ignores it"
+        ),
     };
     let mut f = finding(
         &META,

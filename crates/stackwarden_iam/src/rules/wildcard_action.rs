@@ -58,10 +58,12 @@ pub fn check(policy: &Policy<'_>, ctx: &PolicyContext<'_>, out: &mut Vec<PolicyF
         for (entry, span) in actions.literals().filter(|(l, _)| is_full_wildcard(l)) {
             let message = match entry.split_once(':') {
                 Some((prefix, _)) => {
-                    let service = db::db().service(prefix);
-                    let count = service.map_or(0, |s| s.actions().count());
-                    let name = service.map_or(prefix, |s| s.name());
-                    format!("`{entry}` allows all {count} actions of {name}")
+                    // A prefix with no actions grants nothing: iam/unknown-service reports it.
+                    let Some(service) = db::db().service(prefix) else {
+                        continue;
+                    };
+                    let count = service.actions().count();
+                    format!("`{entry}` allows all {count} actions of {}", service.name())
                 }
                 None => "`*` allows every action of every AWS service".to_string(),
             };
