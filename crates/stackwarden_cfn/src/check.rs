@@ -97,6 +97,7 @@ fn check_template_text(
         }
     };
     report.files += 1;
+    // Duplicate keys are not here: `cfn/duplicate-key` reports them as findings.
     for warning in &template.warnings {
         report.errors.push(InputError {
             path: path.to_path_buf(),

@@ -96,6 +96,7 @@ macro_rules! rule_fixtures {
 }
 
 rule_fixtures! {
+    duplicate_key => "duplicate-key",
     s3_encryption => "s3-encryption",
     s3_versioning => "s3-versioning",
     s3_public_access => "s3-public-access",
@@ -107,6 +108,27 @@ rule_fixtures! {
     hardcoded_region => "hardcoded-region",
     hardcoded_arn => "hardcoded-arn",
     naming => "naming",
+}
+
+#[test]
+fn duplicate_keys_in_json_point_at_the_second_occurrence() {
+    let found = run(
+        &fixtures().join("duplicate-key/fail-json.json"),
+        &["cfn/duplicate-key"],
+    );
+    insta::assert_snapshot!("duplicate-key-fail-json", found);
+}
+
+#[test]
+fn a_template_with_duplicate_keys_is_still_checked_as_cloudformation_reads_it() {
+    // The second `VersioningConfiguration` (Suspended) is the one deployed, and the one judged.
+    let found = run(&fixture("duplicate-key", "fail"), &["cfn/s3-versioning"]);
+    assert!(
+        found.starts_with(
+            "11:17 warn [cfn/s3-versioning] S3 bucket `Reports` has versioning `Suspended`"
+        ),
+        "{found}"
+    );
 }
 
 #[test]

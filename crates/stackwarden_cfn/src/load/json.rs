@@ -6,7 +6,7 @@ use jsonc_parser::{CollectOptions, ParseOptions};
 use stackwarden_core::node::{is_intrinsic_key, Intrinsic};
 use stackwarden_core::{Key, LineIndex, Map, Node, Span, Value};
 
-use super::{LoadError, LoadWarning, Loaded, MAX_DEPTH};
+use super::{DuplicateKey, LoadError, Loaded, MAX_DEPTH};
 
 pub(super) fn load(text: &str) -> Result<Loaded, LoadError> {
     let options = ParseOptions {
@@ -40,19 +40,23 @@ pub(super) fn load(text: &str) -> Result<Loaded, LoadError> {
     let mut converter = Converter {
         text,
         index: LineIndex::new(text),
-        warnings: Vec::new(),
+        duplicates: Vec::new(),
+        path: Vec::new(),
     };
     let root = converter.node(&value, 0)?;
     Ok(Loaded {
         root,
-        warnings: converter.warnings,
+        warnings: Vec::new(),
+        duplicates: converter.duplicates,
     })
 }
 
 struct Converter<'t> {
     text: &'t str,
     index: LineIndex,
-    warnings: Vec<LoadWarning>,
+    duplicates: Vec<DuplicateKey>,
+    /// The keys of the objects being converted, outermost first.
+    path: Vec<String>,
 }
 
 impl Converter<'_> {
@@ -82,28 +86,31 @@ impl Converter<'_> {
             ),
             ast::Value::Object(object) => {
                 let mut map = Map::default();
-                let mut seen: std::collections::HashMap<String, Span> =
+                let mut seen: std::collections::HashMap<&str, Span> =
                     std::collections::HashMap::new();
                 for property in &object.properties {
-                    let name = property.name.as_str().to_string();
+                    let name = property.name.as_str();
                     let key_span = self.span(property.range.start);
-                    if let Some(&first) = seen.get(&name) {
-                        self.warnings.push(LoadWarning {
+                    if let Some(&first) = seen.get(name) {
+                        self.duplicates.push(DuplicateKey {
+                            name: name.to_string(),
                             span: key_span,
-                            message: format!(
-                                "duplicate key \"{name}\" (first at line {}); the last one is used, and CloudFormation rejects the template",
-                                first.line
-                            ),
+                            first,
+                            path: self.path.clone(),
                         });
+                        // The last one is what CloudFormation deploys: the rules see only it.
+                        map.entries.retain(|(key, _)| key.name != name);
                     }
-                    seen.entry(name.clone()).or_insert(key_span);
-                    let value = self.node(&property.value, depth + 1)?;
+                    seen.entry(name).or_insert(key_span);
+                    self.path.push(name.to_string());
+                    let value = self.node(&property.value, depth + 1);
+                    self.path.pop();
                     map.entries.push((
                         Key {
-                            name,
+                            name: name.to_string(),
                             span: key_span,
                         },
-                        value,
+                        value?,
                     ));
                 }
                 into_intrinsic(map)

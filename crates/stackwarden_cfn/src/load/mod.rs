@@ -34,10 +34,26 @@ pub struct LoadWarning {
     pub message: String,
 }
 
+/// A key written a second time in one mapping. Loading goes on (the later value replaces the
+/// earlier one for every lookup, as CloudFormation does on deploy); the rule
+/// `cfn/duplicate-key` reports it, so it can be suppressed or configured like any finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    pub name: String,
+    /// The second (or later) occurrence.
+    pub span: Span,
+    /// The first occurrence.
+    pub first: Span,
+    /// The keys of the mappings that enclose it, outermost first (`["Resources", "Bucket",
+    /// "Properties"]`); list items add nothing, so the path names the mapping, not the item.
+    pub path: Vec<String>,
+}
+
 #[derive(Debug)]
 pub struct Loaded {
     pub root: Node,
     pub warnings: Vec<LoadWarning>,
+    pub duplicates: Vec<DuplicateKey>,
 }
 
 /// JSON when the first non-space character opens an object or array; YAML otherwise.

@@ -7,6 +7,7 @@ use stackwarden_core::{Finding, RuleMeta};
 use crate::context::TemplateContext;
 
 mod credentials_in_env;
+mod duplicate_key;
 mod dynamodb_pitr;
 mod hardcoded_account;
 mod hardcoded_arn;
@@ -31,6 +32,10 @@ pub struct TemplateRule {
 
 /// Every template rule, in id order.
 pub static RULES: &[TemplateRule] = &[
+    TemplateRule {
+        meta: &duplicate_key::META,
+        check: duplicate_key::check,
+    },
     TemplateRule {
         meta: &dynamodb_pitr::META,
         check: dynamodb_pitr::check,

@@ -15,7 +15,7 @@ use stackwarden_core::node::{intrinsic_for_tag, Intrinsic};
 use stackwarden_core::{Key, Map, Node, Span, Value};
 
 use super::json::into_intrinsic;
-use super::{LoadError, LoadWarning, Loaded, MAX_DEPTH, MAX_VALUES};
+use super::{DuplicateKey, LoadError, LoadWarning, Loaded, MAX_DEPTH, MAX_VALUES};
 
 /// A parser event, whichever parser produced it.
 pub(super) enum YamlEvent {
@@ -79,6 +79,7 @@ struct Composer {
     anchors: HashMap<String, (Node, usize)>,
     values: usize,
     warnings: Vec<LoadWarning>,
+    duplicates: Vec<DuplicateKey>,
     root: Option<Node>,
 }
 
@@ -102,6 +103,7 @@ fn compose(
         anchors: HashMap::new(),
         values: 0,
         warnings: Vec::new(),
+        duplicates: Vec::new(),
         root: None,
     };
     let mut documents = 0;
@@ -199,6 +201,7 @@ fn compose(
             .root
             .unwrap_or_else(|| Node::new(Span::new(1, 1), Value::Null)),
         warnings: composer.warnings,
+        duplicates: composer.duplicates,
     })
 }
 
@@ -232,6 +235,7 @@ impl Composer {
         if let Some(anchor) = anchor {
             self.anchors.insert(anchor, (node.clone(), size));
         }
+        let mut duplicate = None;
         match self.stack.last_mut() {
             None => {
                 if self.root.is_none() {
@@ -255,16 +259,20 @@ impl Composer {
                 *parent_size = parent_size.saturating_add(size);
                 match pending_key.take() {
                     Some(key) => {
-                        if let Some((first, _)) =
-                            map.entries.iter().find(|(k, _)| k.name == key.name)
+                        if let Some(first) = map
+                            .entries
+                            .iter()
+                            .find(|(k, _)| k.name == key.name)
+                            .map(|(k, _)| k.span)
                         {
-                            self.warnings.push(LoadWarning {
+                            duplicate = Some(DuplicateKey {
+                                name: key.name.clone(),
                                 span: key.span,
-                                message: format!(
-                                    "duplicate key \"{}\" (first at line {}); the last one is used, and CloudFormation rejects the template",
-                                    key.name, first.span.line
-                                ),
+                                first,
+                                path: Vec::new(),
                             });
+                            // The last one is what CloudFormation deploys: the rules see only it.
+                            map.entries.retain(|(k, _)| k.name != key.name);
                         }
                         map.entries.push((key, node));
                     }
@@ -290,6 +298,21 @@ impl Composer {
                     }
                 }
             }
+        }
+        if let Some(mut duplicate) = duplicate {
+            // The keys whose values are open right now: the mappings around this one.
+            duplicate.path = self
+                .stack
+                .iter()
+                .filter_map(|frame| match frame {
+                    Frame::Map {
+                        pending_key: Some(key),
+                        ..
+                    } => Some(key.name.clone()),
+                    _ => None,
+                })
+                .collect();
+            self.duplicates.push(duplicate);
         }
         Ok(())
     }
