@@ -83,6 +83,10 @@ fn check_template_text(
     options: &Options<'_>,
     report: &mut Report,
 ) {
+    if path.file_name().is_some_and(|name| name == "cdk.json") {
+        // Never a template; the app it describes may have no synth output, or a stale one.
+        return crate::cdk_app::check(path, text, options, report);
+    }
     let template = match Template::parse(text) {
         Ok(Some(template)) => template,
         Ok(None) => return check_policy_document(path, text, options, report),

@@ -6,6 +6,8 @@ use stackwarden_core::{Finding, RuleMeta};
 
 use crate::context::TemplateContext;
 
+pub(crate) mod cdk_not_synthesized;
+pub(crate) mod cdk_stale_synth;
 mod credentials_in_env;
 mod duplicate_key;
 mod dynamodb_pitr;
@@ -94,10 +96,14 @@ pub static RULES: &[TemplateRule] = &[
 pub static META_RULES: &[&RuleMeta] =
     &[&suppression_without_reason::META, &unused_suppression::META];
 
+/// Rules about a CDK app as a whole, checked from its cdk.json (`crate::cdk_app`).
+pub static CDK_APP_RULES: &[&RuleMeta] = &[&cdk_not_synthesized::META, &cdk_stale_synth::META];
+
 /// The metadata of every rule this crate implements.
 pub fn all_metas() -> impl Iterator<Item = &'static RuleMeta> {
     RULES
         .iter()
         .map(|r| r.meta)
         .chain(META_RULES.iter().copied())
+        .chain(CDK_APP_RULES.iter().copied())
 }
