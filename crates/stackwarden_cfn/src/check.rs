@@ -89,6 +89,17 @@ fn check_template_text(
     }
     let template = match Template::parse(text) {
         Ok(Some(template)) => template,
+        Ok(None) if (stack.is_some() || is_template_name(path)) && is_empty_document(text) => {
+            // Like a truncated template: CloudFormation rejects it, and a silent pass would
+            // hide that the file lost its content.
+            report.errors.push(InputError {
+                path: path.to_path_buf(),
+                line: Some(1),
+                column: Some(1),
+                message: "the template is empty (CloudFormation rejects it): write its `Resources`, or delete the file".into(),
+            });
+            return;
+        }
         Ok(None) => return check_policy_document(path, text, options, report),
         Err(error) => {
             report.errors.push(InputError {
@@ -144,6 +155,31 @@ fn check_template_text(
         }
     }
     report.findings.extend(findings);
+}
+
+/// Named as templates are by convention: SAM's `template.yaml`, CDK's `X.template.json`, the
+/// `.template` extension. Other YAML/JSON files that are empty are not templates, just empty.
+fn is_template_name(path: &Path) -> bool {
+    let Some(name) = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+    else {
+        return false;
+    };
+    let stem = [".yaml", ".yml", ".json"]
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext))
+        .unwrap_or(&name);
+    stem == "template" || stem.ends_with(".template") || name.ends_with(".template")
+}
+
+/// Nothing but white space and comments (an empty YAML document), `null`, or `{}`. Read as YAML,
+/// which JSON is a part of.
+fn is_empty_document(text: &str) -> bool {
+    crate::load::load(text, crate::load::Format::Yaml).is_ok_and(|loaded| {
+        loaded.root.value == stackwarden_core::Value::Null
+            || loaded.root.as_map().is_some_and(|m| m.entries.is_empty())
+    })
 }
 
 /// The configured severity; `false` (drop) when the rule is off.

@@ -188,3 +188,39 @@ fn lambda_bundle_size_measures_local_code() {
         "{found}"
     );
 }
+
+#[test]
+fn an_empty_template_is_an_input_error_like_a_truncated_one() {
+    let config = Config::default();
+    let filter = RuleFilter::default();
+    let known = known_rules();
+    let options = Options {
+        config: &config,
+        filter: &filter,
+        stage: None,
+        today: TODAY,
+        known_rules: &known,
+    };
+    let dir = fixtures().join("empty-template");
+    for name in ["fail/template.yaml", "fail/orders.template.json"] {
+        let path = dir.join(name);
+        let report = check_template_file(&path, &options);
+        assert_eq!(report.errors.len(), 1, "{name}: {:?}", report.errors);
+        let error = &report.errors[0];
+        assert_eq!(
+            (error.path.as_path(), error.line),
+            (path.as_path(), Some(1))
+        );
+        assert_eq!(
+            error.message,
+            "the template is empty (CloudFormation rejects it): write its `Resources`, or delete the file"
+        );
+    }
+    // An empty YAML file that is not named as a template is just an empty file.
+    let report = check_template_file(&dir.join("pass/settings.yaml"), &options);
+    assert!(report.errors.is_empty() && report.findings.is_empty());
+    assert_eq!(
+        run(&dir.join("pass/template.yaml"), &["cfn/duplicate-key"]),
+        ""
+    );
+}

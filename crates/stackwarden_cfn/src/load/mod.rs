@@ -3,7 +3,10 @@
 //! a hang or an out-of-memory.
 
 mod json;
+mod sniff;
 mod yaml;
+
+pub use sniff::oversized_non_template;
 
 use stackwarden_core::{Node, Span};
 

@@ -15,6 +15,7 @@ use stackwarden_core::node::{intrinsic_for_tag, Intrinsic};
 use stackwarden_core::{Key, Map, Node, Span, Value};
 
 use super::json::into_intrinsic;
+use super::sniff::{is_section, TopLevel};
 use super::{DuplicateKey, LoadError, LoadWarning, Loaded, MAX_DEPTH, MAX_VALUES};
 
 /// A parser event, whichever parser produced it.
@@ -404,6 +405,48 @@ fn is_number(text: &str) -> bool {
         !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit())
     });
     whole_ok && fraction_ok && has_digit && exponent_ok
+}
+
+/// The first top-level key of a YAML head that is not a template section (see `load::sniff`),
+/// from the strict parser's events; the head may end anywhere, and an error there ends the look.
+pub(super) fn head_top_level(head: &str) -> TopLevel {
+    // Collections open; the root mapping is depth 1, where keys and values alternate.
+    let mut depth = 0usize;
+    let mut expect_key = true;
+    for event in saphyr_events::events(head) {
+        let Ok((event, _)) = event else {
+            break;
+        };
+        match event {
+            YamlEvent::DocumentStart => {}
+            YamlEvent::StreamEnd => break,
+            YamlEvent::SequenceStart { .. } if depth == 0 => return TopLevel::NotAMapping,
+            YamlEvent::Scalar { .. } | YamlEvent::Alias(_) if depth == 0 => {
+                return TopLevel::NotAMapping
+            }
+            YamlEvent::MappingStart { .. } | YamlEvent::SequenceStart { .. } => {
+                if depth == 1 {
+                    expect_key = !expect_key;
+                }
+                depth += 1;
+            }
+            YamlEvent::MappingEnd | YamlEvent::SequenceEnd => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    break;
+                }
+            }
+            YamlEvent::Scalar { text, .. } if depth == 1 => {
+                if expect_key && !is_section(&text) {
+                    return TopLevel::Key(text);
+                }
+                expect_key = !expect_key;
+            }
+            YamlEvent::Alias(_) if depth == 1 => expect_key = !expect_key,
+            YamlEvent::Scalar { .. } | YamlEvent::Alias(_) => {}
+        }
+    }
+    TopLevel::Undecided
 }
 
 #[cfg(test)]
