@@ -61,12 +61,14 @@ pub fn check_assembly(dir: &Path, options: &Options<'_>) -> Report {
             return report;
         }
     };
+    // Creation stacks of every stack point into the same few source files: read each once.
+    let sources = cdk::SourceFiles::default();
     for stack in &stacks {
         match read_text(&stack.template_path) {
             Ok(text) => check_template_text(
                 &stack.template_path,
                 &text,
-                Some(stack),
+                Some((stack, &sources)),
                 options,
                 &mut report,
             ),
@@ -79,10 +81,14 @@ pub fn check_assembly(dir: &Path, options: &Options<'_>) -> Report {
 fn check_template_text(
     path: &Path,
     text: &str,
-    stack: Option<&CdkStack>,
+    stack: Option<(&CdkStack, &cdk::SourceFiles)>,
     options: &Options<'_>,
     report: &mut Report,
 ) {
+    let (stack, sources) = match stack {
+        Some((stack, sources)) => (Some(stack), Some(sources)),
+        None => (None, None),
+    };
     if path.file_name().is_some_and(|name| name == "cdk.json") {
         // Never a template; the app it describes may have no synth output, or a stale one.
         return crate::cdk_app::check(path, text, options, report);
@@ -145,13 +151,13 @@ fn check_template_text(
     crate::policies::check(&ctx, options.filter, &mut findings);
     findings.retain_mut(|f| apply_severity(f, options.config));
     apply_suppressions(&ctx, &mut findings, options);
-    if let Some(stack) = stack {
+    if let (Some(stack), Some(sources)) = (stack, sources) {
         for finding in &mut findings {
             finding.stack = Some(stack.name.clone());
             finding.source = finding
                 .resource
                 .as_deref()
-                .and_then(|id| stack.source_of(id));
+                .and_then(|id| stack.source_of(id, sources));
         }
     }
     report.findings.extend(findings);

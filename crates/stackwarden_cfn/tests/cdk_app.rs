@@ -195,3 +195,41 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn a_creation_stack_position_that_does_not_fit_the_source_is_dropped() {
+    let dir = fixtures().join("cdk-source-position");
+    let config = Config::default();
+    let filter = RuleFilter {
+        select: vec!["cfn/s3-versioning".into()],
+        ignore: vec![],
+    };
+    let known: Vec<&str> = stackwarden_cfn::rules::all_metas().map(|m| m.id).collect();
+    let options = Options {
+        config: &config,
+        filter: &filter,
+        stage: None,
+        today: "2026-11-25",
+        known_rules: &known,
+    };
+    let report = stackwarden_cfn::check_assembly(&dir.join("cdk.out"), &options);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let source = |resource: &str| {
+        let finding = report
+            .findings
+            .iter()
+            .find(|f| f.resource.as_deref() == Some(resource))
+            .unwrap_or_else(|| panic!("no finding on {resource}: {:?}", report.findings));
+        assert_eq!(finding.rule, "cfn/s3-versioning");
+        finding
+            .source
+            .as_ref()
+            .map(|s| (s.path.clone(), s.line, s.column))
+    };
+    // `example-stack.ts:1:1250` on a 43-character line: the file changed since the synth.
+    assert_eq!(source("Moved"), None);
+    assert_eq!(
+        source("Kept"),
+        Some((dir.join("lib/example-stack.ts"), 6, 3))
+    );
+}
