@@ -71,6 +71,8 @@ enum Frame {
         tag: Option<String>,
         map: Map,
         pending_key: Option<Key>,
+        /// The first occurrence of each key written again, whose entry was replaced.
+        shadowed: Vec<Key>,
         size: usize,
     },
 }
@@ -160,6 +162,7 @@ fn compose(
                     tag: local_tag(&tag),
                     map: Map::default(),
                     pending_key: None,
+                    shadowed: Vec::new(),
                     size: 1,
                 });
             }
@@ -254,26 +257,33 @@ impl Composer {
             Some(Frame::Map {
                 map,
                 pending_key,
+                shadowed,
                 size: parent_size,
                 ..
             }) => {
                 *parent_size = parent_size.saturating_add(size);
                 match pending_key.take() {
                     Some(key) => {
-                        if let Some(first) = map
-                            .entries
-                            .iter()
-                            .find(|(k, _)| k.name == key.name)
-                            .map(|(k, _)| k.span)
+                        if let Some(earlier) =
+                            map.entries.iter().position(|(k, _)| k.name == key.name)
                         {
+                            // The last one is what CloudFormation deploys: the rules see only it.
+                            let (earlier, _) = map.entries.remove(earlier);
+                            // A third occurrence names the first, not the second.
+                            let first = match shadowed.iter().find(|k| k.name == key.name) {
+                                Some(first) => first.span,
+                                None => {
+                                    let span = earlier.span;
+                                    shadowed.push(earlier);
+                                    span
+                                }
+                            };
                             duplicate = Some(DuplicateKey {
                                 name: key.name.clone(),
                                 span: key.span,
                                 first,
                                 path: Vec::new(),
                             });
-                            // The last one is what CloudFormation deploys: the rules see only it.
-                            map.entries.retain(|(k, _)| k.name != key.name);
                         }
                         map.entries.push((key, node));
                     }
