@@ -179,13 +179,12 @@ fn is_template_name(path: &Path) -> bool {
     stem == "template" || stem.ends_with(".template") || name.ends_with(".template")
 }
 
-/// Nothing but white space and comments (an empty YAML document), `null`, or `{}`. Read as YAML,
-/// which JSON is a part of.
+/// Nothing but white space and comments (an empty YAML document) or `null`, read as YAML, which
+/// JSON is a part of. Not `{}`: CDK writes that for a stack with no resources, which `cdk deploy`
+/// skips, so it is no mistake.
 fn is_empty_document(text: &str) -> bool {
-    crate::load::load(text, crate::load::Format::Yaml).is_ok_and(|loaded| {
-        loaded.root.value == stackwarden_core::Value::Null
-            || loaded.root.as_map().is_some_and(|m| m.entries.is_empty())
-    })
+    crate::load::load(text, crate::load::Format::Yaml)
+        .is_ok_and(|loaded| loaded.root.value == stackwarden_core::Value::Null)
 }
 
 /// The configured severity; `false` (drop) when the rule is off.

@@ -216,6 +216,13 @@ fn an_empty_template_is_an_input_error_like_a_truncated_one() {
             "the template is empty (CloudFormation rejects it): write its `Resources`, or delete the file"
         );
     }
+    // `{}` is what CDK synthesizes for a stack with no resources: not an error.
+    let scratch = tempfile::tempdir().expect("tmp");
+    let empty_stack = scratch.path().join("empty.template.json");
+    std::fs::write(&empty_stack, "{}\n").expect("write");
+    assert!(check_template_file(&empty_stack, &options)
+        .errors
+        .is_empty());
     // An empty YAML file that is not named as a template is just an empty file.
     let report = check_template_file(&dir.join("pass/settings.yaml"), &options);
     assert!(report.errors.is_empty() && report.findings.is_empty());
