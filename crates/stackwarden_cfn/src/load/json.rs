@@ -41,9 +41,8 @@ pub(super) fn load(text: &str) -> Result<Loaded, LoadError> {
         text,
         index: LineIndex::new(text),
         duplicates: Vec::new(),
-        path: Vec::new(),
     };
-    let root = converter.node(&value, 0)?;
+    let root = converter.node(&value, 0, &mut Vec::new())?;
     Ok(Loaded {
         root,
         warnings: Vec::new(),
@@ -55,8 +54,6 @@ struct Converter<'t> {
     text: &'t str,
     index: LineIndex,
     duplicates: Vec<DuplicateKey>,
-    /// The keys of the objects being converted, outermost first.
-    path: Vec<String>,
 }
 
 impl Converter<'_> {
@@ -64,7 +61,14 @@ impl Converter<'_> {
         self.index.span(self.text, offset)
     }
 
-    fn node(&mut self, value: &ast::Value<'_>, depth: usize) -> Result<Node, LoadError> {
+    /// `path`: the keys of the objects around `value`, outermost first, borrowed from the AST so
+    /// that only a duplicate key pays for copying them.
+    fn node<'p>(
+        &mut self,
+        value: &'p ast::Value<'_>,
+        depth: usize,
+        path: &mut Vec<&'p str>,
+    ) -> Result<Node, LoadError> {
         if depth > MAX_DEPTH {
             return Err(LoadError {
                 span: self.span(value_start(value)),
@@ -81,7 +85,7 @@ impl Converter<'_> {
                 array
                     .elements
                     .iter()
-                    .map(|element| self.node(element, depth + 1))
+                    .map(|element| self.node(element, depth + 1, path))
                     .collect::<Result<_, _>>()?,
             ),
             ast::Value::Object(object) => {
@@ -96,15 +100,15 @@ impl Converter<'_> {
                             name: name.to_string(),
                             span: key_span,
                             first,
-                            path: self.path.clone(),
+                            path: path.iter().map(|k| k.to_string()).collect(),
                         });
                         // The last one is what CloudFormation deploys: the rules see only it.
                         map.entries.retain(|(key, _)| key.name != name);
                     }
                     seen.entry(name).or_insert(key_span);
-                    self.path.push(name.to_string());
-                    let value = self.node(&property.value, depth + 1);
-                    self.path.pop();
+                    path.push(name);
+                    let value = self.node(&property.value, depth + 1, path);
+                    path.pop();
                     map.entries.push((
                         Key {
                             name: name.to_string(),
