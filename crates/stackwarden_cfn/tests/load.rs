@@ -137,16 +137,16 @@ fn duplicate_keys_are_recorded_with_their_path_and_the_last_wins() {
     assert!(loaded
         .duplicates
         .iter()
-        .all(|d| d.first.line == 1 && d.path == ["Resources", "A", "P"]));
+        .all(|d| d.first.line == 1 && d.path == ["Resources", "A", "P", "[0]"]));
     // A third occurrence names the first one, in YAML as in JSON.
     let yaml = "Resources:\n  A: 1\n  A: 2\n  A: 3\n";
     let loaded = load(yaml, Format::Yaml).expect("yaml");
     let firsts: Vec<u32> = loaded.duplicates.iter().map(|d| d.first.line).collect();
     assert_eq!(firsts, [2, 2]);
-    let yaml = "Resources:\n  A:\n    P:\n      - K: 1\n        K: 2\n";
+    let yaml = "Resources:\n  A:\n    P:\n      - K: 0\n      - K: 1\n        K: 2\n";
     let loaded = load(yaml, Format::Yaml).expect("yaml");
     assert_eq!(loaded.duplicates.len(), 1);
-    assert_eq!(loaded.duplicates[0].path, ["Resources", "A", "P"]);
+    assert_eq!(loaded.duplicates[0].path, ["Resources", "A", "P", "[1]"]);
 }
 
 #[test]

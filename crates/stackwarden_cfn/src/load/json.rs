@@ -61,13 +61,13 @@ impl Converter<'_> {
         self.index.span(self.text, offset)
     }
 
-    /// `path`: the keys of the objects around `value`, outermost first, borrowed from the AST so
-    /// that only a duplicate key pays for copying them.
+    /// `path`: where `value` is, outermost first, borrowed from the AST so that only a duplicate
+    /// key pays for copying it.
     fn node<'p>(
         &mut self,
         value: &'p ast::Value<'_>,
         depth: usize,
-        path: &mut Vec<&'p str>,
+        path: &mut Vec<Step<'p>>,
     ) -> Result<Node, LoadError> {
         if depth > MAX_DEPTH {
             return Err(LoadError {
@@ -85,7 +85,13 @@ impl Converter<'_> {
                 array
                     .elements
                     .iter()
-                    .map(|element| self.node(element, depth + 1, path))
+                    .enumerate()
+                    .map(|(index, element)| {
+                        path.push(Step::Index(index));
+                        let node = self.node(element, depth + 1, path);
+                        path.pop();
+                        node
+                    })
                     .collect::<Result<_, _>>()?,
             ),
             ast::Value::Object(object) => {
@@ -100,13 +106,13 @@ impl Converter<'_> {
                             name: name.to_string(),
                             span: key_span,
                             first,
-                            path: path.iter().map(|k| k.to_string()).collect(),
+                            path: path.iter().map(Step::to_string).collect(),
                         });
                         // The last one is what CloudFormation deploys: the rules see only it.
                         map.entries.retain(|(key, _)| key.name != name);
                     }
                     seen.entry(name).or_insert(key_span);
-                    path.push(name);
+                    path.push(Step::Key(name));
                     let value = self.node(&property.value, depth + 1, path);
                     path.pop();
                     map.entries.push((
@@ -121,6 +127,23 @@ impl Converter<'_> {
             }
         };
         Ok(Node::new(span, value))
+    }
+}
+
+/// One step of the way from the root to a value: a key, or the index of a list item.
+#[derive(Clone, Copy)]
+enum Step<'p> {
+    Key(&'p str),
+    Index(usize),
+}
+
+impl Step<'_> {
+    /// As [`DuplicateKey::path`] writes it: the key, or `[index]`.
+    fn to_string(&self) -> String {
+        match self {
+            Step::Key(key) => key.to_string(),
+            Step::Index(index) => format!("[{index}]"),
+        }
     }
 }
 

@@ -47,8 +47,8 @@ pub struct DuplicateKey {
     pub span: Span,
     /// The first occurrence.
     pub first: Span,
-    /// The keys of the mappings that enclose it, outermost first (`["Resources", "Bucket",
-    /// "Properties"]`); list items add nothing, so the path names the mapping, not the item.
+    /// Where its mapping is, outermost first: keys, and `[index]` for a list item
+    /// (`["Resources", "Bucket", "Properties", "Tags", "[0]"]`).
     pub path: Vec<String>,
 }
 

@@ -53,6 +53,18 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// `Resources.Bucket.Properties.Tags[0]`.
+fn dotted(path: &[String]) -> String {
+    let mut text = String::new();
+    for step in path {
+        if !text.is_empty() && !step.starts_with('[') {
+            text.push('.');
+        }
+        text.push_str(step);
+    }
+    text
+}
+
 fn finding(ctx: &TemplateContext<'_>, duplicate: &DuplicateKey) -> Finding {
     let DuplicateKey {
         name,
@@ -79,7 +91,7 @@ fn finding(ctx: &TemplateContext<'_>, duplicate: &DuplicateKey) -> Finding {
         let within = if path.is_empty() {
             "at the top level of the template".to_string()
         } else {
-            format!("in `{}`", path.join("."))
+            format!("in `{}`", dotted(path))
         };
         (
             format!(
@@ -94,7 +106,7 @@ fn finding(ctx: &TemplateContext<'_>, duplicate: &DuplicateKey) -> Finding {
     // duplicated logical id belongs to the resource that is kept.
     let resource = match path.as_slice() {
         [top] if top == "Resources" => Some(name.as_str()),
-        [top, id, ..] if top == "Resources" => Some(id.as_str()),
+        [top, id, ..] if top == "Resources" && !id.starts_with('[') => Some(id.as_str()),
         _ => None,
     };
     match resource {

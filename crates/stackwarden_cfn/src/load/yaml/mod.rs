@@ -311,7 +311,7 @@ impl Composer {
             }
         }
         if let Some(mut duplicate) = duplicate {
-            // The keys whose values are open right now: the mappings around this one.
+            // The values open right now, around this mapping: a key's, or a list's next item.
             duplicate.path = self
                 .stack
                 .iter()
@@ -320,7 +320,8 @@ impl Composer {
                         pending_key: Some(key),
                         ..
                     } => Some(key.name.clone()),
-                    _ => None,
+                    Frame::Map { .. } => None,
+                    Frame::Seq { items, .. } => Some(format!("[{}]", items.len())),
                 })
                 .collect();
             self.duplicates.push(duplicate);
