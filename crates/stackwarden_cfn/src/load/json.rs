@@ -106,7 +106,7 @@ impl Converter<'_> {
                             name: name.to_string(),
                             span: key_span,
                             first,
-                            path: path.iter().map(Step::to_string).collect(),
+                            path: path.iter().map(|step| step.written()).collect(),
                         });
                         // The last one is what CloudFormation deploys: the rules see only it.
                         map.entries.retain(|(key, _)| key.name != name);
@@ -139,7 +139,7 @@ enum Step<'p> {
 
 impl Step<'_> {
     /// As [`DuplicateKey::path`] writes it: the key, or `[index]`.
-    fn to_string(&self) -> String {
+    fn written(self) -> String {
         match self {
             Step::Key(key) => key.to_string(),
             Step::Index(index) => format!("[{index}]"),
