@@ -2,6 +2,7 @@
 //! template, environment and tags, and the construct metadata that maps a logical id back to the
 //! TypeScript line that created it.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -40,23 +41,59 @@ pub struct CdkStack {
 
 impl CdkStack {
     /// Where in the project the construct with this logical id was created, when the synth
-    /// recorded creation stacks (`CDK_DEBUG=true` or `cdk synth --debug`).
-    pub fn source_of(&self, logical_id: &str) -> Option<SourceLocation> {
+    /// recorded creation stacks (`CDK_DEBUG=true` or `cdk synth --debug`). A position that does
+    /// not fit the file as it is now (a line past its end, a column past the line's end: the file
+    /// changed since the synth, or the trace came from transpiled code) is dropped rather than
+    /// printed; `sources` reads each file once for all the stacks of an assembly.
+    pub fn source_of(&self, logical_id: &str, sources: &SourceFiles) -> Option<SourceLocation> {
         let frames = self.traces.get(logical_id)?;
-        frames
+        let (path, line, column) = frames
             .iter()
             .filter_map(|frame| parse_frame(frame))
             .find_map(|(path, line, column)| {
                 if is_library_path(&path) {
                     return None;
                 }
-                let local = match_by_suffix(&self.project_root, &path)?;
-                Some(SourceLocation {
-                    path: local,
-                    line,
-                    column,
-                })
-            })
+                Some((match_by_suffix(&self.project_root, &path)?, line, column))
+            })?;
+        sources
+            .fits(&path, line, column)
+            .then_some(SourceLocation { path, line, column })
+    }
+}
+
+/// The line lengths of the project files that creation stacks point into, each file read once.
+#[derive(Debug, Default)]
+pub struct SourceFiles {
+    /// Path → the length of each line in UTF-16 code units (what V8 counts columns in); `None`
+    /// for a file that could not be read as text.
+    lines: RefCell<HashMap<PathBuf, Option<Vec<usize>>>>,
+}
+
+impl SourceFiles {
+    /// Whether 1-based `line`:`column` is inside the file: the column may point just past the
+    /// line's last character (where V8 puts a call at the end of a line), not further.
+    pub fn fits(&self, path: &Path, line: u32, column: u32) -> bool {
+        let mut files = self.lines.borrow_mut();
+        let lengths = files.entry(path.to_path_buf()).or_insert_with(|| {
+            let text = std::fs::read_to_string(path).ok()?;
+            Some(
+                text.split('\n')
+                    .map(|l| l.strip_suffix('\r').unwrap_or(l).encode_utf16().count())
+                    .collect(),
+            )
+        });
+        let Some(lengths) = lengths else {
+            return false;
+        };
+        let (Ok(line), Ok(column)) = (usize::try_from(line), usize::try_from(column)) else {
+            return false;
+        };
+        line >= 1
+            && column >= 1
+            && lengths
+                .get(line - 1)
+                .is_some_and(|&length| column <= length + 1)
     }
 }
 
@@ -263,6 +300,31 @@ fn match_by_suffix(root: &Path, trace_path: &str) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_must_fit_the_file() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("example-stack.ts");
+        // 43 characters on line 1; line 2 holds a character outside the BMP (2 UTF-16 units).
+        std::fs::write(
+            &path,
+            "import { Stack } from 'aws-cdk-lib'; // 43!\r\nconst s = '\u{1F600}';\n",
+        )
+        .expect("write");
+        let sources = SourceFiles::default();
+        assert_eq!("import { Stack } from 'aws-cdk-lib'; // 43!".len(), 43);
+        assert!(sources.fits(&path, 1, 1));
+        assert!(sources.fits(&path, 1, 44));
+        assert!(!sources.fits(&path, 1, 45));
+        assert!(!sources.fits(&path, 1, 1250));
+        // 14 characters, 15 UTF-16 units: V8's column just past the end is 16.
+        assert!(sources.fits(&path, 2, 16));
+        assert!(!sources.fits(&path, 2, 17));
+        assert!(!sources.fits(&path, 4, 1));
+        assert!(!sources.fits(&path, 0, 1));
+        assert!(!sources.fits(&path, 1, 0));
+        assert!(!sources.fits(&dir.path().join("missing.ts"), 1, 1));
+    }
 
     #[test]
     fn frames_parse_in_both_shapes() {

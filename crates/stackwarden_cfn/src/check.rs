@@ -61,12 +61,14 @@ pub fn check_assembly(dir: &Path, options: &Options<'_>) -> Report {
             return report;
         }
     };
+    // Creation stacks of every stack point into the same few source files: read each once.
+    let sources = cdk::SourceFiles::default();
     for stack in &stacks {
         match read_text(&stack.template_path) {
             Ok(text) => check_template_text(
                 &stack.template_path,
                 &text,
-                Some(stack),
+                Some((stack, &sources)),
                 options,
                 &mut report,
             ),
@@ -79,12 +81,31 @@ pub fn check_assembly(dir: &Path, options: &Options<'_>) -> Report {
 fn check_template_text(
     path: &Path,
     text: &str,
-    stack: Option<&CdkStack>,
+    stack: Option<(&CdkStack, &cdk::SourceFiles)>,
     options: &Options<'_>,
     report: &mut Report,
 ) {
+    let (stack, sources) = match stack {
+        Some((stack, sources)) => (Some(stack), Some(sources)),
+        None => (None, None),
+    };
+    if path.file_name().is_some_and(|name| name == "cdk.json") {
+        // Never a template; the app it describes may have no synth output, or a stale one.
+        return crate::cdk_app::check(path, text, options, report);
+    }
     let template = match Template::parse(text) {
         Ok(Some(template)) => template,
+        Ok(None) if (stack.is_some() || is_template_name(path)) && is_empty_document(text) => {
+            // Like a truncated template: CloudFormation rejects it, and a silent pass would
+            // hide that the file lost its content.
+            report.errors.push(InputError {
+                path: path.to_path_buf(),
+                line: Some(1),
+                column: Some(1),
+                message: "the template is empty (CloudFormation rejects it): write its `Resources`, or delete the file".into(),
+            });
+            return;
+        }
         Ok(None) => return check_policy_document(path, text, options, report),
         Err(error) => {
             report.errors.push(InputError {
@@ -97,6 +118,7 @@ fn check_template_text(
         }
     };
     report.files += 1;
+    // Duplicate keys are not here: `cfn/duplicate-key` reports them as findings.
     for warning in &template.warnings {
         report.errors.push(InputError {
             path: path.to_path_buf(),
@@ -129,16 +151,40 @@ fn check_template_text(
     crate::policies::check(&ctx, options.filter, &mut findings);
     findings.retain_mut(|f| apply_severity(f, options.config));
     apply_suppressions(&ctx, &mut findings, options);
-    if let Some(stack) = stack {
+    if let (Some(stack), Some(sources)) = (stack, sources) {
         for finding in &mut findings {
             finding.stack = Some(stack.name.clone());
             finding.source = finding
                 .resource
                 .as_deref()
-                .and_then(|id| stack.source_of(id));
+                .and_then(|id| stack.source_of(id, sources));
         }
     }
     report.findings.extend(findings);
+}
+
+/// Named as templates are by convention: SAM's `template.yaml`, CDK's `X.template.json`, the
+/// `.template` extension. Other YAML/JSON files that are empty are not templates, just empty.
+fn is_template_name(path: &Path) -> bool {
+    let Some(name) = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+    else {
+        return false;
+    };
+    let stem = [".yaml", ".yml", ".json"]
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext))
+        .unwrap_or(&name);
+    stem == "template" || stem.ends_with(".template") || name.ends_with(".template")
+}
+
+/// Nothing but white space and comments (an empty YAML document) or `null`, read as YAML, which
+/// JSON is a part of. Not `{}`: CDK writes that for a stack with no resources, which `cdk deploy`
+/// skips, so it is no mistake.
+fn is_empty_document(text: &str) -> bool {
+    crate::load::load(text, crate::load::Format::Yaml)
+        .is_ok_and(|loaded| loaded.root.value == stackwarden_core::Value::Null)
 }
 
 /// The configured severity; `false` (drop) when the rule is off.

@@ -1,11 +1,12 @@
 //! CloudFormation, SAM and CDK synth output: loading templates into the spanned model (YAML
 //! short-form tags and JSON long forms alike), SAM `Globals`, the CDK cloud assembly reader, and
-//! the template rules (`cfn/*`, `meta/*`).
+//! the template rules (`cfn/*`, `meta/*`) and the checks of a CDK app as a whole (`cdk/*`).
 //!
 //! Nothing here prints or exits; the CLI renders what [`check`] returns.
 
 mod aws_owned;
 pub mod cdk;
+mod cdk_app;
 pub mod check;
 pub mod context;
 pub mod data;

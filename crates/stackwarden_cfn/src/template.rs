@@ -2,7 +2,7 @@
 
 use stackwarden_core::{Node, Span};
 
-use crate::load::{self, Format, LoadError, LoadWarning};
+use crate::load::{self, DuplicateKey, Format, LoadError, LoadWarning};
 use crate::sam;
 
 /// The SAM transform's name; a template that declares it is a SAM template.
@@ -12,8 +12,10 @@ pub const SAM_TRANSFORM: &str = "AWS::Serverless-2016-10-31";
 pub struct Template {
     pub root: Node,
     pub format: Format,
-    /// What the loader tolerated but CloudFormation would reject (duplicate keys, ...).
+    /// What the loader tolerated but CloudFormation would reject (a second YAML document).
     pub warnings: Vec<LoadWarning>,
+    /// Keys written twice in one mapping, for `cfn/duplicate-key`; `root` holds the last value.
+    pub duplicates: Vec<DuplicateKey>,
 }
 
 /// One entry of `Resources`.
@@ -98,6 +100,7 @@ impl Template {
             root: loaded.root,
             format,
             warnings: loaded.warnings,
+            duplicates: loaded.duplicates,
         };
         if template.is_sam() {
             sam::merge_globals(&mut template.root);

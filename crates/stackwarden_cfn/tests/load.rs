@@ -108,19 +108,45 @@ fn anchors_and_aliases_expand() {
 }
 
 #[test]
-fn duplicate_keys_are_warned_about_and_the_last_wins() {
+fn duplicate_keys_are_recorded_with_their_path_and_the_last_wins() {
     let text = "Resources:\n  A:\n    Type: AWS::S3::Bucket\n  A:\n    Type: AWS::SNS::Topic\n";
     let loaded = load(text, Format::Yaml).expect("yaml");
-    assert_eq!(loaded.warnings.len(), 1);
-    assert_eq!(loaded.warnings[0].span, Span::new(4, 3));
-    assert!(loaded.warnings[0].message.contains("first at line 2"));
-    let json = "{\"Resources\": {\"A\": 1,\n \"A\": 2,\n \"A\": 3}}";
+    assert!(loaded.warnings.is_empty());
+    assert_eq!(loaded.duplicates.len(), 1);
+    let duplicate = &loaded.duplicates[0];
+    assert_eq!(duplicate.span, Span::new(4, 3));
+    assert_eq!(duplicate.first, Span::new(2, 3));
+    assert_eq!(duplicate.path, ["Resources"]);
+    // Only the last one is left for the rules, as CloudFormation deploys it.
+    let resources = loaded
+        .root
+        .get("Resources")
+        .and_then(Node::as_map)
+        .expect("map");
+    assert_eq!(resources.iter().count(), 1);
+    assert_eq!(
+        loaded
+            .root
+            .path(&["Resources", "A", "Type"])
+            .and_then(Node::as_str),
+        Some("AWS::SNS::Topic")
+    );
+    let json = "{\"Resources\": {\"A\": {\"P\": [{\"K\": 1,\n \"K\": 2,\n \"K\": 3}]}}}";
     let loaded = load(json, Format::Json).expect("json");
-    assert_eq!(loaded.warnings.len(), 2);
+    assert_eq!(loaded.duplicates.len(), 2);
     assert!(loaded
-        .warnings
+        .duplicates
         .iter()
-        .all(|w| w.message.contains("first at line 1")));
+        .all(|d| d.first.line == 1 && d.path == ["Resources", "A", "P", "[0]"]));
+    // A third occurrence names the first one, in YAML as in JSON.
+    let yaml = "Resources:\n  A: 1\n  A: 2\n  A: 3\n";
+    let loaded = load(yaml, Format::Yaml).expect("yaml");
+    let firsts: Vec<u32> = loaded.duplicates.iter().map(|d| d.first.line).collect();
+    assert_eq!(firsts, [2, 2]);
+    let yaml = "Resources:\n  A:\n    P:\n      - K: 0\n      - K: 1\n        K: 2\n";
+    let loaded = load(yaml, Format::Yaml).expect("yaml");
+    assert_eq!(loaded.duplicates.len(), 1);
+    assert_eq!(loaded.duplicates[0].path, ["Resources", "A", "P", "[1]"]);
 }
 
 #[test]

@@ -96,6 +96,7 @@ macro_rules! rule_fixtures {
 }
 
 rule_fixtures! {
+    duplicate_key => "duplicate-key",
     s3_encryption => "s3-encryption",
     s3_versioning => "s3-versioning",
     s3_public_access => "s3-public-access",
@@ -107,6 +108,27 @@ rule_fixtures! {
     hardcoded_region => "hardcoded-region",
     hardcoded_arn => "hardcoded-arn",
     naming => "naming",
+}
+
+#[test]
+fn duplicate_keys_in_json_point_at_the_second_occurrence() {
+    let found = run(
+        &fixtures().join("duplicate-key/fail-json.json"),
+        &["cfn/duplicate-key"],
+    );
+    insta::assert_snapshot!("duplicate-key-fail-json", found);
+}
+
+#[test]
+fn a_template_with_duplicate_keys_is_still_checked_as_cloudformation_reads_it() {
+    // The second `VersioningConfiguration` (Suspended) is the one deployed, and the one judged.
+    let found = run(&fixture("duplicate-key", "fail"), &["cfn/s3-versioning"]);
+    assert!(
+        found.starts_with(
+            "11:17 warn [cfn/s3-versioning] S3 bucket `Reports` has versioning `Suspended`"
+        ),
+        "{found}"
+    );
 }
 
 #[test]
@@ -164,5 +186,48 @@ fn lambda_bundle_size_measures_local_code() {
         lines[0]
             .starts_with("8:7 warn [cfn/lambda-bundle-size] function `Big` ships 1.3 MB of code"),
         "{found}"
+    );
+}
+
+#[test]
+fn an_empty_template_is_an_input_error_like_a_truncated_one() {
+    let config = Config::default();
+    let filter = RuleFilter::default();
+    let known = known_rules();
+    let options = Options {
+        config: &config,
+        filter: &filter,
+        stage: None,
+        today: TODAY,
+        known_rules: &known,
+    };
+    let dir = fixtures().join("empty-template");
+    for name in ["fail/template.yaml", "fail/orders.template.json"] {
+        let path = dir.join(name);
+        let report = check_template_file(&path, &options);
+        assert_eq!(report.errors.len(), 1, "{name}: {:?}", report.errors);
+        let error = &report.errors[0];
+        assert_eq!(
+            (error.path.as_path(), error.line),
+            (path.as_path(), Some(1))
+        );
+        assert_eq!(
+            error.message,
+            "the template is empty (CloudFormation rejects it): write its `Resources`, or delete the file"
+        );
+    }
+    // `{}` is what CDK synthesizes for a stack with no resources: not an error.
+    let scratch = tempfile::tempdir().expect("tmp");
+    let empty_stack = scratch.path().join("empty.template.json");
+    std::fs::write(&empty_stack, "{}\n").expect("write");
+    assert!(check_template_file(&empty_stack, &options)
+        .errors
+        .is_empty());
+    // An empty YAML file that is not named as a template is just an empty file.
+    let report = check_template_file(&dir.join("pass/settings.yaml"), &options);
+    assert!(report.errors.is_empty() && report.findings.is_empty());
+    assert_eq!(
+        run(&dir.join("pass/template.yaml"), &["cfn/duplicate-key"]),
+        ""
     );
 }

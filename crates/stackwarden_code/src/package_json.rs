@@ -84,6 +84,16 @@ pub fn check_package_json(path: &Path, options: &Options<'_>) -> Report {
             return report;
         }
     };
+    if parsed.value.is_none() {
+        // Like a truncated one: npm cannot read it, and a silent pass would hide that.
+        report.errors.push(stackwarden_core::InputError {
+            path: path.to_path_buf(),
+            line: Some(1),
+            column: Some(1),
+            message: "package.json is empty (npm cannot read it): write at least `{}` with the package's name and dependencies, or run `npm init -y`".into(),
+        });
+        return report;
+    }
     report.files += 1;
     let mut dependencies = Vec::new();
     if let Some(root) = parsed.value.as_ref().and_then(|v| v.as_object()) {

@@ -388,3 +388,31 @@ fn build_output_and_declarations_are_skipped() {
     ));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_empty_package_json_is_an_input_error_like_a_truncated_one() {
+    let config = Config::default();
+    let filter = RuleFilter::default();
+    let known = known_rules();
+    let options = Options {
+        config: &config,
+        filter: &filter,
+        known_rules: &known,
+    };
+    let path = fixtures().join("empty-package/fail/package.json");
+    let report = check_package_json(&path, &options);
+    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+    let error = &report.errors[0];
+    assert_eq!(
+        (error.path.as_path(), error.line),
+        (path.as_path(), Some(1))
+    );
+    assert_eq!(
+        error.message,
+        "package.json is empty (npm cannot read it): write at least `{}` with the package's name and dependencies, or run `npm init -y`"
+    );
+    assert_eq!(
+        run(&fixtures().join("empty-package/pass/package.json"), &[]),
+        ""
+    );
+}

@@ -77,8 +77,8 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
     let mut skipped: Vec<(PathBuf, String)> = Vec::new();
     let cwd = std::env::current_dir().unwrap_or_default();
     // Every input is checked (at the least, every text file is scanned for access keys) unless
-    // the configuration excludes it or it is a minified bundle; a file named on the command line
-    // is always checked.
+    // the configuration excludes it, it is a minified bundle, or it is YAML/JSON too large to be a
+    // template that shows it is none; a file named on the command line is always checked.
     for input in &inputs {
         let config_path = match &explicit {
             Some(config) => config.path.clone(),
@@ -98,10 +98,13 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             let root = configs[&config_path].root();
             let why = file_rules[&config_path]
                 .excluded(&relative_to_root(&input.path, root))
-                .or_else(|| {
-                    (input.kind == InputKind::Source)
-                        .then(|| generated_source(&input.path))
-                        .flatten()
+                .or_else(|| match input.kind {
+                    InputKind::Source => generated_source(&input.path),
+                    // Over the template size cap and visibly not a template (a data fixture).
+                    InputKind::TemplateCandidate => {
+                        stackwarden_cfn::load::oversized_non_template(&input.path)
+                    }
+                    _ => None,
                 });
             if let Some(why) = why {
                 skipped.push((tidy(&input.path), why));

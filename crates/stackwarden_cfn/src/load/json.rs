@@ -6,7 +6,7 @@ use jsonc_parser::{CollectOptions, ParseOptions};
 use stackwarden_core::node::{is_intrinsic_key, Intrinsic};
 use stackwarden_core::{Key, LineIndex, Map, Node, Span, Value};
 
-use super::{LoadError, LoadWarning, Loaded, MAX_DEPTH};
+use super::{DuplicateKey, LoadError, Loaded, MAX_DEPTH};
 
 pub(super) fn load(text: &str) -> Result<Loaded, LoadError> {
     let options = ParseOptions {
@@ -40,19 +40,20 @@ pub(super) fn load(text: &str) -> Result<Loaded, LoadError> {
     let mut converter = Converter {
         text,
         index: LineIndex::new(text),
-        warnings: Vec::new(),
+        duplicates: Vec::new(),
     };
-    let root = converter.node(&value, 0)?;
+    let root = converter.node(&value, 0, &mut Vec::new())?;
     Ok(Loaded {
         root,
-        warnings: converter.warnings,
+        warnings: Vec::new(),
+        duplicates: converter.duplicates,
     })
 }
 
 struct Converter<'t> {
     text: &'t str,
     index: LineIndex,
-    warnings: Vec<LoadWarning>,
+    duplicates: Vec<DuplicateKey>,
 }
 
 impl Converter<'_> {
@@ -60,7 +61,14 @@ impl Converter<'_> {
         self.index.span(self.text, offset)
     }
 
-    fn node(&mut self, value: &ast::Value<'_>, depth: usize) -> Result<Node, LoadError> {
+    /// `path`: where `value` is, outermost first, borrowed from the AST so that only a duplicate
+    /// key pays for copying it.
+    fn node<'p>(
+        &mut self,
+        value: &'p ast::Value<'_>,
+        depth: usize,
+        path: &mut Vec<Step<'p>>,
+    ) -> Result<Node, LoadError> {
         if depth > MAX_DEPTH {
             return Err(LoadError {
                 span: self.span(value_start(value)),
@@ -77,39 +85,65 @@ impl Converter<'_> {
                 array
                     .elements
                     .iter()
-                    .map(|element| self.node(element, depth + 1))
+                    .enumerate()
+                    .map(|(index, element)| {
+                        path.push(Step::Index(index));
+                        let node = self.node(element, depth + 1, path);
+                        path.pop();
+                        node
+                    })
                     .collect::<Result<_, _>>()?,
             ),
             ast::Value::Object(object) => {
                 let mut map = Map::default();
-                let mut seen: std::collections::HashMap<String, Span> =
+                let mut seen: std::collections::HashMap<&str, Span> =
                     std::collections::HashMap::new();
                 for property in &object.properties {
-                    let name = property.name.as_str().to_string();
+                    let name = property.name.as_str();
                     let key_span = self.span(property.range.start);
-                    if let Some(&first) = seen.get(&name) {
-                        self.warnings.push(LoadWarning {
+                    if let Some(&first) = seen.get(name) {
+                        self.duplicates.push(DuplicateKey {
+                            name: name.to_string(),
                             span: key_span,
-                            message: format!(
-                                "duplicate key \"{name}\" (first at line {}); the last one is used, and CloudFormation rejects the template",
-                                first.line
-                            ),
+                            first,
+                            path: path.iter().map(|step| step.written()).collect(),
                         });
+                        // The last one is what CloudFormation deploys: the rules see only it.
+                        map.entries.retain(|(key, _)| key.name != name);
                     }
-                    seen.entry(name.clone()).or_insert(key_span);
-                    let value = self.node(&property.value, depth + 1)?;
+                    seen.entry(name).or_insert(key_span);
+                    path.push(Step::Key(name));
+                    let value = self.node(&property.value, depth + 1, path);
+                    path.pop();
                     map.entries.push((
                         Key {
-                            name,
+                            name: name.to_string(),
                             span: key_span,
                         },
-                        value,
+                        value?,
                     ));
                 }
                 into_intrinsic(map)
             }
         };
         Ok(Node::new(span, value))
+    }
+}
+
+/// One step of the way from the root to a value: a key, or the index of a list item.
+#[derive(Clone, Copy)]
+enum Step<'p> {
+    Key(&'p str),
+    Index(usize),
+}
+
+impl Step<'_> {
+    /// As [`DuplicateKey::path`] writes it: the key, or `[index]`.
+    fn written(self) -> String {
+        match self {
+            Step::Key(key) => key.to_string(),
+            Step::Index(index) => format!("[{index}]"),
+        }
     }
 }
 

@@ -3,7 +3,10 @@
 //! a hang or an out-of-memory.
 
 mod json;
+mod sniff;
 mod yaml;
+
+pub use sniff::oversized_non_template;
 
 use stackwarden_core::{Node, Span};
 
@@ -34,10 +37,26 @@ pub struct LoadWarning {
     pub message: String,
 }
 
+/// A key written a second time in one mapping. Loading goes on (the later value replaces the
+/// earlier one for every lookup, as CloudFormation does on deploy); the rule
+/// `cfn/duplicate-key` reports it, so it can be suppressed or configured like any finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    pub name: String,
+    /// The second (or later) occurrence.
+    pub span: Span,
+    /// The first occurrence.
+    pub first: Span,
+    /// Where its mapping is, outermost first: keys, and `[index]` for a list item
+    /// (`["Resources", "Bucket", "Properties", "Tags", "[0]"]`).
+    pub path: Vec<String>,
+}
+
 #[derive(Debug)]
 pub struct Loaded {
     pub root: Node,
     pub warnings: Vec<LoadWarning>,
+    pub duplicates: Vec<DuplicateKey>,
 }
 
 /// JSON when the first non-space character opens an object or array; YAML otherwise.

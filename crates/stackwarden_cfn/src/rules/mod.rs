@@ -6,7 +6,10 @@ use stackwarden_core::{Finding, RuleMeta};
 
 use crate::context::TemplateContext;
 
+pub(crate) mod cdk_not_synthesized;
+pub(crate) mod cdk_stale_synth;
 mod credentials_in_env;
+mod duplicate_key;
 mod dynamodb_pitr;
 mod hardcoded_account;
 mod hardcoded_arn;
@@ -31,6 +34,10 @@ pub struct TemplateRule {
 
 /// Every template rule, in id order.
 pub static RULES: &[TemplateRule] = &[
+    TemplateRule {
+        meta: &duplicate_key::META,
+        check: duplicate_key::check,
+    },
     TemplateRule {
         meta: &dynamodb_pitr::META,
         check: dynamodb_pitr::check,
@@ -89,10 +96,14 @@ pub static RULES: &[TemplateRule] = &[
 pub static META_RULES: &[&RuleMeta] =
     &[&suppression_without_reason::META, &unused_suppression::META];
 
+/// Rules about a CDK app as a whole, checked from its cdk.json (`crate::cdk_app`).
+pub static CDK_APP_RULES: &[&RuleMeta] = &[&cdk_not_synthesized::META, &cdk_stale_synth::META];
+
 /// The metadata of every rule this crate implements.
 pub fn all_metas() -> impl Iterator<Item = &'static RuleMeta> {
     RULES
         .iter()
         .map(|r| r.meta)
         .chain(META_RULES.iter().copied())
+        .chain(CDK_APP_RULES.iter().copied())
 }

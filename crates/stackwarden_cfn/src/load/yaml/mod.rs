@@ -15,7 +15,8 @@ use stackwarden_core::node::{intrinsic_for_tag, Intrinsic};
 use stackwarden_core::{Key, Map, Node, Span, Value};
 
 use super::json::into_intrinsic;
-use super::{LoadError, LoadWarning, Loaded, MAX_DEPTH, MAX_VALUES};
+use super::sniff::{is_section, TopLevel};
+use super::{DuplicateKey, LoadError, LoadWarning, Loaded, MAX_DEPTH, MAX_VALUES};
 
 /// A parser event, whichever parser produced it.
 pub(super) enum YamlEvent {
@@ -70,6 +71,8 @@ enum Frame {
         tag: Option<String>,
         map: Map,
         pending_key: Option<Key>,
+        /// The first occurrence of each key written again, whose entry was replaced.
+        shadowed: Vec<Key>,
         size: usize,
     },
 }
@@ -79,6 +82,7 @@ struct Composer {
     anchors: HashMap<String, (Node, usize)>,
     values: usize,
     warnings: Vec<LoadWarning>,
+    duplicates: Vec<DuplicateKey>,
     root: Option<Node>,
 }
 
@@ -102,6 +106,7 @@ fn compose(
         anchors: HashMap::new(),
         values: 0,
         warnings: Vec::new(),
+        duplicates: Vec::new(),
         root: None,
     };
     let mut documents = 0;
@@ -157,6 +162,7 @@ fn compose(
                     tag: local_tag(&tag),
                     map: Map::default(),
                     pending_key: None,
+                    shadowed: Vec::new(),
                     size: 1,
                 });
             }
@@ -199,6 +205,7 @@ fn compose(
             .root
             .unwrap_or_else(|| Node::new(Span::new(1, 1), Value::Null)),
         warnings: composer.warnings,
+        duplicates: composer.duplicates,
     })
 }
 
@@ -232,6 +239,7 @@ impl Composer {
         if let Some(anchor) = anchor {
             self.anchors.insert(anchor, (node.clone(), size));
         }
+        let mut duplicate = None;
         match self.stack.last_mut() {
             None => {
                 if self.root.is_none() {
@@ -249,21 +257,32 @@ impl Composer {
             Some(Frame::Map {
                 map,
                 pending_key,
+                shadowed,
                 size: parent_size,
                 ..
             }) => {
                 *parent_size = parent_size.saturating_add(size);
                 match pending_key.take() {
                     Some(key) => {
-                        if let Some((first, _)) =
-                            map.entries.iter().find(|(k, _)| k.name == key.name)
+                        if let Some(earlier) =
+                            map.entries.iter().position(|(k, _)| k.name == key.name)
                         {
-                            self.warnings.push(LoadWarning {
+                            // The last one is what CloudFormation deploys: the rules see only it.
+                            let (earlier, _) = map.entries.remove(earlier);
+                            // A third occurrence names the first, not the second.
+                            let first = match shadowed.iter().find(|k| k.name == key.name) {
+                                Some(first) => first.span,
+                                None => {
+                                    let span = earlier.span;
+                                    shadowed.push(earlier);
+                                    span
+                                }
+                            };
+                            duplicate = Some(DuplicateKey {
+                                name: key.name.clone(),
                                 span: key.span,
-                                message: format!(
-                                    "duplicate key \"{}\" (first at line {}); the last one is used, and CloudFormation rejects the template",
-                                    key.name, first.span.line
-                                ),
+                                first,
+                                path: Vec::new(),
                             });
                         }
                         map.entries.push((key, node));
@@ -290,6 +309,22 @@ impl Composer {
                     }
                 }
             }
+        }
+        if let Some(mut duplicate) = duplicate {
+            // The values open right now, around this mapping: a key's, or a list's next item.
+            duplicate.path = self
+                .stack
+                .iter()
+                .filter_map(|frame| match frame {
+                    Frame::Map {
+                        pending_key: Some(key),
+                        ..
+                    } => Some(key.name.clone()),
+                    Frame::Map { .. } => None,
+                    Frame::Seq { items, .. } => Some(format!("[{}]", items.len())),
+                })
+                .collect();
+            self.duplicates.push(duplicate);
         }
         Ok(())
     }
@@ -381,6 +416,48 @@ fn is_number(text: &str) -> bool {
         !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit())
     });
     whole_ok && fraction_ok && has_digit && exponent_ok
+}
+
+/// The first top-level key of a YAML head that is not a template section (see `load::sniff`),
+/// from the strict parser's events; the head may end anywhere, and an error there ends the look.
+pub(super) fn head_top_level(head: &str) -> TopLevel {
+    // Collections open; the root mapping is depth 1, where keys and values alternate.
+    let mut depth = 0usize;
+    let mut expect_key = true;
+    for event in saphyr_events::events(head) {
+        let Ok((event, _)) = event else {
+            break;
+        };
+        match event {
+            YamlEvent::DocumentStart => {}
+            YamlEvent::StreamEnd => break,
+            YamlEvent::SequenceStart { .. } if depth == 0 => return TopLevel::NotAMapping,
+            YamlEvent::Scalar { .. } | YamlEvent::Alias(_) if depth == 0 => {
+                return TopLevel::NotAMapping
+            }
+            YamlEvent::MappingStart { .. } | YamlEvent::SequenceStart { .. } => {
+                if depth == 1 {
+                    expect_key = !expect_key;
+                }
+                depth += 1;
+            }
+            YamlEvent::MappingEnd | YamlEvent::SequenceEnd => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    break;
+                }
+            }
+            YamlEvent::Scalar { text, .. } if depth == 1 => {
+                if expect_key && !is_section(&text) {
+                    return TopLevel::Key(text);
+                }
+                expect_key = !expect_key;
+            }
+            YamlEvent::Alias(_) if depth == 1 => expect_key = !expect_key,
+            YamlEvent::Scalar { .. } | YamlEvent::Alias(_) => {}
+        }
+    }
+    TopLevel::Undecided
 }
 
 #[cfg(test)]

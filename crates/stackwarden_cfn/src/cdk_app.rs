@@ -1,0 +1,285 @@
+//! A CDK app as a whole, seen from its `cdk.json`: whether it has a cloud assembly to check
+//! (`cdk/not-synthesized`) and whether that assembly is older than the app's sources
+//! (`cdk/stale-synth`). Without this, `check` on an app nobody synthesized says "No findings".
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use stackwarden_core::{Finding, Node, Report, RuleMeta, Span};
+
+use crate::check::Options;
+use crate::load::{self, Format};
+use crate::rules::{cdk_not_synthesized, cdk_stale_synth};
+
+/// How much newer than the assembly a source must be to count as changed after the synth.
+/// A checkout or copy of a project whose `cdk.out` is committed writes `cdk.out/` and then
+/// `lib/`, `src/` within milliseconds of each other (git writes in path order), and some file
+/// systems keep mtimes to 2 s; a real edit after a synth is minutes later.
+const TOLERANCE: Duration = Duration::from_secs(5);
+/// Source folders of the app that are looked at, the ones `cdk init` creates (TypeScript,
+/// JavaScript) and that the `watch` defaults name.
+const SOURCE_DIRS: &[&str] = &["bin", "lib", "src"];
+/// The most directory entries read under them: the check stays cheap on a monorepo's `src/`.
+const MAX_ENTRIES: usize = 20_000;
+
+/// Checks the CDK app whose `cdk.json` is at `path` (with `text` its content).
+pub(crate) fn check(path: &Path, text: &str, options: &Options<'_>, report: &mut Report) {
+    let enabled = |meta: &RuleMeta| {
+        options.filter.enabled(meta.id)
+            && options
+                .config
+                .severity_for(meta.id, meta.severity)
+                .is_some()
+    };
+    if !enabled(&cdk_not_synthesized::META) && !enabled(&cdk_stale_synth::META) {
+        return;
+    }
+    // A cdk.json that does not parse, or has no `app`, is not an app `cdk synth` can run (a
+    // library's context file, a half-written config): nothing to say about its synth.
+    let Ok(loaded) = load::load(text, Format::Json) else {
+        return;
+    };
+    let Some((app_key, app)) = loaded.root.as_map().and_then(|m| m.entry("app")) else {
+        return;
+    };
+    let Some(app) = app.as_str() else {
+        return;
+    };
+    let root = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let output = loaded
+        .root
+        .get("output")
+        .and_then(Node::as_str)
+        .unwrap_or("cdk.out");
+    let manifest = root.join(output).join("manifest.json");
+    let synth = synth_command(&root);
+    let at = app_key.span;
+    match std::fs::metadata(&manifest).and_then(|m| m.modified()) {
+        Err(_) => {
+            if enabled(&cdk_not_synthesized::META) {
+                let message = format!(
+                    "this CDK app (`{app}`) has not been synthesized: there is no `{output}/manifest.json`, so none of its stacks was checked"
+                );
+                let help = format!(
+                    "run `{synth}` {}, then check again; in CI, synthesize before `stackwarden check`",
+                    beside(path)
+                );
+                push(
+                    &cdk_not_synthesized::META,
+                    path,
+                    at,
+                    message,
+                    help,
+                    options,
+                    report,
+                );
+            }
+        }
+        Ok(synthesized) => {
+            if !enabled(&cdk_stale_synth::META) {
+                return;
+            }
+            let Some((source, changed)) = newest_source(&root, path, app) else {
+                return;
+            };
+            let Ok(after) = changed.duration_since(synthesized) else {
+                return;
+            };
+            if after <= TOLERANCE {
+                return;
+            }
+            let shown = source.strip_prefix(&root).unwrap_or(&source);
+            let message = format!(
+                "`{output}` is older than the app it was synthesized from: `{}` changed {} after the last synth, so the templates checked may not be what the app synthesizes now",
+                shown.display(),
+                describe(after)
+            );
+            let help = format!("run `{synth}` {} again, then check again", beside(path));
+            push(
+                &cdk_stale_synth::META,
+                path,
+                at,
+                message,
+                help,
+                options,
+                report,
+            );
+        }
+    }
+}
+
+fn push(
+    meta: &'static RuleMeta,
+    path: &Path,
+    at: Span,
+    message: String,
+    help: String,
+    options: &Options<'_>,
+    report: &mut Report,
+) {
+    let Some(severity) = options.config.severity_for(meta.id, meta.severity) else {
+        return;
+    };
+    report.findings.push(Finding {
+        rule: meta.id,
+        severity,
+        message,
+        path: path.to_path_buf(),
+        line: at.line,
+        column: at.column,
+        resource: None,
+        stack: None,
+        source: None,
+        help,
+        suggestion: None,
+    });
+}
+
+/// `in examples/orders-app` (the folder of this cdk.json), or nothing when it is the working one.
+fn beside(cdk_json: &Path) -> String {
+    match cdk_json.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && dir != Path::new(".") => {
+            format!("in `{}`", dir.display())
+        }
+        _ => "here".to_string(),
+    }
+}
+
+/// The project's own synth script when package.json has one (it may set `CDK_DEBUG`, contexts
+/// or a build step), run with the package manager its lock file names; `npx cdk synth` otherwise.
+fn synth_command(root: &Path) -> String {
+    let has_synth_script = std::fs::read_to_string(root.join("package.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .is_some_and(|json| {
+            json.pointer("/scripts/synth")
+                .is_some_and(|s| s.is_string())
+        });
+    if !has_synth_script {
+        return "npx cdk synth".into();
+    }
+    if root.join("pnpm-lock.yaml").is_file() {
+        "pnpm run synth".into()
+    } else if root.join("yarn.lock").is_file() {
+        "yarn synth".into()
+    } else {
+        "npm run synth".into()
+    }
+}
+
+/// The most recently changed input of the synth: cdk.json, the files the `app` command names
+/// (`bin/app.ts` in `npx ts-node bin/app.ts`, `app.py` in `python3 app.py`) and the sources under
+/// [`SOURCE_DIRS`].
+///
+/// Modification times, because they are what is exact and cheap here: the assembly records no
+/// hash of the app's sources (asset hashes cover Lambda code only, creation stacks give paths
+/// and lines), and `cdk synth` writes `manifest.json` last, after reading every source, so any
+/// source newer than it changed after that synth. One `stat` per file, no reads.
+fn newest_source(root: &Path, cdk_json: &Path, app: &str) -> Option<(PathBuf, SystemTime)> {
+    let mut newest: Option<(PathBuf, SystemTime)> = None;
+    let mut consider = |path: PathBuf| {
+        if let Ok(time) = std::fs::metadata(&path).and_then(|m| m.modified()) {
+            if newest.as_ref().is_none_or(|(_, t)| time > *t) {
+                newest = Some((path, time));
+            }
+        }
+    };
+    consider(cdk_json.to_path_buf());
+    // The command's words that name a file of the project. Only names confirmed on disk count,
+    // so a word that is not a path (`npx`, `--prefer-ts-exts`) is simply not found.
+    for word in app.split_whitespace() {
+        let word = word.trim_matches(['"', '\'']);
+        let candidate = root.join(word);
+        if !word.starts_with('-') && !word.contains("..") && candidate.is_file() {
+            consider(candidate);
+        }
+    }
+    let mut budget = MAX_ENTRIES;
+    let mut pending: Vec<PathBuf> = SOURCE_DIRS.iter().map(|d| root.join(d)).collect();
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            if budget == 0 {
+                return newest;
+            }
+            budget -= 1;
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                if !(name.starts_with('.') || name == "node_modules" || name == "cdk.out") {
+                    pending.push(path);
+                }
+            } else if kind.is_file() && is_app_source(&path, &name) {
+                consider(path);
+            }
+        }
+    }
+    newest
+}
+
+/// Source a synth reads. Not `.d.ts` files or JavaScript that `tsc` compiled beside its
+/// TypeScript (the `cdk init` layout): `npm run build` after a synth rewrites those without
+/// changing what the app synthesizes.
+fn is_app_source(path: &Path, name: &str) -> bool {
+    if name.ends_with(".d.ts") {
+        return false;
+    }
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match extension.as_str() {
+        "ts" | "tsx" | "mts" | "cts" | "py" | "go" | "java" | "cs" | "fs" | "json" | "yaml"
+        | "yml" => true,
+        "js" | "mjs" | "cjs" => !path.with_extension("ts").is_file(),
+        _ => false,
+    }
+}
+
+/// `3 minutes`, `2 hours`, `5 days`.
+fn describe(after: Duration) -> String {
+    let seconds = after.as_secs();
+    let (count, unit) = match seconds {
+        0..=119 => (seconds, "second"),
+        120..=7_199 => (seconds / 60, "minute"),
+        7_200..=172_799 => (seconds / 3_600, "hour"),
+        _ => (seconds / 86_400, "day"),
+    };
+    format!("{count} {unit}{}", if count == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(describe(Duration::from_secs(6)), "6 seconds");
+        assert_eq!(describe(Duration::from_secs(180)), "3 minutes");
+        assert_eq!(describe(Duration::from_secs(3 * 3_600 + 5)), "3 hours");
+        assert_eq!(describe(Duration::from_secs(86_400 * 4)), "4 days");
+        assert_eq!(describe(Duration::from_secs(60)), "60 seconds");
+    }
+
+    #[test]
+    fn compiled_javascript_beside_typescript_is_not_a_source() {
+        let dir = tempfile::tempdir().expect("tmp");
+        std::fs::write(dir.path().join("stack.ts"), "").expect("write");
+        std::fs::write(dir.path().join("stack.js"), "").expect("write");
+        std::fs::write(dir.path().join("handler.js"), "").expect("write");
+        assert!(is_app_source(&dir.path().join("stack.ts"), "stack.ts"));
+        assert!(!is_app_source(&dir.path().join("stack.js"), "stack.js"));
+        assert!(!is_app_source(&dir.path().join("stack.d.ts"), "stack.d.ts"));
+        assert!(is_app_source(&dir.path().join("handler.js"), "handler.js"));
+        assert!(!is_app_source(&dir.path().join("README.md"), "README.md"));
+    }
+}
