@@ -185,6 +185,9 @@ pub fn check_policy_text(
                 source: None,
                 help: f.help,
                 suggestion: f.suggestion,
+                end_line: None,
+                end_column: None,
+                cause: None,
             })
         })
         .collect();

@@ -128,6 +128,7 @@ impl<'s, 'a> SourceContext<'s, 'a> {
         help: impl Into<String>,
     ) -> Finding {
         let span = self.span(at.start);
+        let end = self.span(at.end);
         Finding {
             rule: meta.id,
             severity: meta.severity,
@@ -140,6 +141,9 @@ impl<'s, 'a> SourceContext<'s, 'a> {
             source: None,
             help: help.into(),
             suggestion: None,
+            end_line: Some(end.line),
+            end_column: Some(end.column),
+            cause: None,
         }
     }
 

@@ -76,8 +76,18 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
                 "add {property}: [{example}] to the resource, or tag the whole app once in CDK: {}",
                 missing.iter().map(|t| format!("Tags.of(app).add('{t}', '...')")).collect::<Vec<_>>().join("; ")
             ),
-        ));
+        ).caused_by(missing_cause(ctx, &missing)));
     }
+}
+
+/// One missing tag set is one mistake per app (a CDK cloud assembly: the fix is one
+/// `Tags.of(app)` call) or per plain template (its stack tags).
+fn missing_cause(ctx: &TemplateContext<'_>, missing: &[&str]) -> String {
+    let scope = match ctx.stack {
+        Some(_) => ctx.path.parent().unwrap_or(ctx.path),
+        None => ctx.path,
+    };
+    format!("{} in {}", missing.join(", "), scope.display())
 }
 
 fn plural(n: usize) -> &'static str {
