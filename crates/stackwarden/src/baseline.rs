@@ -140,13 +140,17 @@ impl Baseline {
         });
     }
 
-    /// A `meta/unused-baseline` finding for every entry that matched nothing, of the rules this
-    /// run checked.
-    pub(crate) fn unused(&self, enabled: impl Fn(&str) -> bool) -> Vec<Finding> {
+    /// A `meta/unused-baseline` finding for every entry that matched nothing, of the rules and
+    /// files this run checked (a check of one folder says nothing of the others' entries).
+    pub(crate) fn unused(
+        &self,
+        enabled: impl Fn(&str) -> bool,
+        checked: impl Fn(&Path) -> bool,
+    ) -> Vec<Finding> {
         let mut left: Vec<usize> = self.unmatched.values().flatten().copied().collect();
         left.sort_unstable();
         left.into_iter()
-            .filter(|&i| enabled(&self.entries[i].rule))
+            .filter(|&i| enabled(&self.entries[i].rule) && checked(&self.entries[i].path))
             .map(|i| {
                 let entry = &self.entries[i];
                 Finding {
@@ -270,7 +274,7 @@ mod tests {
         assert_eq!(baseline.matched, 1);
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].resource.as_deref(), Some("C"));
-        let unused = baseline.unused(|_| true);
+        let unused = baseline.unused(|_| true, |_| true);
         assert_eq!(unused.len(), 1);
         assert_eq!(unused[0].rule, "meta/unused-baseline");
         assert_eq!(unused[0].line, 5, "the entry of B is the file's fifth line");

@@ -115,6 +115,7 @@ fn to_finding(ctx: &TemplateContext<'_>, resource: &str, finding: PolicyFinding)
         finding.help,
     );
     out.suggestion = finding.suggestion;
+    out.cause = finding.cause;
     out
 }
 
@@ -187,7 +188,7 @@ pub fn check_policy_text(
                 suggestion: f.suggestion,
                 end_line: None,
                 end_column: None,
-                cause: None,
+                cause: f.cause,
             })
         })
         .collect();

@@ -157,12 +157,12 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
     let format = args.format.unwrap_or_else(default_format);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let mut collected = args.statistics.then(Outcome::default);
-    let mut sink = output::sink(
-        format,
-        output::writer(args.output.as_deref())?,
-        to_terminal,
-        args.quiet,
-    );
+    // Writing a baseline accepts the findings: it says how many, not what they are.
+    let out = match &args.write_baseline {
+        Some(_) => Box::new(std::io::sink()),
+        None => output::writer(args.output.as_deref())?,
+    };
+    let mut sink = output::sink(format, out, to_terminal, args.quiet);
 
     // Inputs are checked in parallel a chunk at a time and reported in walk order, so output is
     // deterministic and streams: memory holds one chunk's reports, not the whole run's.
@@ -249,7 +249,13 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
     }
     if let Some(baseline) = &baseline {
         let unused = stackwarden_core::Report {
-            findings: baseline.unused(|rule| filter.enabled(rule)),
+            findings: baseline.unused(
+                |rule| filter.enabled(rule),
+                |path| {
+                    jobs.iter()
+                        .any(|(input, _)| path.starts_with(tidy(&input.path)))
+                },
+            ),
             ..Default::default()
         };
         counts.baselined = baseline.matched;
