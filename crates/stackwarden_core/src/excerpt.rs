@@ -68,15 +68,11 @@ impl Excerpts {
             let (text, truncated) = if first == 1 && line.len() <= MAX_EXCERPT_CHARS {
                 (line.to_string(), false)
             } else {
-                let window: String = line
-                    .chars()
-                    .skip(first as usize - 1)
-                    .take(MAX_EXCERPT_CHARS)
-                    .collect();
-                let truncated = line
-                    .chars()
-                    .nth(first as usize - 1 + MAX_EXCERPT_CHARS)
-                    .is_some();
+                // By byte offsets from the line index: counting characters from the start of a
+                // one-megabyte line for every finding on it was quadratic.
+                let start = index.column_offset(line, finding.line, first);
+                let window: String = line[start..].chars().take(MAX_EXCERPT_CHARS).collect();
+                let truncated = start + window.len() < line.len();
                 (window, truncated)
             };
             self.lines.insert(
