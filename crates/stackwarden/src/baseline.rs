@@ -284,7 +284,10 @@ mod tests {
             unused[0].message
         );
         assert!(baseline
-            .unused(|rule| rule != "cfn/s3-encryption")
+            .unused(|rule| rule != "cfn/s3-encryption", |_| true)
+            .is_empty());
+        assert!(baseline
+            .unused(|_| true, |path| path != Path::new("t.yaml"))
             .is_empty());
     }
 

@@ -62,7 +62,29 @@ pub(crate) struct Group {
     pub(crate) shown: Finding,
     pub(crate) excerpt: Option<Excerpt>,
     /// Every other occurrence, in output order.
-    pub(crate) others: Vec<Finding>,
+    pub(crate) others: Vec<Occurrence>,
+}
+
+/// Where else a group's mistake is: what its note names, and no more (a held group of
+/// thousands stays small).
+pub(crate) struct Occurrence {
+    path: PathBuf,
+    line: u32,
+    column: u32,
+    resource: Option<String>,
+    stack: Option<String>,
+}
+
+impl From<Finding> for Occurrence {
+    fn from(f: Finding) -> Self {
+        Self {
+            path: f.path,
+            line: f.line,
+            column: f.column,
+            resource: f.resource,
+            stack: f.stack,
+        }
+    }
 }
 
 impl Group {
@@ -78,9 +100,9 @@ impl Group {
         if is_synthesized(&self.shown.path) && !is_synthesized(&finding.path) {
             let previous = std::mem::replace(&mut self.shown, finding);
             self.excerpt = excerpt;
-            self.others.insert(0, previous);
+            self.others.insert(0, previous.into());
         } else {
-            self.others.push(finding);
+            self.others.push(finding.into());
         }
     }
 
@@ -89,9 +111,9 @@ impl Group {
         if self.others.is_empty() {
             return None;
         }
-        let mut stacks: Vec<&str> = std::iter::once(&self.shown)
-            .chain(&self.others)
-            .filter_map(|f| f.stack.as_deref())
+        let mut stacks: Vec<&str> = std::iter::once(self.shown.stack.as_deref())
+            .chain(self.others.iter().map(|o| o.stack.as_deref()))
+            .flatten()
             .collect();
         stacks.sort_unstable();
         stacks.dedup();

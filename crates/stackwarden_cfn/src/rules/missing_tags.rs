@@ -67,27 +67,38 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
             .map(|t| format!("{{Key: {t}, Value: ...}}"))
             .collect::<Vec<_>>()
             .join(", ");
-        out.push(ctx.finding(
+        let finding = ctx.finding(
             &META,
             resource.id,
             resource.property_span(property),
-            format!("{type_name} `{}` lacks required tag{}: {}", resource.id, plural(missing.len()), missing.join(", ")),
+            format!(
+                "{type_name} `{}` lacks required tag{}: {}",
+                resource.id,
+                plural(missing.len()),
+                missing.join(", ")
+            ),
             format!(
                 "add {property}: [{example}] to the resource, or tag the whole app once in CDK: {}",
-                missing.iter().map(|t| format!("Tags.of(app).add('{t}', '...')")).collect::<Vec<_>>().join("; ")
+                missing
+                    .iter()
+                    .map(|t| format!("Tags.of(app).add('{t}', '...')"))
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ),
-        ).caused_by(missing_cause(ctx, &missing)));
+        );
+        // In a CDK app one `Tags.of(app)` call tags every resource of every stack: one mistake.
+        // A plain template's resources are tagged one by one (or by the deploy command).
+        out.push(match ctx.stack {
+            Some(_) => finding.caused_by(missing_cause(ctx, &missing)),
+            None => finding,
+        });
     }
 }
 
-/// One missing tag set is one mistake per app (a CDK cloud assembly: the fix is one
-/// `Tags.of(app)` call) or per plain template (its stack tags).
+/// One missing tag set is one mistake per CDK app: its cloud assembly's folder.
 fn missing_cause(ctx: &TemplateContext<'_>, missing: &[&str]) -> String {
-    let scope = match ctx.stack {
-        Some(_) => ctx.path.parent().unwrap_or(ctx.path),
-        None => ctx.path,
-    };
-    format!("{} in {}", missing.join(", "), scope.display())
+    let app = ctx.path.parent().unwrap_or(ctx.path);
+    format!("{} in {}", missing.join(", "), app.display())
 }
 
 fn plural(n: usize) -> &'static str {
