@@ -20,9 +20,17 @@ pub(crate) struct Options<'a> {
     pub(crate) known_rules: &'a [&'a str],
 }
 
-/// Every rule that applies to `input`, run once. Every text file is also scanned for access
-/// keys; a template or source file is read once for both.
+/// Every rule that applies to `input`, run once, with the source lines its findings point at.
+/// Every text file is also scanned for access keys; a template or source file is read once for
+/// all of it.
 pub(crate) fn check_input(input: &Input, options: &Options<'_>) -> Report {
+    let (mut report, text) = check_input_text(input, options);
+    attach_excerpts(&mut report, &input.path, text.as_deref());
+    report
+}
+
+/// The report, and the text of the input when the rules read it as text.
+fn check_input_text(input: &Input, options: &Options<'_>) -> (Report, Option<String>) {
     let path = input.path.as_path();
     let cfn = stackwarden_cfn::Options {
         config: options.config,
@@ -49,7 +57,7 @@ pub(crate) fn check_input(input: &Input, options: &Options<'_>) -> Report {
     let mut report = match input.kind {
         // A cloud assembly is a folder of generated templates: the template rules (including
         // `secret/credentials-in-env`) see them; the raw key scan runs on the source they came from.
-        InputKind::CdkAssembly => return stackwarden_cfn::check_assembly(path, &cfn),
+        InputKind::CdkAssembly => return (stackwarden_cfn::check_assembly(path, &cfn), None),
         InputKind::TemplateCandidate => {
             return with_text(path, stackwarden_cfn::read_text(path), &secret, |text| {
                 stackwarden_cfn::check_template_source(path, text, &cfn)
@@ -67,7 +75,7 @@ pub(crate) fn check_input(input: &Input, options: &Options<'_>) -> Report {
         InputKind::ClaudeSettings => stackwarden_agent::check_settings_file(path, &agent),
     };
     merge(&mut report, stackwarden_secret::check_file(path, &secret));
-    report
+    (report, None)
 }
 
 /// Runs `check` and the key scan on text read once. When the rules cannot read the file (not
@@ -77,7 +85,7 @@ fn with_text(
     read: Result<String, InputError>,
     secret: &stackwarden_secret::Options<'_>,
     check: impl FnOnce(&str) -> Report,
-) -> Report {
+) -> (Report, Option<String>) {
     match read {
         Ok(text) => {
             let mut report = check(&text);
@@ -85,7 +93,7 @@ fn with_text(
                 &mut report,
                 stackwarden_secret::check_text(path, &text, secret),
             );
-            report
+            (report, Some(text))
         }
         Err(error) => {
             let mut report = Report {
@@ -93,9 +101,37 @@ fn with_text(
                 ..Report::default()
             };
             merge(&mut report, stackwarden_secret::check_file(path, secret));
-            report
+            (report, None)
         }
     }
+}
+
+/// Keeps the lines the findings point at: from `text` for the input itself, read once per other
+/// file (the templates of a cloud assembly, a package.json). A file that cannot be read again
+/// gets frames without source, as before.
+pub(crate) fn attach_excerpts(report: &mut Report, input: &Path, text: Option<&str>) {
+    let mut paths: Vec<&Path> = report.findings.iter().map(|f| f.path.as_path()).collect();
+    paths.sort();
+    paths.dedup();
+    let mut excerpts = stackwarden_core::Excerpts::default();
+    for path in paths {
+        let read;
+        let text = match text {
+            Some(text) if path == input => text,
+            _ => match std::fs::read_to_string(path) {
+                Ok(t) => {
+                    read = t;
+                    &read
+                }
+                Err(_) => continue,
+            },
+        };
+        let masked = stackwarden_secret::mask_text(text);
+        excerpts.take(path, &masked, &report.findings, |line| {
+            stackwarden_secret::mask_line(line).into_owned()
+        });
+    }
+    report.excerpts.extend(excerpts);
 }
 
 /// Adds the key scan's report of a file to the other rules' report of the same file: one file,

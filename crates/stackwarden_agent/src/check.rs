@@ -51,6 +51,9 @@ impl SettingsContext<'_> {
             source: None,
             help: help.into(),
             suggestion: None,
+            end_line: None,
+            end_column: None,
+            cause: None,
         }
     }
 }
@@ -144,6 +147,9 @@ pub fn check_hooks_registered(config: &Config, options: &Options<'_>) -> Report 
         source: None,
         help: hooks_missing::HELP.into(),
         suggestion: None,
+        end_line: None,
+        end_column: None,
+        cause: None,
     };
     finish(vec![finding], options, &mut report);
     report

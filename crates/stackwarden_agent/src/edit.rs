@@ -279,6 +279,9 @@ mod tests {
             source: None,
             help: format!("fix {line}"),
             suggestion: None,
+            end_line: None,
+            end_column: None,
+            cause: None,
         }
     }
 

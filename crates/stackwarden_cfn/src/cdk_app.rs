@@ -135,6 +135,9 @@ fn push(
         source: None,
         help,
         suggestion: None,
+        end_line: None,
+        end_column: None,
+        cause: None,
     });
 }
 

@@ -75,6 +75,9 @@ impl TemplateContext<'_> {
             source: None,
             help,
             suggestion: None,
+            end_line: None,
+            end_column: None,
+            cause: None,
         }
     }
 

@@ -127,6 +127,7 @@ fn to_finding(ctx: &TemplateContext<'_>, resource: &str, finding: PolicyFinding)
         finding.help,
     );
     out.suggestion = finding.suggestion;
+    out.cause = finding.cause;
     out
 }
 
@@ -239,6 +240,9 @@ pub fn check_policy_text(
                 source: None,
                 help: f.help,
                 suggestion: f.suggestion,
+                end_line: None,
+                end_column: None,
+                cause: f.cause,
             })
         })
         .collect();

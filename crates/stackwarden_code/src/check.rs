@@ -238,6 +238,9 @@ pub(crate) fn finish(
             source: None,
             help,
             suggestion: None,
+            end_line: None,
+            end_column: None,
+            cause: None,
         };
         if apply_severity(&mut finding, options.config) {
             findings.push(finding);

@@ -131,6 +131,7 @@ impl<'s, 'a> SourceContext<'s, 'a> {
         help: impl Into<String>,
     ) -> Finding {
         let span = self.span(at.start);
+        let end = self.span(at.end);
         Finding {
             rule: meta.id,
             severity: meta.severity,
@@ -143,6 +144,9 @@ impl<'s, 'a> SourceContext<'s, 'a> {
             source: None,
             help: help.into(),
             suggestion: None,
+            end_line: Some(end.line),
+            end_column: Some(end.column),
+            cause: None,
         }
     }
 

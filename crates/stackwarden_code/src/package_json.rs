@@ -49,6 +49,9 @@ impl PackageContext<'_> {
             source: None,
             help: help.into(),
             suggestion: None,
+            end_line: None,
+            end_column: None,
+            cause: None,
         }
     }
 }

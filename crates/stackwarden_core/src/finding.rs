@@ -40,6 +40,12 @@ pub struct Finding {
     pub path: PathBuf,
     pub line: u32,
     pub column: u32,
+    /// Where the flagged key or value ends (the column one past its last character), when the
+    /// rule's model knows it; SARIF regions and code frames use it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_column: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -49,9 +55,28 @@ pub struct Finding {
     pub help: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
+    /// What the problem is about wherever it is written (the literal ARN, the account id, the
+    /// missing tag): findings of rules with the same name (`cfn/hardcoded-arn`,
+    /// `code/hardcoded-arn`) that share a cause are one mistake, reported once.
+    #[serde(skip)]
+    pub cause: Option<String>,
 }
 
 impl Finding {
+    /// The finding with the cause it shares with others (see [`Finding::cause`]).
+    #[must_use]
+    pub fn caused_by(mut self, cause: impl Into<String>) -> Self {
+        self.cause = Some(cause.into());
+        self
+    }
+
+    /// The rule's name without its domain: `hardcoded-arn` for `cfn/hardcoded-arn`.
+    pub fn rule_name(&self) -> &'static str {
+        self.rule
+            .split_once('/')
+            .map_or(self.rule, |(_, name)| name)
+    }
+
     /// Output order: by file, then position, then rule, so runs are deterministic.
     pub fn sort_key(&self) -> (&PathBuf, u32, u32, &'static str, &str) {
         (&self.path, self.line, self.column, self.rule, &self.message)
@@ -76,6 +101,8 @@ pub struct Report {
     pub errors: Vec<InputError>,
     /// Files checked (a cloud assembly counts its stacks; skipped files count 0).
     pub files: usize,
+    /// The source lines the findings point at, for code frames and fingerprints.
+    pub excerpts: crate::excerpt::Excerpts,
 }
 
 #[cfg(test)]

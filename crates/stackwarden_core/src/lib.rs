@@ -7,6 +7,7 @@
 pub mod aws;
 pub mod config;
 pub mod discover;
+pub mod excerpt;
 pub mod files;
 pub mod finding;
 pub mod node;
@@ -14,6 +15,7 @@ pub mod rule;
 pub mod span;
 pub mod suppression;
 
+pub use excerpt::{Excerpt, Excerpts};
 pub use finding::{Finding, InputError, Report, Severity, SourceLocation};
 pub use node::{Key, Map, Node, Value};
 pub use rule::{RuleFilter, RuleMeta};

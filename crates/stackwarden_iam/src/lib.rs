@@ -26,6 +26,9 @@ pub struct PolicyFinding {
     pub message: String,
     pub help: String,
     pub suggestion: Option<String>,
+    /// What the problem is about wherever it is written (see `Finding::cause`): the account a
+    /// trust policy lets in.
+    pub cause: Option<String>,
 }
 
 /// What the rules need to know beyond the policy itself.

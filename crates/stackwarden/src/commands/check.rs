@@ -10,8 +10,9 @@ use rayon::prelude::*;
 use stackwarden_core::config::{Config, ConfigFinder};
 use stackwarden_core::discover::{discover, InputKind};
 use stackwarden_core::files::{generated_source, relative_to_root, FileRules};
-use stackwarden_core::{Finding, InputError, RuleFilter, Severity};
+use stackwarden_core::{InputError, RuleFilter};
 
+use crate::baseline::{self, Baseline};
 use crate::engine;
 use crate::output::{self, Format, Outcome};
 use crate::progress::Progress;
@@ -46,6 +47,13 @@ pub(crate) struct Args {
     /// Print how many findings each rule produced instead of the findings.
     #[arg(long, conflicts_with = "format")]
     statistics: bool,
+    /// Report only findings that are not in this baseline (written by --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Accept today's findings: write them to FILE as a baseline (exit 0 unless an input could
+    /// not be read).
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode> {
@@ -125,48 +133,43 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             },
         )
     });
-    let mut agent_reports: Vec<stackwarden_core::Report> = agent_reports.collect();
-    // Configuration paths are absolute (found by walking up); show them like the inputs.
-    for finding in agent_reports.iter_mut().flat_map(|r| r.findings.iter_mut()) {
-        if let Ok(relative) = finding.path.strip_prefix(&cwd) {
-            finding.path = relative.to_path_buf();
-        }
-    }
-
-    let progress = Progress::new(jobs.len());
-    let reports: Vec<stackwarden_core::Report> = jobs
-        .par_iter()
-        .map(|(input, config_path)| {
-            let options = engine::Options {
-                config: &configs[config_path],
-                filter: &filter,
-                stage: args.stage.as_deref(),
-                today: &today,
-                known_rules: &known,
-            };
-            let mut report = engine::check_input(input, &options);
-            // A `.json` file named on the command line that is not JSON is an input error.
-            if report.files == 0
-                && report.errors.is_empty()
-                && args.paths.iter().any(|p| p == &input.path)
-            {
-                report
-                    .errors
-                    .extend(stackwarden_cfn::named_json_error(&input.path));
+    // Each goes out in path order among the inputs, keyed by its first finding's file.
+    let mut agent_reports: Vec<(PathBuf, stackwarden_core::Report)> = agent_reports
+        .filter_map(|mut report| {
+            // Configuration paths are absolute (found by walking up); show them like the inputs.
+            for finding in &mut report.findings {
+                if let Ok(relative) = finding.path.strip_prefix(&cwd) {
+                    finding.path = relative.to_path_buf();
+                }
             }
-            // `[per-file]` ignores, matched against each finding's own file.
-            let rules = &file_rules[config_path];
-            let root = configs[config_path].root();
-            report
-                .findings
-                .retain(|f| !rules.ignores(&relative_to_root(&f.path, root), f.rule));
-            report
+            let key = report.findings.iter().map(|f| f.path.clone()).min()?;
+            engine::attach_excerpts(&mut report, &key, None);
+            Some((key, report))
         })
-        .inspect(|_| progress.tick())
         .collect();
-    progress.finish();
+    agent_reports.sort_by(|a, b| a.0.cmp(&b.0));
 
-    let mut findings: Vec<Finding> = Vec::new();
+    let mut baseline = match &args.baseline {
+        Some(path) => Some(Baseline::load(path)?),
+        None => None,
+    };
+    let mut accepted = args
+        .write_baseline
+        .as_ref()
+        .map(|_| baseline::Writer::default());
+    let format = args.format.unwrap_or_else(default_format);
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let mut collected = args.statistics.then(Outcome::default);
+    // Writing a baseline accepts the findings: it says how many, not what they are.
+    let out = match &args.write_baseline {
+        Some(_) => Box::new(std::io::sink()),
+        None => output::writer(args.output.as_deref())?,
+    };
+    let mut sink = output::sink(format, out, to_terminal, args.quiet);
+
+    // Inputs are checked in parallel a chunk at a time and reported in walk order, so output is
+    // deterministic and streams: memory holds one chunk's reports, not the whole run's.
+    let progress = Progress::new(jobs.len());
     let mut errors: Vec<InputError> = walk_errors
         .into_iter()
         .map(|e| InputError {
@@ -176,41 +179,188 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             message: e.message,
         })
         .collect();
+    let mut counts = output::Counts::default();
     let mut files = 0;
-    for report in reports.into_iter().chain(agent_reports) {
-        findings.extend(report.findings);
-        errors.extend(report.errors);
-        files += report.files;
-    }
-    for finding in &mut findings {
-        finding.path = tidy(&finding.path);
-        if let Some(source) = &mut finding.source {
-            source.path = tidy(&source.path);
+    let mut agent_reports = agent_reports.into_iter().peekable();
+    for chunk in jobs.chunks(CHUNK) {
+        let reports: Vec<stackwarden_core::Report> = chunk
+            .par_iter()
+            .map(|(input, config_path)| {
+                let options = engine::Options {
+                    config: &configs[config_path],
+                    filter: &filter,
+                    stage: args.stage.as_deref(),
+                    today: &today,
+                    known_rules: &known,
+                };
+                let mut report = engine::check_input(input, &options);
+                // A `.json` file named on the command line that is not JSON is an input error.
+                if report.files == 0
+                    && report.errors.is_empty()
+                    && args.paths.iter().any(|p| p == &input.path)
+                {
+                    report
+                        .errors
+                        .extend(stackwarden_cfn::named_json_error(&input.path));
+                }
+                // `[per-file]` ignores, matched against each finding's own file.
+                let rules = &file_rules[config_path];
+                let root = configs[config_path].root();
+                report
+                    .findings
+                    .retain(|f| !rules.ignores(&relative_to_root(&f.path, root), f.rule));
+                report
+            })
+            .inspect(|_| progress.tick())
+            .collect();
+        for (report, (input, _)) in reports.into_iter().zip(chunk) {
+            // A project's own findings (agent/hooks-missing) go out before the first input
+            // that sorts after them, as if they were an input of their own.
+            while let Some(agent) = agent_reports.next_if(|a| a.0 <= input.path) {
+                emit_report(
+                    agent.1,
+                    &mut Emit {
+                        sink: sink.as_mut(),
+                        baseline: baseline.as_mut(),
+                        accepted: accepted.as_mut(),
+                        collected: collected.as_mut(),
+                        counts: &mut counts,
+                        errors: &mut errors,
+                        files: &mut files,
+                    },
+                )?;
+            }
+            emit_report(
+                report,
+                &mut Emit {
+                    sink: sink.as_mut(),
+                    baseline: baseline.as_mut(),
+                    accepted: accepted.as_mut(),
+                    collected: collected.as_mut(),
+                    counts: &mut counts,
+                    errors: &mut errors,
+                    files: &mut files,
+                },
+            )?;
         }
+    }
+    progress.finish();
+    for agent in agent_reports {
+        emit_report(
+            agent.1,
+            &mut Emit {
+                sink: sink.as_mut(),
+                baseline: baseline.as_mut(),
+                accepted: accepted.as_mut(),
+                collected: collected.as_mut(),
+                counts: &mut counts,
+                errors: &mut errors,
+                files: &mut files,
+            },
+        )?;
+    }
+    if let Some(baseline) = &baseline {
+        let unused = stackwarden_core::Report {
+            findings: baseline.unused(
+                |rule| filter.enabled(rule),
+                |path| {
+                    jobs.iter()
+                        .any(|(input, _)| path.starts_with(tidy(&input.path)))
+                },
+            ),
+            ..Default::default()
+        };
+        counts.baselined = baseline.matched;
+        emit_report(
+            unused,
+            &mut Emit {
+                sink: sink.as_mut(),
+                baseline: None,
+                accepted: None,
+                collected: collected.as_mut(),
+                counts: &mut counts,
+                errors: &mut errors,
+                files: &mut files,
+            },
+        )?;
     }
     for error in &mut errors {
         error.path = tidy(&error.path);
     }
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings.dedup();
     errors.sort();
-
-    let format = args.format.unwrap_or_else(default_format);
     skipped.sort();
-    let outcome = Outcome {
-        findings,
-        errors,
+    if let (Some(path), Some(accepted)) = (&args.write_baseline, &accepted) {
+        accepted.write(path)?;
+        eprintln!(
+            "stackwarden: wrote a baseline of {} finding{} to {}; check with --baseline {} to fail on new findings only",
+            accepted.len(),
+            if accepted.len() == 1 { "" } else { "s" },
+            path.display(),
+            path.display()
+        );
+    }
+    let end = output::End {
+        errors: &errors,
         files,
-        skipped,
+        skipped: &skipped,
+        counts,
     };
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let rendered = if args.statistics {
-        output::statistics::render(&outcome)
+    if let Some(mut outcome) = collected {
+        outcome.errors = errors.clone();
+        outcome.files = files;
+        output::emit(
+            &output::statistics::render(&outcome),
+            args.output.as_deref(),
+        )?;
     } else {
-        output::render(format, &outcome, to_terminal, args.quiet)?
-    };
-    output::emit(&rendered, args.output.as_deref())?;
-    Ok(exit_code(&outcome))
+        sink.finish(&end)?;
+    }
+    Ok(exit_code(&end, args.write_baseline.is_some()))
+}
+
+/// Inputs checked in parallel between two outputs: enough to keep both cores busy past one slow
+/// file, few enough that memory stays flat.
+const CHUNK: usize = 64;
+
+/// Where one input's report goes.
+struct Emit<'a, 's> {
+    sink: &'a mut (dyn output::Sink + 's),
+    baseline: Option<&'a mut Baseline>,
+    accepted: Option<&'a mut baseline::Writer>,
+    collected: Option<&'a mut Outcome>,
+    counts: &'a mut output::Counts,
+    errors: &'a mut Vec<InputError>,
+    files: &'a mut usize,
+}
+
+/// Tidies, sorts and filters one input's findings through the baseline, then writes them.
+fn emit_report(mut report: stackwarden_core::Report, to: &mut Emit<'_, '_>) -> Result<()> {
+    for finding in &mut report.findings {
+        let tidied = tidy(&finding.path);
+        finding.path = tidied;
+        if let Some(source) = &mut finding.source {
+            source.path = tidy(&source.path);
+        }
+    }
+    report.excerpts = report.excerpts.tidied(tidy);
+    report
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report.findings.dedup();
+    if let Some(accepted) = to.accepted.as_deref_mut() {
+        accepted.add(&report.findings, &report.excerpts);
+    }
+    if let Some(baseline) = to.baseline.as_deref_mut() {
+        baseline.filter(&mut report.findings, &report.excerpts);
+    }
+    to.counts.add(&report.findings);
+    *to.files += report.files;
+    to.errors.extend(report.errors);
+    match to.collected.as_deref_mut() {
+        Some(outcome) => outcome.findings.extend(report.findings),
+        None => to.sink.findings(&report.findings, &report.excerpts)?,
+    }
+    Ok(())
 }
 
 pub(crate) fn load_config(path: &Path, known: &[&str]) -> Result<Config> {
@@ -228,19 +378,31 @@ pub(crate) fn default_format() -> Format {
     }
 }
 
-/// 2 unreadable input, 1 error-severity findings, 0 otherwise (shared with `iam check`).
-pub(crate) fn exit_code(outcome: &Outcome) -> ExitCode {
-    if !outcome.errors.is_empty() {
+/// 2 unreadable input, 1 error-severity findings (not accepted by a baseline), 0 otherwise;
+/// writing a baseline accepts every finding.
+fn exit_code(end: &output::End<'_>, wrote_baseline: bool) -> ExitCode {
+    if !end.errors.is_empty() {
         ExitCode::from(2)
-    } else if outcome
-        .findings
-        .iter()
-        .any(|f| f.severity == Severity::Error)
-    {
+    } else if end.counts.errors > 0 && !wrote_baseline {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The exit code of a whole outcome (`iam check`).
+pub(crate) fn outcome_exit_code(outcome: &Outcome) -> ExitCode {
+    let mut counts = output::Counts::default();
+    counts.add(&outcome.findings);
+    exit_code(
+        &output::End {
+            errors: &outcome.errors,
+            files: outcome.files,
+            skipped: &outcome.skipped,
+            counts,
+        },
+        false,
+    )
 }
 
 /// `./a/b` → `a/b`, so paths print the way people type them.

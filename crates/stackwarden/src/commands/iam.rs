@@ -74,6 +74,7 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     let mut findings: Vec<Finding> = Vec::new();
     let mut errors: Vec<InputError> = Vec::new();
     let mut files = 0;
+    let mut excerpts = stackwarden_core::Excerpts::default();
     for path in &args.files {
         let text = match stackwarden_cfn::check::read_text(path) {
             Ok(text) => text,
@@ -85,7 +86,13 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         match stackwarden_cfn::policies::check_policy_text(path, &text, &config, &filter, true) {
             Ok(found) => {
                 files += 1;
-                findings.extend(found.unwrap_or_default());
+                let mut report = stackwarden_core::Report {
+                    findings: found.unwrap_or_default(),
+                    ..Default::default()
+                };
+                crate::engine::attach_excerpts(&mut report, path, Some(&text));
+                excerpts.extend(report.excerpts);
+                findings.extend(report.findings);
             }
             Err(error) => errors.push(error),
         }
@@ -98,11 +105,12 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         errors,
         files,
         skipped: Vec::new(),
+        excerpts,
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let rendered = output::render(format, &outcome, to_terminal, false)?;
     output::emit(&rendered, args.output.as_deref())?;
-    Ok(super::check::exit_code(&outcome))
+    Ok(super::check::outcome_exit_code(&outcome))
 }
 
 fn expand(pattern: &str) -> Result<ExitCode> {

@@ -1,34 +1,84 @@
-//! `--format agent` (the default under Claude Code): one line per finding with its fix, nothing
-//! decorative, so an agent can act on each line.
+//! `--format agent` (the default under Claude Code): one line per problem with its fix, nothing
+//! decorative, so an agent can act on each line. A mistake found in several places (one
+//! construct in every stack, one literal in the source and the templates) is one line that says
+//! where else it is.
 
-use super::{position, Outcome};
+use std::io::{self, Write};
 
-pub(super) fn render(outcome: &Outcome) -> String {
-    let mut out = String::new();
-    for f in &outcome.findings {
+use stackwarden_core::{Excerpts, Finding};
+
+use super::{position, End, Sink};
+use crate::grouping::{self, Group, Held};
+
+pub(super) struct Agent<'w> {
+    out: Box<dyn Write + 'w>,
+    held: Held,
+}
+
+impl<'w> Agent<'w> {
+    pub(super) fn new(out: Box<dyn Write + 'w>) -> Self {
+        Self {
+            out,
+            held: Held::default(),
+        }
+    }
+
+    fn write_group(&mut self, group: &Group) -> io::Result<()> {
+        let f = &group.shown;
         let at = f
             .source
             .as_ref()
             .map(|s| format!(" (created at {}:{}:{})", s.path.display(), s.line, s.column))
             .unwrap_or_default();
-        out.push_str(&format!(
-            "{}:{}:{}: {} {}: {}{at} — fix: {}\n",
+        let occurrences = group
+            .occurrences()
+            .map(|o| format!(" ({o})"))
+            .unwrap_or_default();
+        writeln!(
+            self.out,
+            "{}:{}:{}: {} {}: {}{at}{occurrences} — fix: {}",
             f.path.display(),
             f.line,
             f.column,
             f.severity.as_str(),
             f.rule,
             f.message,
-            f.help
-        ));
+            group.help()
+        )
     }
-    for e in &outcome.errors {
-        out.push_str(&format!(
-            "{}{}: error: {}\n",
-            e.path.display(),
-            position(e.line, e.column),
-            e.message
-        ));
+}
+
+impl Sink for Agent<'_> {
+    fn findings(&mut self, findings: &[Finding], _: &Excerpts) -> io::Result<()> {
+        for same in grouping::at_same_position(findings) {
+            if grouping::spans_files(&same[0]) {
+                for f in same {
+                    self.held.add(f.clone(), None);
+                }
+                continue;
+            }
+            let mut group = Group::new(same[0].clone(), None);
+            for f in &same[1..] {
+                group.add(f.clone(), None);
+            }
+            self.write_group(&group)?;
+        }
+        Ok(())
     }
-    out
+
+    fn finish(&mut self, end: &End<'_>) -> io::Result<()> {
+        for group in std::mem::take(&mut self.held).into_groups() {
+            self.write_group(&group)?;
+        }
+        for e in end.errors {
+            writeln!(
+                self.out,
+                "{}{}: error: {}",
+                e.path.display(),
+                position(e.line, e.column),
+                e.message
+            )?;
+        }
+        self.out.flush()
+    }
 }

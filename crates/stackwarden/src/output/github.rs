@@ -1,35 +1,59 @@
-//! `--format github`: GitHub Actions workflow commands, one annotation per finding.
+//! `--format github`: GitHub Actions workflow commands, one annotation per finding (every
+//! occurrence: an annotation belongs to the line it marks in the pull request).
 
-use stackwarden_core::Severity;
+use std::io::{self, Write};
 
-use super::Outcome;
+use stackwarden_core::{Excerpts, Finding, Severity};
 
-pub(super) fn render(outcome: &Outcome) -> String {
-    let mut out = String::new();
-    for f in &outcome.findings {
-        let level = match f.severity {
-            Severity::Error => "error",
-            Severity::Warn => "warning",
-            Severity::Info => "notice",
-        };
-        out.push_str(&format!(
-            "::{level} file={},line={},col={},title={}::{}\n",
-            property(&f.path.display().to_string()),
-            f.line,
-            f.column,
-            property(f.rule),
-            data(&format!("{} — {}", f.message, f.help))
-        ));
+use super::{End, Sink};
+
+pub(super) struct Github<'w> {
+    out: Box<dyn Write + 'w>,
+}
+
+impl<'w> Github<'w> {
+    pub(super) fn new(out: Box<dyn Write + 'w>) -> Self {
+        Self { out }
     }
-    for e in &outcome.errors {
-        let line = e.line.map(|l| format!(",line={l}")).unwrap_or_default();
-        out.push_str(&format!(
-            "::error file={}{line},title=stackwarden::{}\n",
-            property(&e.path.display().to_string()),
-            data(&e.message)
-        ));
+}
+
+impl Sink for Github<'_> {
+    fn findings(&mut self, findings: &[Finding], _: &Excerpts) -> io::Result<()> {
+        for f in findings {
+            let level = match f.severity {
+                Severity::Error => "error",
+                Severity::Warn => "warning",
+                Severity::Info => "notice",
+            };
+            let end = match (f.end_line, f.end_column) {
+                (Some(line), Some(column)) => format!(",endLine={line},endColumn={column}"),
+                _ => String::new(),
+            };
+            writeln!(
+                self.out,
+                "::{level} file={},line={},col={}{end},title={}::{}",
+                property(&f.path.display().to_string()),
+                f.line,
+                f.column,
+                property(f.rule),
+                data(&format!("{} — {}", f.message, f.help))
+            )?;
+        }
+        Ok(())
     }
-    out
+
+    fn finish(&mut self, end: &End<'_>) -> io::Result<()> {
+        for e in end.errors {
+            let line = e.line.map(|l| format!(",line={l}")).unwrap_or_default();
+            writeln!(
+                self.out,
+                "::error file={}{line},title=stackwarden::{}",
+                property(&e.path.display().to_string()),
+                data(&e.message)
+            )?;
+        }
+        self.out.flush()
+    }
 }
 
 fn data(text: &str) -> String {

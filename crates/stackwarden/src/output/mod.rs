@@ -1,5 +1,7 @@
-//! Rendering a check's outcome. Each format is a module with one `render` function from the
-//! outcome to text; nothing here decides what is a finding.
+//! Rendering a check's findings. Each format is a [`Sink`]: it receives the findings of one
+//! input at a time, in output order, with the source lines they point at, and writes what it
+//! can as it goes; `finish` writes the rest (held groups, errors, the summary). So a check of
+//! 50,000 files never holds its whole report in memory. Nothing here decides what is a finding.
 
 mod agent;
 mod github;
@@ -8,7 +10,10 @@ mod sarif;
 pub(crate) mod statistics;
 mod text;
 
-use stackwarden_core::{Finding, InputError, Severity};
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use stackwarden_core::{Excerpts, Finding, InputError, Severity};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Format {
@@ -19,39 +24,98 @@ pub(crate) enum Format {
     Agent,
 }
 
-/// What a check found, sorted and with paths as the user gave them.
+/// A whole check's findings at once, for commands whose reports are small (`iam check`,
+/// `--statistics`) and for tests.
+#[derive(Default)]
 pub(crate) struct Outcome {
     pub(crate) findings: Vec<Finding>,
     pub(crate) errors: Vec<InputError>,
     /// Files checked.
     pub(crate) files: usize,
     /// Files not checked, and why (`[files] exclude`, a minified bundle).
-    pub(crate) skipped: Vec<(std::path::PathBuf, String)>,
+    pub(crate) skipped: Vec<(PathBuf, String)>,
+    /// The lines the findings point at.
+    pub(crate) excerpts: Excerpts,
 }
 
-impl Outcome {
-    pub(crate) fn count(&self, severity: Severity) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.severity == severity)
-            .count()
+/// How many findings of each severity a check reported, and how many a baseline accepted.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Counts {
+    pub(crate) errors: usize,
+    pub(crate) warnings: usize,
+    pub(crate) infos: usize,
+    pub(crate) baselined: usize,
+}
+
+impl Counts {
+    pub(crate) fn add(&mut self, findings: &[Finding]) {
+        for f in findings {
+            match f.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warn => self.warnings += 1,
+                Severity::Info => self.infos += 1,
+            }
+        }
+    }
+
+    pub(crate) fn findings(&self) -> usize {
+        self.errors + self.warnings + self.infos
     }
 }
 
+/// What a report ends with.
+pub(crate) struct End<'a> {
+    pub(crate) errors: &'a [InputError],
+    pub(crate) files: usize,
+    pub(crate) skipped: &'a [(PathBuf, String)],
+    pub(crate) counts: Counts,
+}
+
+/// One output format, fed input by input.
+pub(crate) trait Sink {
+    /// The findings of one input, sorted, with the lines they point at.
+    fn findings(&mut self, findings: &[Finding], excerpts: &Excerpts) -> io::Result<()>;
+    /// Writes what was held back, the input errors and the summary.
+    fn finish(&mut self, end: &End<'_>) -> io::Result<()>;
+}
+
 /// `colour` only applies to text on a terminal; `NO_COLOR` is honoured by anstream.
+pub(crate) fn sink<'w>(
+    format: Format,
+    out: Box<dyn Write + 'w>,
+    colour: bool,
+    quiet: bool,
+) -> Box<dyn Sink + 'w> {
+    match format {
+        Format::Text => Box::new(text::Text::new(out, colour, quiet)),
+        Format::Json => Box::new(json::Json::new(out)),
+        Format::Sarif => Box::new(sarif::Sarif::new(out)),
+        Format::Github => Box::new(github::Github::new(out)),
+        Format::Agent => Box::new(agent::Agent::new(out)),
+    }
+}
+
+/// Renders a whole outcome to a string.
 pub(crate) fn render(
     format: Format,
     outcome: &Outcome,
     colour: bool,
     quiet: bool,
 ) -> anyhow::Result<String> {
-    Ok(match format {
-        Format::Text => text::render(outcome, colour, quiet),
-        Format::Json => json::render(outcome)?,
-        Format::Sarif => sarif::render(outcome)?,
-        Format::Github => github::render(outcome),
-        Format::Agent => agent::render(outcome),
-    })
+    let mut buffer = Vec::new();
+    {
+        let mut sink = sink(format, Box::new(&mut buffer), colour, quiet);
+        sink.findings(&outcome.findings, &outcome.excerpts)?;
+        let mut counts = Counts::default();
+        counts.add(&outcome.findings);
+        sink.finish(&End {
+            errors: &outcome.errors,
+            files: outcome.files,
+            skipped: &outcome.skipped,
+            counts,
+        })?;
+    }
+    Ok(String::from_utf8(buffer)?)
 }
 
 /// `line:col` when known.
@@ -63,14 +127,22 @@ pub(crate) fn position(line: Option<u32>, column: Option<u32>) -> String {
     }
 }
 
+/// Where a report goes: `--output FILE`, or standard output (through anstream, which strips
+/// colour when it is not a terminal).
+pub(crate) fn writer(output: Option<&std::path::Path>) -> anyhow::Result<Box<dyn Write>> {
+    use anyhow::Context;
+    Ok(match output {
+        Some(path) => Box::new(io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("writing {}", path.display()))?,
+        )),
+        None => Box::new(io::BufWriter::new(anstream::stdout())),
+    })
+}
+
 /// Writes a rendered report to `--output FILE`, or to standard output.
 pub(crate) fn emit(rendered: &str, output: Option<&std::path::Path>) -> anyhow::Result<()> {
-    use anyhow::Context;
-    use std::io::Write;
-    match output {
-        Some(path) => {
-            std::fs::write(path, rendered).with_context(|| format!("writing {}", path.display()))
-        }
-        None => Ok(anstream::stdout().lock().write_all(rendered.as_bytes())?),
-    }
+    let mut out = writer(output)?;
+    out.write_all(rendered.as_bytes())?;
+    out.flush()?;
+    Ok(())
 }

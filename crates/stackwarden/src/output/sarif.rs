@@ -1,14 +1,50 @@
 //! `--format sarif`: SARIF 2.1.0 with one run, every rule in `tool.driver.rules` with its help,
-//! and `partialFingerprints` that do not depend on line numbers, so code scanning keeps one alert
-//! per problem as lines move.
+//! regions with their end where the rule's model knows it, and `partialFingerprints` that do not
+//! depend on line numbers (the baseline's fingerprint, and the root-cause group), so code
+//! scanning keeps one alert per problem as lines move. SARIF is one document: its results are
+//! kept until the end (compact findings, not JSON values).
+
+use std::io::{self, Write};
 
 use serde_json::{json, Value};
-use stackwarden_core::{Finding, Severity};
+use stackwarden_core::{Excerpts, Finding, InputError, Severity};
 
-use super::Outcome;
-use crate::registry;
+use super::{End, Sink};
+use crate::{baseline, grouping, registry};
 
-pub(super) fn render(outcome: &Outcome) -> anyhow::Result<String> {
+pub(super) struct Sarif<'w> {
+    out: Box<dyn Write + 'w>,
+    results: Vec<(Finding, String)>,
+}
+
+impl<'w> Sarif<'w> {
+    pub(super) fn new(out: Box<dyn Write + 'w>) -> Self {
+        Self {
+            out,
+            results: Vec::new(),
+        }
+    }
+}
+
+impl Sink for Sarif<'_> {
+    fn findings(&mut self, findings: &[Finding], excerpts: &Excerpts) -> io::Result<()> {
+        self.results.extend(
+            findings
+                .iter()
+                .map(|f| (f.clone(), baseline::fingerprint(f, excerpts))),
+        );
+        Ok(())
+    }
+
+    fn finish(&mut self, end: &End<'_>) -> io::Result<()> {
+        let document = document(&self.results, end.errors);
+        self.out
+            .write_all((serde_json::to_string_pretty(&document)? + "\n").as_bytes())?;
+        self.out.flush()
+    }
+}
+
+fn document(findings: &[(Finding, String)], errors: &[InputError]) -> Value {
     let rules = registry::all_rules();
     let descriptors: Vec<Value> = rules
         .iter()
@@ -23,10 +59,14 @@ pub(super) fn render(outcome: &Outcome) -> anyhow::Result<String> {
             })
         })
         .collect();
-    let results: Vec<Value> = outcome
-        .findings
+    let results: Vec<Value> = findings
         .iter()
-        .map(|f| {
+        .map(|(f, fingerprint)| {
+            let mut region = json!({ "startLine": f.line, "startColumn": f.column });
+            if let (Some(line), Some(column)) = (f.end_line, f.end_column) {
+                region["endLine"] = json!(line);
+                region["endColumn"] = json!(column);
+            }
             let mut result = json!({
                 "ruleId": f.rule,
                 "level": level(f.severity),
@@ -34,10 +74,13 @@ pub(super) fn render(outcome: &Outcome) -> anyhow::Result<String> {
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": { "uri": uri(&f.path) },
-                        "region": { "startLine": f.line, "startColumn": f.column },
+                        "region": region,
                     }
                 }],
-                "partialFingerprints": { "stackwarden/v1": fingerprint(f) },
+                "partialFingerprints": {
+                    "stackwarden/v1": fingerprint,
+                    "stackwarden/group/v1": grouping::id(&grouping::key(f)),
+                },
             });
             if let Some(index) = rules.iter().position(|r| r.id == f.rule) {
                 result["ruleIndex"] = json!(index);
@@ -55,8 +98,7 @@ pub(super) fn render(outcome: &Outcome) -> anyhow::Result<String> {
             result
         })
         .collect();
-    let notifications: Vec<Value> = outcome
-        .errors
+    let notifications: Vec<Value> = errors
         .iter()
         .map(|e| {
             json!({
@@ -80,12 +122,12 @@ pub(super) fn render(outcome: &Outcome) -> anyhow::Result<String> {
             }},
             "results": results,
             "invocations": [{
-                "executionSuccessful": outcome.errors.is_empty(),
+                "executionSuccessful": errors.is_empty(),
                 "toolExecutionNotifications": notifications,
             }],
         }],
     });
-    Ok(serde_json::to_string_pretty(&document)? + "\n")
+    document
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -98,19 +140,4 @@ fn level(severity: Severity) -> &'static str {
 
 fn uri(path: &std::path::Path) -> String {
     path.display().to_string().replace('\\', "/")
-}
-
-/// FNV-1a over what identifies the problem, not where it currently is.
-fn fingerprint(f: &Finding) -> String {
-    let key = format!(
-        "{}\0{}\0{}\0{}",
-        f.rule,
-        uri(&f.path),
-        f.resource.as_deref().unwrap_or(""),
-        f.message
-    );
-    let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    format!("{hash:016x}")
 }

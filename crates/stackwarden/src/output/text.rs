@@ -5,47 +5,87 @@
 //! (so a secret key recognised by its surroundings is masked) and each shown line again on its
 //! own (stackwarden_secret::mask_line), so no frame prints a key in full.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
+use std::io::{self, Write};
 
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
-use stackwarden_core::{Finding, Severity};
+use annotate_snippets::{AnnotationKind, Group as Frame, Level, Renderer, Snippet};
+use stackwarden_core::{Excerpt, Excerpts, Finding, Severity};
 
-use super::{position, Outcome};
+use super::{position, End, Sink};
+use crate::grouping::{self, Group, Held};
 
 /// `quiet`: the findings and errors only, no summary line.
-pub(super) fn render(outcome: &Outcome, colour: bool, quiet: bool) -> String {
-    let renderer = if colour {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
-    };
-    let mut sources: HashMap<PathBuf, Option<String>> = HashMap::new();
-    let mut out = String::new();
-    for finding in &outcome.findings {
-        let text = sources.entry(finding.path.clone()).or_insert_with(|| {
-            std::fs::read_to_string(&finding.path)
-                .ok()
-                .map(|text| stackwarden_secret::mask_text(&text).into_owned())
-        });
-        out.push_str(&frame(&renderer, finding, text.as_deref()));
-        out.push_str("\n\n");
-    }
-    for error in &outcome.errors {
-        out.push_str(&format!(
-            "{}{}: error: {}\n",
-            error.path.display(),
-            position(error.line, error.column),
-            error.message
-        ));
-    }
-    if !quiet {
-        out.push_str(&summary(outcome));
-    }
-    out
+pub(super) struct Text<'w> {
+    out: Box<dyn Write + 'w>,
+    renderer: Renderer,
+    quiet: bool,
+    /// Groups that may have occurrences in files not yet checked.
+    held: Held,
+    /// Problems shown (a group counts once).
+    shown: usize,
 }
 
-fn frame(renderer: &Renderer, finding: &Finding, text: Option<&str>) -> String {
+impl<'w> Text<'w> {
+    pub(super) fn new(out: Box<dyn Write + 'w>, colour: bool, quiet: bool) -> Self {
+        Self {
+            out,
+            renderer: if colour {
+                Renderer::styled()
+            } else {
+                Renderer::plain()
+            },
+            quiet,
+            held: Held::default(),
+            shown: 0,
+        }
+    }
+
+    fn write_group(&mut self, group: &Group) -> io::Result<()> {
+        self.shown += 1;
+        let frame = frame(&self.renderer, group);
+        writeln!(self.out, "{frame}\n")
+    }
+}
+
+impl Sink for Text<'_> {
+    fn findings(&mut self, findings: &[Finding], excerpts: &Excerpts) -> io::Result<()> {
+        for same in grouping::at_same_position(findings) {
+            if grouping::spans_files(&same[0]) {
+                for f in same {
+                    self.held.add(f.clone(), excerpts.of(f).cloned());
+                }
+                continue;
+            }
+            let mut group = Group::new(same[0].clone(), excerpts.of(&same[0]).cloned());
+            for f in &same[1..] {
+                group.add(f.clone(), None);
+            }
+            self.write_group(&group)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, end: &End<'_>) -> io::Result<()> {
+        for group in std::mem::take(&mut self.held).into_groups() {
+            self.write_group(&group)?;
+        }
+        for error in end.errors {
+            writeln!(
+                self.out,
+                "{}{}: error: {}",
+                error.path.display(),
+                position(error.line, error.column),
+                error.message
+            )?;
+        }
+        if !self.quiet {
+            write!(self.out, "{}", summary(end, self.shown))?;
+        }
+        self.out.flush()
+    }
+}
+
+fn frame(renderer: &Renderer, group: &Group) -> String {
+    let finding = &group.shown;
     let level = match finding.severity {
         Severity::Error => Level::ERROR,
         Severity::Warn => Level::WARNING,
@@ -55,22 +95,14 @@ fn frame(renderer: &Renderer, finding: &Finding, text: Option<&str>) -> String {
     let title = level
         .primary_title(finding.message.as_str())
         .id(finding.rule);
-    let line_text = text
-        .and_then(|t| t.lines().nth(finding.line.saturating_sub(1) as usize))
-        .map(stackwarden_secret::mask_line);
-    let line_text = line_text.as_deref();
-    let mut groups = Vec::new();
-    let mut main = match line_text {
-        Some(line) => {
-            let start = byte_of_column(line, finding.column);
-            let end = token_end(line, start);
-            title.element(
-                Snippet::source(line)
-                    .line_start(finding.line as usize)
-                    .path(path.as_str())
-                    .annotation(AnnotationKind::Primary.span(start..end)),
-            )
-        }
+    let shown = group.excerpt.as_ref().map(|e| Shown::new(e, finding));
+    let mut main = match &shown {
+        Some(shown) => title.element(
+            Snippet::source(shown.text.as_str())
+                .line_start(finding.line as usize)
+                .path(path.as_str())
+                .annotation(AnnotationKind::Primary.span(shown.underline.clone())),
+        ),
         None => title
             .element(Level::NOTE.message(format!("at {path}:{}:{}", finding.line, finding.column))),
     };
@@ -85,51 +117,91 @@ fn frame(renderer: &Renderer, finding: &Finding, text: Option<&str>) -> String {
     } else if let Some(stack) = &finding.stack {
         main = main.element(Level::NOTE.message(format!("stack {stack}")));
     }
-    main = main.element(Level::HELP.message(finding.help.as_str()));
+    if let Some(occurrences) = group.occurrences() {
+        main = main.element(Level::NOTE.message(occurrences));
+    }
+    let help = group.help();
+    main = main.element(Level::HELP.message(help.as_str()));
     if let Some(suggestion) = &finding.suggestion {
         main = main.element(Level::HELP.message(format!("suggestion: {suggestion}")));
     }
-    groups.push(main);
-    let report: Vec<Group<'_>> = groups;
+    let report: Vec<Frame<'_>> = vec![main];
     renderer.render(&report).to_string()
 }
 
-/// The byte offset of a 1-based character column.
-fn byte_of_column(line: &str, column: u32) -> usize {
-    line.char_indices()
-        .nth(column.saturating_sub(1) as usize)
-        .map_or(line.len(), |(i, _)| i)
+/// The text of a frame and the part to underline: the finding's own extent when its rule's
+/// model knows it, else the key or value that starts at its column. A window of a long line is
+/// marked with `…` where the line goes on.
+struct Shown {
+    text: String,
+    underline: std::ops::Range<usize>,
 }
 
-/// Underline the key or value that starts at `start`: up to the next space, `:` or `,` (at least
-/// one character).
+impl Shown {
+    fn new(excerpt: &Excerpt, finding: &Finding) -> Self {
+        let lead = if excerpt.first_column > 1 { "…" } else { "" };
+        let text = format!(
+            "{lead}{}{}",
+            excerpt.text,
+            if excerpt.truncated { "…" } else { "" }
+        );
+        let body = lead.len()..lead.len() + excerpt.text.len();
+        let start = lead.len() + excerpt.byte_of_column(finding.column);
+        let end = match (finding.end_line, finding.end_column) {
+            (Some(line), Some(column)) if line == finding.line => {
+                lead.len() + excerpt.byte_of_column(column)
+            }
+            // Past the line's end: underline the rest of it.
+            (Some(line), Some(_)) if line > finding.line => body.end,
+            _ => lead.len() + token_end(&excerpt.text, start - lead.len()),
+        };
+        let start = start.min(body.end);
+        let end = end.clamp(start, body.end);
+        // An empty underline at the end of a line still marks one column.
+        let end = if end == start {
+            (start + 1).min(text.len())
+        } else {
+            end
+        };
+        let start = if start == end {
+            start.saturating_sub(1)
+        } else {
+            start
+        };
+        Self {
+            text,
+            underline: start..end,
+        }
+    }
+}
+
+/// Underline the key or value that starts at `start` when the rule's model does not say where it
+/// ends: up to the closing quote of a quoted one, else the next space, `:` or `,`.
 fn token_end(line: &str, start: usize) -> usize {
     let rest = &line[start.min(line.len())..];
-    let quoted = rest.starts_with('"');
-    let length = if quoted {
-        rest[1..].find('"').map_or(rest.len(), |i| i + 2)
+    let length = if let Some(quoted) = rest.strip_prefix('"') {
+        quoted.find('"').map_or(rest.len(), |i| i + 2)
     } else {
         rest.find([' ', ':', ',']).unwrap_or(rest.len())
     };
-    (start + length.max(1))
-        .min(line.len().max(start + 1))
-        .min(line.len())
+    (start + length).min(line.len())
 }
 
-fn summary(outcome: &Outcome) -> String {
-    let errors = outcome.count(Severity::Error);
-    let warnings = outcome.count(Severity::Warn);
-    let infos = match outcome.count(Severity::Info) {
+fn summary(end: &End<'_>, shown: usize) -> String {
+    let counts = end.counts;
+    let errors = counts.errors;
+    let warnings = counts.warnings;
+    let infos = match counts.infos {
         0 => String::new(),
         1 => " (and 1 info finding)".to_string(),
         n => format!(" (and {n} info findings)"),
     };
     let files = format!(
         "{} file{}",
-        outcome.files,
-        if outcome.files == 1 { "" } else { "s" }
+        end.files,
+        if end.files == 1 { "" } else { "s" }
     );
-    let unreadable = match outcome.errors.len() {
+    let unreadable = match end.errors.len() {
         0 => String::new(),
         n => format!(
             "; {n} input{} could not be read",
@@ -137,18 +209,33 @@ fn summary(outcome: &Outcome) -> String {
         ),
     };
     // Skipped files are named in `--format json` (`skipped`, with the reason).
-    let unreadable = match outcome.skipped.len() {
+    let unreadable = match end.skipped.len() {
         0 => unreadable,
         n => format!(
             "{unreadable} ({n} file{} skipped: excluded, minified or generated)",
             if n == 1 { "" } else { "s" }
         ),
     };
+    let baselined = match counts.baselined {
+        0 => String::new(),
+        n => format!(
+            "; {n} finding{} accepted by the baseline",
+            if n == 1 { "" } else { "s" }
+        ),
+    };
+    // Said only when grouping showed fewer problems than findings.
+    let causes = match counts.findings() {
+        total if shown < total && shown > 0 => format!(
+            ", from {shown} distinct cause{}",
+            if shown == 1 { "" } else { "s" }
+        ),
+        _ => String::new(),
+    };
     if errors + warnings == 0 && infos.is_empty() {
-        format!("No findings in {files}{unreadable}.\n")
+        format!("No findings in {files}{unreadable}{baselined}.\n")
     } else {
         format!(
-            "Found {errors} error{} and {warnings} warning{}{infos} in {files}{unreadable}.\n",
+            "Found {errors} error{} and {warnings} warning{}{infos} in {files}{causes}{unreadable}{baselined}.\n",
             if errors == 1 { "" } else { "s" },
             if warnings == 1 { "" } else { "s" }
         )
@@ -157,6 +244,7 @@ fn summary(outcome: &Outcome) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Outcome;
     use super::*;
 
     const ID: &str = "AKIAUJZDEGXDNCF32EPF";
@@ -175,6 +263,9 @@ mod tests {
             source: None,
             help: "delete it".into(),
             suggestion: None,
+            end_line: None,
+            end_column: None,
+            cause: None,
         }
     }
 
@@ -189,18 +280,24 @@ mod tests {
             format!("[default]\nkey = {ID}\nregion = eu-west-2\nvalue = {SECRET}\n"),
         )
         .expect("write");
-        let outcome = Outcome {
+        let mut report = stackwarden_core::Report {
             findings: vec![
                 finding(&path, 2, 7, Severity::Error),
                 finding(&path, 4, 9, Severity::Error),
                 // A finding of another rule on a line that holds a key masks it too.
                 finding(&path, 4, 1, Severity::Info),
             ],
-            errors: vec![],
-            files: 1,
-            skipped: Vec::new(),
+            ..Default::default()
         };
-        let text = render(&outcome, false, false);
+        crate::engine::attach_excerpts(&mut report, &path, None);
+        let outcome = Outcome {
+            findings: report.findings,
+            files: 1,
+            excerpts: report.excerpts,
+            ..Default::default()
+        };
+        let text = super::super::render(super::super::Format::Text, &outcome, false, false)
+            .expect("render");
         assert!(!text.contains(ID) && !text.contains(SECRET), "{text}");
         assert!(text.contains("key = AKIA…(20 chars)"), "{text}");
         assert!(text.contains("value = Sc7T…(40 chars)"), "{text}");

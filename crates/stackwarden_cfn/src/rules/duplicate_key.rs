@@ -123,6 +123,9 @@ fn finding(ctx: &TemplateContext<'_>, duplicate: &DuplicateKey) -> Finding {
             source: None,
             help,
             suggestion: None,
+            end_line: None,
+            end_column: None,
+            cause: None,
         },
     }
 }

@@ -84,7 +84,7 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
                     format!(
                         "use ${{AWS::AccountId}} in an Fn::Sub (CDK: `Stack.of(this).account`); for another account, pass it as a parameter or add \"{account}\" to accounts.trusted"
                     ),
-                ));
+                ).caused_by(account));
             }
         }
     }

@@ -164,7 +164,7 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
                 ),
             );
             finding.suggestion = Some(sub);
-            out.push(finding);
+            out.push(finding.caused_by(literal.text.clone()));
         }
     }
 }

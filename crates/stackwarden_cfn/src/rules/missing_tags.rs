@@ -67,17 +67,38 @@ pub(crate) fn check(ctx: &TemplateContext<'_>, out: &mut Vec<Finding>) {
             .map(|t| format!("{{Key: {t}, Value: ...}}"))
             .collect::<Vec<_>>()
             .join(", ");
-        out.push(ctx.finding(
+        let finding = ctx.finding(
             &META,
             resource.id,
             resource.property_span(property),
-            format!("{type_name} `{}` lacks required tag{}: {}", resource.id, plural(missing.len()), missing.join(", ")),
+            format!(
+                "{type_name} `{}` lacks required tag{}: {}",
+                resource.id,
+                plural(missing.len()),
+                missing.join(", ")
+            ),
             format!(
                 "add {property}: [{example}] to the resource, or tag the whole app once in CDK: {}",
-                missing.iter().map(|t| format!("Tags.of(app).add('{t}', '...')")).collect::<Vec<_>>().join("; ")
+                missing
+                    .iter()
+                    .map(|t| format!("Tags.of(app).add('{t}', '...')"))
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ),
-        ));
+        );
+        // In a CDK app one `Tags.of(app)` call tags every resource of every stack: one mistake.
+        // A plain template's resources are tagged one by one (or by the deploy command).
+        out.push(match ctx.stack {
+            Some(_) => finding.caused_by(missing_cause(ctx, &missing)),
+            None => finding,
+        });
     }
+}
+
+/// One missing tag set is one mistake per CDK app: its cloud assembly's folder.
+fn missing_cause(ctx: &TemplateContext<'_>, missing: &[&str]) -> String {
+    let app = ctx.path.parent().unwrap_or(ctx.path);
+    format!("{} in {}", missing.join(", "), app.display())
 }
 
 fn plural(n: usize) -> &'static str {

@@ -66,7 +66,7 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
                 new.span,
                 format!("role can be assumed by account {account} without an external id"),
                 "add `externalIds: [<id agreed with the other account>]` to the role (sts:ExternalId condition)",
-            ));
+            ).caused_by(account.to_string()));
         }
     }
 }

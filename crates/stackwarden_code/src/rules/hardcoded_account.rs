@@ -52,7 +52,7 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
             literal.span,
             format!("account id {account} is written literally"),
             format!("use `Stack.of(this).account` / `process.env.CDK_DEFAULT_ACCOUNT`, look it up from the stage configuration, or add \"{account}\" to accounts.trusted"),
-        ));
+        ).caused_by(account));
     }
 }
 

@@ -66,6 +66,6 @@ pub(crate) fn check(ctx: &SourceContext<'_, '_>, out: &mut Vec<Finding>) {
             literal.span,
             format!("the ARN {} is written literally", literal.text),
             "pass the construct's ARN attribute, import it, or build it with `Stack.of(this).formatArn(...)` / `${Aws.ACCOUNT_ID}`",
-        ));
+        ).caused_by(literal.text.clone()));
     }
 }

@@ -65,22 +65,25 @@ pub fn check(policy: &Policy<'_>, ctx: &PolicyContext<'_>, out: &mut Vec<PolicyF
                 .unwrap_or_default(),
         };
         for entry in entries {
-            let who = match account_of(entry) {
+            let (who, account) = match account_of(entry) {
                 Account::Literal(id)
                     if Some(id.as_str()) != ctx.own_account
                         && !ctx.trusted_accounts.contains(&id) =>
                 {
-                    format!("account {id}")
+                    (format!("account {id}"), Some(id))
                 }
-                Account::Any => "any AWS account (\"*\")".to_string(),
+                Account::Any => ("any AWS account (\"*\")".to_string(), None),
                 _ => continue,
             };
-            out.push(finding(
+            let mut found = finding(
                 &META,
                 entry.span,
                 format!("the trust policy lets {who} assume this role without an sts:ExternalId condition"),
                 "add Condition: {StringEquals: {sts:ExternalId: <secret shared with the other party>}}, or list the account under [accounts] trusted in stackwarden.toml when it is your own",
-            ));
+            );
+            // The same trust in CDK source (`code/cross-account-no-external-id`) is one mistake.
+            found.cause = account;
+            out.push(found);
         }
     }
 }

@@ -135,5 +135,6 @@ pub(crate) fn finding(
         message,
         help: help.into(),
         suggestion: None,
+        cause: None,
     }
 }

@@ -158,6 +158,7 @@ pub fn check(policies: &[&Policy<'_>], out: &mut Vec<(usize, PolicyFinding)>) {
             ),
             help: "remove the IAM/deployment actions from this principal, or scope them to named ARNs (iam:PassRole with an iam:PassedToService condition)".into(),
             suggestion: None,
+            cause: None,
         },
     ));
 }

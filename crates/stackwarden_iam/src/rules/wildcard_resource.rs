@@ -100,6 +100,7 @@ pub fn check(policy: &Policy<'_>, _ctx: &PolicyContext<'_>, out: &mut Vec<Policy
                 resolve::list(&shown, 3).replace(", ", " | ")
             ),
             suggestion: arns.first().map(|a| a.to_string()),
+            cause: None,
         });
     }
 }

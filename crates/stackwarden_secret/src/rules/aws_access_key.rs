@@ -92,5 +92,9 @@ pub(crate) fn finding(path: &Path, text: &str, m: &SecretMatch) -> Finding {
         source: None,
         help: help.to_string(),
         suggestion: None,
+        // A key is ASCII and on one line.
+        end_line: Some(m.line),
+        end_column: Some(m.column + u32::try_from(secret.len()).unwrap_or(0)),
+        cause: None,
     }
 }
