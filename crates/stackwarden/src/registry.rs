@@ -47,6 +47,60 @@ mod tests {
         assert_eq!(ids.len(), all_rules().len(), "duplicate rule ids");
     }
 
+    /// Rules whose pass and fail cases are not fixture files, and where they are tested instead.
+    const TESTED_ELSEWHERE: &[(&str, &str)] = &[
+        ("guard/", "the guard's decisions: crates/stackwarden_guard/tests (corpus files of real commands, plain and obfuscated)"),
+        ("meta/unused-baseline", "crates/stackwarden/src/baseline.rs and tests/report_shape.rs (a baseline written, then checked)"),
+        ("meta/", "the suppressions fixtures of crates/stackwarden_cfn and crates/stackwarden_code"),
+        ("cdk/stale-synth", "crates/stackwarden_cfn/tests/cdk_synth_state.rs: git keeps no modification times, so the test copies one app and sets them both ways"),
+        ("cfn/lambda-bundle-size", "crates/stackwarden_cfn/tests/rules.rs: the failing case is over 1 MB of code, written by the test rather than committed"),
+        ("iam/missing-permission", "crates/stackwarden_permissions/tests (a synthesized app's functions)"),
+        ("iam/unused-permission", "crates/stackwarden_permissions/tests (a synthesized app's functions)"),
+    ];
+
+    /// Every rule has a fail and a pass fixture: `tests/fixtures/<name>/` (or `<domain>-<name>/`)
+    /// in a crate, holding a `fail*` and a `pass*` entry, unless it is tested another way said
+    /// above. A new rule without fixtures fails here, not in review.
+    #[test]
+    fn every_rule_has_fail_and_pass_fixtures() {
+        let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let folders: Vec<std::path::PathBuf> = std::fs::read_dir(&crates)
+            .expect("crates")
+            .flatten()
+            .map(|c| c.path().join("tests/fixtures"))
+            .filter(|f| f.is_dir())
+            .collect();
+        let mut missing = Vec::new();
+        for rule in all_rules() {
+            if TESTED_ELSEWHERE.iter().any(|(prefix, _)| {
+                rule.id == *prefix || (prefix.ends_with('/') && rule.id.starts_with(prefix))
+            }) {
+                continue;
+            }
+            let (domain, name) = rule.id.split_once('/').expect("domain/name");
+            let has = |kind: &str| {
+                folders.iter().any(|folder| {
+                    [name.to_string(), format!("{domain}-{name}")]
+                        .iter()
+                        .any(|dir| {
+                            std::fs::read_dir(folder.join(dir)).is_ok_and(|entries| {
+                                entries
+                                    .flatten()
+                                    .any(|e| e.file_name().to_string_lossy().starts_with(kind))
+                            })
+                        })
+                })
+            };
+            if !has("fail") || !has("pass") {
+                missing.push(rule.id);
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "rules without a fail and a pass fixture under crates/*/tests/fixtures/<name>/: {missing:?}"
+        );
+    }
+
     #[test]
     fn the_secret_rules_are_listed_once() {
         let ids = rule_ids();

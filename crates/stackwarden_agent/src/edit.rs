@@ -299,6 +299,7 @@ mod tests {
             ],
             errors: vec![],
             files: 1,
+            ..Default::default()
         };
         let answer = answer_for(&report, "src/a.ts").expect("an answer");
         assert_eq!(answer.decision, Some("block"));
@@ -316,6 +317,7 @@ mod tests {
                 .collect(),
             errors: vec![],
             files: 1,
+            ..Default::default()
         };
         let reason = answer_for(&report, "a.ts")
             .and_then(|a| a.reason)
@@ -330,6 +332,7 @@ mod tests {
             findings: vec![finding(3, "code/missing-timeout", Severity::Warn)],
             errors: vec![],
             files: 1,
+            ..Default::default()
         };
         let json = serde_json::to_string(&answer_for(&report, "a.ts")).unwrap_or_default();
         assert_eq!(
