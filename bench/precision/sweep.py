@@ -7,7 +7,7 @@ sample: a stratified, seeded sample of unclassified findings (every finding of a
         a frequent one) with the code around each, for hand classification.
 
 A verdict matches a finding by (rule, project, path, fingerprint), the fingerprint being a hash of the flagged
-line's text with whitespace collapsed, so verdicts carry over when lines shift and are dropped when the
+line's text with whitespace collapsed (and of the finding's resource, the logical id, for template findings), so verdicts carry over when lines shift and are dropped when the
 flagged code itself changes.
 """
 import argparse
@@ -55,8 +55,12 @@ def file_lines(path):
     return _lines_cache[path]
 
 
-def fingerprint(text):
+def fingerprint(text, resource=""):
+    # The template rules point at a resource's `Type:` line, the same text for every table or bucket of a
+    # file: the logical id tells them apart (and, unlike the message, does not change with the wording).
     norm = re.sub(r"\s+", " ", text).strip()
+    if resource:
+        norm += "\0" + resource
     return hashlib.sha1(norm.encode("utf-8")).hexdigest()[:12]
 
 
@@ -89,7 +93,8 @@ def load(work, rows):
             text = lines[ln - 1] if 0 < ln <= len(lines) else ""
             findings.append({
                 "rule": x["rule"], "severity": x.get("severity", ""), "project": row["id"], "path": path,
-                "line": ln, "message": x.get("message", ""), "text": text, "fingerprint": fingerprint(text),
+                "line": ln, "message": x.get("message", ""), "text": text,
+                "fingerprint": fingerprint(text, x.get("resource", "")), "old_fp": fingerprint(text),
                 "abs": os.path.join(base, path),
             })
     return findings, errors, ran
@@ -237,6 +242,38 @@ def sample(a):
     print(f"{len(chosen)} findings sampled into {a.out}")
 
 
+def record(a):
+    """Append hand decisions (`INDEX<TAB>verdict<TAB>reason` lines, INDEX from a sample file) to verdicts.tsv."""
+    heads = {}
+    with open(a.sample, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("### "):
+                idx, rest = line[4:].rstrip("\n").split(" ", 1)
+                rule, project, path, fp, ln = rest.split("\t")
+                heads[idx] = (rule, project, path, fp, ln)
+    have = load_verdicts(a.verdicts)
+    new = []
+    with open(a.decisions, encoding="utf-8") as f:
+        for line in f:
+            if not line.strip() or line.startswith("#"):
+                continue
+            idx, verdict, reason = line.rstrip("\n").split("\t", 2)
+            if verdict not in ("true", "false", "debatable"):
+                sys.exit(f"{a.decisions}: verdict of {idx} is {verdict!r}, not true/false/debatable")
+            rule, project, path, fp, ln = heads[idx]
+            if (rule, project, path, fp) in have:
+                continue
+            have[(rule, project, path, fp)] = True
+            new.append([rule, project, path, fp, ln, verdict, reason])
+    exists = os.path.exists(a.verdicts)
+    with open(a.verdicts, "a", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, delimiter="\t", lineterminator="\n")
+        if not exists:
+            w.writerow(VERDICT_FIELDS)
+        w.writerows(new)
+    print(f"{len(new)} verdicts added to {a.verdicts}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -254,8 +291,12 @@ def main():
             s.add_argument("--seed", type=int, default=16)
             s.add_argument("--per-rule", type=int, default=12)
             s.add_argument("--context", type=int, default=6)
+    r = sub.add_parser("record")
+    r.add_argument("--sample", required=True)
+    r.add_argument("--decisions", required=True)
+    r.add_argument("--verdicts", required=True)
     a = ap.parse_args()
-    report(a) if a.cmd == "report" else sample(a)
+    {"report": report, "sample": sample, "record": record}[a.cmd](a)
 
 
 if __name__ == "__main__":
