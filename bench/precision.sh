@@ -4,6 +4,10 @@
 #
 #   bench/precision.sh            fetch/install what is missing, synthesize the CDK apps, check, report
 #   bench/precision.sh --report   only re-score the last run's findings (after editing verdicts.tsv)
+#   bench/precision.sh --sample [N [SEED]]   sample up to N findings per rule that have no verdict yet, with the
+#                                 code around each, into $PRECISION_WORK/sample.txt (seeded, so reproducible)
+#   bench/precision.sh --record FILE   append hand decisions about that sample (INDEX, verdict, reason) to verdicts.tsv
+#   bench/precision.sh --markdown rewrite the generated tables of bench/PRECISION.md
 #
 # Inputs:  bench/precision/projects.tsv (pinned list), bench/precision/verdicts.tsv (hand verdicts).
 # Outputs: bench/precision/results.txt (per-rule counts and precision; also printed),
@@ -23,10 +27,22 @@ work="${PRECISION_WORK:-${TMPDIR:-/tmp}/stackwarden-precision}"
 projects="$root/bench/precision/projects.tsv"
 helper="$root/bench/precision/sweep.py"
 
-if [ "${1:-}" = "--report" ]; then
-  exec python3 "$helper" report --work "$work" --projects "$projects" \
-    --verdicts "$root/bench/precision/verdicts.tsv" --results "$root/bench/precision/results.txt"
-fi
+verdicts="$root/bench/precision/verdicts.tsv"
+case "${1:-}" in
+  --report)
+    exec python3 "$helper" report --work "$work" --projects "$projects" --verdicts "$verdicts" \
+      --results "$root/bench/precision/results.txt" ;;
+  --sample) # --sample N SEED: a stratified sample of unclassified findings, up to N per rule, into $work/sample.txt
+    exec python3 "$helper" sample --work "$work" --projects "$projects" --verdicts "$verdicts" \
+      --per-rule "${2:-10}" --seed "${3:-16}" --out "$work/sample.txt" ;;
+  --record) # --record DECISIONS: append `INDEX<TAB>true|false|debatable<TAB>reason` lines about $work/sample.txt
+    exec python3 "$helper" record --sample "$work/sample.txt" --decisions "$2" --verdicts "$verdicts" ;;
+  --markdown) # rewrite the generated tables of bench/PRECISION.md
+    exec python3 "$helper" markdown --work "$work" --projects "$projects" --verdicts "$verdicts" \
+      --markdown "$root/bench/PRECISION.md" ;;
+  "") ;;
+  *) echo "usage: bench/precision.sh [--report | --sample [N [SEED]] | --record FILE | --markdown]" >&2; exit 2 ;;
+esac
 [ -x "$bin" ] || { echo "no stackwarden binary at $bin (set STACKWARDEN, or cargo build --release)" >&2; exit 2; }
 mkdir -p "$work/src" "$work/out" "$work/log"
 
@@ -121,5 +137,4 @@ done
 end=$(date +%s)
 echo "checked in $((end - start)) s (fetch, install and synth included on a cold work folder)" >&2
 python3 "$helper" report --work "$work" --projects "$projects" \
-  --verdicts "$root/bench/precision/verdicts.tsv" --results "$root/bench/precision/results.txt" \
-  --binary "$bin"
+  --verdicts "$verdicts" --results "$root/bench/precision/results.txt" --binary "$bin"

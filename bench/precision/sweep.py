@@ -8,7 +8,8 @@ sample: a stratified, seeded sample of unclassified findings (every finding of a
 
 A verdict matches a finding by (rule, project, path, fingerprint), the fingerprint being a hash of the flagged
 line's text with whitespace collapsed (and of the finding's resource, the logical id, for template findings), so verdicts carry over when lines shift and are dropped when the
-flagged code itself changes.
+flagged code itself changes. When one rule flags the same text several times in a file, the later occurrences
+carry their rank (in line order) in the fingerprint.
 """
 import argparse
 import collections
@@ -93,10 +94,17 @@ def load(work, rows):
             text = lines[ln - 1] if 0 < ln <= len(lines) else ""
             findings.append({
                 "rule": x["rule"], "severity": x.get("severity", ""), "project": row["id"], "path": path,
-                "line": ln, "message": x.get("message", ""), "text": text,
-                "fingerprint": fingerprint(text, x.get("resource", "")), "old_fp": fingerprint(text),
-                "abs": os.path.join(base, path),
+                "line": ln, "column": x.get("column") or 0, "message": x.get("message", ""), "text": text,
+                "resource": x.get("resource", ""), "old_fp": fingerprint(text), "abs": os.path.join(base, path),
             })
+    # The same text can be flagged more than once in a file (`} catch (error) {`): the second and later
+    # occurrences, in line order, get their rank in the fingerprint so that each needs its own verdict.
+    seen = collections.Counter()
+    for x in sorted(findings, key=lambda x: (x["project"], x["path"], x["line"], x["column"])):
+        base_fp = fingerprint(x["text"], x["resource"])
+        k = (x["rule"], x["project"], x["path"], base_fp)
+        x["fingerprint"] = base_fp if seen[k] == 0 else fingerprint(f"{x['text']}#{seen[k]}", x["resource"])
+        seen[k] += 1
     return findings, errors, ran
 
 
@@ -116,12 +124,27 @@ def key(x):
     return (x["rule"], x["project"], x["path"], x["fingerprint"])
 
 
+# For the sweep's own statistics only (how many files are CDK code or Lambda handlers), not a rule.
+CDK_OR_HANDLER = re.compile(
+    r"aws-cdk-lib|@aws-cdk/|exports\.handler\s*=|export\s+(const|let|async\s+function|function)\s+handler\b"
+    r"|module\.exports\.\w+\s*=\s*(async\s*)?(function|\()|\bhandler\s*=\s*async\b")
+
+
 def js_files(base):
-    n = 0
+    """(TS/JS source files, of which CDK code or Lambda handlers), node_modules and .d.ts left out."""
+    n = cdk_or_handler = 0
     for dirpath, dirnames, filenames in os.walk(base):
         dirnames[:] = [d for d in dirnames if d not in ("node_modules", ".git", "cdk.out")]
-        n += sum(1 for fn in filenames if fn.endswith(JS_EXT) and not fn.endswith(".d.ts"))
-    return n
+        for fn in filenames:
+            if fn.endswith(JS_EXT) and not fn.endswith(".d.ts"):
+                n += 1
+                try:
+                    with open(os.path.join(dirpath, fn), encoding="utf-8", errors="replace") as f:
+                        if CDK_OR_HANDLER.search(f.read(300000)):
+                            cdk_or_handler += 1
+                except OSError:
+                    pass
+    return n, cdk_or_handler
 
 
 def sam_templates(base):
@@ -152,13 +175,23 @@ def report(a):
     files = sum(d.get("summary", {}).get("files", 0) for _, d, _ in ran)
     skipped = sum(d.get("summary", {}).get("skipped", 0) for _, d, _ in ran)
     ms = sum(m or 0 for _, _, m in ran)
-    jsn = sum(js_files(target_dir(a.work, r)) for r, _, _ in ran if r["kind"] != "cdk")
+    counts = [js_files(target_dir(a.work, r)) for r, _, _ in ran if r["kind"] != "cdk"]
+    jsn, jsh = sum(c[0] for c in counts), sum(c[1] for c in counts)
     sam = sum(sam_templates(target_dir(a.work, r)) for r, _, _ in ran if r["kind"] != "cdk")
     cdk_ok = [r["id"] for r, _, _ in ran if r["kind"] == "cdk"]
-    cdk_failed = [r["id"] for r in rows if r["kind"] == "cdk" and r not in [x for x, _, _ in ran]]
+    cdk_failed = [r["id"] for r in rows if r["kind"] == "cdk"
+                  and os.path.exists(os.path.join(a.work, "src", r["id"], ".synth-failed"))]
     repos = {r["name"] for r, _, _ in ran}
-    p(f"# {len(repos)} distinct repositories/packages; {jsn} TS/JS source files (no .d.ts, no node_modules); "
-      f"{sam} SAM templates; {len(cdk_ok)} CDK apps synthesized" + (f" ({len(cdk_failed)} failed: {', '.join(cdk_failed)})" if cdk_failed else ""))
+    p(f"# {len(repos)} distinct repositories/packages; {jsn} TS/JS source files (no .d.ts, no node_modules), "
+      f"{jsh} of them CDK code or Lambda handlers; {sam} SAM templates; {len(cdk_ok)} CDK apps synthesized" + (f" ({len(cdk_failed)} failed: {', '.join(cdk_failed)})" if cdk_failed else ""))
+    for r, _, _ in ran:
+        if r["kind"] == "cdk":
+            try:
+                with open(os.path.join(a.work, "src", r["id"], "node_modules", "aws-cdk-lib", "package.json")) as f:
+                    lib = json.load(f).get("version", "?")
+            except (OSError, ValueError):
+                lib = "?"
+            p(f"#   {r['id']}: synthesized with aws-cdk-lib {lib}")
     p(f"# stackwarden: {files} files checked, {skipped} skipped, {len(findings)} findings, {len(errors)} input errors, "
       f"{ms / 1000:.1f} s of check time in total")
     p("")
@@ -242,6 +275,51 @@ def sample(a):
     print(f"{len(chosen)} findings sampled into {a.out}")
 
 
+def markdown(a):
+    """Rewrite the generated part of PRECISION.md (between the markers) from the verdicts and the last run."""
+    rows = project_rows(a.projects)
+    findings, _, _ = load(a.work, rows)
+    verdicts = load_verdicts(a.verdicts)
+    current = {key(x): x for x in findings}
+    by_rule = collections.defaultdict(list)
+    for x in findings:
+        by_rule[x["rule"]].append(x)
+    out = ["| rule | findings | classified | true | false | debatable | precision | precision without debatable |",
+           "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for rule in sorted(by_rule):
+        c = collections.Counter(verdicts[key(x)]["verdict"] for x in by_rule[rule] if key(x) in verdicts)
+        n = sum(c.values())
+        prec = f"{100 * c['true'] / n:.0f}%" if n else "-"
+        prec2 = f"{100 * c['true'] / (c['true'] + c['false']):.0f}%" if c["true"] + c["false"] else "-"
+        out.append(f"| `{rule}` | {len(by_rule[rule])} | {n} | {c['true']} | {c['false']} | {c['debatable']} | {prec} | {prec2} |")
+    out += ["", "### Every classified finding", "",
+            "Project ids are those of `projects.tsv` (kind-owner+name-subfolder); paths are inside the project.", ""]
+    for rule in sorted({k[0] for k in verdicts}):
+        vs = sorted((v for k, v in verdicts.items() if k[0] == rule and k in current),
+                    key=lambda v: (v["project"], v["path"], int(v["line"] or 0)))
+        if not vs:
+            continue
+        out += [f"#### `{rule}`", "", "| verdict | project | path:line | reason |", "| --- | --- | --- | --- |"]
+        for v in vs:
+            reason = v["reason"].replace("|", "\\|")
+            out.append(f"| {v['verdict']} | {v['project']} | `{v['path']}:{current[key_of(v)]['line']}` | {reason} |")
+        out.append("")
+    begin, end = "<!-- generated by bench/precision.sh --markdown: begin -->", "<!-- generated: end -->"
+    with open(a.markdown, encoding="utf-8") as f:
+        doc = f.read()
+    if begin not in doc or end not in doc:
+        sys.exit(f"{a.markdown}: the markers {begin!r} and {end!r} are missing")
+    head, rest = doc.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    with open(a.markdown, "w", encoding="utf-8") as f:
+        f.write(head + begin + "\n" + "\n".join(out) + "\n" + end + tail)
+    print(f"{a.markdown}: {sum(1 for k in verdicts if k in current)} classified findings written")
+
+
+def key_of(v):
+    return (v["rule"], v["project"], v["path"], v["fingerprint"])
+
+
 def record(a):
     """Append hand decisions (`INDEX<TAB>verdict<TAB>reason` lines, INDEX from a sample file) to verdicts.tsv."""
     heads = {}
@@ -291,12 +369,15 @@ def main():
             s.add_argument("--seed", type=int, default=16)
             s.add_argument("--per-rule", type=int, default=12)
             s.add_argument("--context", type=int, default=6)
+    m = sub.add_parser("markdown")
+    for arg in ("--work", "--projects", "--verdicts", "--markdown"):
+        m.add_argument(arg, required=True)
     r = sub.add_parser("record")
     r.add_argument("--sample", required=True)
     r.add_argument("--decisions", required=True)
     r.add_argument("--verdicts", required=True)
     a = ap.parse_args()
-    {"report": report, "sample": sample, "record": record}[a.cmd](a)
+    {"report": report, "sample": sample, "record": record, "markdown": markdown}[a.cmd](a)
 
 
 if __name__ == "__main__":
