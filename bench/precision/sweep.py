@@ -253,7 +253,8 @@ def sample(a):
     rng = random.Random(a.seed)
     by_rule = collections.defaultdict(list)
     for x in findings:
-        by_rule[x["rule"]].append(x)
+        if re.search(a.project, x["project"]):
+            by_rule[x["rule"]].append(x)
     chosen = []
     for rule in sorted(by_rule):
         xs = by_rule[rule]
@@ -369,6 +370,7 @@ def main():
             s.add_argument("--seed", type=int, default=16)
             s.add_argument("--per-rule", type=int, default=12)
             s.add_argument("--context", type=int, default=6)
+            s.add_argument("--project", default="", help="only projects whose id matches this regex")
     m = sub.add_parser("markdown")
     for arg in ("--work", "--projects", "--verdicts", "--markdown"):
         m.add_argument(arg, required=True)
