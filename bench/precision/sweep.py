@@ -130,12 +130,16 @@ CDK_OR_HANDLER = re.compile(
     r"|module\.exports\.\w+\s*=\s*(async\s*)?(function|\()|\bhandler\s*=\s*async\b")
 
 
-def js_files(base):
-    """(TS/JS source files, of which CDK code or Lambda handlers), node_modules and .d.ts left out."""
+def js_files(base, skipped=()):
+    """(TS/JS source files, of which CDK code or Lambda handlers), node_modules, .d.ts and the files
+    stackwarden skipped (minified, vendored, excluded) left out."""
     n = cdk_or_handler = 0
+    skipped = {os.path.normpath(os.path.join(base, p)) for p in skipped}
     for dirpath, dirnames, filenames in os.walk(base):
         dirnames[:] = [d for d in dirnames if d not in ("node_modules", ".git", "cdk.out")]
         for fn in filenames:
+            if os.path.normpath(os.path.join(dirpath, fn)) in skipped:
+                continue
             if fn.endswith(JS_EXT) and not fn.endswith(".d.ts"):
                 n += 1
                 try:
@@ -175,14 +179,15 @@ def report(a):
     files = sum(d.get("summary", {}).get("files", 0) for _, d, _ in ran)
     skipped = sum(d.get("summary", {}).get("skipped", 0) for _, d, _ in ran)
     ms = sum(m or 0 for _, _, m in ran)
-    counts = [js_files(target_dir(a.work, r)) for r, _, _ in ran if r["kind"] != "cdk"]
+    counts = [js_files(target_dir(a.work, r), [x.get("path", "") for x in d.get("skipped", [])])
+              for r, d, _ in ran if r["kind"] != "cdk"]
     jsn, jsh = sum(c[0] for c in counts), sum(c[1] for c in counts)
     sam = sum(sam_templates(target_dir(a.work, r)) for r, _, _ in ran if r["kind"] != "cdk")
     cdk_ok = [r["id"] for r, _, _ in ran if r["kind"] == "cdk"]
     cdk_failed = [r["id"] for r in rows if r["kind"] == "cdk"
                   and os.path.exists(os.path.join(a.work, "src", r["id"], ".synth-failed"))]
     repos = {r["name"] for r, _, _ in ran}
-    p(f"# {len(repos)} distinct repositories/packages; {jsn} TS/JS source files (no .d.ts, no node_modules), "
+    p(f"# {len(repos)} distinct repositories/packages; {jsn} TS/JS source files checked (no .d.ts, node_modules or skipped files), "
       f"{jsh} of them CDK code or Lambda handlers; {sam} SAM templates; {len(cdk_ok)} CDK apps synthesized" + (f" ({len(cdk_failed)} failed: {', '.join(cdk_failed)})" if cdk_failed else ""))
     for r, _, _ in ran:
         if r["kind"] == "cdk":
