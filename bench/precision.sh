@@ -74,7 +74,9 @@ repo_tree() { # name commit subfolder -> path of the extracted tree (the subfold
         < <(awk -F'\t' 'NR == FNR { miss[$1]; next } $1 in miss' <(echo "$missing") <(echo "$listing"))
     fi
     mkdir -p "$dest"
-    git --git-dir="$gitdir" archive "$commit" -- "${pathspec[@]}" | tar -x -C "$dest"
+    # git still names each absent blob ("error: invalid object ...") though the pathspec leaves it out.
+    git --git-dir="$gitdir" archive "$commit" -- "${pathspec[@]}" 2> >(grep -v '^error: invalid object' >&2) \
+      | tar -x -C "$dest"
     touch "$mark"
   fi
   echo "$dest"
@@ -107,7 +109,7 @@ grep -v '^#' "$projects" | while IFS=$'\t' read -r kind name ver sub why; do
     npm)
       if [ ! -d "$dir" ]; then
         rm -rf "$dir.part"; mkdir -p "$dir.part"
-        (cd "$dir.part" && npm pack --silent "$name@$ver" >/dev/null && tar -xzf ./*.tgz && rm -f ./*.tgz)
+        (cd "$dir.part" && npm pack --silent "$name@$ver" </dev/null >/dev/null && tar -xzf ./*.tgz && rm -f ./*.tgz)
         mv "$dir.part/package" "$dir"; rm -rf "$dir.part"
       fi
       target="$dir" ;;
@@ -118,7 +120,11 @@ grep -v '^#' "$projects" | while IFS=$'\t' read -r kind name ver sub why; do
         (cd "$tree/$sub" && tar -c .) | tar -x -C "$dir"
         echo "  $id: installing and synthesizing (log: $work/log/$id.log)" >&2
         if (cd "$dir" && { if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi; } \
-              && npx --no-install cdk synth --quiet) >"$work/log/$id.log" 2>&1; then
+              && npx --no-install cdk synth --quiet) </dev/null >"$work/log/$id.log" 2>&1; then
+          # node_modules is ~300 MB an app: keep only the assembly and the aws-cdk-lib version it was made with.
+          (cd "$dir" && node -p 'require("./node_modules/aws-cdk-lib/package.json").version') \
+            </dev/null >"$dir/.aws-cdk-lib-version" 2>/dev/null || true
+          rm -rf "$dir/node_modules"
           touch "$dir/.synth-ok"
         else
           touch "$dir/.synth-failed"; echo "  $id: synth FAILED, see $work/log/$id.log" >&2
@@ -130,10 +136,12 @@ grep -v '^#' "$projects" | while IFS=$'\t' read -r kind name ver sub why; do
   esac
   # Exit 1 (findings) and 2 (an unparsable input, reported in "errors") are expected; anything else is not.
   rc=0 t0=$(date +%s%N)
-  (cd "$target" && "$bin" check . --format json --config "$config" --output "$work/out/$id.json") || rc=$?
+  (cd "$target" && "$bin" check . --format json --config "$config" --output "$work/out/$id.json" </dev/null) || rc=$?
   echo $(( ($(date +%s%N) - t0) / 1000000 )) >"$work/out/$id.ms"
   [ "$rc" -le 2 ] || { echo "$id: stackwarden exited $rc" >&2; exit 1; }
 done
+# The extracted trees were only the source of the copies in src/ (which stay, as the cache).
+rm -rf "$work/trees"
 end=$(date +%s)
 echo "checked in $((end - start)) s (fetch, install and synth included on a cold work folder)" >&2
 python3 "$helper" report --work "$work" --projects "$projects" \

@@ -192,9 +192,9 @@ def report(a):
     for r, _, _ in ran:
         if r["kind"] == "cdk":
             try:
-                with open(os.path.join(a.work, "src", r["id"], "node_modules", "aws-cdk-lib", "package.json")) as f:
-                    lib = json.load(f).get("version", "?")
-            except (OSError, ValueError):
+                with open(os.path.join(a.work, "src", r["id"], ".aws-cdk-lib-version")) as f:
+                    lib = f.read().strip() or "?"
+            except OSError:
                 lib = "?"
             p(f"#   {r['id']}: synthesized with aws-cdk-lib {lib}")
     p(f"# stackwarden: {files} files checked, {skipped} skipped, {len(findings)} findings, {len(errors)} input errors, "
