@@ -154,7 +154,7 @@ impl Baseline {
             .map(|i| {
                 let entry = &self.entries[i];
                 Finding {
-                    rule: UNUSED_BASELINE.id,
+                    rule: &UNUSED_BASELINE,
                     severity: UNUSED_BASELINE.severity,
                     message: format!(
                         "baseline entry for {} in {} matches no finding any more ({})",
@@ -242,7 +242,7 @@ mod tests {
 
     fn finding(line: u32, resource: &str) -> Finding {
         Finding {
-            rule: "cfn/s3-encryption",
+            rule: crate::registry::find("cfn/s3-encryption").expect("rule"),
             severity: Severity::Error,
             message: format!("bucket {resource}"),
             path: PathBuf::from("t.yaml"),

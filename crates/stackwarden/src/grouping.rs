@@ -149,7 +149,10 @@ impl Group {
     /// missing from every resource of a CDK app is one `Tags.of(app).add` in the app's entry.
     pub(crate) fn help(&self) -> String {
         let f = &self.shown;
-        if f.rule == "cfn/missing-tags" && !self.others.is_empty() && f.stack.is_some() {
+        if f.rule == stackwarden_cfn::rules::MISSING_TAGS
+            && !self.others.is_empty()
+            && f.stack.is_some()
+        {
             if let Some(entry) = f.path.parent().and_then(app_entry) {
                 return format!(
                     "tag the whole app once where it is created, in {}: {}",
@@ -195,7 +198,7 @@ impl Held {
 
 /// Groups the findings of one file that point at the same position with the same rule;
 /// `findings` is sorted, so such findings are adjacent.
-pub(crate) fn at_same_position<'f>(findings: &'f [Finding]) -> Vec<&'f [Finding]> {
+pub(crate) fn at_same_position(findings: &[Finding]) -> Vec<&[Finding]> {
     findings
         .chunk_by(|a, b| {
             a.rule == b.rule && a.path == b.path && a.line == b.line && a.column == b.column
@@ -238,7 +241,7 @@ mod tests {
 
     fn finding(rule: &'static str, path: &str, line: u32) -> Finding {
         Finding {
-            rule,
+            rule: crate::registry::find(rule).expect("rule"),
             severity: Severity::Error,
             message: format!("{rule} at {line}"),
             path: PathBuf::from(path),

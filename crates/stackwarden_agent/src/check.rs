@@ -33,14 +33,14 @@ pub(crate) struct SettingsContext<'a> {
 impl SettingsContext<'_> {
     pub(crate) fn finding(
         &self,
-        meta: &RuleMeta,
+        meta: &'static RuleMeta,
         offset: usize,
         message: String,
         help: impl Into<String>,
     ) -> Finding {
         let at = self.lines.span(self.text, offset);
         Finding {
-            rule: meta.id,
+            rule: meta,
             severity: meta.severity,
             message,
             path: self.path.to_path_buf(),
@@ -136,7 +136,7 @@ pub fn check_hooks_registered(config: &Config, options: &Options<'_>) -> Report 
         None => (config_path.to_path_buf(), 1, 1),
     };
     let finding = Finding {
-        rule: hooks_missing::META.id,
+        rule: &hooks_missing::META,
         severity: hooks_missing::META.severity,
         message: hooks_missing::message(&missing),
         path,
@@ -157,13 +157,7 @@ pub fn check_hooks_registered(config: &Config, options: &Options<'_>) -> Report 
 
 /// Applies the configured severities (dropping rules turned off) and appends the findings.
 fn finish(mut findings: Vec<Finding>, options: &Options<'_>, report: &mut Report) {
-    findings.retain_mut(|f| match options.config.severity_for(f.rule, f.severity) {
-        Some(severity) => {
-            f.severity = severity;
-            true
-        }
-        None => false,
-    });
+    stackwarden_core::rule::configure(&mut findings, options.config);
     report.findings.extend(findings);
 }
 

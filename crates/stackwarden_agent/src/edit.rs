@@ -267,6 +267,14 @@ mod tests {
     use super::*;
 
     fn finding(line: u32, rule: &'static str, severity: Severity) -> Finding {
+        // A rule of the test's own: the ids are the code crate's, the metadata does not matter.
+        let rule: &'static stackwarden_core::RuleMeta =
+            Box::leak(Box::new(stackwarden_core::RuleMeta {
+                id: rule,
+                severity,
+                summary: "",
+                docs: "",
+            }));
         Finding {
             rule,
             severity,

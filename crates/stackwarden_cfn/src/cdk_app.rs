@@ -24,13 +24,8 @@ const MAX_ENTRIES: usize = 20_000;
 
 /// Checks the CDK app whose `cdk.json` is at `path` (with `text` its content).
 pub(crate) fn check(path: &Path, text: &str, options: &Options<'_>, report: &mut Report) {
-    let enabled = |meta: &RuleMeta| {
-        options.filter.enabled(meta.id)
-            && options
-                .config
-                .severity_for(meta.id, meta.severity)
-                .is_some()
-    };
+    let enabled =
+        |meta: &RuleMeta| stackwarden_core::rule::runs(meta, options.config, options.filter);
     if !enabled(&cdk_not_synthesized::META) && !enabled(&cdk_stale_synth::META) {
         return;
     }
@@ -124,7 +119,7 @@ fn push(
         return;
     };
     report.findings.push(Finding {
-        rule: meta.id,
+        rule: meta,
         severity,
         message,
         path: path.to_path_buf(),

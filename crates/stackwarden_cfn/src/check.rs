@@ -149,7 +149,7 @@ fn check_template_text(
         (rule.check)(&ctx, &mut findings);
     }
     crate::policies::check(&ctx, options.filter, &mut findings);
-    findings.retain_mut(|f| apply_severity(f, options.config));
+    stackwarden_core::rule::configure(&mut findings, options.config);
     apply_suppressions(&ctx, &mut findings, options);
     if let (Some(stack), Some(sources)) = (stack, sources) {
         for finding in &mut findings {
@@ -185,17 +185,6 @@ fn is_template_name(path: &Path) -> bool {
 fn is_empty_document(text: &str) -> bool {
     crate::load::load(text, crate::load::Format::Yaml)
         .is_ok_and(|loaded| loaded.root.value == stackwarden_core::Value::Null)
-}
-
-/// The configured severity; `false` (drop) when the rule is off.
-fn apply_severity(finding: &mut Finding, config: &Config) -> bool {
-    match config.severity_for(finding.rule, finding.severity) {
-        Some(severity) => {
-            finding.severity = severity;
-            true
-        }
-        None => false,
-    }
 }
 
 struct Suppression<'a> {
@@ -254,7 +243,7 @@ fn apply_suppressions(
         let matching = entries.iter_mut().find(|s| {
             s.reason.is_some()
                 && Some(s.resource) == finding.resource.as_deref()
-                && s.rule.as_deref() == Some(finding.rule)
+                && s.rule.as_deref() == Some(finding.rule.id)
         });
         match matching {
             Some(entry) => {
@@ -264,13 +253,9 @@ fn apply_suppressions(
             None => true,
         }
     });
-    let enabled = |meta: &RuleMeta| {
-        options.filter.enabled(meta.id)
-            && options
-                .config
-                .severity_for(meta.id, meta.severity)
-                .is_some()
-    };
+    let enabled =
+        |meta: &RuleMeta| stackwarden_core::rule::runs(meta, options.config, options.filter);
+    let mut about_suppressions = Vec::new();
     for entry in entries {
         let rule = entry.rule.as_deref().unwrap_or("");
         let (meta, message, help) = if entry.rule.is_none() {
@@ -319,11 +304,10 @@ fn apply_suppressions(
         if !enabled(meta) {
             continue;
         }
-        let mut finding = ctx.finding(meta, entry.resource, entry.span, message, help);
-        if apply_severity(&mut finding, options.config) {
-            findings.push(finding);
-        }
+        about_suppressions.push(ctx.finding(meta, entry.resource, entry.span, message, help));
     }
+    stackwarden_core::rule::configure(&mut about_suppressions, options.config);
+    findings.extend(about_suppressions);
 }
 
 /// `context.stage` in the app's cdk.json (what `-c stage=...` overrides at synth time).

@@ -57,14 +57,14 @@ impl TemplateContext<'_> {
     /// engine applies the configured one).
     pub fn finding(
         &self,
-        rule: &RuleMeta,
+        rule: &'static RuleMeta,
         resource: &str,
         span: Span,
         message: String,
         help: String,
     ) -> Finding {
         Finding {
-            rule: rule.id,
+            rule,
             severity: rule.severity,
             message,
             path: self.path.to_path_buf(),

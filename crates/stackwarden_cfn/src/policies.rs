@@ -229,7 +229,7 @@ pub fn check_policy_text(
         .filter_map(|f| {
             let severity = config.severity_for(f.rule.id, f.rule.severity)?;
             Some(Finding {
-                rule: f.rule.id,
+                rule: f.rule,
                 severity,
                 message: f.message,
                 path: path.to_path_buf(),

@@ -164,7 +164,7 @@ fn standalone_policy_json_is_checked_by_check() {
         r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}"#,
     );
     assert_eq!(report.files, 1);
-    let rules: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
+    let rules: Vec<&str> = report.findings.iter().map(|f| f.rule.id).collect();
     assert!(rules.contains(&"iam/wildcard-action"), "{rules:?}");
     assert!(rules.contains(&"iam/wildcard-resource"), "{rules:?}");
     // JSON that is neither a template nor a policy stays silent.

@@ -170,11 +170,11 @@ pub(crate) fn finish(
     options: &Options<'_>,
     report: &mut Report,
 ) {
-    findings.retain_mut(|f| apply_severity(f, options.config));
+    stackwarden_core::rule::configure(&mut findings, options.config);
     findings.retain(|finding| {
         let hit = suppressions.iter_mut().find(|s| {
             s.reason.is_some()
-                && s.rules.iter().any(|r| r == finding.rule)
+                && s.rules.iter().any(|r| r == finding.rule.id)
                 && s.covers(finding.line)
         });
         match hit {
@@ -188,6 +188,7 @@ pub(crate) fn finish(
     let active = |id: &str, default: Severity| {
         options.filter.enabled(id) && options.config.severity_for(id, default).is_some()
     };
+    let mut about_suppressions = Vec::new();
     for s in &suppressions {
         let at = span_of(s.offset);
         let rules = s.rules.join(", ");
@@ -226,8 +227,8 @@ pub(crate) fn finish(
         if !active(meta.id, meta.severity) {
             continue;
         }
-        let mut finding = Finding {
-            rule: meta.id,
+        let finding = Finding {
+            rule: meta,
             severity: meta.severity,
             message,
             path: path.to_path_buf(),
@@ -242,22 +243,11 @@ pub(crate) fn finish(
             end_column: None,
             cause: None,
         };
-        if apply_severity(&mut finding, options.config) {
-            findings.push(finding);
-        }
+        about_suppressions.push(finding);
     }
+    stackwarden_core::rule::configure(&mut about_suppressions, options.config);
+    findings.extend(about_suppressions);
     report.findings.extend(findings);
-}
-
-/// The configured severity; `false` (drop) when the rule is off.
-fn apply_severity(finding: &mut Finding, config: &Config) -> bool {
-    match config.severity_for(finding.rule, finding.severity) {
-        Some(severity) => {
-            finding.severity = severity;
-            true
-        }
-        None => false,
-    }
 }
 
 /// Reads a file as UTF-8 text, refusing oversized files before reading them.

@@ -125,7 +125,7 @@ impl<'s, 'a> SourceContext<'s, 'a> {
 
     pub(crate) fn finding(
         &self,
-        meta: &RuleMeta,
+        meta: &'static RuleMeta,
         at: OxcSpan,
         message: String,
         help: impl Into<String>,
@@ -133,7 +133,7 @@ impl<'s, 'a> SourceContext<'s, 'a> {
         let span = self.span(at.start);
         let end = self.span(at.end);
         Finding {
-            rule: meta.id,
+            rule: meta,
             severity: meta.severity,
             message,
             path: self.path.to_path_buf(),

@@ -32,13 +32,13 @@ pub(crate) struct PackageContext<'a> {
 impl PackageContext<'_> {
     pub(crate) fn finding(
         &self,
-        meta: &RuleMeta,
+        meta: &'static RuleMeta,
         dep: &Dependency,
         message: String,
         help: impl Into<String>,
     ) -> Finding {
         Finding {
-            rule: meta.id,
+            rule: meta,
             severity: meta.severity,
             message,
             path: self.path.to_path_buf(),

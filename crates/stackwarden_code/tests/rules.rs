@@ -230,7 +230,7 @@ mod iam_unknown_action {
         let iam: Vec<_> = report
             .findings
             .iter()
-            .filter(|f| f.rule.starts_with("iam/"))
+            .filter(|f| f.rule.id.starts_with("iam/"))
             .collect();
         assert!(!iam.is_empty());
         assert!(iam

@@ -181,7 +181,8 @@ pub const DEFAULT_NODE_RUNTIMES: &[&str] = &["nodejs22.x", "nodejs24.x"];
 pub const DEFAULT_PRODUCTION_STAGES: &[&str] = &["prod", "production"];
 pub const DEFAULT_REQUIRED_TAGS: &[&str] = &["Project", "Stage", "Owner", "CostCenter"];
 /// Files nobody on the project wrote or reads as source: minified and bundled JavaScript, source
-/// maps, vendored folders. A pattern without `/` matches any file or folder name.
+/// maps, vendored folders, and `sam build`'s copies of the templates and code (`.aws-sam/`), whose
+/// findings would repeat the sources'. A pattern without `/` matches any file or folder name.
 pub const DEFAULT_EXCLUDE: &[&str] = &[
     "*.min.js",
     "*.min.mjs",
@@ -189,6 +190,7 @@ pub const DEFAULT_EXCLUDE: &[&str] = &[
     "*.bundle.js",
     "*.map",
     "vendor",
+    ".aws-sam",
 ];
 
 impl Default for Config {

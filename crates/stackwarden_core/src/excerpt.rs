@@ -140,9 +140,16 @@ mod tests {
     use super::*;
     use crate::finding::Severity;
 
+    static RULE: crate::RuleMeta = crate::RuleMeta {
+        id: "cfn/x",
+        severity: Severity::Error,
+        summary: "",
+        docs: "",
+    };
+
     fn at(line: u32, column: u32) -> Finding {
         Finding {
-            rule: "cfn/x",
+            rule: &RULE,
             severity: Severity::Error,
             message: String::new(),
             path: PathBuf::from("t.json"),

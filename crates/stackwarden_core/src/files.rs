@@ -16,6 +16,20 @@ use crate::config::Config;
 
 /// A line this long is not written by hand: the file is a bundle or generated.
 const GENERATED_LINE: usize = 5_000;
+/// Lines this long on average are a minifier's output wrapped at a width, not code people write
+/// (which averages well under 80).
+const GENERATED_MEAN_LINE: usize = 200;
+/// The module loaders bundlers put at the top of their output, as the bundlers write them:
+/// browserify's `browser-pack` prelude (old and current), webpack's runtime bootstrap, Parcel's.
+/// The browser builds of the AWS SDK v2 and the Cognito SDK are browserify bundles with short
+/// lines, which the line-length tests miss.
+const BUNDLER_PRELUDES: &[&str] = &[
+    "(function e(t,n,r){function s(o,u){if(!n[o]){if(!t[o])",
+    "(function(){function r(e,n,t){function o(i,f){if(!n[i]){if(!e[i])",
+    "/******/ (() => { // webpackBootstrap",
+    "/******/ (function(modules) { // webpackBootstrap",
+    "parcelRequire=function(",
+];
 /// How much of a source file is read to decide that.
 const SNIFF_BYTES: usize = 64 * 1024;
 
@@ -109,8 +123,11 @@ pub fn relative_to_root(path: &Path, root: Option<&Path>) -> PathBuf {
     plain(path)
 }
 
-/// Why a source file is not read as source: it holds a line of [`GENERATED_LINE`] or more
-/// characters in its first 64 KB (minified bundles put whole libraries on one line).
+/// Why a source file is not read as source, from its first 64 KB: a line of [`GENERATED_LINE`]
+/// or more characters (minified bundles put whole libraries on one line), lines of
+/// [`GENERATED_MEAN_LINE`] characters on average, or a bundler's module loader. A compiler's
+/// inline source map (`//# sourceMappingURL=data:...`, one long line at the end of ordinary
+/// compiled TypeScript) is not a sign of either.
 pub fn generated_source(path: &Path) -> Option<String> {
     use std::io::Read;
     let mut head = Vec::new();
@@ -119,9 +136,42 @@ pub fn generated_source(path: &Path) -> Option<String> {
         .take(SNIFF_BYTES as u64)
         .read_to_end(&mut head)
         .ok()?;
-    let longest = head.split(|b| *b == b'\n').map(<[u8]>::len).max()?;
-    (longest >= GENERATED_LINE)
-        .then(|| format!("minified or generated (a line of {longest}+ characters)"))
+    generated_text(&head)
+}
+
+fn generated_text(head: &[u8]) -> Option<String> {
+    let lines: Vec<&[u8]> = head
+        .split(|b| *b == b'\n')
+        .filter(|line| !is_source_map_comment(line))
+        .collect();
+    let longest = lines.iter().map(|l| l.len()).max()?;
+    if longest >= GENERATED_LINE {
+        return Some(format!(
+            "minified or generated (a line of {longest}+ characters)"
+        ));
+    }
+    let written: Vec<&&[u8]> = lines.iter().filter(|l| !l.is_empty()).collect();
+    // A few long lines are a table or a template literal; a minifier's output is all long lines.
+    if written.len() >= 10 {
+        let mean = written.iter().map(|l| l.len()).sum::<usize>() / written.len();
+        if mean >= GENERATED_MEAN_LINE {
+            return Some(format!("minified (lines of {mean} characters on average)"));
+        }
+    }
+    let start = &head[..head.len().min(4096)];
+    BUNDLER_PRELUDES
+        .iter()
+        .find(|prelude| {
+            start
+                .windows(prelude.len())
+                .any(|window| window == prelude.as_bytes())
+        })
+        .map(|_| "a bundle (a bundler's module loader at its top)".to_string())
+}
+
+fn is_source_map_comment(line: &[u8]) -> bool {
+    let line = line.trim_ascii_start();
+    line.starts_with(b"//# sourceMappingURL=") || line.starts_with(b"//@ sourceMappingURL=")
 }
 
 #[cfg(test)]
@@ -166,6 +216,34 @@ mod tests {
         let rules = FileRules::new(&Config::default());
         assert!(rules.excluded(Path::new("public/mermaid.min.js")).is_some());
         assert!(rules.excluded(Path::new("vendor/aws-sdk.js")).is_some());
+        assert!(rules
+            .excluded(Path::new("app/.aws-sam/build/template.yaml"))
+            .is_some());
         assert!(rules.excluded(Path::new("src/handler.ts")).is_none());
+    }
+
+    #[test]
+    fn bundles_are_known_by_their_lines_or_their_loader_and_compiled_code_is_not() {
+        let handwritten = "import { S3Client } from '@aws-sdk/client-s3';\n\nexport const handler = async () => {\n  return 1;\n};\n".repeat(20);
+        assert_eq!(generated_text(handwritten.as_bytes()), None);
+        // Compiled TypeScript ends with an inline source map: one long line, not a bundle.
+        let compiled = format!(
+            "\"use strict\";\nObject.defineProperty(exports, \"__esModule\", {{ value: true }});\n//# sourceMappingURL=data:application/json;base64,{}\n",
+            "A".repeat(9_000)
+        );
+        assert_eq!(generated_text(compiled.as_bytes()), None);
+        let one_line = format!("!function(e){{{}}}", "x;".repeat(3_000));
+        assert!(generated_text(one_line.as_bytes())
+            .is_some_and(|why| why == "minified or generated (a line of 6014+ characters)"));
+        let wrapped = format!(
+            "{}\n",
+            "var a=function(b){return b+1},c=[1,2,3].map(a);".repeat(5)
+        )
+        .repeat(12);
+        assert!(generated_text(wrapped.as_bytes()).is_some_and(|why| why.contains("on average")));
+        // The browser build of the AWS SDK v2: a browserify bundle of short lines.
+        let browserify = "// AWS SDK for JavaScript v2.97.0\n(function e(t,n,r){function s(o,u){if(!n[o]){if(!t[o]){var a=typeof require==\"function\"&&require;}}}})\n";
+        assert!(generated_text(browserify.as_bytes())
+            .is_some_and(|why| why.contains("bundler's module loader")));
     }
 }

@@ -34,7 +34,10 @@ pub struct SourceLocation {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    pub rule: &'static str,
+    /// The rule, not its id as a string: a typo in a rule reference does not compile, and
+    /// severity, docs and the SARIF rule index come from here. Serialized as its id.
+    #[serde(serialize_with = "rule_id")]
+    pub rule: &'static crate::rule::RuleMeta,
     pub severity: Severity,
     pub message: String,
     pub path: PathBuf,
@@ -72,15 +75,27 @@ impl Finding {
 
     /// The rule's name without its domain: `hardcoded-arn` for `cfn/hardcoded-arn`.
     pub fn rule_name(&self) -> &'static str {
-        self.rule
-            .split_once('/')
-            .map_or(self.rule, |(_, name)| name)
+        let id = self.rule.id;
+        id.split_once('/').map_or(id, |(_, name)| name)
     }
 
     /// Output order: by file, then position, then rule, so runs are deterministic.
     pub fn sort_key(&self) -> (&PathBuf, u32, u32, &'static str, &str) {
-        (&self.path, self.line, self.column, self.rule, &self.message)
+        (
+            &self.path,
+            self.line,
+            self.column,
+            self.rule.id,
+            &self.message,
+        )
     }
+}
+
+fn rule_id<S: serde::Serializer>(
+    rule: &&'static crate::rule::RuleMeta,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(rule.id)
 }
 
 /// An input that could not be read or parsed: reported beside the findings, exit code 2.

@@ -4,7 +4,7 @@
 
 use crate::finding::Severity;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct RuleMeta {
     /// Stable id, `domain/name` (`cfn/s3-encryption`).
     pub id: &'static str,
@@ -13,6 +13,37 @@ pub struct RuleMeta {
     pub summary: &'static str,
     /// Markdown with the fixed headings `## What it does`, `## Why`, `## Example`, `## Fix`.
     pub docs: &'static str,
+}
+
+/// A rule is its id: two declarations compare equal when they declare the same id.
+impl PartialEq for RuleMeta {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for RuleMeta {}
+
+/// `finding.rule == "cfn/s3-encryption"`, for tests and for input that names a rule.
+impl PartialEq<str> for RuleMeta {
+    fn eq(&self, id: &str) -> bool {
+        self.id == id
+    }
+}
+
+/// A finding's `Debug` names its rule, not the rule's whole documentation (which holds example
+/// keys and would bury the finding).
+impl std::fmt::Debug for RuleMeta {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RuleMeta({})", self.id)
+    }
+}
+
+/// A rule prints as its id.
+impl std::fmt::Display for RuleMeta {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id)
+    }
 }
 
 /// The headings every rule's documentation must have, in this order.
@@ -27,6 +58,24 @@ impl RuleMeta {
             .filter(|h| !self.docs.contains(h))
             .collect()
     }
+}
+
+/// Whether `rule` runs at all: selected by `--select`/`--ignore` and not turned off in
+/// `[rules]`. Every domain asks this one question before running a rule or reporting about one.
+pub fn runs(rule: &RuleMeta, config: &crate::config::Config, filter: &RuleFilter) -> bool {
+    filter.enabled(rule.id) && config.severity_for(rule.id, rule.severity).is_some()
+}
+
+/// Gives each finding the severity `[rules]` configures for its rule and drops the findings of
+/// rules turned off: the one pass every domain's findings go through.
+pub fn configure(findings: &mut Vec<crate::finding::Finding>, config: &crate::config::Config) {
+    findings.retain_mut(|f| match config.severity_for(f.rule.id, f.severity) {
+        Some(severity) => {
+            f.severity = severity;
+            true
+        }
+        None => false,
+    });
 }
 
 /// `--select` / `--ignore`: rule ids or domain prefixes (`iam`, `cfn/`).

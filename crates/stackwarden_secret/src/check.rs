@@ -82,11 +82,7 @@ pub fn check_text(path: &Path, text: &str, options: &Options<'_>) -> Report {
 }
 
 fn is_active(options: &Options<'_>) -> bool {
-    options.filter.enabled(AWS_ACCESS_KEY.id)
-        && options
-            .config
-            .severity_for(AWS_ACCESS_KEY.id, AWS_ACCESS_KEY.severity)
-            .is_some()
+    stackwarden_core::rule::runs(&AWS_ACCESS_KEY, options.config, options.filter)
 }
 
 /// The file's bytes, or `None` when it is skipped (too large, binary).

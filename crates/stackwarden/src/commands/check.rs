@@ -1,7 +1,7 @@
 //! `stackwarden check [PATH...]`: discover inputs, run every enabled rule in parallel, render.
 
 use std::collections::HashMap;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -208,7 +208,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
                 let root = configs[config_path].root();
                 report
                     .findings
-                    .retain(|f| !rules.ignores(&relative_to_root(&f.path, root), f.rule));
+                    .retain(|f| !rules.ignores(&relative_to_root(&f.path, root), f.rule.id));
                 report
             })
             .inspect(|_| progress.tick())
@@ -291,13 +291,14 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
     skipped.sort();
     if let (Some(path), Some(accepted)) = (&args.write_baseline, &accepted) {
         accepted.write(path)?;
-        eprintln!(
+        writeln!(
+            std::io::stderr().lock(),
             "stackwarden: wrote a baseline of {} finding{} to {}; check with --baseline {} to fail on new findings only",
             accepted.len(),
             if accepted.len() == 1 { "" } else { "s" },
             path.display(),
             path.display()
-        );
+        )?;
     }
     let end = output::End {
         errors: &errors,

@@ -35,7 +35,7 @@ impl Sink for Github<'_> {
                 property(&f.path.display().to_string()),
                 f.line,
                 f.column,
-                property(f.rule),
+                property(f.rule.id),
                 data(&format!("{} — {}", f.message, f.help))
             )?;
         }

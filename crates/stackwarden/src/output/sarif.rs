@@ -68,7 +68,7 @@ fn document(findings: &[(Finding, String)], errors: &[InputError]) -> Value {
                 region["endColumn"] = json!(column);
             }
             let mut result = json!({
-                "ruleId": f.rule,
+                "ruleId": f.rule.id,
                 "level": level(f.severity),
                 "message": { "text": format!("{} — {}", f.message, f.help) },
                 "locations": [{
@@ -82,7 +82,7 @@ fn document(findings: &[(Finding, String)], errors: &[InputError]) -> Value {
                     "stackwarden/group/v1": grouping::id(&grouping::key(f)),
                 },
             });
-            if let Some(index) = rules.iter().position(|r| r.id == f.rule) {
+            if let Some(index) = rules.iter().position(|r| r.id == f.rule.id) {
                 result["ruleIndex"] = json!(index);
             }
             if let Some(source) = &f.source {

@@ -9,7 +9,9 @@ use super::Outcome;
 pub(crate) fn render(outcome: &Outcome) -> String {
     let mut counts: BTreeMap<(&'static str, Severity), usize> = BTreeMap::new();
     for finding in &outcome.findings {
-        *counts.entry((finding.rule, finding.severity)).or_default() += 1;
+        *counts
+            .entry((finding.rule.id, finding.severity))
+            .or_default() += 1;
     }
     let mut rows: Vec<_> = counts.into_iter().collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));

@@ -94,7 +94,7 @@ fn frame(renderer: &Renderer, group: &Group) -> String {
     let path = finding.path.display().to_string();
     let title = level
         .primary_title(finding.message.as_str())
-        .id(finding.rule);
+        .id(finding.rule.id);
     let shown = group.excerpt.as_ref().map(|e| Shown::new(e, finding));
     let mut main = match &shown {
         Some(shown) => title.element(
@@ -252,7 +252,7 @@ mod tests {
 
     fn finding(path: &std::path::Path, line: u32, column: u32, severity: Severity) -> Finding {
         Finding {
-            rule: "secret/aws-access-key",
+            rule: crate::registry::find("secret/aws-access-key").expect("rule"),
             severity,
             message: "an AWS secret access key (Sc7T…(40 chars)) is committed in this file".into(),
             path: path.to_path_buf(),

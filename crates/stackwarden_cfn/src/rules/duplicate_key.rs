@@ -112,7 +112,7 @@ fn finding(ctx: &TemplateContext<'_>, duplicate: &DuplicateKey) -> Finding {
     match resource {
         Some(resource) => ctx.finding(&META, resource, *span, message, help),
         None => Finding {
-            rule: META.id,
+            rule: &META,
             severity: META.severity,
             message,
             path: ctx.path.to_path_buf(),

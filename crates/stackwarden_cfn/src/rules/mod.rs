@@ -99,6 +99,9 @@ pub static META_RULES: &[&RuleMeta] =
 /// Rules about a CDK app as a whole, checked from its cdk.json (`crate::cdk_app`).
 pub static CDK_APP_RULES: &[&RuleMeta] = &[&cdk_not_synthesized::META, &cdk_stale_synth::META];
 
+/// `cfn/missing-tags`, whose findings across a CDK app are fixed by one `Tags.of(app)` call.
+pub static MISSING_TAGS: &RuleMeta = &missing_tags::META;
+
 /// The metadata of every rule this crate implements.
 pub fn all_metas() -> impl Iterator<Item = &'static RuleMeta> {
     RULES

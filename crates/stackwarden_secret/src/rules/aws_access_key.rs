@@ -73,7 +73,7 @@ pub(crate) fn finding(path: &Path, text: &str, m: &SecretMatch) -> Finding {
         HELP
     };
     Finding {
-        rule: META.id,
+        rule: &META,
         severity: if m.is_documented_example {
             Severity::Info
         } else {
