@@ -151,5 +151,7 @@ pub(crate) fn check_file(path: &Path, options: &Options<'_>) -> Report {
         path: path.to_path_buf(),
         kind: stackwarden_core::discover::classify(path),
     };
-    check_input(&input, options)
+    // The edit hook answers with one line per finding: no code frames, no fingerprints, so no
+    // excerpts (masking the file again would only cost the hook time).
+    check_input_text(&input, options).0
 }
