@@ -69,8 +69,10 @@ fn a_bad_handler_written_by_the_agent_is_blocked_with_each_finding_and_its_fix()
     let client_line = line_of(BAD_HANDLER, "DynamoDBDocumentClient.from");
     let catch_line = line_of(BAD_HANDLER, "} catch (error) {");
     for expected in [
-        format!("\n{client_line}: code/client-in-handler: "),
-        format!("\n{catch_line}: code/swallowed-error: "),
+        format!("\nsrc/lambda/record/index.ts:{client_line}:"),
+        " error code/client-in-handler: ".to_string(),
+        format!("\nsrc/lambda/record/index.ts:{catch_line}:"),
+        " error code/swallowed-error: ".to_string(),
         "code/missing-idempotency: ".to_string(),
     ] {
         assert!(
@@ -113,7 +115,10 @@ fn an_edit_of_a_template_is_checked_in_the_projects_stage_and_tags() {
     let output = hook(dir.path(), &event);
     let answer = json(&output);
     let reason = answer["reason"].as_str().expect("reason");
-    assert!(reason.contains("\n3: cfn/s3-encryption: "), "{reason}");
+    assert!(
+        reason.contains("\ninfra/queue.yaml:3:5: ") && reason.contains(" cfn/s3-encryption: "),
+        "{reason}"
+    );
     assert!(
         reason.contains("lacks required tags: Project, Stage, Owner, CostCenter"),
         "{reason}"
@@ -151,7 +156,7 @@ fn warnings_only_go_back_as_context_without_blocking() {
         .as_str()
         .expect("additionalContext");
     assert!(
-        context.contains("2: code/missing-timeout (warn): "),
+        context.contains("\nsrc/lambda/fetcher/index.ts:2:10: warn code/missing-timeout: "),
         "{context}"
     );
 }

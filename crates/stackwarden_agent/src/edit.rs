@@ -123,11 +123,11 @@ fn answer_for(report: &Report, shown: &str) -> Option<PostToolUseAnswer> {
         .errors
         .iter()
         .map(|e| match e.line {
-            Some(line) => format!("{line}: cannot be read: {}", e.message),
-            None => format!("cannot be read: {}", e.message),
+            Some(line) => format!("{shown}:{line}: error: cannot be read: {}", e.message),
+            None => format!("{shown}: error: cannot be read: {}", e.message),
         })
         .collect();
-    lines.extend(findings.iter().map(|f| finding_line(f)));
+    lines.extend(findings.iter().map(|f| finding_line(f, shown)));
     if lines.is_empty() {
         return None;
     }
@@ -142,7 +142,7 @@ fn answer_for(report: &Report, shown: &str) -> Option<PostToolUseAnswer> {
     let blocking = errors + report.errors.len();
     if blocking > 0 {
         let reason = format!(
-            "stackwarden: {shown} has {} to fix now (line: rule: problem — fix):\n{}",
+            "stackwarden: {shown} has {} to fix now:\n{}",
             count(blocking, "problem"),
             lines.join("\n")
         );
@@ -158,7 +158,7 @@ fn answer_for(report: &Report, shown: &str) -> Option<PostToolUseAnswer> {
         hook_specific_output: Some(AdditionalContext {
             hook_event_name: "PostToolUse",
             additional_context: format!(
-                "stackwarden: {shown} has {} worth fixing (line: rule: problem — fix):\n{}",
+                "stackwarden: {shown} has {} worth fixing:\n{}",
                 count(findings.len(), "warning"),
                 lines.join("\n")
             ),
@@ -166,16 +166,11 @@ fn answer_for(report: &Report, shown: &str) -> Option<PostToolUseAnswer> {
     })
 }
 
-fn finding_line(f: &Finding) -> String {
-    let severity = if f.severity == Severity::Error {
-        ""
-    } else {
-        " (warn)"
-    };
-    format!(
-        "{}: {}{severity}: {} — {}",
-        f.line, f.rule, f.message, f.help
-    )
+/// The line `check --format agent` prints for the finding, with the path as the agent wrote it.
+fn finding_line(f: &Finding, shown: &str) -> String {
+    let mut f = f.clone();
+    f.path = PathBuf::from(shown);
+    f.agent_line(None, &f.help)
 }
 
 fn count(n: usize, noun: &str) -> String {
@@ -313,7 +308,7 @@ mod tests {
         assert_eq!(answer.decision, Some("block"));
         assert_eq!(
             answer.reason.as_deref(),
-            Some("stackwarden: src/a.ts has 1 problem to fix now (line: rule: problem — fix):\n9: code/client-in-handler: problem 9 — fix 9\n3: code/missing-timeout (warn): problem 3 — fix 3")
+            Some("stackwarden: src/a.ts has 1 problem to fix now:\nsrc/a.ts:9:1: error code/client-in-handler: problem 9 — fix: fix 9\nsrc/a.ts:3:1: warn code/missing-timeout: problem 3 — fix: fix 3")
         );
     }
 
@@ -345,7 +340,7 @@ mod tests {
         let json = serde_json::to_string(&answer_for(&report, "a.ts")).unwrap_or_default();
         assert_eq!(
             json,
-            r#"{"hookSpecificOutput":{"hookEventName":"PostToolUse","additionalContext":"stackwarden: a.ts has 1 warning worth fixing (line: rule: problem — fix):\n3: code/missing-timeout (warn): problem 3 — fix 3"}}"#
+            r#"{"hookSpecificOutput":{"hookEventName":"PostToolUse","additionalContext":"stackwarden: a.ts has 1 warning worth fixing:\na.ts:3:1: warn code/missing-timeout: problem 3 — fix: fix 3"}}"#
         );
     }
 }

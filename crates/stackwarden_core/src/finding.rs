@@ -73,6 +73,27 @@ impl Finding {
         self
     }
 
+    /// The one line an agent acts on, the same in `check --format agent` and in the edit hook's
+    /// answer: `path:line:col: severity rule: message (created at …) — fix: help`, with `also`
+    /// (where else the same mistake is) before the fix.
+    pub fn agent_line(&self, also: Option<&str>, help: &str) -> String {
+        let created = self
+            .source
+            .as_ref()
+            .map(|s| format!(" (created at {}:{}:{})", s.path.display(), s.line, s.column))
+            .unwrap_or_default();
+        let also = also.map(|a| format!(" ({a})")).unwrap_or_default();
+        format!(
+            "{}:{}:{}: {} {}: {}{created}{also} — fix: {help}",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.severity.as_str(),
+            self.rule,
+            self.message,
+        )
+    }
+
     /// The rule's name without its domain: `hardcoded-arn` for `cfn/hardcoded-arn`.
     pub fn rule_name(&self) -> &'static str {
         let id = self.rule.id;

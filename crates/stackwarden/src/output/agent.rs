@@ -24,27 +24,10 @@ impl<'w> Agent<'w> {
     }
 
     fn write_group(&mut self, group: &Group) -> io::Result<()> {
-        let f = &group.shown;
-        let at = f
-            .source
-            .as_ref()
-            .map(|s| format!(" (created at {}:{}:{})", s.path.display(), s.line, s.column))
-            .unwrap_or_default();
-        let occurrences = group
-            .occurrences()
-            .map(|o| format!(" ({o})"))
-            .unwrap_or_default();
-        writeln!(
-            self.out,
-            "{}:{}:{}: {} {}: {}{at}{occurrences} — fix: {}",
-            f.path.display(),
-            f.line,
-            f.column,
-            f.severity.as_str(),
-            f.rule,
-            f.message,
-            group.help()
-        )
+        let line = group
+            .shown
+            .agent_line(group.occurrences().as_deref(), &group.help());
+        writeln!(self.out, "{line}")
     }
 }
 
