@@ -125,3 +125,62 @@ fn iam_rules_are_listed_and_explained() {
     let text = stdout(&stackwarden(&["explain", "iam/privilege-escalation"]));
     assert!(text.contains("rhinosecuritylabs.com"), "{text}");
 }
+
+#[test]
+fn iam_lookup_describes_an_action() {
+    let output = stackwarden(&["iam", "lookup", "s3:getobject"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(
+        text.starts_with("s3:GetObject  (Amazon S3)\n  access level: Read\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("object               arn:${Partition}:s3:::${BucketName}/${ObjectName}"),
+        "{text}"
+    );
+    assert!(text.contains("s3:ExistingObjectTag/<key>"), "{text}");
+
+    let report = json(&stackwarden(&[
+        "iam",
+        "lookup",
+        "--format",
+        "json",
+        "sts:GetCallerIdentity",
+    ]));
+    assert_eq!(report["exists"], true);
+    assert_eq!(report["actions"][0]["action"], "sts:GetCallerIdentity");
+    assert_eq!(report["actions"][0]["star_only"], true);
+    assert_eq!(report["actions"][0]["access_levels"][0], "Read");
+}
+
+#[test]
+fn iam_lookup_and_expand_suggest_what_was_meant() {
+    let output = stackwarden(&["iam", "lookup", "s3:ReadBucket"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output),
+        "`s3:ReadBucket` is not an IAM action; did you mean `s3:ListBucket`? (`stackwarden iam lookup s3:ListBucket`)\n"
+    );
+    let report = json(&stackwarden(&[
+        "iam",
+        "lookup",
+        "--format",
+        "json",
+        "s3:ReadBucket",
+    ]));
+    assert_eq!(report["exists"], false);
+    assert_eq!(report["did_you_mean"], "s3:ListBucket");
+
+    // `expand` with no match gives the same suggestion instead of a bare "0 actions".
+    let output = stackwarden(&["iam", "expand", "s3:ReadBucket"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).ends_with("\ndid you mean `s3:ListBucket`?\n"),
+        "{}",
+        stdout(&output)
+    );
+    let output = stackwarden(&["iam", "lookup", "dynamdb:GetItem"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("did you mean `dynamodb`?"));
+}
