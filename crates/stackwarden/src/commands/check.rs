@@ -46,6 +46,10 @@ pub(crate) struct Args {
     /// Print how many findings each rule produced instead of the findings.
     #[arg(long, conflicts_with = "format")]
     statistics: bool,
+    /// Say on stderr what could not be judged and why (functions whose code or role is not
+    /// resolved by the permission rules).
+    #[arg(long, short)]
+    verbose: bool,
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode> {
@@ -140,6 +144,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
                 stage: args.stage.as_deref(),
                 today: &today,
                 known_rules: &known,
+                verbose: args.verbose,
             };
             let mut report = engine::check_input(input, &options);
             // `[per-file]` ignores, matched against each finding's own file.

@@ -23,6 +23,23 @@ pub(crate) enum IamCommand {
     /// Whether an action exists, its access level, resource types (ARN formats) and condition
     /// keys; a did-you-mean when it does not.
     Lookup(LookupArgs),
+    /// The least-privilege policy a Lambda handler's code needs, from its SDK calls.
+    PolicyFor(PolicyForArgs),
+}
+
+#[derive(clap::Args)]
+pub(crate) struct PolicyForArgs {
+    /// The handler module (`src/lambda/x/index.ts`).
+    path: PathBuf,
+    /// `json` (an IAM policy document) or `cdk` (statements to add to the function's role).
+    #[arg(long, value_enum, default_value = "json")]
+    format: PolicyFormat,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub(crate) enum PolicyFormat {
+    Json,
+    Cdk,
 }
 
 #[derive(clap::Args)]
@@ -73,6 +90,7 @@ pub(crate) fn run(command: IamCommand) -> Result<ExitCode> {
         IamCommand::Check(args) => check(args),
         IamCommand::Expand(args) => expand(&args.pattern),
         IamCommand::Lookup(args) => lookup(&args.action, args.format),
+        IamCommand::PolicyFor(args) => policy_for(&args.path, args.format),
     }
 }
 
@@ -267,5 +285,43 @@ fn lookup(query: &str, format: LookupFormat) -> Result<ExitCode> {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+fn policy_for(path: &std::path::Path, format: PolicyFormat) -> Result<ExitCode> {
+    let config = Config::discover(path)?;
+    let calls = stackwarden_code::calls::handler_calls(path, &config)
+        .map_err(|e| anyhow::anyhow!("{}: {}", e.path.display(), e.message))?;
+    // Bound to the resources of the function built from this handler, when a synth says which.
+    let (stack, environment) = stackwarden_permissions::policy::environment_for(path)
+        .map_or((None, Default::default()), |(s, e)| (Some(s), e));
+    let policy = stackwarden_permissions::policy::policy_for(&calls, &environment);
+    let mut out = match format {
+        PolicyFormat::Json => serde_json::to_string_pretty(&policy.to_json())? + "\n",
+        PolicyFormat::Cdk => policy.to_cdk(),
+    };
+    if policy.statements.is_empty() {
+        out = match format {
+            PolicyFormat::Json => out,
+            PolicyFormat::Cdk => {
+                "// no SDK calls found: the handler needs no permissions of its own\n".to_string()
+            }
+        };
+    }
+    anstream::stdout().lock().write_all(out.as_bytes())?;
+    let mut err = anstream::stderr().lock();
+    if let Some(stack) = stack {
+        writeln!(
+            err,
+            "resources bound through the function's environment in stack {stack} (cdk.out)"
+        )?;
+    }
+    for line in &policy.unresolved {
+        writeln!(err, "not included: {line}")?;
+    }
+    Ok(if policy.unresolved.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     })
 }

@@ -1,0 +1,203 @@
+//! What a CDK stack's source says about the constructs a synthesized template came from, for the
+//! permission rules: the `new NodejsFunction(this, 'Id', { entry })` / `new Function(..., { code:
+//! Code.fromAsset(dir), handler })` written on the line a creation trace names, the variable a
+//! construct is assigned to (so a fix can say `receipts.grantPut(processOrder)`), and the policy
+//! statements written by hand (`new iam.PolicyStatement({ actions: [...] })`).
+
+use std::path::{Path, PathBuf};
+
+use oxc::allocator::Allocator;
+use oxc::ast::ast::{Argument, BindingPattern, Expression, NewExpression};
+use oxc::ast::AstKind;
+use stackwarden_core::config::Config;
+
+use crate::cdk::statements;
+use crate::check::{analyse, parse_clean, read_text};
+use crate::context::{object_arg, property, static_string, SourceContext};
+
+/// Where a path written in CDK source is relative to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourcePath {
+    /// `entry: 'src/x.ts'`: relative to the folder `cdk synth` runs in (the app's root).
+    AppRelative(String),
+    /// `path.join(__dirname, '../lambda/x.ts')`: resolved against the stack file's folder.
+    Absolute(PathBuf),
+}
+
+/// The construct created on one line of CDK source.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConstructSource {
+    /// `processOrder` for `const processOrder = new NodejsFunction(...)`, `this.fn` → `this.fn`.
+    pub variable: Option<String>,
+    /// The class name as written (`NodejsFunction`, `Function`, `Bucket`).
+    pub class: Option<String>,
+    /// NodejsFunction's `entry`.
+    pub entry: Option<SourcePath>,
+    /// `Code.fromAsset(dir)`.
+    pub asset: Option<SourcePath>,
+    /// `handler: 'index.handler'`.
+    pub handler: Option<String>,
+}
+
+/// A policy statement written in CDK source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementSource {
+    pub line: u32,
+    pub column: u32,
+    pub actions: Vec<String>,
+    pub deny: bool,
+}
+
+/// What one CDK source file holds.
+#[derive(Debug, Clone, Default)]
+pub struct CdkSource {
+    /// Every `new X(...)` with its line.
+    pub constructs: Vec<(u32, ConstructSource)>,
+    pub statements: Vec<StatementSource>,
+}
+
+impl CdkSource {
+    /// The construct whose `new` starts on `line` (the line a creation trace names).
+    pub fn construct_at(&self, line: u32) -> Option<&ConstructSource> {
+        self.constructs
+            .iter()
+            .find(|(l, _)| *l == line)
+            .map(|(_, c)| c)
+    }
+}
+
+/// Reads and parses one CDK source file; `None` when it cannot be read or parsed.
+pub fn cdk_source(path: &Path) -> Option<CdkSource> {
+    let text = read_text(path).ok()?;
+    let allocator = Allocator::default();
+    let program = parse_clean(&allocator, path, &text)?;
+    let semantic = analyse(&program);
+    let config = Config::default();
+    let ctx = SourceContext::new(path, &text, &semantic, &config);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut source = CdkSource::default();
+    for node in ctx.nodes() {
+        let AstKind::NewExpression(new) = node.kind() else {
+            continue;
+        };
+        let line = ctx.line_of(new.span.start);
+        source
+            .constructs
+            .push((line, construct(&ctx, node.id(), new, dir)));
+    }
+    for statement in statements(&ctx) {
+        let span = ctx.span(oxc::span::GetSpan::span(statement.object).start);
+        source.statements.push(StatementSource {
+            line: span.line,
+            column: span.column,
+            actions: statement
+                .actions()
+                .into_iter()
+                .map(|(a, _)| a.to_string())
+                .collect(),
+            deny: statement.is_deny(),
+        });
+    }
+    Some(source)
+}
+
+fn construct<'a>(
+    ctx: &SourceContext<'_, 'a>,
+    id: oxc::syntax::node::NodeId,
+    new: &NewExpression<'a>,
+    dir: &Path,
+) -> ConstructSource {
+    let class = match new.callee.get_inner_expression() {
+        Expression::Identifier(i) => Some(i.name.to_string()),
+        Expression::StaticMemberExpression(m) => Some(m.property.name.to_string()),
+        _ => None,
+    };
+    let props = object_arg(&new.arguments, 2);
+    let path_of = |key: &str| {
+        props
+            .and_then(|p| property(p, key))
+            .and_then(|e| source_path(ctx, e, dir))
+    };
+    let asset = props.and_then(|p| property(p, "code")).and_then(|code| {
+        let Expression::CallExpression(call) = code.get_inner_expression() else {
+            return None;
+        };
+        let member = call.callee.get_member_expr()?;
+        (member.static_property_name()? == "fromAsset")
+            .then(|| call.arguments.first().and_then(Argument::as_expression))
+            .flatten()
+            .and_then(|e| source_path(ctx, e, dir))
+    });
+    ConstructSource {
+        variable: assigned_to(ctx, id),
+        class,
+        entry: path_of("entry"),
+        asset,
+        handler: props
+            .and_then(|p| property(p, "handler"))
+            .and_then(static_string)
+            .map(str::to_string),
+    }
+}
+
+/// The variable or member a `new` is assigned to.
+fn assigned_to(ctx: &SourceContext<'_, '_>, id: oxc::syntax::node::NodeId) -> Option<String> {
+    match ctx.parent_kind(id) {
+        AstKind::VariableDeclarator(d) => match &d.id {
+            BindingPattern::BindingIdentifier(ident) => Some(ident.name.to_string()),
+            _ => None,
+        },
+        AstKind::AssignmentExpression(a) => match &a.left {
+            oxc::ast::ast::AssignmentTarget::AssignmentTargetIdentifier(i) => {
+                Some(i.name.to_string())
+            }
+            oxc::ast::ast::AssignmentTarget::StaticMemberExpression(m) => {
+                let object = match m.object.get_inner_expression() {
+                    Expression::ThisExpression(_) => "this".to_string(),
+                    Expression::Identifier(i) => i.name.to_string(),
+                    _ => return Some(m.property.name.to_string()),
+                };
+                Some(format!("{object}.{}", m.property.name))
+            }
+            _ => None,
+        },
+        AstKind::PropertyDefinition(p) => p.key.static_name().map(|k| format!("this.{k}")),
+        _ => None,
+    }
+}
+
+/// A string path, or `path.join(__dirname, '...', ...)` / `path.resolve(__dirname, ...)` /
+/// `join(__dirname, ...)` of string parts.
+fn source_path<'a>(
+    ctx: &SourceContext<'_, 'a>,
+    expr: &Expression<'a>,
+    dir: &Path,
+) -> Option<SourcePath> {
+    if let Some(text) = static_string(expr) {
+        return Some(SourcePath::AppRelative(text.to_string()));
+    }
+    let expr = match expr.get_inner_expression() {
+        Expression::Identifier(_) => ctx.initializer_of(expr)?,
+        other => other,
+    };
+    if let Some(text) = static_string(expr) {
+        return Some(SourcePath::AppRelative(text.to_string()));
+    }
+    let Expression::CallExpression(call) = expr.get_inner_expression() else {
+        return None;
+    };
+    let name = crate::context::callee_name(&call.callee)?;
+    if !matches!(name, "join" | "resolve") {
+        return None;
+    }
+    let mut parts = call.arguments.iter().filter_map(Argument::as_expression);
+    let first = parts.next()?;
+    if !ctx.is_global(first, "__dirname") {
+        return None;
+    }
+    let mut path = dir.to_path_buf();
+    for part in parts {
+        path.push(static_string(part)?);
+    }
+    Some(SourcePath::Absolute(path))
+}
