@@ -221,14 +221,16 @@ fn is_kept_policy(name: &str) -> bool {
     name.contains("Lambda") || name.starts_with("AWSXRay") || name.starts_with("AWSXray")
 }
 
+/// Command → (IAM actions, how they were found).
+type Commands = BTreeMap<String, (Vec<String>, char)>;
+
 pub(crate) fn update(data: &Path, temp: &Path, today: &str) -> Result<()> {
     let mut botocore = fetch(&BOTOCORE, temp)?;
     let iam = aws_cli::read_iam(temp)?;
     let services = aws_cli::read_services(&mut botocore)?;
 
     // package → (folder, command → (actions, how)).
-    let mut packages: BTreeMap<String, (String, BTreeMap<String, (Vec<String>, char)>)> =
-        BTreeMap::new();
+    let mut packages: BTreeMap<String, (String, Commands)> = BTreeMap::new();
     let (mut total, mut with_action) = (0usize, 0usize);
     for service in &services {
         if service.service_id.is_empty() {
