@@ -215,7 +215,7 @@ fn allowed(policies: &RolePolicies, need: &Need) -> bool {
         !s.allow
             && !s.conditional
             && s.allows_action(&need.action)
-            && s.resources.iter().any(|r| *r == crate::role::Res::Any)
+            && s.resources.contains(&crate::role::Res::Any)
     });
     !denied
         && policies

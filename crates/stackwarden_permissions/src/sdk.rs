@@ -26,6 +26,9 @@ pub struct LibraryCall {
     pub resource: String,
 }
 
+/// (input property, value, extra action).
+type InputAction = (String, String, String);
+
 #[derive(Debug, Default)]
 pub struct SdkTable {
     commands: HashMap<(String, String), Command>,
@@ -33,7 +36,7 @@ pub struct SdkTable {
     services: HashMap<String, String>,
     items: HashMap<String, String>,
     /// (package, command) → (input property, value, extra action).
-    inputs: HashMap<(String, String), Vec<(String, String, String)>>,
+    inputs: HashMap<(String, String), Vec<InputAction>>,
     pub libraries: Vec<LibraryCall>,
     header: &'static str,
     pub load_error: Option<String>,

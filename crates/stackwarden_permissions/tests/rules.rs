@@ -100,7 +100,8 @@ fn app(dir: &Path) {
     std::fs::write(dir.join("lib/app-stack.ts"), STACK_TS).expect("write");
     std::fs::write(dir.join("src/wrong.ts"), WRONG_TS).expect("write");
     std::fs::write(dir.join("src/right.ts"), RIGHT_TS).expect("write");
-    let object_arn = serde_json::json!({"Fn::Join": ["", [{"Fn::GetAtt": ["Uploads1E6A1C7B", "Arn"]}, "/*"]]});
+    let object_arn =
+        serde_json::json!({"Fn::Join": ["", [{"Fn::GetAtt": ["Uploads1E6A1C7B", "Arn"]}, "/*"]]});
     let bucket_arn = serde_json::json!({"Fn::GetAtt": ["Uploads1E6A1C7B", "Arn"]});
     let template = serde_json::json!({
         "Resources": {
@@ -191,13 +192,20 @@ fn a_role_without_the_put_its_handler_sends_is_reported_on_the_send_line() {
         .collect();
     assert_eq!(missing.len(), 1, "{:#?}", outcome.report.findings);
     let finding = missing[0];
-    assert!(finding.path.ends_with("src/wrong.ts"), "{}", finding.path.display());
+    assert!(
+        finding.path.ends_with("src/wrong.ts"),
+        "{}",
+        finding.path.display()
+    );
     assert_eq!((finding.line, finding.column), (8, 9));
     assert_eq!(
         finding.message,
         "`PutObjectCommand` needs `s3:PutObject` on the objects of the bucket `Uploads1E6A1C7B` (env BUCKET), which the role of function `App/Wrong` does not allow: the call fails with AccessDenied at run time"
     );
-    assert_eq!(finding.suggestion.as_deref(), Some("uploads.grantPut(wrong);"));
+    assert_eq!(
+        finding.suggestion.as_deref(),
+        Some("uploads.grantPut(wrong);")
+    );
     assert_eq!(finding.resource.as_deref(), Some("Wrong3333"));
     assert_eq!(finding.source.as_ref().map(|s| s.line), Some(10));
 }
