@@ -180,6 +180,16 @@ fn iam_lookup_and_expand_suggest_what_was_meant() {
         "{}",
         stdout(&output)
     );
+    // An SDK operation written as an action: the action that authorises it.
+    let output = stackwarden(&["iam", "lookup", "lambda:Invoke"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("did you mean `lambda:InvokeFunction`?"),
+        "{}",
+        stdout(&output)
+    );
+    let output = stackwarden(&["iam", "expand", "s3:ListObjectsV2"]);
+    assert!(stdout(&output).ends_with("did you mean `s3:ListBucket`?\n"));
     let output = stackwarden(&["iam", "lookup", "dynamdb:GetItem"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("did you mean `dynamodb`?"));

@@ -208,6 +208,13 @@ fn did_you_mean(pattern: &str) -> Option<String> {
     let (prefix, name) = pattern.split_once(':')?;
     let service = db().service(prefix)?;
     let literal: String = name.chars().filter(|c| !matches!(c, '*' | '?')).collect();
+    // An SDK operation written as an action (`lambda:Invoke`, `s3:ListObjectsV2`): the action
+    // that authorises it, from the SDK table.
+    if let Some(actions) =
+        stackwarden_permissions::sdk::table().operation_actions(service.prefix(), &literal)
+    {
+        return Some(actions.join("` and `"));
+    }
     stackwarden_iam::suggest::action(service, &literal)
 }
 
