@@ -149,6 +149,20 @@ fn check_stack(
                 None
             }
         };
+        if let (Some(needs), Some(_)) = (&needs, &policies) {
+            let mut actions: Vec<&str> = needs.needs.iter().map(|n| n.action.as_str()).collect();
+            actions.sort_unstable();
+            actions.dedup();
+            outcome.notes.push(format!(
+                "{label}: judged: {} calls needing {}",
+                needs.needs.len(),
+                if actions.is_empty() {
+                    "no action".to_string()
+                } else {
+                    actions.join(", ")
+                }
+            ));
+        }
         if let Some(needs) = &needs {
             for line in &needs.unresolved {
                 outcome.notes.push(format!("{label}: in part: {line}"));

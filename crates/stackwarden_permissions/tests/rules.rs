@@ -247,7 +247,14 @@ fn the_right_function_has_no_finding_and_every_function_is_judged() {
         "{:#?}",
         outcome.report.findings
     );
-    assert!(outcome.notes.is_empty(), "{:#?}", outcome.notes);
+    // Both functions are judged in full: one note each, saying what their code needs.
+    assert_eq!(
+        outcome.notes,
+        [
+            "App: function `App/Right`: judged: 2 calls needing s3:ListBucket, s3:PutObject",
+            "App: function `App/Wrong`: judged: 2 calls needing s3:ListBucket, s3:PutObject",
+        ]
+    );
 }
 
 #[test]
