@@ -197,7 +197,58 @@ fn source_path<'a>(
     }
     let mut path = dir.to_path_buf();
     for part in parts {
-        path.push(static_string(part)?);
+        let part = static_string(part)?;
+        // `path.join(__dirname, '/../lambda')` appends (a leading `/` is a separator there);
+        // `path.resolve` starts again at an absolute part, as PathBuf::push does.
+        match name {
+            "join" => path.push(part.trim_start_matches('/')),
+            _ => path.push(part),
+        }
     }
     Some(SourcePath::Absolute(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_and_assets_resolve_as_node_resolves_them() {
+        let dir =
+            std::env::temp_dir().join(format!("stackwarden-cdk-source-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("lib")).expect("mkdir");
+        let stack = dir.join("lib/stack.ts");
+        std::fs::write(
+            &stack,
+            "import * as path from 'path'; import * as iam from 'aws-cdk-lib/aws-iam';\n\
+             const a = new NodejsFunction(this, 'A', { entry: 'src/a.ts' });\n\
+             const b = new NodejsFunction(this, 'B', { entry: path.join(__dirname, '/../lambda/b/index.ts') });\n\
+             this.c = new Function(this, 'C', { code: Code.fromAsset(path.resolve(__dirname, '..', 'lambda/c')), handler: 'app.handler' });\n\
+             fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));\n",
+        )
+        .expect("write");
+        let source = cdk_source(&stack).expect("parses");
+        let a = source.construct_at(2).expect("a");
+        assert_eq!(a.variable.as_deref(), Some("a"));
+        assert_eq!(a.entry, Some(SourcePath::AppRelative("src/a.ts".into())));
+        let b = source.construct_at(3).expect("b");
+        assert_eq!(
+            b.entry,
+            Some(SourcePath::Absolute(
+                dir.join("lib").join("../lambda/b/index.ts")
+            ))
+        );
+        let c = source.construct_at(4).expect("c");
+        assert_eq!(c.variable.as_deref(), Some("this.c"));
+        assert_eq!(
+            c.asset,
+            Some(SourcePath::Absolute(
+                dir.join("lib").join("..").join("lambda/c")
+            ))
+        );
+        assert_eq!(c.handler.as_deref(), Some("app.handler"));
+        assert_eq!(source.statements.len(), 1);
+        assert_eq!(source.statements[0].actions, ["s3:GetObject"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
