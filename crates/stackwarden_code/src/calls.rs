@@ -55,6 +55,8 @@ pub struct SdkCall {
     pub items: Vec<(String, Vec<(String, ValueRef)>)>,
     /// The input is not an object literal, or spreads one in: its properties are not all known.
     pub input_unknown: bool,
+    /// Every property name written in the input, at any depth (`Target.RoleArn` → `RoleArn`).
+    pub nested_keys: Vec<String>,
 }
 
 /// A call of a library that sends requests of its own (`new DynamoDBPersistenceLayer({...})`,
@@ -173,7 +175,9 @@ fn collect(ctx: &SourceContext<'_, '_>, out: &mut HandlerCalls) -> Vec<String> {
                     if is_command_package(binding.module) && name.ends_with("Command") {
                         let (line, column) = send_position(ctx, node.id(), new.span.start);
                         let (input, items, input_unknown) = input_of(ctx, new.arguments.first());
+                        let nested_keys = nested_keys(ctx, new.arguments.first());
                         out.calls.push(SdkCall {
+                            nested_keys,
                             package: binding.module.to_string(),
                             command: name.to_string(),
                             path: ctx.path.to_path_buf(),
@@ -258,8 +262,10 @@ fn collect(ctx: &SourceContext<'_, '_>, out: &mut HandlerCalls) -> Vec<String> {
                             .collect();
                         command.push_str("Command");
                         let (input, items, input_unknown) = input_of(ctx, call.arguments.first());
+                        let nested_keys = nested_keys(ctx, call.arguments.first());
                         let span = ctx.span(call.span.start);
                         out.calls.push(SdkCall {
+                            nested_keys,
                             package,
                             command,
                             path: ctx.path.to_path_buf(),
@@ -346,6 +352,46 @@ fn send_position(
 }
 
 type Properties = Vec<(String, ValueRef)>;
+
+/// The property names of an input object literal at any depth (through arrays too).
+fn nested_keys<'a>(ctx: &SourceContext<'_, 'a>, argument: Option<&Argument<'a>>) -> Vec<String> {
+    fn walk(expr: &Expression<'_>, depth: usize, out: &mut Vec<String>) {
+        if depth > 6 {
+            return;
+        }
+        match expr.get_inner_expression() {
+            Expression::ObjectExpression(object) => {
+                for property in &object.properties {
+                    if let ObjectPropertyKind::ObjectProperty(p) = property {
+                        if let Some(key) = p.key.static_name() {
+                            if !out.iter().any(|k| k == key.as_ref()) {
+                                out.push(key.to_string());
+                            }
+                        }
+                        walk(&p.value, depth + 1, out);
+                    }
+                }
+            }
+            Expression::ArrayExpression(array) => {
+                for element in &array.elements {
+                    if let Some(e) = element.as_expression() {
+                        walk(e, depth + 1, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(expr) = argument.and_then(Argument::as_expression) {
+        let expr = match expr.get_inner_expression() {
+            Expression::Identifier(_) => ctx.initializer_of(expr).unwrap_or(expr),
+            other => other,
+        };
+        walk(expr, 0, &mut out);
+    }
+    out
+}
 
 /// The properties of a command's input and its nested requests.
 fn input_of<'a>(

@@ -30,6 +30,15 @@ const RESOURCE_PROPERTIES: &[(&str, &[&str])] = &[
     ("events", &["EventBusName"]),
 ];
 
+/// A request that hands AWS a role to act with (a schedule's target role, a state machine's role,
+/// a job's execution role) needs `iam:PassRole` on that role (IAM user guide, "Granting a user
+/// permissions to pass a role to an AWS service"): an input property, at any depth, named so.
+fn passes_role(key: &str) -> bool {
+    key.ends_with("RoleArn")
+        || key.ends_with("roleArn")
+        || matches!(key, "Role" | "role" | "ExecutionRole")
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Need {
     pub action: String,
@@ -156,6 +165,10 @@ pub fn needs(calls: &HandlerCalls, environment: &BTreeMap<String, EnvValue>) -> 
                 out.needs.push(need(call, action, target, named_by));
             }
         }
+        if call.nested_keys.iter().any(|k| passes_role(k)) {
+            out.needs
+                .push(need(call, "iam:PassRole", Target::Unknown, None));
+        }
         for (property, value, action) in table().input_actions(&call.package, &call.command) {
             let asks = call
                 .input
@@ -208,5 +221,69 @@ fn need(call: &SdkCall, action: &str, target: Target, named_by: Option<String>) 
         path: call.path.clone(),
         line: call.line,
         column: call.column,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(package: &str, command: &str, input: Vec<(&str, ValueRef)>, keys: &[&str]) -> SdkCall {
+        SdkCall {
+            package: package.to_string(),
+            command: command.to_string(),
+            path: PathBuf::from("src/h.ts"),
+            line: 3,
+            column: 1,
+            input: input.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            items: Vec::new(),
+            input_unknown: false,
+            nested_keys: keys.iter().map(|k| k.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_role_in_the_input_needs_pass_role_and_env_binds_the_target() {
+        let calls = HandlerCalls {
+            calls: vec![
+                call(
+                    "@aws-sdk/client-scheduler",
+                    "CreateScheduleCommand",
+                    vec![],
+                    &["Name", "Target", "Arn", "RoleArn"],
+                ),
+                call(
+                    "@aws-sdk/client-s3",
+                    "HeadObjectCommand",
+                    vec![("Bucket", ValueRef::Env("BUCKET".into()))],
+                    &["Bucket", "Key"],
+                ),
+            ],
+            ..HandlerCalls::default()
+        };
+        let environment = BTreeMap::from([(
+            "BUCKET".to_string(),
+            EnvValue::Resource("Uploads".to_string()),
+        )]);
+        let found = needs(&calls, &environment);
+        let actions: Vec<(&str, &Target)> = found
+            .needs
+            .iter()
+            .map(|n| (n.action.as_str(), &n.target))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                ("scheduler:CreateSchedule", &Target::Unknown),
+                ("iam:PassRole", &Target::Unknown),
+                (
+                    "s3:GetObject",
+                    &Target::Resource {
+                        id: "Uploads".into(),
+                        child: true
+                    }
+                ),
+            ]
+        );
     }
 }
