@@ -13,7 +13,7 @@ use stackwarden_core::config::Config;
 
 use crate::cdk::statements;
 use crate::check::{analyse, parse_clean, read_text};
-use crate::context::{object_arg, property, static_string, SourceContext};
+use crate::context::{property, static_string, SourceContext};
 
 /// Where a path written in CDK source is relative to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,13 +112,10 @@ fn construct<'a>(
         Expression::StaticMemberExpression(m) => Some(m.property.name.to_string()),
         _ => None,
     };
-    let props = object_arg(&new.arguments, 2);
-    let path_of = |key: &str| {
-        props
-            .and_then(|p| property(p, key))
-            .and_then(|e| source_path(ctx, e, dir))
-    };
-    let asset = props.and_then(|p| property(p, "code")).and_then(|code| {
+    let props = props_of(ctx, new);
+    let lookup = |key: &str| props.iter().rev().find_map(|p| property(p, key));
+    let path_of = |key: &str| lookup(key).and_then(|e| source_path(ctx, e, dir));
+    let asset = lookup("code").and_then(|code| {
         let Expression::CallExpression(call) = code.get_inner_expression() else {
             return None;
         };
@@ -128,15 +125,74 @@ fn construct<'a>(
             .flatten()
             .and_then(|e| source_path(ctx, e, dir))
     });
+    // NodejsFunction without `entry` bundles `<stack file>.<id>.ts` beside the stack file
+    // (aws-cdk-lib's `findEntry`), when the props are all known.
+    let construct_id = new
+        .arguments
+        .get(1)
+        .and_then(Argument::as_expression)
+        .and_then(static_string);
+    let entry = path_of("entry").or_else(|| {
+        let stem = ctx.path.file_stem()?.to_str()?;
+        (class.as_deref() == Some("NodejsFunction"))
+            .then(|| construct_id.map(|id| SourcePath::Absolute(dir.join(format!("{stem}.{id}")))))
+            .flatten()
+    });
     ConstructSource {
         variable: assigned_to(ctx, id),
         class,
-        entry: path_of("entry"),
+        entry,
         asset,
-        handler: props
-            .and_then(|p| property(p, "handler"))
+        handler: lookup("handler")
             .and_then(static_string)
             .map(str::to_string),
+    }
+}
+
+/// The props object of `new X(scope, id, props)` and the objects it spreads in (`{ ...common,
+/// entry }`, or a variable holding an object literal), outermost last.
+fn props_of<'o, 'a>(
+    ctx: &SourceContext<'_, 'a>,
+    new: &'o NewExpression<'a>,
+) -> Vec<&'o oxc::ast::ast::ObjectExpression<'a>>
+where
+    'a: 'o,
+{
+    let mut out = Vec::new();
+    let Some(expr) = new.arguments.get(2).and_then(Argument::as_expression) else {
+        return out;
+    };
+    collect_props(ctx, expr, 0, &mut out);
+    out
+}
+
+fn collect_props<'o, 'a>(
+    ctx: &SourceContext<'_, 'a>,
+    expr: &'o Expression<'a>,
+    depth: usize,
+    out: &mut Vec<&'o oxc::ast::ast::ObjectExpression<'a>>,
+) where
+    'a: 'o,
+{
+    if depth > 4 {
+        return;
+    }
+    match expr.get_inner_expression() {
+        Expression::ObjectExpression(object) => {
+            // Spread objects come first: the literal's own keys override them.
+            for property in &object.properties {
+                if let oxc::ast::ast::ObjectPropertyKind::SpreadProperty(spread) = property {
+                    collect_props(ctx, &spread.argument, depth + 1, out);
+                }
+            }
+            out.push(object);
+        }
+        Expression::Identifier(_) => {
+            if let Some(init) = ctx.initializer_of(expr) {
+                collect_props(ctx, init, depth + 1, out);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -224,7 +280,9 @@ mod tests {
              const a = new NodejsFunction(this, 'A', { entry: 'src/a.ts' });\n\
              const b = new NodejsFunction(this, 'B', { entry: path.join(__dirname, '/../lambda/b/index.ts') });\n\
              this.c = new Function(this, 'C', { code: Code.fromAsset(path.resolve(__dirname, '..', 'lambda/c')), handler: 'app.handler' });\n\
-             fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));\n",
+             fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));\n\
+             const common = { handler: 'run' };\n\
+             const d = new NodejsFunction(this, 'D', { ...common, memorySize: 256 });\n",
         )
         .expect("write");
         let source = cdk_source(&stack).expect("parses");
@@ -247,6 +305,10 @@ mod tests {
             ))
         );
         assert_eq!(c.handler.as_deref(), Some("app.handler"));
+        // No `entry`: the CDK's default, `<stack file>.<id>.ts` beside it; spread props count.
+        let d = source.construct_at(7).expect("d");
+        assert_eq!(d.entry, Some(SourcePath::Absolute(dir.join("lib/stack.D"))));
+        assert_eq!(d.handler.as_deref(), Some("run"));
         assert_eq!(source.statements.len(), 1);
         assert_eq!(source.statements[0].actions, ["s3:GetObject"]);
         let _ = std::fs::remove_dir_all(&dir);
