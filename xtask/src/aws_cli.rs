@@ -213,6 +213,21 @@ const KNOWN_ACTIONS: &[(&str, &str, &[&str])] = &[
     ("dynamodb", "TransactGetItems", &["dynamodb:GetItem"]),
     ("cloudwatch", "GetMetricData", &["cloudwatch:GetMetricData"]),
     ("iot-data", "Publish", &["iot:Publish"]),
+    // Bedrock user guide, "Carry out a conversation with the Converse API operations" and
+    // "Process multiple prompts with batch inference / async invocation": Converse and
+    // StartAsyncInvoke run a model and are authorised by InvokeModel, the streams by
+    // InvokeModelWithResponseStream.
+    ("bedrock-runtime", "Converse", &["bedrock:InvokeModel"]),
+    (
+        "bedrock-runtime",
+        "ConverseStream",
+        &["bedrock:InvokeModelWithResponseStream"],
+    ),
+    (
+        "bedrock-runtime",
+        "StartAsyncInvoke",
+        &["bedrock:InvokeModel"],
+    ),
 ];
 
 /// Verbs that remove what they name. `Remove` counts (`RemoveRoleFromInstanceProfile`,

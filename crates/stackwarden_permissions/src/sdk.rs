@@ -172,15 +172,24 @@ impl SdkTable {
     /// The commands of the package of a botocore service whose operation is `operation`
     /// (`lambda`, `Invoke` → `lambda:InvokeFunction`), for did-you-mean on action names written
     /// as SDK operations.
+    /// The service's own package and its `-runtime`/`-data` siblings count (`bedrock:Converse`
+    /// is an operation of `bedrock-runtime`).
     pub fn operation_actions(&self, service: &str, operation: &str) -> Option<&[String]> {
-        let package = self
+        let mut packages: Vec<&String> = self
             .services
             .iter()
-            .find(|(p, s)| s.as_str() == service && p.starts_with("@aws-sdk/client-"))
-            .map(|(p, _)| p)?;
-        self.command(package, &format!("{operation}Command"))
-            .map(|c| c.actions.as_slice())
-            .filter(|a| !a.is_empty())
+            .filter(|(p, s)| {
+                p.starts_with("@aws-sdk/client-")
+                    && (s.as_str() == service || s.starts_with(&format!("{service}-")))
+            })
+            .map(|(p, _)| p)
+            .collect();
+        packages.sort();
+        packages.into_iter().find_map(|package| {
+            self.command(package, &format!("{operation}Command"))
+                .map(|c| c.actions.as_slice())
+                .filter(|a| !a.is_empty())
+        })
     }
 }
 
@@ -233,6 +242,10 @@ mod tests {
         assert_eq!(
             t.operation_actions("lambda", "Invoke"),
             Some(&["lambda:InvokeFunction".to_string()][..])
+        );
+        assert_eq!(
+            t.operation_actions("bedrock", "StartAsyncInvoke"),
+            Some(&["bedrock:InvokeModel".to_string()][..])
         );
         assert!(t
             .library(
