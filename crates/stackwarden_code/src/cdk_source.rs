@@ -31,6 +31,8 @@ pub struct ConstructSource {
     pub variable: Option<String>,
     /// The class name as written (`NodejsFunction`, `Function`, `Bucket`).
     pub class: Option<String>,
+    /// The construct id, when written as a string (`'ProcessOrder'`).
+    pub id: Option<String>,
     /// NodejsFunction's `entry`.
     pub entry: Option<SourcePath>,
     /// `Code.fromAsset(dir)`.
@@ -141,6 +143,7 @@ fn construct<'a>(
     ConstructSource {
         variable: assigned_to(ctx, id),
         class,
+        id: construct_id.map(str::to_string),
         entry,
         asset,
         handler: lookup("handler")

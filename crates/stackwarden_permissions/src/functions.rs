@@ -59,11 +59,16 @@ pub fn functions(template: &Template, stack: Option<&CdkStack>) -> Vec<Function>
             }
         }
         let source = stack.and_then(|s| s.source_of(resource.id));
+        let path = resource
+            .cdk_path()
+            .map_or(resource.id, |p| p.trim_end_matches("/Resource"))
+            .to_string();
         let (handler, variable) = match (&source, stack) {
             (Some(location), Some(stack)) => handler_from_source(
                 location,
                 &stack.project_root,
                 resource.property("Handler").and_then(Node::as_str),
+                &path,
             ),
             (None, Some(_)) => (
                 Err(
@@ -82,10 +87,7 @@ pub fn functions(template: &Template, stack: Option<&CdkStack>) -> Vec<Function>
         };
         out.push(Function {
             id: resource.id.to_string(),
-            path: resource
-                .cdk_path()
-                .map_or(resource.id, |p| p.trim_end_matches("/Resource"))
-                .to_string(),
+            path,
             role,
             environment,
             handler,
@@ -126,6 +128,7 @@ fn handler_from_source(
     location: &SourceLocation,
     root: &Path,
     handler: Option<&str>,
+    construct_path: &str,
 ) -> (Result<PathBuf, String>, Option<String>) {
     let where_ = format!("{}:{}", location.path.display(), location.line);
     let Some(source) = cdk_source(&location.path) else {
@@ -139,6 +142,19 @@ fn handler_from_source(
             None,
         );
     };
+    // A function the CDK adds for the construct on that line (a log-retention or custom-resource
+    // provider) shares its trace but not its id: its code is the CDK's, not the project's.
+    if let Some(id) = &construct.id {
+        let own = construct_path.rsplit('/').next() == Some(id.as_str());
+        if !own {
+            return (
+                Err(format!(
+                    "created by the CDK for the construct `{id}` on {where_}; its code is the CDK's own"
+                )),
+                None,
+            );
+        }
+    }
     let variable = construct.variable.clone();
     let resolve = |p: &SourcePath| match p {
         SourcePath::AppRelative(text) => root.join(text),
