@@ -414,6 +414,35 @@ fn service_used(template: &Template, function: &Function) -> Vec<&'static str> {
     used
 }
 
+/// Actions authorised on requests that are not SDK commands: SigV4-signed HTTP calls (AppSync's
+/// GraphQL endpoint, an IAM-authorised API Gateway or function URL, OpenSearch) and IAM database
+/// authentication. The code's SDK calls cannot show them, so they are never called unused.
+const NOT_SDK_ACTIONS: &[&str] = &[
+    "appsync:GraphQL",
+    "execute-api:Invoke",
+    "lambda:InvokeFunctionUrl",
+    "es:ESHttp*",
+    "aoss:APIAccessAll",
+    "neptune-db:*",
+    "rds-db:connect",
+    "dsql:DbConnect*",
+    "elasticache:Connect",
+    "memorydb:Connect",
+    "kafka-cluster:*",
+];
+
+/// One role of the stack, as the unused-permission rule sees it.
+struct RoleUse<'j> {
+    role: &'j str,
+    users: Vec<&'j Judged>,
+    /// Every function using the role is resolved in full.
+    resolved: bool,
+    /// The actions its code and the Lambda service use.
+    used: Vec<String>,
+    /// The actions its template policies allow by name.
+    granted: Vec<String>,
+}
+
 fn unused(
     template: &Template,
     stack: &CdkStack,
@@ -422,23 +451,25 @@ fn unused(
     severity: stackwarden_core::Severity,
     outcome: &mut Outcome,
 ) {
-    // Per role: the functions that use it, and whether all of them are fully resolved.
     let mut by_role: BTreeMap<&str, Vec<&Judged>> = BTreeMap::new();
     for j in judged {
         if let Some(role) = &j.function.role {
             by_role.entry(role.as_str()).or_default().push(j);
         }
     }
+    let mut roles: Vec<RoleUse<'_>> = Vec::new();
+    let mut files: Vec<PathBuf> = Vec::new();
+    let add = |location: Option<SourceLocation>, files: &mut Vec<PathBuf>| {
+        if let Some(l) = location {
+            if !files.contains(&l.path) {
+                files.push(l.path);
+            }
+        }
+    };
     for (role, users) in by_role {
         let resolved = users
             .iter()
             .all(|j| j.needs.as_ref().is_some_and(|n| n.unresolved.is_empty()));
-        if !resolved {
-            continue;
-        }
-        let Some(policies) = users.first().and_then(|j| j.policies.as_ref()) else {
-            continue;
-        };
         let mut used: Vec<String> = Vec::new();
         for j in &users {
             used.extend(
@@ -452,71 +483,84 @@ fn unused(
                     .map(str::to_string),
             );
         }
+        let granted: Vec<String> = users
+            .first()
+            .and_then(|j| j.policies.as_ref())
+            .map(|p| {
+                p.statements
+                    .iter()
+                    .filter(|s| s.allow && matches!(s.origin, Origin::Template(_)))
+                    .flat_map(|s| s.actions.iter().map(|(a, _)| a.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
         // The CDK source files the role's statements may be written in: where the functions,
         // the role and its policies are created.
-        let mut files: Vec<PathBuf> = Vec::new();
-        let mut add = |location: Option<SourceLocation>| {
-            if let Some(l) = location {
-                if !files.contains(&l.path) {
-                    files.push(l.path);
+        add(stack.source_of(role), &mut files);
+        for j in &users {
+            add(j.function.source.clone(), &mut files);
+            for statement in j.policies.iter().flat_map(|p| &p.statements) {
+                if let Origin::Template(id) = &statement.origin {
+                    add(stack.source_of(id), &mut files);
                 }
             }
+        }
+        roles.push(RoleUse {
+            role,
+            users,
+            resolved,
+            used,
+            granted,
+        });
+    }
+    let mut reported = BTreeSet::new();
+    for file in &files {
+        let Some(source) = sources.get(file) else {
+            continue;
         };
-        add(stack.source_of(role));
-        for j in &users {
-            add(j.function.source.clone());
-        }
-        for statement in &policies.statements {
-            if let Origin::Template(id) = &statement.origin {
-                add(stack.source_of(id));
-            }
-        }
-        let written: Vec<(PathBuf, stackwarden_code::cdk_source::StatementSource)> = files
-            .iter()
-            .filter_map(|f| sources.get(f).map(|s| (f.clone(), s)))
-            .flat_map(|(f, s)| {
-                s.statements
-                    .iter()
-                    .map(move |st| (f.clone(), st.clone()))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        let names: Vec<String> = users
-            .iter()
-            .map(|j| format!("`{}`", j.function.path))
-            .collect();
-        // The actions the role's template policies allow by name (CDK merges statements on the
-        // same resources, so a hand-written statement's actions may sit beside a grant's).
-        let granted: Vec<&str> = policies
-            .statements
-            .iter()
-            .filter(|s| s.allow && matches!(s.origin, Origin::Template(_)))
-            .flat_map(|s| s.actions.iter().map(|(a, _)| a.as_str()))
-            .collect();
-        let mut reported = BTreeSet::new();
-        for (file, source) in &written {
-            // Written for this role: every action it lists is in the role's policies.
-            let literal: Vec<&String> = source
+        for statement in &source.statements {
+            let literal: Vec<&String> = statement
                 .actions
                 .iter()
                 .filter(|a| !pattern::has_wildcard(a))
                 .collect();
-            if source.deny
-                || literal.is_empty()
-                || !source
-                    .actions
-                    .iter()
-                    .all(|a| granted.iter().any(|g| g.eq_ignore_ascii_case(a)))
-            {
+            if statement.deny || literal.is_empty() {
                 continue;
             }
+            // Written for a role when every action it lists is in the role's policies. A
+            // statement shared by several roles is judged against all their code: removing an
+            // action must not break any of them. One of them not resolved: not judged.
+            let holders: Vec<&RoleUse<'_>> = roles
+                .iter()
+                .filter(|r| {
+                    statement
+                        .actions
+                        .iter()
+                        .all(|a| r.granted.iter().any(|g| g.eq_ignore_ascii_case(a)))
+                })
+                .collect();
+            if holders.is_empty() || holders.iter().any(|r| !r.resolved) {
+                continue;
+            }
+            let names: Vec<String> = holders
+                .iter()
+                .flat_map(|r| r.users.iter().map(|j| format!("`{}`", j.function.path)))
+                .collect();
             for action in literal {
-                if used.iter().any(|u| u.eq_ignore_ascii_case(action)) {
+                let used = holders
+                    .iter()
+                    .any(|r| r.used.iter().any(|u| u.eq_ignore_ascii_case(action)));
+                if used || NOT_SDK_ACTIONS.iter().any(|p| pattern::matches(p, action)) {
                     continue;
                 }
-                if !reported.insert((file.clone(), source.line, action.to_ascii_lowercase())) {
+                if !reported.insert((file.clone(), statement.line, action.to_ascii_lowercase())) {
                     continue;
                 }
+                let handler = holders
+                    .first()
+                    .and_then(|r| r.users.first())
+                    .and_then(|j| j.function.handler.as_ref().ok())
+                    .map_or_else(|| "HANDLER".to_string(), |p| p.display().to_string());
                 outcome.report.findings.push(Finding {
                     rule: unused_permission::META.id,
                     severity,
@@ -525,17 +569,13 @@ fn unused(
                         names.join(", ")
                     ),
                     path: file.clone(),
-                    line: source.line,
-                    column: source.column,
-                    resource: Some(role.to_string()),
+                    line: statement.line,
+                    column: statement.column,
+                    resource: holders.first().map(|r| r.role.to_string()),
                     stack: Some(stack.name.clone()),
                     source: None,
                     help: format!(
-                        "remove `{action}` from the statement's actions (`stackwarden iam policy-for {}` prints what the handler needs)",
-                        users
-                            .first()
-                            .and_then(|j| j.function.handler.as_ref().ok())
-                            .map_or_else(|| "HANDLER".to_string(), |p| p.display().to_string())
+                        "remove `{action}` from the statement's actions (`stackwarden iam policy-for {handler}` prints what the handler needs)"
                     ),
                     suggestion: None,
                 });

@@ -33,10 +33,9 @@ const RESOURCE_PROPERTIES: &[(&str, &[&str])] = &[
 /// A request that hands AWS a role to act with (a schedule's target role, a state machine's role,
 /// a job's execution role) needs `iam:PassRole` on that role (IAM user guide, "Granting a user
 /// permissions to pass a role to an AWS service"): an input property, at any depth, named so.
+/// Not `role` in lower case: Bedrock's Converse messages carry `role: 'user'`.
 fn passes_role(key: &str) -> bool {
-    key.ends_with("RoleArn")
-        || key.ends_with("roleArn")
-        || matches!(key, "Role" | "role" | "ExecutionRole")
+    key.ends_with("RoleArn") || key.ends_with("roleArn") || matches!(key, "Role" | "ExecutionRole")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -240,6 +239,22 @@ mod tests {
             input_unknown: false,
             nested_keys: keys.iter().map(|k| k.to_string()).collect(),
         }
+    }
+
+    #[test]
+    fn a_converse_message_role_is_not_a_role() {
+        let calls = HandlerCalls {
+            calls: vec![call(
+                "@aws-sdk/client-bedrock-runtime",
+                "ConverseStreamCommand",
+                vec![],
+                &["modelId", "messages", "role", "content", "text"],
+            )],
+            ..HandlerCalls::default()
+        };
+        let found = needs(&calls, &BTreeMap::new());
+        let actions: Vec<&str> = found.needs.iter().map(|n| n.action.as_str()).collect();
+        assert_eq!(actions, ["bedrock:InvokeModelWithResponseStream"]);
     }
 
     #[test]
