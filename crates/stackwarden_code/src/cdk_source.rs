@@ -48,6 +48,10 @@ pub struct StatementSource {
     pub column: u32,
     pub actions: Vec<String>,
     pub deny: bool,
+    /// What the statement is added to, as written: the receiver of `fn.addToRolePolicy(s)` /
+    /// `role.addToPolicy(s)` (directly or through a constant), or the variable of the function
+    /// whose `initialPolicy` lists it (`archiveOrder`, `this.fn`).
+    pub attached_to: Vec<String>,
 }
 
 /// What one CDK source file holds.
@@ -88,8 +92,15 @@ pub fn cdk_source(path: &Path) -> Option<CdkSource> {
             .push((line, construct(&ctx, node.id(), new, dir)));
     }
     for statement in statements(&ctx) {
-        let span = ctx.span(oxc::span::GetSpan::span(statement.object).start);
+        let object_span = oxc::span::GetSpan::span(statement.object);
+        let span = ctx.span(object_span.start);
+        let attached_to = ctx
+            .nodes()
+            .find(|n| matches!(n.kind(), AstKind::ObjectExpression(o) if o.span == object_span))
+            .map(|n| attachments(&ctx, n.id()))
+            .unwrap_or_default();
         source.statements.push(StatementSource {
+            attached_to,
             line: span.line,
             column: span.column,
             actions: statement
@@ -285,7 +296,10 @@ mod tests {
              this.c = new Function(this, 'C', { code: Code.fromAsset(path.resolve(__dirname, '..', 'lambda/c')), handler: 'app.handler' });\n\
              fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));\n\
              const common = { handler: 'run' };\n\
-             const d = new NodejsFunction(this, 'D', { ...common, memorySize: 256 });\n",
+             const d = new NodejsFunction(this, 'D', { ...common, memorySize: 256 });\n\
+             const shared = new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: ['*'] });\n\
+             a.addToRolePolicy(shared); this.c.addToRolePolicy(shared);\n\
+             const e = new NodejsFunction(this, 'E', { initialPolicy: [new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] })] });\n",
         )
         .expect("write");
         let source = cdk_source(&stack).expect("parses");
@@ -312,8 +326,121 @@ mod tests {
         let d = source.construct_at(7).expect("d");
         assert_eq!(d.entry, Some(SourcePath::Absolute(dir.join("lib/stack.D"))));
         assert_eq!(d.handler.as_deref(), Some("run"));
-        assert_eq!(source.statements.len(), 1);
-        assert_eq!(source.statements[0].actions, ["s3:GetObject"]);
+        let attached: Vec<(&[String], &[String])> = source
+            .statements
+            .iter()
+            .map(|s| (s.actions.as_slice(), s.attached_to.as_slice()))
+            .collect();
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            attached,
+            [
+                (&strings(&["s3:GetObject"])[..], &strings(&["fn"])[..]),
+                (
+                    &strings(&["sqs:SendMessage"])[..],
+                    &strings(&["a", "this.c"])[..]
+                ),
+                (&strings(&["sns:Publish"])[..], &strings(&["e"])[..]),
+            ]
+        );
         let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// The methods that add a statement to a principal's policy.
+const ADDERS: &[&str] = &[
+    "addToRolePolicy",
+    "addToPolicy",
+    "addToPrincipalPolicy",
+    "addStatements",
+];
+
+/// What the statement whose literal object is `object` is added to (see
+/// [`StatementSource::attached_to`]).
+fn attachments(ctx: &SourceContext<'_, '_>, object: oxc::syntax::node::NodeId) -> Vec<String> {
+    let mut out = Vec::new();
+    // Up from the object to the `new PolicyStatement(...)` or `PolicyStatement.fromJson(...)`.
+    let mut current = object;
+    for _ in 0..3 {
+        let parent = ctx.parent_id(current);
+        if parent == current {
+            return out;
+        }
+        current = parent;
+        if matches!(
+            ctx.kind(current),
+            AstKind::NewExpression(_) | AstKind::CallExpression(_)
+        ) {
+            break;
+        }
+    }
+    attached_at(ctx, current, &mut out);
+    // `const s = new PolicyStatement(...)`: wherever `s` is added.
+    if let AstKind::VariableDeclarator(d) = ctx.parent_kind(current) {
+        if let Some(symbol) =
+            d.id.get_binding_identifier()
+                .and_then(|b| b.symbol_id.get())
+        {
+            for reference in ctx.semantic.scoping().get_resolved_references(symbol) {
+                attached_at(ctx, reference.node_id(), &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// When the expression node `id` is an argument of `X.addToRolePolicy(...)`, or an element of a
+/// function's `initialPolicy: [...]`: `X`, or that function's variable.
+fn attached_at(ctx: &SourceContext<'_, '_>, id: oxc::syntax::node::NodeId, out: &mut Vec<String>) {
+    let parent = ctx.parent_id(id);
+    match ctx.kind(parent) {
+        AstKind::CallExpression(call) => {
+            let Some(member) = call.callee.get_member_expr() else {
+                return;
+            };
+            if member
+                .static_property_name()
+                .is_some_and(|m| ADDERS.contains(&m))
+            {
+                if let Some(receiver) = receiver_text(member.object()) {
+                    if !out.contains(&receiver) {
+                        out.push(receiver);
+                    }
+                }
+            }
+        }
+        AstKind::ArrayExpression(_) => {
+            let property = ctx.parent_id(parent);
+            let AstKind::ObjectProperty(p) = ctx.kind(property) else {
+                return;
+            };
+            if p.key.static_name().as_deref() != Some("initialPolicy") {
+                return;
+            }
+            // props object → `new Function(this, 'Id', props)` → its variable.
+            let props = ctx.parent_id(property);
+            let new = ctx.parent_id(props);
+            if matches!(ctx.kind(new), AstKind::NewExpression(_)) {
+                if let Some(variable) = assigned_to(ctx, new) {
+                    if !out.contains(&variable) {
+                        out.push(variable);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `fn` → `fn`, `this.fn` → `this.fn`.
+fn receiver_text(expr: &Expression<'_>) -> Option<String> {
+    match expr.get_inner_expression() {
+        Expression::Identifier(i) => Some(i.name.to_string()),
+        Expression::StaticMemberExpression(m) => match m.object.get_inner_expression() {
+            Expression::ThisExpression(_) => Some(format!("this.{}", m.property.name)),
+            Expression::Identifier(i) => Some(format!("{}.{}", i.name, m.property.name)),
+            _ => None,
+        },
+        _ => None,
     }
 }

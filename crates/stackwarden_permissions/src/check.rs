@@ -441,6 +441,8 @@ struct RoleUse<'j> {
     used: Vec<String>,
     /// The actions its template policies allow by name.
     granted: Vec<String>,
+    /// The CDK variables of its functions and of the role itself (`archiveOrder`, `this.role`).
+    variables: Vec<String>,
 }
 
 fn unused(
@@ -505,12 +507,18 @@ fn unused(
                 }
             }
         }
+        let mut variables: Vec<String> = users
+            .iter()
+            .filter_map(|j| j.function.variable.clone())
+            .collect();
+        variables.extend(stack.source_of(role).and_then(|l| sources.variable(&l)));
         roles.push(RoleUse {
             role,
             users,
             resolved,
             used,
             granted,
+            variables,
         });
     }
     let mut reported = BTreeSet::new();
@@ -527,18 +535,36 @@ fn unused(
             if statement.deny || literal.is_empty() {
                 continue;
             }
-            // Written for a role when every action it lists is in the role's policies. A
-            // statement shared by several roles is judged against all their code: removing an
-            // action must not break any of them. One of them not resolved: not judged.
-            let holders: Vec<&RoleUse<'_>> = roles
-                .iter()
-                .filter(|r| {
-                    statement
-                        .actions
-                        .iter()
-                        .all(|a| r.granted.iter().any(|g| g.eq_ignore_ascii_case(a)))
-                })
-                .collect();
+            // Written for the roles it is added to (`archiveOrder.addToRolePolicy(s)`, a
+            // function's `initialPolicy`), whose policies hold every action it lists. A statement
+            // shared by several roles is judged against all their code: removing an action must
+            // not break any of them; one of them not resolved, and it is not judged. Added in a
+            // way not traced (an inline PolicyDocument): the one role that holds all its actions,
+            // if only one does.
+            let holds = |r: &&RoleUse<'_>| {
+                statement
+                    .actions
+                    .iter()
+                    .all(|a| r.granted.iter().any(|g| g.eq_ignore_ascii_case(a)))
+            };
+            let holders: Vec<&RoleUse<'_>> = if statement.attached_to.is_empty() {
+                let all: Vec<&RoleUse<'_>> = roles.iter().filter(holds).collect();
+                if all.len() == 1 {
+                    all
+                } else {
+                    Vec::new()
+                }
+            } else {
+                roles
+                    .iter()
+                    .filter(|r| {
+                        r.variables
+                            .iter()
+                            .any(|v| statement.attached_to.contains(v))
+                    })
+                    .filter(holds)
+                    .collect()
+            };
             if holders.is_empty() || holders.iter().any(|r| !r.resolved) {
                 continue;
             }

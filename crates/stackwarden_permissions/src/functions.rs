@@ -189,7 +189,7 @@ fn handler_from_source(
         let base = dir.join(&module);
         return match EXTENSIONS
             .iter()
-            .map(|e| PathBuf::from(format!("{}.{e}", base.display())))
+            .map(|e| lexical(&PathBuf::from(format!("{}.{e}", base.display()))))
             .find(|p| p.is_file())
         {
             Some(p) => (Ok(p), variable),
@@ -207,8 +207,28 @@ fn handler_from_source(
     )
 }
 
+/// `lib/../src/x.ts` → `src/x.ts`, without touching the filesystem, so findings name the file
+/// as the project does.
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// The file itself, or with a TypeScript/JavaScript extension.
 fn existing(path: &Path) -> Option<PathBuf> {
+    let path = &lexical(path);
     if path.is_file() {
         return Some(path.to_path_buf());
     }
