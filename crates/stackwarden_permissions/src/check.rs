@@ -554,7 +554,11 @@ fn unused(
                 } else {
                     Vec::new()
                 }
-            } else {
+            } else if statement
+                .attached_to
+                .iter()
+                .all(|a| roles.iter().any(|r| r.variables.contains(a)))
+            {
                 roles
                     .iter()
                     .filter(|r| {
@@ -564,6 +568,10 @@ fn unused(
                     })
                     .filter(holds)
                     .collect()
+            } else {
+                // Also added to a principal that runs no function of this stack (a role handed
+                // to a custom resource, a user): what that one uses is not known.
+                Vec::new()
             };
             if holders.is_empty() || holders.iter().any(|r| !r.resolved) {
                 continue;
