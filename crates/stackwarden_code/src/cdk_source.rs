@@ -278,75 +278,6 @@ fn source_path<'a>(
     Some(SourcePath::Absolute(path))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn entries_and_assets_resolve_as_node_resolves_them() {
-        let dir =
-            std::env::temp_dir().join(format!("stackwarden-cdk-source-{}", std::process::id()));
-        std::fs::create_dir_all(dir.join("lib")).expect("mkdir");
-        let stack = dir.join("lib/stack.ts");
-        std::fs::write(
-            &stack,
-            "import * as path from 'path'; import * as iam from 'aws-cdk-lib/aws-iam';\n\
-             const a = new NodejsFunction(this, 'A', { entry: 'src/a.ts' });\n\
-             const b = new NodejsFunction(this, 'B', { entry: path.join(__dirname, '/../lambda/b/index.ts') });\n\
-             this.c = new Function(this, 'C', { code: Code.fromAsset(path.resolve(__dirname, '..', 'lambda/c')), handler: 'app.handler' });\n\
-             fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));\n\
-             const common = { handler: 'run' };\n\
-             const d = new NodejsFunction(this, 'D', { ...common, memorySize: 256 });\n\
-             const shared = new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: ['*'] });\n\
-             a.addToRolePolicy(shared); this.c.addToRolePolicy(shared);\n\
-             const e = new NodejsFunction(this, 'E', { initialPolicy: [new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] })] });\n",
-        )
-        .expect("write");
-        let source = cdk_source(&stack).expect("parses");
-        let a = source.construct_at(2).expect("a");
-        assert_eq!(a.variable.as_deref(), Some("a"));
-        assert_eq!(a.entry, Some(SourcePath::AppRelative("src/a.ts".into())));
-        let b = source.construct_at(3).expect("b");
-        assert_eq!(
-            b.entry,
-            Some(SourcePath::Absolute(
-                dir.join("lib").join("../lambda/b/index.ts")
-            ))
-        );
-        let c = source.construct_at(4).expect("c");
-        assert_eq!(c.variable.as_deref(), Some("this.c"));
-        assert_eq!(
-            c.asset,
-            Some(SourcePath::Absolute(
-                dir.join("lib").join("..").join("lambda/c")
-            ))
-        );
-        assert_eq!(c.handler.as_deref(), Some("app.handler"));
-        // No `entry`: the CDK's default, `<stack file>.<id>.ts` beside it; spread props count.
-        let d = source.construct_at(7).expect("d");
-        assert_eq!(d.entry, Some(SourcePath::Absolute(dir.join("lib/stack.D"))));
-        assert_eq!(d.handler.as_deref(), Some("run"));
-        let attached: Vec<(&[String], &[String])> = source
-            .statements
-            .iter()
-            .map(|s| (s.actions.as_slice(), s.attached_to.as_slice()))
-            .collect();
-        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            attached,
-            [
-                (&strings(&["s3:GetObject"])[..], &strings(&["fn"])[..]),
-                (
-                    &strings(&["sqs:SendMessage"])[..],
-                    &strings(&["a", "this.c"])[..]
-                ),
-                (&strings(&["sns:Publish"])[..], &strings(&["e"])[..]),
-            ]
-        );
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-}
-
 /// The methods that add a statement to a principal's policy.
 const ADDERS: &[&str] = &[
     "addToRolePolicy",
@@ -442,5 +373,74 @@ fn receiver_text(expr: &Expression<'_>) -> Option<String> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_and_assets_resolve_as_node_resolves_them() {
+        let dir =
+            std::env::temp_dir().join(format!("stackwarden-cdk-source-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("lib")).expect("mkdir");
+        let stack = dir.join("lib/stack.ts");
+        std::fs::write(
+            &stack,
+            "import * as path from 'path'; import * as iam from 'aws-cdk-lib/aws-iam';\n\
+             const a = new NodejsFunction(this, 'A', { entry: 'src/a.ts' });\n\
+             const b = new NodejsFunction(this, 'B', { entry: path.join(__dirname, '/../lambda/b/index.ts') });\n\
+             this.c = new Function(this, 'C', { code: Code.fromAsset(path.resolve(__dirname, '..', 'lambda/c')), handler: 'app.handler' });\n\
+             fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));\n\
+             const common = { handler: 'run' };\n\
+             const d = new NodejsFunction(this, 'D', { ...common, memorySize: 256 });\n\
+             const shared = new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: ['*'] });\n\
+             a.addToRolePolicy(shared); this.c.addToRolePolicy(shared);\n\
+             const e = new NodejsFunction(this, 'E', { initialPolicy: [new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] })] });\n",
+        )
+        .expect("write");
+        let source = cdk_source(&stack).expect("parses");
+        let a = source.construct_at(2).expect("a");
+        assert_eq!(a.variable.as_deref(), Some("a"));
+        assert_eq!(a.entry, Some(SourcePath::AppRelative("src/a.ts".into())));
+        let b = source.construct_at(3).expect("b");
+        assert_eq!(
+            b.entry,
+            Some(SourcePath::Absolute(
+                dir.join("lib").join("../lambda/b/index.ts")
+            ))
+        );
+        let c = source.construct_at(4).expect("c");
+        assert_eq!(c.variable.as_deref(), Some("this.c"));
+        assert_eq!(
+            c.asset,
+            Some(SourcePath::Absolute(
+                dir.join("lib").join("..").join("lambda/c")
+            ))
+        );
+        assert_eq!(c.handler.as_deref(), Some("app.handler"));
+        // No `entry`: the CDK's default, `<stack file>.<id>.ts` beside it; spread props count.
+        let d = source.construct_at(7).expect("d");
+        assert_eq!(d.entry, Some(SourcePath::Absolute(dir.join("lib/stack.D"))));
+        assert_eq!(d.handler.as_deref(), Some("run"));
+        let attached: Vec<(&[String], &[String])> = source
+            .statements
+            .iter()
+            .map(|s| (s.actions.as_slice(), s.attached_to.as_slice()))
+            .collect();
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            attached,
+            [
+                (&strings(&["s3:GetObject"])[..], &strings(&["fn"])[..]),
+                (
+                    &strings(&["sqs:SendMessage"])[..],
+                    &strings(&["a", "this.c"])[..]
+                ),
+                (&strings(&["sns:Publish"])[..], &strings(&["e"])[..]),
+            ]
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
