@@ -194,3 +194,57 @@ fn iam_lookup_and_expand_suggest_what_was_meant() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("did you mean `dynamodb`?"));
 }
+
+#[test]
+fn iam_policy_for_prints_what_a_handler_needs_bound_to_the_synthesized_resources() {
+    let output = stackwarden(&[
+        "iam",
+        "policy-for",
+        "examples/orders-app/src/lambda/archive-order/index.ts",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let policy = json(&output);
+    assert_eq!(
+        policy["Statement"],
+        serde_json::json!([
+            {"Action": ["dynamodb:GetItem"], "Effect": "Allow", "Resource": "${OrdersTable315BB997.Arn}"},
+            {"Action": ["s3:PutObject"], "Effect": "Allow", "Resource": "${ReceiptsBucket913676D9.Arn}/*"},
+        ])
+    );
+    assert!(
+        stderr(&output).contains("stack dev-orders"),
+        "{}",
+        stderr(&output)
+    );
+
+    // Without a synth: the ARN formats of the action data, the literal name filled in, and
+    // what could not be followed said on stderr with exit code 1.
+    let dir = tempfile::tempdir().expect("tmp");
+    let handler = dir.path().join("handler.ts");
+    std::fs::write(
+        &handler,
+        "import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';\n\
+         import { save } from './missing';\n\
+         const s3 = new S3Client({});\n\
+         export const handler = async () => {\n\
+           await s3.send(new GetObjectCommand({ Bucket: 'receipts', Key: 'k' }));\n\
+           await save();\n\
+         };\n",
+    )
+    .expect("write");
+    let output = stackwarden_in(
+        dir.path(),
+        &["iam", "policy-for", "handler.ts", "--format", "cdk"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output),
+        "// resource named by 'receipts'\n\
+         fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:${Partition}:s3:::receipts/${ObjectName}'] }));\n"
+    );
+    assert!(
+        stderr(&output).contains("not included: handler.ts: imports `./missing`, which does not resolve to a source file"),
+        "{}",
+        stderr(&output)
+    );
+}
