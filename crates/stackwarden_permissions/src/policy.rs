@@ -20,6 +20,25 @@ pub struct PolicyStatement {
     pub resource: String,
     /// `env RECEIPTS_BUCKET`, `'orders'`, or none.
     pub named_by: Option<String>,
+    /// The template resource it is (logical id, below it: `bucket/*`), when bound.
+    pub bound: Option<(String, bool)>,
+}
+
+/// The CDK names of a synthesized function and of the resources its environment names, for
+/// `--format cdk` (`receipts.bucketArn`, `archiveOrder.addToRolePolicy`).
+#[derive(Debug, Clone, Default)]
+pub struct CdkNames {
+    pub function: Option<String>,
+    /// Logical id → (variable, CloudFormation type).
+    pub resources: BTreeMap<String, (String, String)>,
+}
+
+/// The function built from a handler in a synthesized `cdk.out`.
+#[derive(Debug, Clone, Default)]
+pub struct BoundFunction {
+    pub stack: String,
+    pub environment: BTreeMap<String, EnvValue>,
+    pub names: CdkNames,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -31,7 +50,8 @@ pub struct HandlerPolicy {
 /// The policy for the calls of one handler, with the environment of its function when known.
 pub fn policy_for(calls: &HandlerCalls, environment: &BTreeMap<String, EnvValue>) -> HandlerPolicy {
     let found = needs(calls, environment);
-    let mut grouped: BTreeMap<(String, Option<String>), Vec<String>> = BTreeMap::new();
+    let mut grouped: BTreeMap<(String, Option<String>), (Vec<String>, Option<(String, bool)>)> =
+        BTreeMap::new();
     for need in &found.needs {
         let resource = match &need.target {
             Target::Resource { id, child: true } => format!("${{{id}.Arn}}/*"),
@@ -39,9 +59,13 @@ pub fn policy_for(calls: &HandlerCalls, environment: &BTreeMap<String, EnvValue>
             Target::Name(name) => arn_template(&need.action, Some(name)),
             Target::Unknown => arn_template(&need.action, None),
         };
-        let actions = grouped
+        let bound = match &need.target {
+            Target::Resource { id, child } => Some((id.clone(), *child)),
+            _ => None,
+        };
+        let (actions, _) = grouped
             .entry((resource, need.named_by.clone()))
-            .or_default();
+            .or_insert_with(|| (Vec::new(), bound));
         if !actions.contains(&need.action) {
             actions.push(need.action.clone());
         }
@@ -49,12 +73,13 @@ pub fn policy_for(calls: &HandlerCalls, environment: &BTreeMap<String, EnvValue>
     HandlerPolicy {
         statements: grouped
             .into_iter()
-            .map(|((resource, named_by), mut actions)| {
+            .map(|((resource, named_by), (mut actions, bound))| {
                 actions.sort();
                 PolicyStatement {
                     actions,
                     resource,
                     named_by,
+                    bound,
                 }
             })
             .collect(),
@@ -114,27 +139,45 @@ impl HandlerPolicy {
     }
 
     /// CDK statements to add to the function's role.
-    pub fn to_cdk(&self) -> String {
+    /// CDK statements to add to the function's role, with the CDK variables of the function and
+    /// the bound resources where the synthesized app says which they are.
+    pub fn to_cdk(&self, names: &CdkNames) -> String {
         let mut out = String::new();
+        let function = names.function.as_deref().unwrap_or("fn");
         for s in &self.statements {
             if let Some(named_by) = &s.named_by {
                 out.push_str(&format!("// resource named by {named_by}\n"));
             }
             let actions: Vec<String> = s.actions.iter().map(|a| format!("'{a}'")).collect();
+            let resource = match s
+                .bound
+                .as_ref()
+                .and_then(|(id, child)| Some((names.resources.get(id)?, *child)))
+            {
+                Some(((variable, type_name), false)) => {
+                    format!("{variable}.{}", crate::grants::arn_attribute(type_name))
+                }
+                Some(((variable, type_name), true)) => {
+                    format!(
+                        "`${{{variable}.{}}}/*`",
+                        crate::grants::arn_attribute(type_name)
+                    )
+                }
+                None => format!("'{}'", s.resource),
+            };
             out.push_str(&format!(
-                "fn.addToRolePolicy(new iam.PolicyStatement({{ actions: [{}], resources: ['{}'] }}));\n",
+                "{function}.addToRolePolicy(new iam.PolicyStatement({{ actions: [{}], resources: [{resource}] }}));\n",
                 actions.join(", "),
-                s.resource
             ));
         }
         out
     }
 }
 
-/// The environment of the function built from `handler` in the nearest synthesized `cdk.out`
-/// above it, with the stack's name, so that the policy names the resources the function's
-/// variables are bound to.
-pub fn environment_for(handler: &std::path::Path) -> Option<(String, BTreeMap<String, EnvValue>)> {
+/// The function built from `handler` in the nearest synthesized `cdk.out` above it: its stack,
+/// its environment (so that the policy names the resources its variables are bound to) and the
+/// CDK names of it and of those resources.
+pub fn environment_for(handler: &std::path::Path) -> Option<BoundFunction> {
     let wanted = handler.canonicalize().ok()?;
     let assembly = wanted
         .ancestors()
@@ -155,9 +198,34 @@ pub fn environment_for(handler: &std::path::Path) -> Option<(String, BTreeMap<St
                 .ok()
                 .and_then(|p| p.canonicalize().ok())
                 .is_some_and(|p| p == wanted);
-            if same {
-                return Some((stack.name.clone(), function.environment));
+            if !same {
+                continue;
             }
+            let mut names = CdkNames {
+                function: function.variable.clone(),
+                ..CdkNames::default()
+            };
+            for value in function.environment.values() {
+                let EnvValue::Resource(id) = value else {
+                    continue;
+                };
+                let variable = stack.source_of(id).and_then(|l| {
+                    stackwarden_code::cdk_source::cdk_source(&l.path)?
+                        .construct_at(l.line)?
+                        .variable
+                        .clone()
+                });
+                if let (Some(variable), Some(resource)) = (variable, template.resource(id)) {
+                    names
+                        .resources
+                        .insert(id.clone(), (variable, resource.type_name().to_string()));
+                }
+            }
+            return Some(BoundFunction {
+                stack: stack.name.clone(),
+                environment: function.environment,
+                names,
+            });
         }
     }
     None

@@ -300,12 +300,13 @@ fn policy_for(path: &std::path::Path, format: PolicyFormat) -> Result<ExitCode> 
     let calls = stackwarden_code::calls::handler_calls(path, &config)
         .map_err(|e| anyhow::anyhow!("{}: {}", e.path.display(), e.message))?;
     // Bound to the resources of the function built from this handler, when a synth says which.
-    let (stack, environment) = stackwarden_permissions::policy::environment_for(path)
-        .map_or((None, Default::default()), |(s, e)| (Some(s), e));
-    let policy = stackwarden_permissions::policy::policy_for(&calls, &environment);
+    let bound = stackwarden_permissions::policy::environment_for(path);
+    let stack = bound.as_ref().map(|b| b.stack.clone());
+    let bound = bound.unwrap_or_default();
+    let policy = stackwarden_permissions::policy::policy_for(&calls, &bound.environment);
     let mut out = match format {
         PolicyFormat::Json => serde_json::to_string_pretty(&policy.to_json())? + "\n",
-        PolicyFormat::Cdk => policy.to_cdk(),
+        PolicyFormat::Cdk => policy.to_cdk(&bound.names),
     };
     if policy.statements.is_empty() {
         out = match format {
