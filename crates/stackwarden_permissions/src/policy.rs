@@ -47,11 +47,13 @@ pub struct HandlerPolicy {
     pub unresolved: Vec<String>,
 }
 
+/// The actions on one resource, and the template resource it is when bound.
+type Grouped = (Vec<String>, Option<(String, bool)>);
+
 /// The policy for the calls of one handler, with the environment of its function when known.
 pub fn policy_for(calls: &HandlerCalls, environment: &BTreeMap<String, EnvValue>) -> HandlerPolicy {
     let found = needs(calls, environment);
-    let mut grouped: BTreeMap<(String, Option<String>), (Vec<String>, Option<(String, bool)>)> =
-        BTreeMap::new();
+    let mut grouped: BTreeMap<(String, Option<String>), Grouped> = BTreeMap::new();
     for need in &found.needs {
         let resource = match &need.target {
             Target::Resource { id, child: true } => format!("${{{id}.Arn}}/*"),
