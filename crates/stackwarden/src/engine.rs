@@ -2,6 +2,7 @@
 //! (every input of a walk) and `hook` (the one file the agent has just written), so the edit
 //! feedback an agent gets is exactly what CI would say about that file.
 
+use std::io::Write;
 use std::path::Path;
 
 use stackwarden_core::config::Config;
@@ -18,6 +19,8 @@ pub(crate) struct Options<'a> {
     pub(crate) today: &'a str,
     /// Every rule id the tool knows, so a suppression naming none is reported.
     pub(crate) known_rules: &'a [&'a str],
+    /// `--verbose`: say on stderr which functions the permission rules could not judge, and why.
+    pub(crate) verbose: bool,
 }
 
 /// Every rule that applies to `input`, run once, with the source lines its findings point at.
@@ -57,7 +60,21 @@ fn check_input_text(input: &Input, options: &Options<'_>) -> (Report, Option<Str
     let mut report = match input.kind {
         // A cloud assembly is a folder of generated templates: the template rules (including
         // `secret/credentials-in-env`) see them; the raw key scan runs on the source they came from.
-        InputKind::CdkAssembly => return (stackwarden_cfn::check_assembly(path, &cfn), None),
+        // The permission rules read the handlers the assembly's functions were built from.
+        InputKind::CdkAssembly => {
+            let mut report = stackwarden_cfn::check_assembly(path, &cfn);
+            let permissions =
+                stackwarden_permissions::check_assembly(path, options.config, options.filter);
+            report.findings.extend(permissions.report.findings);
+            report.errors.extend(permissions.report.errors);
+            if options.verbose {
+                let mut err = anstream::stderr().lock();
+                for note in &permissions.notes {
+                    let _ = writeln!(err, "stackwarden: {note}");
+                }
+            }
+            return (report, None);
+        }
         InputKind::TemplateCandidate => {
             return with_text(path, stackwarden_cfn::read_text(path), &secret, |text| {
                 stackwarden_cfn::check_template_source(path, text, &cfn)
@@ -154,4 +171,52 @@ pub(crate) fn check_file(path: &Path, options: &Options<'_>) -> Report {
     // The edit hook answers with one line per finding: no code frames, no fingerprints, so no
     // excerpts (masking the file again would only cost the hook time).
     check_input_text(&input, options).0
+}
+
+/// `iam/missing-permission` for a handler or stack file the agent has just written, when the
+/// project has a synthesized `cdk.out` beside its configuration (or above the file): the
+/// findings on the edited file itself (a handler) or created by it (a stack), so the missing
+/// grant is reported when the call is written. The handler is read as it is now; a stack's
+/// grants are those of the last synth.
+pub(crate) fn missing_permissions_for_edit(
+    path: &Path,
+    config: &Config,
+) -> Vec<stackwarden_core::Finding> {
+    let is_code = matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("ts" | "mts" | "cts" | "js" | "mjs" | "cjs")
+    );
+    if !is_code || stackwarden_code::is_skipped(path) {
+        return Vec::new();
+    }
+    let assembly = config
+        .root()
+        .map(|r| r.join("cdk.out"))
+        .filter(|a| a.join("manifest.json").is_file())
+        .or_else(|| {
+            path.ancestors()
+                .skip(1)
+                .map(|d| d.join("cdk.out"))
+                .find(|a| a.join("manifest.json").is_file())
+        });
+    let Some(assembly) = assembly else {
+        return Vec::new();
+    };
+    let filter = RuleFilter {
+        select: vec!["iam/missing-permission".to_string()],
+        ignore: Vec::new(),
+    };
+    let same = |other: &Path| {
+        other == path
+            || other
+                .canonicalize()
+                .ok()
+                .is_some_and(|o| path.canonicalize().ok().as_ref() == Some(&o))
+    };
+    stackwarden_permissions::check_assembly(&assembly, config, &filter)
+        .report
+        .findings
+        .into_iter()
+        .filter(|f| same(&f.path) || f.source.as_ref().is_some_and(|s| same(&s.path)))
+        .collect()
 }

@@ -10,6 +10,7 @@ pub(crate) fn all_rules() -> Vec<&'static RuleMeta> {
     rules.extend(stackwarden_agent::all_metas());
     rules.extend(stackwarden_secret::all_metas());
     rules.push(&crate::baseline::UNUSED_BASELINE);
+    rules.extend(stackwarden_permissions::all_metas());
     rules.sort_by_key(|r| r.id);
     // `secret/credentials-in-env` is checked by three crates (templates, CDK source, the
     // scanner) that all point at its one `static` declaration: list it once. Two declarations

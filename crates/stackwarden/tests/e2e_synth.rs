@@ -106,13 +106,37 @@ fn a_fresh_synth_gives_the_committed_findings() {
     let committed = stackwarden(&["check", "examples/orders-app", "--format", "json"]);
     assert_eq!(fresh.status.code(), Some(1), "{}", stderr(&fresh));
     let (fresh, committed) = (findings(&json(&fresh)), findings(&json(&committed)));
-    // Template findings are traced to their TypeScript line; code/* findings are on the source itself.
-    let traced = fresh.iter().filter(|f| !f.starts_with("\"code/"));
+    // Template findings are traced to their TypeScript line; code/* findings are on the source
+    // itself, and so are the permission findings (the handler's send line, the statement).
+    let permission = |f: &&String| {
+        f.starts_with("\"iam/missing-permission\"") || f.starts_with("\"iam/unused-permission\"")
+    };
+    let traced = fresh
+        .iter()
+        .filter(|f| !f.starts_with("\"code/") && !permission(f));
     assert!(
         traced
             .clone()
             .all(|f| f.contains("@lib/stacks/reports-stack.ts:")),
         "every finding traced to its line: {fresh:#?}"
+    );
+    // The deliberately wrong ArchiveOrder of both stages: its handler's PutObject is not granted
+    // (traced to the function's creation), and the hand-written DeleteItem is unused.
+    let permissions: Vec<&String> = fresh.iter().filter(permission).collect();
+    assert_eq!(permissions.len(), 4, "{permissions:#?}");
+    assert!(
+        permissions
+            .iter()
+            .filter(|f| f.starts_with("\"iam/missing-permission\""))
+            .all(|f| f.contains("s3:PutObject") && f.contains("@lib/stacks/orders-stack.ts:")),
+        "{permissions:#?}"
+    );
+    assert!(
+        permissions
+            .iter()
+            .filter(|f| f.starts_with("\"iam/unused-permission\""))
+            .all(|f| f.contains("dynamodb:DeleteItem")),
+        "{permissions:#?}"
     );
     assert_eq!(fresh, committed);
 }

@@ -1,5 +1,7 @@
 //! `stackwarden check examples/orders-app`: the compliant stacks get no finding, the deliberately
 //! non-compliant ones get exactly the findings they deserve, each traced to its TypeScript line.
+//! The orders stacks' one deliberate mistake is ArchiveOrder's role: its handler's PutObject is
+//! not granted, and a hand-written statement grants a DeleteItem no code uses.
 
 mod common;
 
@@ -16,7 +18,7 @@ fn example_app_findings_in_agent_format() {
     );
     for compliant in [
         "process-order/index.ts",
-        "orders-stack.ts:",
+        "archive-order/orders.ts",
         "bin/orders-app.ts",
         "lib/config.ts",
         "package.json",
@@ -31,6 +33,24 @@ fn example_app_findings_in_agent_format() {
         text.contains("nightly-report/index.js:3:21: error code/sdk-v2"),
         "{text}"
     );
+    // ArchiveOrder's handler and stack: only the permission rules, once per stage.
+    let permission_lines = |file: &str| -> Vec<&str> {
+        text.lines()
+            .filter(|l| l.split(' ').next().is_some_and(|p| p.contains(file)))
+            .collect()
+    };
+    let handler = permission_lines("archive-order/index.ts");
+    assert_eq!(handler.len(), 2, "{text}");
+    assert!(handler
+        .iter()
+        .all(|l| l.contains("error iam/missing-permission")
+            && l.contains("`s3:PutObject`")
+            && l.contains("receipts.grantPut(archiveOrder);")));
+    let stack = permission_lines("orders-stack.ts:");
+    assert_eq!(stack.len(), 2, "{text}");
+    assert!(stack
+        .iter()
+        .all(|l| l.contains("warn iam/unused-permission") && l.contains("`dynamodb:DeleteItem`")));
     insta::assert_snapshot!("orders-app-agent", text);
 }
 
@@ -39,10 +59,10 @@ fn example_app_json_carries_stack_resource_and_source() {
     let output = stackwarden(&["check", "examples/orders-app", "--format", "json"]);
     let report = json(&output);
     assert_eq!(report["version"], 1);
-    // 4 synthesized templates, 6 TypeScript/JavaScript sources, package.json, .claude/settings.json
+    // 4 synthesized templates, 8 TypeScript/JavaScript sources, package.json, .claude/settings.json
     // and 7 other text files scanned for keys (CLAUDE.md, cdk.json, tsconfig.json,
     // package-lock.json, stackwarden.toml, .gitignore, scripts/synth.sh).
-    assert_eq!(report["summary"]["files"], 19);
+    assert_eq!(report["summary"]["files"], 21);
     assert_eq!(report["summary"]["errors"], 0);
     let findings = report["findings"].as_array().expect("findings");
     assert_eq!(
@@ -101,9 +121,31 @@ fn example_app_json_carries_stack_resource_and_source() {
     assert!(!findings
         .iter()
         .any(|f| f["rule"] == "cfn/prod-retain" && f["stack"] == "dev-reports"));
-    // The orders stacks follow every rule.
+    // The orders stacks follow every rule but ArchiveOrder's permissions.
+    let is_permission = |f: &serde_json::Value| {
+        f["rule"] == "iam/missing-permission" || f["rule"] == "iam/unused-permission"
+    };
+    let (permissions, others): (Vec<_>, Vec<_>) = findings.iter().partition(|f| is_permission(f));
+    assert_eq!(permissions.len(), 4, "{permissions:#?}");
+    for stage in ["dev", "prod"] {
+        let missing = permissions
+            .iter()
+            .find(|f| {
+                f["rule"] == "iam/missing-permission" && f["stack"] == format!("{stage}-orders")
+            })
+            .unwrap_or_else(|| panic!("missing-permission in {stage}-orders"));
+        assert_eq!(
+            missing["path"],
+            "examples/orders-app/src/lambda/archive-order/index.ts"
+        );
+        assert_eq!(
+            missing["source"]["path"],
+            "examples/orders-app/lib/stacks/orders-stack.ts"
+        );
+        assert_eq!(missing["suggestion"], "receipts.grantPut(archiveOrder);");
+    }
     let (templates, sources): (Vec<_>, Vec<_>) =
-        findings.iter().partition(|f| f["stack"].is_string());
+        others.into_iter().partition(|f| f["stack"].is_string());
     assert!(templates
         .iter()
         .all(|f| f["stack"].as_str().is_some_and(|s| s.ends_with("-reports"))));

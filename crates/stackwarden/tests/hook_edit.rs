@@ -263,3 +263,54 @@ fn editing_the_guards_own_configuration_asks_first() {
         );
     }
 }
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn a_handler_call_its_role_does_not_allow_is_reported_when_written() {
+    // The example app with its synthesized cdk.out: the agent writes ArchiveOrder's handler,
+    // whose PutObject the function's role (grantRead only) does not allow.
+    let dir = example_project();
+    let app = repo_root().join("examples/orders-app");
+    for folder in ["lib", "src", "cdk.out"] {
+        copy_tree(&app.join(folder), &dir.path().join(folder));
+    }
+    let file = dir.path().join("src/lambda/archive-order/index.ts");
+    let text = std::fs::read_to_string(&file).expect("read handler");
+    let output = hook(dir.path(), &post_write(dir.path(), &file, &text));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let answer = json(&output);
+    assert_eq!(answer["decision"], "block", "{answer}");
+    let reason = answer["reason"].as_str().expect("reason");
+    let send_line = line_of(&text, "await s3.send(");
+    assert!(
+        reason.contains(&format!(
+            "\n{send_line}: iam/missing-permission: `PutObjectCommand` needs `s3:PutObject`"
+        )),
+        "{reason}"
+    );
+    assert!(
+        reason.contains("receipts.grantPut(archiveOrder);"),
+        "{reason}"
+    );
+
+    // The right handler of the same app gets no answer.
+    let file = dir.path().join("src/lambda/process-order/index.ts");
+    let text = std::fs::read_to_string(&file).expect("read handler");
+    let output = hook(dir.path(), &post_write(dir.path(), &file, &text));
+    assert_eq!(
+        stdout(&output),
+        "",
+        "a handler its role fits gets no answer"
+    );
+}

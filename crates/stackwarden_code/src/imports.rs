@@ -232,7 +232,7 @@ fn is_relative(specifier: &str) -> bool {
 /// The file a relative specifier names: itself; the TypeScript source of a `.js`-style
 /// specifier (`./store.js` → `store.ts`, as TypeScript's ESM output requires writing it); the
 /// specifier plus an extension; or an `index` file in the folder it names.
-fn resolve(from: &Path, specifier: &str) -> Option<PathBuf> {
+pub(crate) fn resolve(from: &Path, specifier: &str) -> Option<PathBuf> {
     let base = lexical(&from.join(specifier));
     let with_extension = |stem: &Path, ext: &str| {
         let mut name = OsString::from(stem.as_os_str());

@@ -5,8 +5,10 @@
 //! Nothing here prints or exits; the CLI renders what [`check_source_file`] and
 //! [`check_package_json`] return.
 
+pub mod calls;
 mod catches;
 mod cdk;
+pub mod cdk_source;
 mod check;
 mod context;
 mod facts;

@@ -81,6 +81,7 @@ struct ServiceEntry {
     name: Text,
     actions: std::ops::Range<u32>,
     resource_types: std::ops::Range<u32>,
+    condition_keys: std::ops::Range<u32>,
 }
 
 #[derive(Debug)]
@@ -89,6 +90,8 @@ struct ActionEntry {
     access: AccessLevels,
     /// Range into `ActionDb::action_resources` (service-local resource type indexes).
     resources: std::ops::Range<u32>,
+    /// Range into `ActionDb::action_conditions` (service-local condition key indexes).
+    conditions: std::ops::Range<u32>,
 }
 
 #[derive(Debug)]
@@ -105,6 +108,8 @@ pub struct ActionDb {
     actions: Vec<ActionEntry>,
     resource_types: Vec<ResourceTypeEntry>,
     action_resources: Vec<u16>,
+    condition_keys: Vec<Text>,
+    action_conditions: Vec<u16>,
     header: &'static str,
     /// Set when the embedded file could not be decoded (a build problem, reported by tests).
     pub load_error: Option<String>,
@@ -199,11 +204,13 @@ impl ActionDb {
                 Some("S") => {
                     let actions = to_u32(db.actions.len());
                     let types = to_u32(db.resource_types.len());
+                    let keys = to_u32(db.condition_keys.len());
                     db.services.push(ServiceEntry {
                         prefix: field(1)?.0,
                         name: field(2)?.0,
                         actions: actions..actions,
                         resource_types: types..types,
+                        condition_keys: keys..keys,
                     });
                 }
                 Some("T") => {
@@ -217,7 +224,30 @@ impl ActionDb {
                         .ok_or("resource type before any service")?;
                     service.resource_types.end += 1;
                 }
+                Some("K") => {
+                    db.condition_keys.push(field(1)?.0);
+                    let service = db
+                        .services
+                        .last_mut()
+                        .ok_or("condition key before any service")?;
+                    service.condition_keys.end += 1;
+                }
                 Some("A") => {
+                    let first_condition = to_u32(db.action_conditions.len());
+                    // The condition key column is absent in tables generated before it existed.
+                    for index in fields
+                        .get(4)
+                        .map_or("", |f| f.1)
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                    {
+                        db.action_conditions.push(
+                            index
+                                .parse()
+                                .map_err(|_| format!("bad condition key index in {line:?}"))?,
+                        );
+                    }
+                    let conditions = first_condition..to_u32(db.action_conditions.len());
                     let first = to_u32(db.action_resources.len());
                     for index in field(3)?.1.split(',').filter(|s| !s.is_empty()) {
                         db.action_resources.push(
@@ -230,6 +260,7 @@ impl ActionDb {
                         name: field(1)?.0,
                         access: AccessLevels::from_codes(field(2)?.1),
                         resources: first..to_u32(db.action_resources.len()),
+                        conditions,
                     });
                     let service = db.services.last_mut().ok_or("action before any service")?;
                     service.actions.end += 1;
@@ -395,6 +426,17 @@ impl<'a> Action<'a> {
             })
     }
 
+    /// The condition keys the action supports: its own and its resource types'.
+    pub fn condition_keys(&self) -> impl Iterator<Item = &'a str> + 'a {
+        let db = self.db;
+        let base = self.service.condition_keys.start as usize;
+        db.action_conditions
+            [self.entry.conditions.start as usize..self.entry.conditions.end as usize]
+            .iter()
+            .filter_map(move |&i| db.condition_keys.get(base + usize::from(i)))
+            .map(move |&t| db.str(t))
+    }
+
     /// True when IAM accepts only `Resource: "*"` for this action (no resource types).
     pub fn is_star_only(&self) -> bool {
         self.entry.resources.is_empty()
@@ -434,6 +476,10 @@ mod tests {
         assert!(action
             .resource_types()
             .any(|t| t.arn.contains("${BucketName}/${ObjectName}")));
+        assert!(action
+            .condition_keys()
+            .any(|k| k == "s3:ExistingObjectTag/<key>"));
+        assert!(action.condition_keys().any(|k| k == "s3:TlsVersion"));
         assert!(db().action("s3:ReadBucket").is_none());
         assert!(db().action("s3").is_none());
     }

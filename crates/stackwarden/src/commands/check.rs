@@ -54,6 +54,10 @@ pub(crate) struct Args {
     /// not be read).
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     write_baseline: Option<PathBuf>,
+    /// Say on stderr what could not be judged and why (functions whose code or role is not
+    /// resolved by the permission rules).
+    #[arg(long, short)]
+    verbose: bool,
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode> {
@@ -192,6 +196,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
                     stage: args.stage.as_deref(),
                     today: &today,
                     known_rules: &known,
+                    verbose: args.verbose,
                 };
                 let mut report = engine::check_input(input, &options);
                 // A `.json` file named on the command line that is not JSON is an input error.

@@ -107,7 +107,7 @@ impl FileChecker for EngineChecker {
     fn check_file(&self, path: &std::path::Path, config: &Config) -> Report {
         let known = registry::rule_ids();
         let today = super::check::today();
-        engine::check_file(
+        let mut report = engine::check_file(
             path,
             &engine::Options {
                 config,
@@ -115,8 +115,13 @@ impl FileChecker for EngineChecker {
                 stage: None,
                 today: &today,
                 known_rules: &known,
+                verbose: false,
             },
-        )
+        );
+        report
+            .findings
+            .extend(engine::missing_permissions_for_edit(path, config));
+        report
     }
 }
 

@@ -1,7 +1,9 @@
-// Follows every rule: encrypted, versioned, private bucket; PITR table; data retained in prod;
-// a current Node runtime; stage-prefixed kebab-case names.
+// ProcessOrder follows every rule: encrypted, versioned, private bucket; PITR table; data retained
+// in prod; a current Node runtime; stage-prefixed kebab-case names. ArchiveOrder's permissions
+// are deliberately wrong (below).
 import { Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -49,5 +51,29 @@ export class OrdersStack extends Stack {
     });
     table.grantReadWriteData(processOrder);
     receipts.grantPut(processOrder);
+
+    // Deliberately wrong permissions (the code rules and templates are fine): the handler writes
+    // receipts but is granted reads only, and the hand-written statement grants a DeleteItem that
+    // no code path uses. `stackwarden check` reports iam/missing-permission on the handler's
+    // send(...) line and iam/unused-permission on the statement.
+    const archiveOrder = new NodejsFunction(this, 'ArchiveOrder', {
+      functionName: `${props.stage}-archive-order`,
+      entry: 'src/lambda/archive-order/index.ts',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      timeout: Duration.seconds(10),
+      memorySize: 256,
+      bundling: { minify: true, externalModules: ['@aws-sdk/*'] },
+      environment: {
+        TABLE_NAME: table.tableName,
+        RECEIPTS_BUCKET: receipts.bucketName,
+      },
+    });
+    receipts.grantRead(archiveOrder);
+    archiveOrder.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:DeleteItem'],
+        resources: [table.tableArn],
+      }),
+    );
   }
 }
