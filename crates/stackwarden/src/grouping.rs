@@ -46,13 +46,7 @@ pub(crate) fn spans_files(f: &Finding) -> bool {
 /// The group's id as JSON and SARIF carry it: FNV-1a of the key, stable across runs and
 /// platforms.
 pub(crate) fn id(key: &str) -> String {
-    format!("{:016x}", fnv1a(key.as_bytes()))
-}
-
-pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    format!("{:016x}", stackwarden_core::finding::fnv1a(key.as_bytes()))
 }
 
 /// A group of findings with the frame of the one shown.
@@ -241,7 +235,7 @@ mod tests {
 
     fn finding(rule: &'static str, path: &str, line: u32) -> Finding {
         Finding {
-            rule: crate::registry::find(rule).expect("rule"),
+            rule: stackwarden_agent::registry::find(rule).expect("rule"),
             severity: Severity::Error,
             message: format!("{rule} at {line}"),
             path: PathBuf::from(path),

@@ -1,14 +1,11 @@
 //! The stackwarden command line. Only this crate prints, reads the environment and picks exit
 //! codes: 0 nothing at error severity, 1 error-severity findings, 2 usage error or unreadable input.
 
-mod baseline;
 mod commands;
-mod engine;
 mod envelope;
 mod grouping;
 mod output;
 mod progress;
-mod registry;
 
 use std::process::ExitCode;
 

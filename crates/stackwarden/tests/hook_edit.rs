@@ -294,9 +294,9 @@ fn a_handler_call_its_role_does_not_allow_is_reported_when_written() {
     let reason = answer["reason"].as_str().expect("reason");
     let send_line = line_of(&text, "await s3.send(");
     assert!(
-        reason.contains(&format!(
-            "\n{send_line}: iam/missing-permission: `PutObjectCommand` needs `s3:PutObject`"
-        )),
+        reason.contains(&format!("\nsrc/lambda/archive-order/index.ts:{send_line}:"))
+            && reason
+                .contains(" error iam/missing-permission: `PutObjectCommand` needs `s3:PutObject`"),
         "{reason}"
     );
     assert!(

@@ -4,8 +4,8 @@
 //! CDK project asks first, because such a template is a legacy stack that only a migration
 //! should touch.
 //!
-//! Which rules apply to which file is the binary's business (the same dispatch `check` uses), so
-//! the check itself comes in through [`FileChecker`].
+//! Which rules apply to which file is [`crate::engine`]'s business: the same dispatch `check`
+//! uses, called directly.
 
 use std::path::{Path, PathBuf};
 
@@ -17,9 +17,25 @@ use stackwarden_core::{Finding, Report, Severity};
 use crate::hook::{config_for, event_cwd, HookEnv, HookOutcome};
 use crate::protocol::{HookEvent, PreToolUseAnswer};
 
-/// Checks one file with the project's rules, exactly as `stackwarden check FILE` would.
-pub trait FileChecker {
-    fn check_file(&self, path: &Path, config: &Config) -> Report;
+/// Checks one file with the project's rules, exactly as `stackwarden check FILE` would, and the
+/// permissions of the functions whose code it is when the project has a `cdk.out`.
+fn check_written(path: &Path, config: &Config, today: &str) -> Report {
+    let known = crate::registry::rule_ids();
+    let mut report = crate::engine::check_file(
+        path,
+        &crate::engine::Options {
+            config,
+            filter: &stackwarden_core::RuleFilter::default(),
+            stage: None,
+            today,
+            known_rules: &known,
+            verbose: false,
+        },
+    );
+    report
+        .findings
+        .extend(crate::engine::missing_permissions_for_edit(path, config));
+    report
 }
 
 /// How many findings one answer lists; the rest are counted. An agent acts on a short list
@@ -90,7 +106,7 @@ pub(crate) fn post_edit(event: &HookEvent, env: &HookEnv) -> HookOutcome {
     let path = edited_path(&input, &cwd);
     let config = config_for(config_dir(&path), &mut outcome.stderr);
     (env.progress)("checking the written file");
-    let report = env.checker.check_file(&path, &config);
+    let report = check_written(&path, &config, &env.today);
     let shown = display_path(&path, &cwd);
     let answer = answer_for(&report, &shown);
     if let Some(answer) = answer {

@@ -15,7 +15,6 @@ use std::path::{Path, PathBuf};
 use stackwarden_core::config::Config;
 use stackwarden_guard::{AwsConfig, Context, DiskFiles};
 
-use crate::edit::FileChecker;
 use crate::ledger::{DecisionRecord, DiffRecord, Progress, ProjectLedger};
 use crate::project::project_root;
 use crate::protocol::{BashInput, HookEvent, PreToolUseAnswer};
@@ -28,8 +27,8 @@ pub struct HookEnv {
     /// The process's own folder, used when the event carries no `cwd`.
     pub process_cwd: PathBuf,
     pub now_ms: i64,
-    /// Checks one file with the project's rules (the binary's `check` dispatch).
-    pub checker: &'static (dyn FileChecker + Sync),
+    /// `YYYY-MM-DD`, for runtime deprecation dates in the edited file's checks.
+    pub today: String,
     /// Told of each step that can take long (parsing, fingerprinting, the ledger).
     pub progress: Progress,
 }

@@ -6,22 +6,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use stackwarden_agent::{handle, FileChecker, HookEnv, Ledger};
-use stackwarden_core::config::Config;
-use stackwarden_core::Report;
-
-/// These tests are about commands and the ledger; the file checks behind the edit hook are the
-/// binary's (tested end to end in crates/stackwarden/tests/hook_edit.rs).
-struct NoFileChecks;
-
-impl FileChecker for NoFileChecks {
-    fn check_file(&self, _: &Path, _: &Config) -> Report {
-        Report::default()
-    }
-}
-
+use stackwarden_agent::{handle, HookEnv, Ledger};
+/// These tests are about commands and the ledger; the file checks behind the edit hook are
+/// tested end to end in crates/stackwarden/tests/hook_edit.rs.
 fn env(cwd: &Path) -> HookEnv {
-    HookEnv { env: BTreeMap::new(), aws_config: Some("[profile dev]\nsso_account_id = 123456789012\n[profile ops]\nsso_account_id = 123456789013\n".into()), process_cwd: cwd.to_path_buf(), now_ms: 1_700_000_000_000, checker: &NoFileChecks, progress: |_| {} }
+    HookEnv { env: BTreeMap::new(), aws_config: Some("[profile dev]\nsso_account_id = 123456789012\n[profile ops]\nsso_account_id = 123456789013\n".into()), process_cwd: cwd.to_path_buf(), now_ms: 1_700_000_000_000, today: "2026-11-25".into(), progress: |_| {} }
 }
 
 fn event(name: &str, tool: &str, command: &str, cwd: &Path) -> String {

@@ -119,6 +119,14 @@ fn rule_id<S: serde::Serializer>(
     serializer.serialize_str(rule.id)
 }
 
+/// FNV-1a, 64 bits: the fingerprints and group ids that findings carry, stable across runs and
+/// platforms (no random seed, unlike the std hasher).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// An input that could not be read or parsed: reported beside the findings, exit code 2.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct InputError {
@@ -139,6 +147,9 @@ pub struct Report {
     pub files: usize,
     /// The source lines the findings point at, for code frames and fingerprints.
     pub excerpts: crate::excerpt::Excerpts,
+    /// What the rules could not judge and why (`check --verbose`): a function whose code or role
+    /// the permission rules cannot resolve.
+    pub notes: Vec<String>,
 }
 
 #[cfg(test)]

@@ -12,11 +12,11 @@ use stackwarden_core::discover::{discover, InputKind};
 use stackwarden_core::files::{generated_source, relative_to_root, FileRules};
 use stackwarden_core::{InputError, RuleFilter};
 
-use crate::baseline::{self, Baseline};
-use crate::engine;
 use crate::output::{self, Format, Outcome};
 use crate::progress::Progress;
-use crate::registry;
+use stackwarden_agent::baseline::{self, Baseline};
+use stackwarden_agent::engine;
+use stackwarden_agent::registry;
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
@@ -358,6 +358,13 @@ fn emit_report(mut report: stackwarden_core::Report, to: &mut Emit<'_, '_>) -> R
     }
     if let Some(baseline) = to.baseline.as_deref_mut() {
         baseline.filter(&mut report.findings, &report.excerpts);
+    }
+    // `--verbose`: what the permission rules could not judge, in walk order.
+    if !report.notes.is_empty() {
+        let mut err = std::io::stderr().lock();
+        for note in &report.notes {
+            writeln!(err, "stackwarden: {note}")?;
+        }
     }
     to.counts.add(&report.findings);
     *to.files += report.files;

@@ -6,12 +6,9 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use stackwarden_agent::{FileChecker, HookEnv};
-use stackwarden_core::config::Config;
-use stackwarden_core::{Report, RuleFilter};
+use stackwarden_agent::HookEnv;
 
 use crate::envelope::{self, Answer, Cause, Job, SIMPLER_COMMAND};
-use crate::{engine, registry};
 
 #[derive(clap::Args)]
 pub(crate) struct Args {}
@@ -94,34 +91,8 @@ pub(crate) fn process_env() -> HookEnv {
         process_cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
         now_ms: now_ms(),
         env,
-        checker: &EngineChecker,
+        today: super::check::today(),
         progress: envelope::worker::phase,
-    }
-}
-
-/// The edit hook's file check: `check`'s own dispatch, every rule enabled that the project's
-/// config enables, so the agent hears what CI would say about the file.
-struct EngineChecker;
-
-impl FileChecker for EngineChecker {
-    fn check_file(&self, path: &std::path::Path, config: &Config) -> Report {
-        let known = registry::rule_ids();
-        let today = super::check::today();
-        let mut report = engine::check_file(
-            path,
-            &engine::Options {
-                config,
-                filter: &RuleFilter::default(),
-                stage: None,
-                today: &today,
-                known_rules: &known,
-                verbose: false,
-            },
-        );
-        report
-            .findings
-            .extend(engine::missing_permissions_for_edit(path, config));
-        report
     }
 }
 

@@ -12,7 +12,7 @@ use stackwarden_core::{Finding, InputError, RuleFilter};
 use stackwarden_iam::db::{db, Action, ExpandError};
 
 use crate::output::{self, Format, Outcome};
-use crate::registry;
+use stackwarden_agent::registry;
 
 #[derive(clap::Subcommand)]
 pub(crate) enum IamCommand {
@@ -128,7 +128,7 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
                     findings: found.unwrap_or_default(),
                     ..Default::default()
                 };
-                crate::engine::attach_excerpts(&mut report, path, Some(&text));
+                stackwarden_agent::engine::attach_excerpts(&mut report, path, Some(&text));
                 excerpts.extend(report.excerpts);
                 findings.extend(report.findings);
             }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::registry;
+use stackwarden_agent::registry;
 
 #[derive(clap::Args)]
 pub(crate) struct RulesArgs {

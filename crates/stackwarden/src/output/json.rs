@@ -10,7 +10,8 @@ use serde::Serialize;
 use stackwarden_core::{Excerpts, Finding, InputError};
 
 use super::{End, Sink};
-use crate::{baseline, grouping};
+use crate::grouping;
+use stackwarden_agent::baseline;
 
 #[derive(Serialize)]
 struct Entry<'a> {

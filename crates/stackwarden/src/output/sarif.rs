@@ -10,7 +10,8 @@ use serde_json::{json, Value};
 use stackwarden_core::{Excerpts, Finding, InputError, Severity};
 
 use super::{End, Sink};
-use crate::{baseline, grouping, registry};
+use crate::grouping;
+use stackwarden_agent::{baseline, registry};
 
 pub(super) struct Sarif<'w> {
     out: Box<dyn Write + 'w>,

@@ -252,7 +252,7 @@ mod tests {
 
     fn finding(path: &std::path::Path, line: u32, column: u32, severity: Severity) -> Finding {
         Finding {
-            rule: crate::registry::find("secret/aws-access-key").expect("rule"),
+            rule: stackwarden_agent::registry::find("secret/aws-access-key").expect("rule"),
             severity,
             message: "an AWS secret access key (Sc7T…(40 chars)) is committed in this file".into(),
             path: path.to_path_buf(),
@@ -289,7 +289,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        crate::engine::attach_excerpts(&mut report, &path, None);
+        stackwarden_agent::engine::attach_excerpts(&mut report, &path, None);
         let outcome = Outcome {
             findings: report.findings,
             files: 1,

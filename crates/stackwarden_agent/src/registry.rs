@@ -1,13 +1,14 @@
-//! Every rule the tool knows, gathered from the domain crates' own registries.
+//! Every rule the tool knows, gathered from the domain crates' own registries: what `rules`,
+//! `explain`, SARIF and the suppression checks list, and what the edit hook knows too.
 
 use stackwarden_core::RuleMeta;
 
-pub(crate) fn all_rules() -> Vec<&'static RuleMeta> {
+pub fn all_rules() -> Vec<&'static RuleMeta> {
     let mut rules: Vec<&'static RuleMeta> = stackwarden_cfn::rules::all_metas().collect();
     rules.extend(stackwarden_iam::all_metas());
     rules.extend(stackwarden_code::all_metas());
     rules.extend(stackwarden_guard::RULES.iter());
-    rules.extend(stackwarden_agent::all_metas());
+    rules.extend(crate::rules::all_metas());
     rules.extend(stackwarden_secret::all_metas());
     rules.push(&crate::baseline::UNUSED_BASELINE);
     rules.extend(stackwarden_permissions::all_metas());
@@ -19,11 +20,11 @@ pub(crate) fn all_rules() -> Vec<&'static RuleMeta> {
     rules
 }
 
-pub(crate) fn rule_ids() -> Vec<&'static str> {
+pub fn rule_ids() -> Vec<&'static str> {
     all_rules().iter().map(|r| r.id).collect()
 }
 
-pub(crate) fn find(id: &str) -> Option<&'static RuleMeta> {
+pub fn find(id: &str) -> Option<&'static RuleMeta> {
     all_rules().into_iter().find(|r| r.id == id)
 }
 

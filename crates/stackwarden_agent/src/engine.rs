@@ -1,8 +1,8 @@
-//! Checking one input: which domain crate's rules see which kind of file. Shared by `check`
-//! (every input of a walk) and `hook` (the one file the agent has just written), so the edit
-//! feedback an agent gets is exactly what CI would say about that file.
+//! The check engine: which domain crate's rules see which kind of file. Shared by `check` (every
+//! input of a walk) and the edit hook (the one file the agent has just written, [`crate::edit`]),
+//! so the edit feedback an agent gets is exactly what CI would say about that file. The hook
+//! calls it directly: the layers point one way (see the crate docs).
 
-use std::io::Write;
 use std::path::Path;
 
 use stackwarden_core::config::Config;
@@ -10,23 +10,24 @@ use stackwarden_core::discover::{Input, InputKind};
 use stackwarden_core::{InputError, Report, RuleFilter};
 
 /// Everything a check of one input depends on besides the input itself.
-pub(crate) struct Options<'a> {
-    pub(crate) config: &'a Config,
-    pub(crate) filter: &'a RuleFilter,
+pub struct Options<'a> {
+    pub config: &'a Config,
+    pub filter: &'a RuleFilter,
     /// `--stage`, overriding every other source of a template's stage.
-    pub(crate) stage: Option<&'a str>,
+    pub stage: Option<&'a str>,
     /// `YYYY-MM-DD`, for runtime deprecation dates.
-    pub(crate) today: &'a str,
+    pub today: &'a str,
     /// Every rule id the tool knows, so a suppression naming none is reported.
-    pub(crate) known_rules: &'a [&'a str],
-    /// `--verbose`: say on stderr which functions the permission rules could not judge, and why.
-    pub(crate) verbose: bool,
+    pub known_rules: &'a [&'a str],
+    /// `--verbose`: keep, in the report's notes, which functions the permission rules could not
+    /// judge and why.
+    pub verbose: bool,
 }
 
 /// Every rule that applies to `input`, run once, with the source lines its findings point at.
 /// Every text file is also scanned for access keys; a template or source file is read once for
 /// all of it.
-pub(crate) fn check_input(input: &Input, options: &Options<'_>) -> Report {
+pub fn check_input(input: &Input, options: &Options<'_>) -> Report {
     let (mut report, text) = check_input_text(input, options);
     attach_excerpts(&mut report, &input.path, text.as_deref());
     report
@@ -47,7 +48,7 @@ fn check_input_text(input: &Input, options: &Options<'_>) -> (Report, Option<Str
         filter: options.filter,
         known_rules: options.known_rules,
     };
-    let agent = stackwarden_agent::Options {
+    let agent = crate::Options {
         config: options.config,
         filter: options.filter,
         known_rules: options.known_rules,
@@ -68,10 +69,7 @@ fn check_input_text(input: &Input, options: &Options<'_>) -> (Report, Option<Str
             report.findings.extend(permissions.report.findings);
             report.errors.extend(permissions.report.errors);
             if options.verbose {
-                let mut err = anstream::stderr().lock();
-                for note in &permissions.notes {
-                    let _ = writeln!(err, "stackwarden: {note}");
-                }
+                report.notes.extend(permissions.notes);
             }
             return (report, None);
         }
@@ -89,7 +87,7 @@ fn check_input_text(input: &Input, options: &Options<'_>) -> (Report, Option<Str
         }
         InputKind::Source | InputKind::Other => Report::default(),
         InputKind::PackageJson => stackwarden_code::check_package_json(path, &code),
-        InputKind::ClaudeSettings => stackwarden_agent::check_settings_file(path, &agent),
+        InputKind::ClaudeSettings => crate::check_settings_file(path, &agent),
     };
     merge(&mut report, stackwarden_secret::check_file(path, &secret));
     (report, None)
@@ -126,7 +124,7 @@ fn with_text(
 /// Keeps the lines the findings point at: from `text` for the input itself, read once per other
 /// file (the templates of a cloud assembly, a package.json). A file that cannot be read again
 /// gets frames without source, as before.
-pub(crate) fn attach_excerpts(report: &mut Report, input: &Path, text: Option<&str>) {
+pub fn attach_excerpts(report: &mut Report, input: &Path, text: Option<&str>) {
     let mut paths: Vec<&Path> = report.findings.iter().map(|f| f.path.as_path()).collect();
     paths.sort();
     paths.dedup();
@@ -163,7 +161,7 @@ fn merge(report: &mut Report, secrets: Report) {
 
 /// One file as the edit hook sees it: classified by name like the walk does, with the
 /// project's configuration.
-pub(crate) fn check_file(path: &Path, options: &Options<'_>) -> Report {
+pub fn check_file(path: &Path, options: &Options<'_>) -> Report {
     let input = Input {
         path: path.to_path_buf(),
         kind: stackwarden_core::discover::classify(path),
@@ -178,7 +176,7 @@ pub(crate) fn check_file(path: &Path, options: &Options<'_>) -> Report {
 /// findings on the edited file itself (a handler) or created by it (a stack), so the missing
 /// grant is reported when the call is written. The handler is read as it is now; a stack's
 /// grants are those of the last synth.
-pub(crate) fn missing_permissions_for_edit(
+pub fn missing_permissions_for_edit(
     path: &Path,
     config: &Config,
 ) -> Vec<stackwarden_core::Finding> {

@@ -15,9 +15,9 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use stackwarden_core::{Excerpts, Finding, RuleMeta, Severity};
 
-use crate::grouping::fnv1a;
+use stackwarden_core::finding::fnv1a;
 
-pub(crate) static UNUSED_BASELINE: RuleMeta = RuleMeta {
+pub static UNUSED_BASELINE: RuleMeta = RuleMeta {
     id: "meta/unused-baseline",
     severity: Severity::Warn,
     summary: "a baseline entry that no longer matches a finding",
@@ -44,13 +44,13 @@ the entry.
 
 /// One accepted finding.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub(crate) struct Entry {
-    pub(crate) rule: String,
-    pub(crate) path: PathBuf,
-    pub(crate) fingerprint: String,
+pub struct Entry {
+    pub rule: String,
+    pub path: PathBuf,
+    pub fingerprint: String,
     /// For the people reading the file; not matched.
     #[serde(default)]
-    pub(crate) message: String,
+    pub message: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -60,7 +60,7 @@ struct File {
 }
 
 /// The fingerprint of a finding: its rule, path, resource and the text of its line.
-pub(crate) fn fingerprint(f: &Finding, excerpts: &Excerpts) -> String {
+pub fn fingerprint(f: &Finding, excerpts: &Excerpts) -> String {
     let line: String = excerpts
         .of(f)
         .map(|e| e.text.split_whitespace().collect::<Vec<_>>().join(" "))
@@ -75,18 +75,18 @@ pub(crate) fn fingerprint(f: &Finding, excerpts: &Excerpts) -> String {
 }
 
 /// A loaded baseline: the entries not yet matched, by (rule, path, fingerprint).
-pub(crate) struct Baseline {
+pub struct Baseline {
     path: PathBuf,
     /// Each entry's line in the file (one entry a line, as [`write`] writes them).
     lines: Vec<u32>,
     entries: Vec<Entry>,
     unmatched: HashMap<(String, PathBuf, String), Vec<usize>>,
     /// Findings accepted by the baseline in this run.
-    pub(crate) matched: usize,
+    pub matched: usize,
 }
 
 impl Baseline {
-    pub(crate) fn load(path: &Path) -> Result<Self> {
+    pub fn load(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("--baseline: cannot read {}", path.display()))?;
         let file: File = serde_json::from_str(&text).map_err(|e| {
@@ -127,7 +127,7 @@ impl Baseline {
     }
 
     /// Removes the findings the baseline accepts from `findings`, counting them.
-    pub(crate) fn filter(&mut self, findings: &mut Vec<Finding>, excerpts: &Excerpts) {
+    pub fn filter(&mut self, findings: &mut Vec<Finding>, excerpts: &Excerpts) {
         findings.retain(|f| {
             let key = (f.rule.to_string(), f.path.clone(), fingerprint(f, excerpts));
             match self.unmatched.get_mut(&key).and_then(Vec::pop) {
@@ -142,7 +142,7 @@ impl Baseline {
 
     /// A `meta/unused-baseline` finding for every entry that matched nothing, of the rules and
     /// files this run checked (a check of one folder says nothing of the others' entries).
-    pub(crate) fn unused(
+    pub fn unused(
         &self,
         enabled: impl Fn(&str) -> bool,
         checked: impl Fn(&Path) -> bool,
@@ -184,12 +184,12 @@ impl Baseline {
 
 /// Collects the entries of a run for `--write-baseline`.
 #[derive(Default)]
-pub(crate) struct Writer {
+pub struct Writer {
     entries: Vec<Entry>,
 }
 
 impl Writer {
-    pub(crate) fn add(&mut self, findings: &[Finding], excerpts: &Excerpts) {
+    pub fn add(&mut self, findings: &[Finding], excerpts: &Excerpts) {
         self.entries.extend(findings.iter().map(|f| Entry {
             rule: f.rule.to_string(),
             path: f.path.clone(),
@@ -198,12 +198,12 @@ impl Writer {
         }));
     }
 
-    pub(crate) fn len(&self) -> usize {
+    pub fn len(&self) -> usize {
         self.entries.len()
     }
 
     /// One entry a line, so `meta/unused-baseline` can point at it and diffs stay readable.
-    pub(crate) fn write(&self, path: &Path) -> Result<()> {
+    pub fn write(&self, path: &Path) -> Result<()> {
         let mut out = String::from("{\n  \"version\": 1,\n  \"findings\": [\n");
         for (i, entry) in self.entries.iter().enumerate() {
             out.push_str("    ");
