@@ -202,6 +202,10 @@ impl Writer {
         self.entries.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     /// One entry a line, so `meta/unused-baseline` can point at it and diffs stay readable.
     pub fn write(&self, path: &Path) -> Result<()> {
         let mut out = String::from("{\n  \"version\": 1,\n  \"findings\": [\n");
