@@ -94,7 +94,7 @@ fn github_and_agent_formats() {
     ));
     assert_eq!(
         github,
-        "::warning file=template.yaml,line=3,col=5,title=cfn/s3-versioning::S3 bucket `Data` does not enable versioning — set VersioningConfiguration.Status: Enabled (CDK: `versioned: true`) and add a lifecycle rule that expires noncurrent versions\n"
+        "::warning file=template.yaml,line=3,col=5,endLine=3,endColumn=9,title=cfn/s3-versioning::S3 bucket `Data` does not enable versioning — set VersioningConfiguration.Status: Enabled (CDK: `versioned: true`) and add a lifecycle rule that expires noncurrent versions\n"
     );
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_stackwarden"));
     let agent = command

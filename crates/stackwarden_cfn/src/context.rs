@@ -75,8 +75,8 @@ impl TemplateContext<'_> {
             source: None,
             help,
             suggestion: None,
-            end_line: None,
-            end_column: None,
+            end_line: span.end().map(|(line, _)| line),
+            end_column: span.end().map(|(_, column)| column),
             cause: None,
         }
     }

@@ -240,8 +240,8 @@ pub fn check_policy_text(
                 source: None,
                 help: f.help,
                 suggestion: f.suggestion,
-                end_line: None,
-                end_column: None,
+                end_line: f.span.end().map(|(line, _)| line),
+                end_column: f.span.end().map(|(_, column)| column),
                 cause: f.cause,
             })
         })

@@ -3,7 +3,7 @@
 
 use stackwarden_cfn::load::{load, Format};
 use stackwarden_cfn::Template;
-use stackwarden_core::{Node, Span, Value};
+use stackwarden_core::{Node, Value};
 
 /// A node without positions, for comparing documents written in different forms.
 fn shape(node: &Node) -> String {
@@ -82,8 +82,10 @@ fn values_know_where_they_are_written() {
         .expect("properties");
     let map = properties.as_map().expect("map");
     let (key, value) = map.entry("C").expect("C");
-    assert_eq!(key.span, Span::new(8, 7));
-    assert_eq!(value.span, Span::new(8, 10));
+    assert_eq!(key.span.start(), (8, 7));
+    assert_eq!(value.span.start(), (8, 10));
+    // Scalars and keys know where their token ends (the column one past it).
+    assert_eq!(key.span.end(), Some((8, 8)));
     let loaded = load(LONG, Format::Json).expect("json");
     let (key, _) = loaded
         .root
@@ -91,7 +93,9 @@ fn values_know_where_they_are_written() {
         .and_then(Node::as_map)
         .and_then(|m| m.entry("B"))
         .expect("B");
-    assert_eq!(key.span, Span::new(4, 5));
+    assert_eq!(key.span.start(), (4, 5));
+    // A JSON key's token is the quoted name.
+    assert_eq!(key.span.end(), Some((4, 8)));
 }
 
 #[test]
@@ -114,8 +118,8 @@ fn duplicate_keys_are_recorded_with_their_path_and_the_last_wins() {
     assert!(loaded.warnings.is_empty());
     assert_eq!(loaded.duplicates.len(), 1);
     let duplicate = &loaded.duplicates[0];
-    assert_eq!(duplicate.span, Span::new(4, 3));
-    assert_eq!(duplicate.first, Span::new(2, 3));
+    assert_eq!(duplicate.span.start(), (4, 3));
+    assert_eq!(duplicate.first.start(), (2, 3));
     assert_eq!(duplicate.path, ["Resources"]);
     // Only the last one is left for the rules, as CloudFormation deploys it.
     let resources = loaded
@@ -290,8 +294,8 @@ fn flow_lists_closed_less_indented_are_read_as_cloudformation_reads_them() {
         Some("Fn::GetAtt")
     );
     assert_eq!(
-        first.get("Resource").map(|n| n.span),
-        Some(Span::new(11, 23))
+        first.get("Resource").map(|n| n.span.start()),
+        Some((11, 23))
     );
 }
 

@@ -1,17 +1,48 @@
 //! Positions in a file as written: 1-based line and column, columns counted in characters.
 
-/// A position in a file: where a value, key or list item starts.
+/// Where a value, key or list item is in a file: its start, and its end when the parser says
+/// where the token ends (a scalar, a key); a mapping or list is known by its start only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Span {
     /// 1-based line.
     pub line: u32,
     /// 1-based column, in characters.
     pub column: u32,
+    /// The line of the token's end (equal to `line` with `end_column == column` when unknown).
+    pub end_line: u32,
+    /// The column one past the token's last character.
+    pub end_column: u32,
 }
 
 impl Span {
+    /// A start position whose end is not known.
     pub const fn new(line: u32, column: u32) -> Self {
-        Self { line, column }
+        Self {
+            line,
+            column,
+            end_line: line,
+            end_column: column,
+        }
+    }
+
+    /// The span from this one's start to `end`'s start.
+    pub const fn to(self, end: Span) -> Self {
+        Self {
+            end_line: end.line,
+            end_column: end.column,
+            ..self
+        }
+    }
+
+    /// The end, when the parser gave one.
+    pub fn end(&self) -> Option<(u32, u32)> {
+        ((self.end_line, self.end_column) != (self.line, self.column))
+            .then_some((self.end_line, self.end_column))
+    }
+
+    /// Where it starts, for comparing positions whatever their extent.
+    pub fn start(&self) -> (u32, u32) {
+        (self.line, self.column)
     }
 }
 

@@ -2,6 +2,7 @@
 //! CloudFormation rejects both).
 
 use jsonc_parser::ast;
+use jsonc_parser::common::Ranged;
 use jsonc_parser::{CollectOptions, ParseOptions};
 use stackwarden_core::node::{is_intrinsic_key, Intrinsic};
 use stackwarden_core::{Key, LineIndex, Map, Node, Span, Value};
@@ -75,7 +76,12 @@ impl Converter<'_> {
                 message: format!("nesting deeper than {MAX_DEPTH} levels"),
             });
         }
-        let span = self.span(value_start(value));
+        let (start, end) = value_range(value);
+        let span = match value {
+            // A mapping or list is pointed at by where it opens.
+            ast::Value::Array(_) | ast::Value::Object(_) => self.span(start),
+            _ => self.span(start).to(self.span(end)),
+        };
         let value = match value {
             ast::Value::StringLit(s) => Value::String(s.value.to_string()),
             ast::Value::NumberLit(n) => Value::Number(n.value.to_string()),
@@ -100,7 +106,9 @@ impl Converter<'_> {
                     std::collections::HashMap::new();
                 for property in &object.properties {
                     let name = property.name.as_str();
-                    let key_span = self.span(property.range.start);
+                    let key_span = self
+                        .span(property.name.range().start)
+                        .to(self.span(property.name.range().end));
                     if let Some(&first) = seen.get(name) {
                         self.duplicates.push(DuplicateKey {
                             name: name.to_string(),
@@ -165,12 +173,17 @@ pub(crate) fn into_intrinsic(mut map: Map) -> Value {
 }
 
 fn value_start(value: &ast::Value<'_>) -> usize {
-    match value {
-        ast::Value::StringLit(v) => v.range.start,
-        ast::Value::NumberLit(v) => v.range.start,
-        ast::Value::BooleanLit(v) => v.range.start,
-        ast::Value::NullKeyword(v) => v.range.start,
-        ast::Value::Array(v) => v.range.start,
-        ast::Value::Object(v) => v.range.start,
-    }
+    value_range(value).0
+}
+
+fn value_range(value: &ast::Value<'_>) -> (usize, usize) {
+    let range = match value {
+        ast::Value::StringLit(v) => v.range,
+        ast::Value::NumberLit(v) => v.range,
+        ast::Value::BooleanLit(v) => v.range,
+        ast::Value::NullKeyword(v) => v.range,
+        ast::Value::Array(v) => v.range,
+        ast::Value::Object(v) => v.range,
+    };
+    (range.start, range.end)
 }

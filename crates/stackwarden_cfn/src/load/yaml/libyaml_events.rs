@@ -33,10 +33,17 @@ fn collect(text: &str) -> Vec<Result<(YamlEvent, Span), LoadError>> {
     loop {
         match parser.parse() {
             Ok(event) => {
-                let at = Span::new(
+                let start = Span::new(
                     to_u32(event.start_mark.line + 1),
                     to_u32(event.start_mark.column + 1),
                 );
+                let at = match &event.data {
+                    EventData::Scalar { .. } | EventData::Alias { .. } => start.to(Span::new(
+                        to_u32(event.end_mark.line + 1),
+                        to_u32(event.end_mark.column + 1),
+                    )),
+                    _ => start,
+                };
                 let converted = match event.data {
                     EventData::DocumentStart { .. } => Some(YamlEvent::DocumentStart),
                     EventData::Scalar {

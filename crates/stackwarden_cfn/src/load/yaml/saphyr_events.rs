@@ -20,7 +20,15 @@ pub(super) fn events(
                 }))
             }
         };
-        let at = Span::new(to_u32(span.start.line()), to_u32(span.start.col() + 1));
+        let start = Span::new(to_u32(span.start.line()), to_u32(span.start.col() + 1));
+        // A scalar's or alias's extent is its token; a collection is known by where it opens.
+        let at = match &event {
+            Event::Scalar(..) | Event::Alias(_) => start.to(Span::new(
+                to_u32(span.end.line()),
+                to_u32(span.end.col() + 1),
+            )),
+            _ => start,
+        };
         let anchor = |id: usize| (id != 0).then(|| id.to_string());
         let event = match event {
             Event::DocumentStart(_) => YamlEvent::DocumentStart,
