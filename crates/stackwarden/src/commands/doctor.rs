@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use stackwarden_agent::init::hook_program::{
-    find_on_path, resolve_program, split_program, Resolved, NPM_PROGRAM,
+    find_on_path, resolve_program, split_program, Resolved,
 };
 use stackwarden_agent::registration::{self, is_stackwarden_command, matcher_covers, HOOKS};
 use stackwarden_agent::settings::ClaudeSettings;
@@ -120,7 +120,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         };
         let verdict = match resolve_program(&program, &root, home.as_deref(), path_var.as_deref()) {
             Resolved::File(path) => probe(&path),
-            Resolved::Missing(what) => Err(format!("{what}")),
+            Resolved::Missing(what) => Err(what),
         };
         match verdict {
             Ok((path, version)) if version == VERSION => {
@@ -193,7 +193,7 @@ fn registered_hooks(parsed: &[(&'static str, ClaudeSettings)]) -> Vec<Registered
                 let Some(command) = handler.command.as_deref() else {
                     continue;
                 };
-                if !handler.kind.as_deref().is_none_or(|k| k == "command")
+                if handler.kind.as_deref().is_some_and(|k| k != "command")
                     || !is_stackwarden_command(command)
                 {
                     continue;
@@ -241,9 +241,7 @@ fn consequence(blocking: bool, claude: Option<(u32, u32, u32)>) -> String {
 
 /// How to get the program a hook names onto this machine.
 fn install_fix(program: &str) -> String {
-    if program.starts_with(NPM_PROGRAM.trim_matches('"').trim_start_matches('"'))
-        || program.contains("node_modules/@stackwarden/cli-")
-    {
+    if program.contains("node_modules/@stackwarden/cli-") {
         "run `npm ci` (or `npm i -D stackwarden`) in the project: the hook runs the native binary of the npm package's platform package".into()
     } else if !program.contains('/') && !program.contains('\\') {
         format!("put stackwarden {VERSION} on PATH (`cargo install --locked --path crates/stackwarden` from a clone), or `npm i -D stackwarden` and `npx stackwarden init --force` so the hooks name the project's own binary")
