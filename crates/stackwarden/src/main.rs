@@ -41,6 +41,9 @@ enum Command {
     Log(commands::log::Args),
     /// Set the project up: stackwarden.toml, CLAUDE.md and .claude/settings.json (permissions, hooks).
     Init(commands::init::Args),
+    /// Whether the hooks in .claude/settings*.json resolve to a runnable stackwarden of this
+    /// version, and what a session gets when they do not.
+    Doctor(commands::doctor::Args),
     /// The child process of the resource envelope (see `envelope`): not for people.
     #[command(name = "envelope-worker", hide = true)]
     EnvelopeWorker,
@@ -88,6 +91,7 @@ fn main() -> ExitCode {
         Command::Hook(args) => commands::hook::run(args),
         Command::Log(args) => commands::log::run(args),
         Command::Init(args) => commands::init::run(args),
+        Command::Doctor(args) => commands::doctor::run(args),
         Command::EnvelopeWorker => return envelope::worker::run(),
     };
     match result {

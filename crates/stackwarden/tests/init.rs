@@ -7,6 +7,39 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 
+/// This machine's AWS profiles as the example's team has them: one per account.
+const AWS_CONFIG: &str =
+    "[profile dev]\nsso_account_id = 111111111111\n[profile prod]\nsso_account_id = 222222222222\n";
+
+/// `stackwarden ARGS` in `dir` as a user with stackwarden on PATH (so the hooks are written as
+/// `stackwarden hook`) and the profiles above.
+fn init_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    static CONFIG: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    let config = CONFIG.get_or_init(|| {
+        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("init-aws-config");
+        std::fs::write(&path, AWS_CONFIG).expect("write aws config");
+        path
+    });
+    let bin = Path::new(env!("CARGO_BIN_EXE_stackwarden"))
+        .parent()
+        .expect("bin dir")
+        .to_path_buf();
+    let path = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .expect("PATH");
+    std::process::Command::new(env!("CARGO_BIN_EXE_stackwarden"))
+        .args(args)
+        .current_dir(dir)
+        .env("STACKWARDEN_TODAY", TODAY)
+        .env("PATH", path)
+        .env("AWS_CONFIG_FILE", config)
+        .env_remove("CLAUDECODE")
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run stackwarden")
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
     for entry in std::fs::read_dir(from).expect("read dir").flatten() {
@@ -90,7 +123,7 @@ fn hook_commands(settings: &serde_json::Value, event: &str) -> Vec<(String, Stri
 fn the_example_app_gets_all_three_files_and_reruns_are_idempotent() {
     let (_dir, root) = example_copy();
     let config_before = read(&root, "stackwarden.toml");
-    let output = stackwarden_in(&root, &["init"]);
+    let output = init_in(&root, &["init"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains("unchanged stackwarden.toml"), "{text}");
@@ -146,7 +179,7 @@ fn the_example_app_gets_all_three_files_and_reruns_are_idempotent() {
     }
 
     let first = snapshot(&root);
-    let again = stackwarden_in(&root, &["init"]);
+    let again = init_in(&root, &["init"]);
     assert_eq!(again.status.code(), Some(0));
     assert_eq!(snapshot(&root), first, "a re-run must not change a byte");
     assert_eq!(
@@ -156,7 +189,7 @@ fn the_example_app_gets_all_three_files_and_reruns_are_idempotent() {
         stdout(&again)
     );
 
-    let check = stackwarden_in(&root, &["init", "--check"]);
+    let check = init_in(&root, &["init", "--check"]);
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
 
     // A changed config: --check names the file and the section, and writes nothing.
@@ -165,7 +198,7 @@ fn the_example_app_gets_all_three_files_and_reruns_are_idempotent() {
         "required = [\"Project\", \"Stage\", \"Team\"]",
     );
     std::fs::write(root.join("stackwarden.toml"), &toml).expect("write");
-    let check = stackwarden_in(&root, &["init", "--check"]);
+    let check = init_in(&root, &["init", "--check"]);
     assert_eq!(check.status.code(), Some(1));
     let report = stdout(&check);
     assert!(
@@ -181,17 +214,14 @@ fn the_example_app_gets_all_three_files_and_reruns_are_idempotent() {
 
     let sandbox = toml.replace("dev = \"111111111111\"", "sandbox = \"111111111111\"");
     std::fs::write(root.join("stackwarden.toml"), &sandbox).expect("write");
-    let report = stdout(&stackwarden_in(&root, &["init", "--check"]));
+    let report = stdout(&init_in(&root, &["init", "--check"]));
     assert!(report.contains(".claude/settings.json: permissions.allow: `Bash(npx cdk deploy * --profile sandbox *)` is missing"), "{report}");
     assert!(report.contains("CLAUDE.md: Deploy rules"), "{report}");
 
-    let update = stackwarden_in(&root, &["init"]);
+    let update = init_in(&root, &["init"]);
     assert_eq!(update.status.code(), Some(0));
     assert!(read(&root, "CLAUDE.md").contains("`Team`"));
-    assert_eq!(
-        stackwarden_in(&root, &["init", "--check"]).status.code(),
-        Some(0)
-    );
+    assert_eq!(init_in(&root, &["init", "--check"]).status.code(), Some(0));
 }
 
 const USER_SETTINGS: &str = r#"{
@@ -236,7 +266,7 @@ fn fresh_project() -> tempfile::TempDir {
 fn a_hand_written_settings_file_keeps_every_user_entry() {
     let dir = fresh_project();
     let root = dir.path();
-    let output = stackwarden_in(root, &["init"]);
+    let output = init_in(root, &["init"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stdout(&output).contains("created stackwarden.toml"));
     assert!(read(root, "stackwarden.toml").contains("iac = \"cdk\""));
@@ -273,7 +303,7 @@ fn a_hand_written_settings_file_keeps_every_user_entry() {
     );
 
     let first = snapshot(root);
-    assert_eq!(stackwarden_in(root, &["init"]).status.code(), Some(0));
+    assert_eq!(init_in(root, &["init"]).status.code(), Some(0));
     assert_eq!(snapshot(root), first, "idempotent");
     assert_eq!(read(root, ".gitignore").matches(".stackwarden/").count(), 1);
 
@@ -290,7 +320,7 @@ fn a_hand_written_settings_file_keeps_every_user_entry() {
     );
     assert!(edited.contains("\"timeout\": 5,"), "{edited}");
     std::fs::write(root.join(".claude/settings.json"), &edited).expect("write");
-    let rerun = stackwarden_in(root, &["init"]);
+    let rerun = init_in(root, &["init"]);
     assert!(
         stdout(&rerun).contains("`stackwarden init --force` resets it"),
         "{}",
@@ -298,7 +328,7 @@ fn a_hand_written_settings_file_keeps_every_user_entry() {
     );
     assert_eq!(read(root, ".claude/settings.json"), edited);
     assert_eq!(read(root, "CLAUDE.md"), claude);
-    let check = stackwarden_in(root, &["init", "--check"]);
+    let check = init_in(root, &["init", "--check"]);
     assert_eq!(check.status.code(), Some(1));
     assert!(
         stdout(&check)
@@ -308,14 +338,11 @@ fn a_hand_written_settings_file_keeps_every_user_entry() {
     );
 
     // --force rewrites our entry and nothing of the user's.
-    let forced = stackwarden_in(root, &["init", "--force"]);
+    let forced = init_in(root, &["init", "--force"]);
     assert_eq!(forced.status.code(), Some(0));
     assert_eq!(read(root, ".claude/settings.json"), first[2].1);
     assert_eq!(read(root, "CLAUDE.md"), claude);
-    assert_eq!(
-        stackwarden_in(root, &["init", "--check"]).status.code(),
-        Some(0)
-    );
+    assert_eq!(init_in(root, &["init", "--check"]).status.code(), Some(0));
 }
 
 #[test]
@@ -325,7 +352,7 @@ fn invalid_settings_json_is_an_error_and_nothing_is_written() {
     std::fs::create_dir_all(root.join(".claude")).expect("mkdir");
     let broken = "{\n  \"permissions\": {\n    \"allow\": [\"Bash(git status)\",,]\n  }\n}\n";
     std::fs::write(root.join(".claude/settings.json"), broken).expect("write");
-    let output = stackwarden_in(root, &["init"]);
+    let output = init_in(root, &["init"]);
     assert_eq!(output.status.code(), Some(2));
     let message = stderr(&output);
     assert!(message.contains(".claude/settings.json:3:"), "{message}");
@@ -349,7 +376,7 @@ fn a_sam_project_is_detected() {
         "version = 0.1\n[dev.deploy.parameters]\nstack_name = \"app-dev\"\nregion = \"ap-southeast-2\"\n[prod.deploy.parameters]\nstack_name = \"app-prod\"\nregion = \"ap-southeast-2\"\n",
     )
     .expect("write");
-    let output = stackwarden_in(root, &["init"]);
+    let output = init_in(root, &["init"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let toml = read(root, "stackwarden.toml");
     assert!(toml.contains("iac = \"sam\""), "{toml}");
@@ -367,4 +394,84 @@ fn a_sam_project_is_detected() {
     );
     assert!(deny.contains(&"Bash(sam delete *)"), "{deny:?}");
     assert!(read(root, "CLAUDE.md").contains("AWS SAM"));
+}
+
+/// Installed through npm in the project, the binary is named by the platform-package glob, which
+/// a teammate's shell expands to whichever platform package npm gave them; `doctor` resolves it,
+/// and without `npm ci` says what the session gets and how to fix it.
+#[test]
+fn an_npm_install_gets_hooks_that_exec_the_platform_binary_and_doctor_checks_them() {
+    let (_dir, root) = example_copy();
+    let exe = root.join("node_modules/@stackwarden/cli-linux-x64/bin/stackwarden");
+    std::fs::create_dir_all(exe.parent().expect("bin")).expect("mkdir");
+    std::fs::copy(env!("CARGO_BIN_EXE_stackwarden"), &exe).expect("copy binary");
+    let output = std::process::Command::new(&exe)
+        .arg("init")
+        .current_dir(&root)
+        .env("PATH", "/usr/bin:/bin")
+        .env("AWS_CONFIG_FILE", root.join("no-aws-config"))
+        .output()
+        .expect("run init");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("not the Node shim"), "{text}");
+    let glob = "\"$CLAUDE_PROJECT_DIR\"/node_modules/@stackwarden/cli-*/bin/stackwarden hook";
+    let value = settings(&root);
+    for event in ["PreToolUse", "PostToolUse"] {
+        for (matcher, command) in hook_commands(&value, event) {
+            assert_eq!(command, glob, "{event} {matcher}");
+        }
+    }
+    // No profile on this machine: CLAUDE.md names none.
+    let claude = read(&root, "CLAUDE.md");
+    assert!(!claude.contains("--profile dev"), "{claude}");
+    assert!(
+        claude.contains("No AWS profile for `dev` (account 111111111111)"),
+        "{claude}"
+    );
+    assert!(
+        claude.contains("`npx cdk diff dev-*` and read it"),
+        "{claude}"
+    );
+
+    let doctor = |path: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_stackwarden"))
+            .arg("doctor")
+            .current_dir(&root)
+            .env("PATH", path)
+            .output()
+            .expect("run doctor")
+    };
+    let ok = doctor("/usr/bin:/bin");
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    assert!(
+        stdout(&ok).contains("Every stackwarden hook resolves to stackwarden"),
+        "{}",
+        stdout(&ok)
+    );
+
+    // A teammate who pulled the settings but never ran `npm ci`.
+    std::fs::remove_dir_all(root.join("node_modules")).expect("rm");
+    let missing = doctor("/usr/bin:/bin");
+    assert_eq!(missing.status.code(), Some(1));
+    let report = stdout(&missing);
+    assert!(report.contains("nothing matches"), "{report}");
+    assert!(
+        report.contains("every Bash command and MCP tool call is blocked"),
+        "{report}"
+    );
+    assert!(report.contains("the guard is silently off"), "{report}");
+    assert!(report.contains("fix: run `npm ci`"), "{report}");
+}
+
+#[test]
+fn doctor_without_settings_says_to_run_init() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let output = init_in(dir.path(), &["doctor"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("fix: run `stackwarden init`"),
+        "{}",
+        stdout(&output)
+    );
 }

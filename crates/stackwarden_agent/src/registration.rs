@@ -109,7 +109,10 @@ impl HookSpec {
 pub fn is_stackwarden_command(command: &str) -> bool {
     let words: Vec<&str> = command.split_whitespace().collect();
     words.windows(2).any(|pair| {
-        let program = pair[0].rsplit(['/', '\\']).next().unwrap_or(pair[0]);
+        // A quoted path (`'/opt/my tools/stackwarden' hook`, as init writes one with spaces)
+        // ends in a quote after whitespace splitting.
+        let word = pair[0].trim_end_matches(['"', '\'']);
+        let program = word.rsplit(['/', '\\']).next().unwrap_or(word);
         let program = program.strip_suffix(".exe").unwrap_or(program);
         program == "stackwarden" && pair[1] == "hook"
     })
@@ -166,6 +169,10 @@ mod tests {
         assert!(is_stackwarden_command("stackwarden hook"));
         assert!(is_stackwarden_command("/usr/local/bin/stackwarden hook"));
         assert!(is_stackwarden_command("npx stackwarden hook --quiet"));
+        assert!(is_stackwarden_command("'/opt/my tools/stackwarden' hook"));
+        assert!(is_stackwarden_command(
+            "\"$CLAUDE_PROJECT_DIR\"/node_modules/@stackwarden/cli-*/bin/stackwarden hook"
+        ));
         assert!(!is_stackwarden_command("stackwarden check"));
         assert!(!is_stackwarden_command("my-stackwarden hook"));
     }

@@ -63,6 +63,11 @@ impl AwsConfig {
         Self { profiles }
     }
 
+    /// Every profile's name, in name order (`init` names the real ones in CLAUDE.md).
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.profiles.keys().map(String::as_str)
+    }
+
     pub fn has_profile(&self, name: &str) -> bool {
         self.profiles.contains_key(name)
     }

@@ -28,7 +28,12 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     if !args.dir.is_dir() {
         anyhow::bail!("{}: no such folder", args.dir.display());
     }
-    let plan = init::plan(&args.dir, &InitOptions { force: args.force })?;
+    let options = InitOptions {
+        force: args.force,
+        hook: hook_program(&args.dir),
+        aws_config: super::hook::aws_config_text(&std::env::vars().collect()),
+    };
+    let plan = init::plan(&args.dir, &options)?;
     let mut out = String::new();
     let code = if args.check {
         check(&plan, &mut out)
@@ -42,6 +47,20 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         .and_then(|()| stdout.flush())
         .context("cannot write to stdout")?;
     Ok(code)
+}
+
+/// The native binary this process is, as the hooks should name it (see
+/// `stackwarden_agent::init::hook_program`): when run through the npm package's Node shim, this
+/// process is already the platform package's binary the shim started.
+fn hook_program(dir: &std::path::Path) -> init::HookProgram {
+    let exe = std::env::current_exe().and_then(|p| p.canonicalize());
+    let root = dir.canonicalize();
+    match (exe, root) {
+        (Ok(exe), Ok(root)) => {
+            init::hook_program::hook_program(&root, &exe, std::env::var_os("PATH").as_deref())
+        }
+        _ => init::HookProgram::default(),
+    }
 }
 
 fn check(plan: &Plan, out: &mut String) -> ExitCode {

@@ -1,4 +1,5 @@
 pub(crate) mod check;
+pub(crate) mod doctor;
 pub(crate) mod guard;
 pub(crate) mod hook;
 pub(crate) mod iam;

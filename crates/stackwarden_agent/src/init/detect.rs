@@ -88,6 +88,8 @@ pub struct Detection {
     pub structure: Vec<(String, &'static str)>,
     /// SAM templates (Serverless transform), relative paths.
     pub sam_templates: Vec<String>,
+    /// CDK stacks the cloud assembly (`cdk.out/manifest.json`) holds, by name.
+    pub stacks: Vec<String>,
 }
 
 impl Detection {
@@ -299,6 +301,7 @@ fn read_cdk_out(root: &Path, d: &mut Detection) {
                 {
                     continue;
                 }
+                d.stacks.push(name.clone());
                 let env = artifact
                     .get("environment")
                     .and_then(|e| e.as_str())
@@ -467,7 +470,7 @@ fn note_value_for_stage(
 }
 
 /// The stage a key or stack name names: `prod`, `devAccount` → dev, `prod-orders` → prod.
-fn stage_word(text: &str) -> Option<String> {
+pub(crate) fn stage_word(text: &str) -> Option<String> {
     let lower = text.to_ascii_lowercase();
     let trimmed = lower
         .trim_end_matches("accountid")

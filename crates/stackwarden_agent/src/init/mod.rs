@@ -9,6 +9,7 @@
 
 pub mod claude_md;
 pub mod detect;
+pub mod hook_program;
 pub mod permissions;
 pub mod render_toml;
 pub mod settings_json;
@@ -19,16 +20,22 @@ use stackwarden_core::config::{Config, ConfigError, CONFIG_FILE};
 use stackwarden_core::LineIndex;
 
 pub use detect::{detect, Detection};
+pub use hook_program::{HookProgram, Origin};
 
 pub const CLAUDE_MD: &str = "CLAUDE.md";
 pub const SETTINGS: &str = ".claude/settings.json";
 pub const GITIGNORE: &str = ".gitignore";
 const GITIGNORE_LINE: &str = ".stackwarden/";
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct InitOptions {
     /// Reset our entries the user changed (and drop stage-dependent entries no longer rendered).
     pub force: bool,
+    /// The program the hook commands run (see [`hook_program`]).
+    pub hook: HookProgram,
+    /// Text of `~/.aws/config` (or `$AWS_CONFIG_FILE`): which profiles exist, for the deploy
+    /// commands CLAUDE.md names. `None`: there is none, and CLAUDE.md names no profile.
+    pub aws_config: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,7 +122,9 @@ pub fn plan(root: &Path, options: &InitOptions) -> Result<Plan, InitError> {
     // CLAUDE.md
     let claude_path = root.join(CLAUDE_MD);
     let claude_existing = read_optional(&claude_path)?;
-    let block = claude_md::render_block(&config, &detection);
+    let profiles =
+        stackwarden_guard::profiles::AwsConfig::parse(options.aws_config.as_deref().unwrap_or(""));
+    let block = claude_md::render_block(&config, &detection, &profiles);
     let title = config
         .project_name
         .clone()
@@ -145,17 +154,22 @@ pub fn plan(root: &Path, options: &InitOptions) -> Result<Plan, InitError> {
     let settings_path = root.join(SETTINGS);
     let settings_existing = read_optional(&settings_path)?;
     let ours = permissions::render(&config, &detection);
-    let merged =
-        settings_json::merge(settings_existing.as_deref(), &ours, options.force).map_err(|e| {
-            let text = settings_existing.as_deref().unwrap_or("");
-            let at = LineIndex::new(text).span(text, e.offset);
-            InitError::Settings {
-                path: settings_path.clone(),
-                line: at.line,
-                column: at.column,
-                message: format!("not valid Claude Code settings: {}", e.message),
-            }
-        })?;
+    let merged = settings_json::merge(
+        settings_existing.as_deref(),
+        &ours,
+        &options.hook.command(),
+        options.force,
+    )
+    .map_err(|e| {
+        let text = settings_existing.as_deref().unwrap_or("");
+        let at = LineIndex::new(text).span(text, e.offset);
+        InitError::Settings {
+            path: settings_path.clone(),
+            line: at.line,
+            column: at.column,
+            message: format!("not valid Claude Code settings: {}", e.message),
+        }
+    })?;
     for d in merged.drift {
         drift.push(Drift {
             path: SETTINGS.into(),
@@ -180,12 +194,33 @@ pub fn plan(root: &Path, options: &InitOptions) -> Result<Plan, InitError> {
         "`.stackwarden/` (the guard's ledger)",
     ));
 
+    notes.push(hook_note(&options.hook));
+
     Ok(Plan {
         root: root.to_path_buf(),
         writes,
         drift,
         notes,
     })
+}
+
+/// What the hook commands run and what a teammate without that program gets.
+fn hook_note(hook: &HookProgram) -> String {
+    let consequence = "a machine where it does not resolve gets every Bash command and MCP tool call blocked on Claude Code 2.1.295+ (`onFailure: block`) and the guard silently off on older versions; `stackwarden doctor` checks it";
+    match hook.origin {
+        Origin::Npm => format!(
+            "the hooks run `{}`: the native binary of the project's npm install (not the Node shim), so every teammate needs `npm ci`; {consequence}",
+            hook.command()
+        ),
+        Origin::Path => format!(
+            "the hooks run `{}` from PATH: every teammate needs stackwarden on PATH (or `npm i -D stackwarden` and `npx stackwarden init --force`); {consequence}",
+            hook.command()
+        ),
+        Origin::Absolute => format!(
+            "the hooks run `{}`, a path only this machine has: install it in the project with `npm i -D stackwarden` and run `npx stackwarden init --force` before committing the settings; {consequence}",
+            hook.command()
+        ),
+    }
 }
 
 fn planned(path: &str, existing: Option<&str>, contents: String, what: &str) -> PlannedWrite {

@@ -54,6 +54,8 @@ const STACKWARDEN: &[&str] = &[
     "Bash(stackwarden log *)",
     "Bash(stackwarden rules *)",
     "Bash(stackwarden explain *)",
+    "Bash(stackwarden iam *)",
+    "Bash(stackwarden doctor *)",
 ];
 
 const DENY_ALWAYS: &[&str] = &[

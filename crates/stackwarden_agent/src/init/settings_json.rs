@@ -12,7 +12,7 @@ use jsonc_parser::cst::{CstArray, CstInputValue, CstNode, CstObject, CstRootNode
 use jsonc_parser::ParseOptions;
 
 use super::permissions::{is_stage_dependent, OurPermissions};
-use crate::registration::{is_stackwarden_command, matcher_covers, HookSpec, HOOKS, HOOK_COMMAND};
+use crate::registration::{is_stackwarden_command, matcher_covers, HookSpec, HOOKS};
 use crate::settings::SettingsParseError;
 
 const SCHEMA: &str = "https://json.schemastore.org/claude-code-settings.json";
@@ -34,10 +34,11 @@ pub struct SettingsMerge {
     pub notes: Vec<String>,
 }
 
-/// Merges our entries into `existing` (or a new file).
+/// Merges our entries into `existing` (or a new file); `hook_command` is what each hook runs.
 pub fn merge(
     existing: Option<&str>,
     ours: &OurPermissions,
+    hook_command: &str,
     force: bool,
 ) -> Result<SettingsMerge, SettingsParseError> {
     let mut drift = Vec::new();
@@ -122,7 +123,7 @@ pub fn merge(
         }
     }
 
-    merge_hooks(&object, force, &mut drift, &mut notes)?;
+    merge_hooks(&object, hook_command, force, &mut drift, &mut notes)?;
 
     let mut text = root.to_string();
     if !text.ends_with('\n') {
@@ -133,6 +134,7 @@ pub fn merge(
 
 fn merge_hooks(
     object: &CstObject,
+    hook_command: &str,
     force: bool,
     drift: &mut Vec<SettingsDrift>,
     notes: &mut Vec<String>,
@@ -154,17 +156,17 @@ fn merge_hooks(
                     .flatten()
             });
         if let Some(handler) = ours {
-            if !is_canonical(spec, &handler) {
+            if !is_canonical(spec, &handler, hook_command) {
                 drift.push(SettingsDrift {
                     section: section.clone(),
                     message: format!(
                         "the `{}` entry differs from what init writes ({})",
                         spec.matcher,
-                        describe(&canonical_handler(spec))
+                        describe(&canonical_handler(spec, hook_command))
                     ),
                 });
                 if force {
-                    reset_handler(spec, &handler);
+                    reset_handler(spec, &handler, hook_command);
                 } else {
                     notes.push(format!(
                         "kept your changes to the {} hook entry; `stackwarden init --force` resets it",
@@ -185,7 +187,7 @@ fn merge_hooks(
         }
         drift.push(SettingsDrift {
             section: section.clone(),
-            message: format!("`{HOOK_COMMAND}` is not registered for {}", spec.matcher),
+            message: format!("`{hook_command}` is not registered for {}", spec.matcher),
         });
         let hooks = match &existing_hooks {
             Some(h) => h.clone(),
@@ -203,17 +205,17 @@ fn merge_hooks(
             ("matcher".into(), spec.matcher.into()),
             (
                 "hooks".into(),
-                CstInputValue::Array(vec![canonical_handler(spec)]),
+                CstInputValue::Array(vec![canonical_handler(spec, hook_command)]),
             ),
         ]));
     }
     Ok(())
 }
 
-fn canonical_handler(spec: &HookSpec) -> CstInputValue {
+fn canonical_handler(spec: &HookSpec, hook_command: &str) -> CstInputValue {
     let mut fields = vec![
         ("type".to_string(), CstInputValue::from("command")),
-        ("command".to_string(), HOOK_COMMAND.into()),
+        ("command".to_string(), hook_command.into()),
         ("timeout".to_string(), spec.timeout.into()),
     ];
     if let Some(on_failure) = spec.on_failure {
@@ -223,8 +225,8 @@ fn canonical_handler(spec: &HookSpec) -> CstInputValue {
 }
 
 /// Sets each field of our handler to what init writes, in place (keeps the file's layout).
-fn reset_handler(spec: &HookSpec, handler: &CstObject) {
-    let CstInputValue::Object(fields) = canonical_handler(spec) else {
+fn reset_handler(spec: &HookSpec, handler: &CstObject, hook_command: &str) {
+    let CstInputValue::Object(fields) = canonical_handler(spec, hook_command) else {
         return;
     };
     for (name, value) in fields {
@@ -261,9 +263,9 @@ fn describe(value: &CstInputValue) -> String {
     }
 }
 
-fn is_canonical(spec: &HookSpec, handler: &CstObject) -> bool {
+fn is_canonical(spec: &HookSpec, handler: &CstObject, hook_command: &str) -> bool {
     string_prop(handler, "type").as_deref() == Some("command")
-        && string_prop(handler, "command").as_deref() == Some(HOOK_COMMAND)
+        && string_prop(handler, "command").as_deref() == Some(hook_command)
         && number_prop(handler, "timeout") == Some(f64::from(spec.timeout))
         && string_prop(handler, "onFailure").as_deref() == spec.on_failure
 }
@@ -368,7 +370,7 @@ mod tests {
 
     #[test]
     fn keeps_user_entries_and_comments_and_adds_ours_once() {
-        let merged = merge(Some(USER), &ours(), false).expect("merges");
+        let merged = merge(Some(USER), &ours(), "stackwarden hook", false).expect("merges");
         let text = &merged.text;
         assert!(
             text.starts_with("{\n  // team conventions\n  \"model\": \"opus\","),
@@ -398,16 +400,16 @@ mod tests {
         assert!(sections.contains(&"permissions.deny"));
         assert!(sections.contains(&"hooks.PreToolUse"));
 
-        let again = merge(Some(text), &ours(), false).expect("merges");
+        let again = merge(Some(text), &ours(), "stackwarden hook", false).expect("merges");
         assert_eq!(&again.text, text, "a re-run changes nothing");
         assert!(again.drift.is_empty(), "{:?}", again.drift);
-        let forced = merge(Some(text), &ours(), true).expect("merges");
+        let forced = merge(Some(text), &ours(), "stackwarden hook", true).expect("merges");
         assert_eq!(&forced.text, text);
     }
 
     #[test]
     fn a_new_file_gets_everything_and_a_schema() {
-        let merged = merge(None, &ours(), false).expect("merges");
+        let merged = merge(None, &ours(), "stackwarden hook", false).expect("merges");
         let value: serde_json::Value = serde_json::from_str(&merged.text).expect("strict JSON");
         assert_eq!(value["$schema"], SCHEMA);
         assert_eq!(value["permissions"]["allow"][0], "Bash(npm run test *)");
@@ -422,19 +424,21 @@ mod tests {
 
     #[test]
     fn changed_entries_of_ours_are_kept_unless_forced() {
-        let first = merge(None, &ours(), false).expect("merges").text;
+        let first = merge(None, &ours(), "stackwarden hook", false)
+            .expect("merges")
+            .text;
         let edited = first.replacen(
             "\"timeout\": 10,\n            \"onFailure\"",
             "\"timeout\": 20,\n            \"onFailure\"",
             1,
         );
         assert_ne!(edited, first);
-        let kept = merge(Some(&edited), &ours(), false).expect("merges");
+        let kept = merge(Some(&edited), &ours(), "stackwarden hook", false).expect("merges");
         assert_eq!(kept.text, edited);
         assert_eq!(kept.drift.len(), 1, "{:?}", kept.drift);
         assert_eq!(kept.drift[0].section, "hooks.PreToolUse");
         assert_eq!(kept.notes.len(), 1);
-        let forced = merge(Some(&edited), &ours(), true).expect("merges");
+        let forced = merge(Some(&edited), &ours(), "stackwarden hook", true).expect("merges");
         assert_eq!(forced.text, first);
     }
 
@@ -454,10 +458,16 @@ mod tests {
             ],
             deny: vec![],
         };
-        let first = merge(None, &old, false).expect("merges").text;
-        let plain = merge(Some(&first), &new, false).expect("merges").text;
+        let first = merge(None, &old, "stackwarden hook", false)
+            .expect("merges")
+            .text;
+        let plain = merge(Some(&first), &new, "stackwarden hook", false)
+            .expect("merges")
+            .text;
         assert!(plain.contains("--profile dev *") && plain.contains("--profile sandbox *"));
-        let forced = merge(Some(&first), &new, true).expect("merges").text;
+        let forced = merge(Some(&first), &new, "stackwarden hook", true)
+            .expect("merges")
+            .text;
         assert!(
             !forced.contains("--profile dev *") && forced.contains("--profile sandbox *"),
             "{forced}"
@@ -467,7 +477,13 @@ mod tests {
     #[test]
     fn a_user_registration_covering_the_tools_counts() {
         let text = r#"{"hooks": {"PreToolUse": [{"matcher": "*", "hooks": [{"type": "command", "command": "/opt/bin/stackwarden hook"}]}]}}"#;
-        let merged = merge(Some(text), &OurPermissions::default(), false).expect("merges");
+        let merged = merge(
+            Some(text),
+            &OurPermissions::default(),
+            "stackwarden hook",
+            false,
+        )
+        .expect("merges");
         assert!(
             !merged.drift.iter().any(|d| d.section == "hooks.PreToolUse"),
             "{:?}",
@@ -477,10 +493,21 @@ mod tests {
 
     #[test]
     fn wrong_shapes_are_errors() {
-        assert!(merge(Some("[1, 2]"), &ours(), false).is_err());
-        assert!(merge(Some("{\"permissions\": []}"), &ours(), false).is_err());
-        let err = merge(Some("{\n  \"permissions\": [\"x\",,]\n}"), &ours(), false)
-            .expect_err("broken JSON");
+        assert!(merge(Some("[1, 2]"), &ours(), "stackwarden hook", false).is_err());
+        assert!(merge(
+            Some("{\"permissions\": []}"),
+            &ours(),
+            "stackwarden hook",
+            false
+        )
+        .is_err());
+        let err = merge(
+            Some("{\n  \"permissions\": [\"x\",,]\n}"),
+            &ours(),
+            "stackwarden hook",
+            false,
+        )
+        .expect_err("broken JSON");
         assert!(err.offset > 0);
     }
 }
