@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use stackwarden_core::{Excerpt, Finding};
+use stackwarden_core::{Excerpt, Excerpts, Finding};
 
 /// What makes findings one mistake; `None` for a finding that is its own group.
 pub(crate) fn key(f: &Finding) -> String {
@@ -188,6 +188,33 @@ impl Held {
         groups.sort_by(|a, b| a.shown.sort_key().cmp(&b.shown.sort_key()));
         groups
     }
+}
+
+/// The groups of one input's findings that can be written now; the findings whose group may have
+/// occurrences in inputs not yet checked go to `held` instead. `frames`: keep each group's
+/// excerpt (text output shows it).
+pub(crate) fn groups_now(
+    findings: &[Finding],
+    excerpts: &Excerpts,
+    held: &mut Held,
+    frames: bool,
+) -> Vec<Group> {
+    let excerpt = |f: &Finding| frames.then(|| excerpts.of(f).cloned()).flatten();
+    let mut now = Vec::new();
+    for same in at_same_position(findings) {
+        if spans_files(&same[0]) {
+            for f in same {
+                held.add(f.clone(), excerpt(f));
+            }
+            continue;
+        }
+        let mut group = Group::new(same[0].clone(), excerpt(&same[0]));
+        for f in &same[1..] {
+            group.add(f.clone(), None);
+        }
+        now.push(group);
+    }
+    now
 }
 
 /// Groups the findings of one file that point at the same position with the same rule;

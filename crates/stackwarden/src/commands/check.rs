@@ -153,38 +153,40 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         .collect();
     agent_reports.sort_by(|a, b| a.0.cmp(&b.0));
 
-    let mut baseline = match &args.baseline {
-        Some(path) => Some(Baseline::load(path)?),
-        None => None,
-    };
-    let mut accepted = args
-        .write_baseline
-        .as_ref()
-        .map(|_| baseline::Writer::default());
     let format = args.format.unwrap_or_else(default_format);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let mut collected = args.statistics.then(Outcome::default);
     // Writing a baseline accepts the findings: it says how many, not what they are.
     let out = match &args.write_baseline {
         Some(_) => Box::new(std::io::sink()),
         None => output::writer(args.output.as_deref())?,
     };
-    let mut sink = output::sink(format, out, to_terminal, args.quiet);
+    let mut to = Emitter {
+        sink: output::sink(format, out, to_terminal, args.quiet),
+        baseline: match &args.baseline {
+            Some(path) => Some(Baseline::load(path)?),
+            None => None,
+        },
+        accepted: args
+            .write_baseline
+            .as_ref()
+            .map(|_| baseline::Writer::default()),
+        collected: args.statistics.then(Outcome::default),
+        counts: output::Counts::default(),
+        errors: walk_errors
+            .into_iter()
+            .map(|e| InputError {
+                path: e.path,
+                line: None,
+                column: None,
+                message: e.message,
+            })
+            .collect(),
+        files: 0,
+    };
 
     // Inputs are checked in parallel a chunk at a time and reported in walk order, so output is
     // deterministic and streams: memory holds one chunk's reports, not the whole run's.
     let progress = Progress::new(jobs.len());
-    let mut errors: Vec<InputError> = walk_errors
-        .into_iter()
-        .map(|e| InputError {
-            path: e.path,
-            line: None,
-            column: None,
-            message: e.message,
-        })
-        .collect();
-    let mut counts = output::Counts::default();
-    let mut files = 0;
     let mut agent_reports = agent_reports.into_iter().peekable();
     for chunk in jobs.chunks(CHUNK) {
         let reports: Vec<stackwarden_core::Report> = chunk
@@ -222,50 +224,19 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             // A project's own findings (agent/hooks-missing) go out before the first input
             // that sorts after them, as if they were an input of their own.
             while let Some(agent) = agent_reports.next_if(|a| a.0 <= input.path) {
-                emit_report(
-                    agent.1,
-                    &mut Emit {
-                        sink: sink.as_mut(),
-                        baseline: baseline.as_mut(),
-                        accepted: accepted.as_mut(),
-                        collected: collected.as_mut(),
-                        counts: &mut counts,
-                        errors: &mut errors,
-                        files: &mut files,
-                    },
-                )?;
+                to.emit(agent.1)?;
             }
-            emit_report(
-                report,
-                &mut Emit {
-                    sink: sink.as_mut(),
-                    baseline: baseline.as_mut(),
-                    accepted: accepted.as_mut(),
-                    collected: collected.as_mut(),
-                    counts: &mut counts,
-                    errors: &mut errors,
-                    files: &mut files,
-                },
-            )?;
+            to.emit(report)?;
         }
     }
     progress.finish();
     for agent in agent_reports {
-        emit_report(
-            agent.1,
-            &mut Emit {
-                sink: sink.as_mut(),
-                baseline: baseline.as_mut(),
-                accepted: accepted.as_mut(),
-                collected: collected.as_mut(),
-                counts: &mut counts,
-                errors: &mut errors,
-                files: &mut files,
-            },
-        )?;
+        to.emit(agent.1)?;
     }
-    if let Some(baseline) = &baseline {
-        let unused = stackwarden_core::Report {
+    // The baseline's entries that matched nothing, reported last (and not filtered by it).
+    if let Some(baseline) = to.baseline.take() {
+        to.counts.baselined = baseline.matched;
+        to.emit(stackwarden_core::Report {
             findings: baseline.unused(
                 |rule| filter.enabled(rule),
                 |path| {
@@ -274,21 +245,17 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
                 },
             ),
             ..Default::default()
-        };
-        counts.baselined = baseline.matched;
-        emit_report(
-            unused,
-            &mut Emit {
-                sink: sink.as_mut(),
-                baseline: None,
-                accepted: None,
-                collected: collected.as_mut(),
-                counts: &mut counts,
-                errors: &mut errors,
-                files: &mut files,
-            },
-        )?;
+        })?;
     }
+    let Emitter {
+        mut sink,
+        accepted,
+        collected,
+        counts,
+        mut errors,
+        files,
+        ..
+    } = to;
     for error in &mut errors {
         error.path = tidy(&error.path);
     }
@@ -328,52 +295,55 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
 /// file, few enough that memory stays flat.
 const CHUNK: usize = 64;
 
-/// Where one input's report goes.
-struct Emit<'a, 's> {
-    sink: &'a mut (dyn output::Sink + 's),
-    baseline: Option<&'a mut Baseline>,
-    accepted: Option<&'a mut baseline::Writer>,
-    collected: Option<&'a mut Outcome>,
-    counts: &'a mut output::Counts,
-    errors: &'a mut Vec<InputError>,
-    files: &'a mut usize,
+/// Where the inputs' reports go, one at a time in walk order, and what the run counts.
+struct Emitter<'s> {
+    sink: Box<dyn output::Sink + 's>,
+    baseline: Option<Baseline>,
+    accepted: Option<baseline::Writer>,
+    /// `--statistics`: every finding is kept for the table instead of written.
+    collected: Option<Outcome>,
+    counts: output::Counts,
+    errors: Vec<InputError>,
+    files: usize,
 }
 
-/// Tidies, sorts and filters one input's findings through the baseline, then writes them.
-fn emit_report(mut report: stackwarden_core::Report, to: &mut Emit<'_, '_>) -> Result<()> {
-    for finding in &mut report.findings {
-        let tidied = tidy(&finding.path);
-        finding.path = tidied;
-        if let Some(source) = &mut finding.source {
-            source.path = tidy(&source.path);
+impl Emitter<'_> {
+    /// Tidies, sorts and filters one input's findings through the baseline, then writes them.
+    fn emit(&mut self, mut report: stackwarden_core::Report) -> Result<()> {
+        for finding in &mut report.findings {
+            let tidied = tidy(&finding.path);
+            finding.path = tidied;
+            if let Some(source) = &mut finding.source {
+                source.path = tidy(&source.path);
+            }
         }
-    }
-    report.excerpts = report.excerpts.tidied(tidy);
-    report
-        .findings
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    report.findings.dedup();
-    if let Some(accepted) = to.accepted.as_deref_mut() {
-        accepted.add(&report.findings, &report.excerpts);
-    }
-    if let Some(baseline) = to.baseline.as_deref_mut() {
-        baseline.filter(&mut report.findings, &report.excerpts);
-    }
-    // `--verbose`: what the permission rules could not judge, in walk order.
-    if !report.notes.is_empty() {
-        let mut err = std::io::stderr().lock();
-        for note in &report.notes {
-            writeln!(err, "stackwarden: {note}")?;
+        report.excerpts = report.excerpts.tidied(tidy);
+        report
+            .findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        report.findings.dedup();
+        if let Some(accepted) = &mut self.accepted {
+            accepted.add(&report.findings, &report.excerpts);
         }
+        if let Some(baseline) = &mut self.baseline {
+            baseline.filter(&mut report.findings, &report.excerpts);
+        }
+        // `--verbose`: what the permission rules could not judge, in walk order.
+        if !report.notes.is_empty() {
+            let mut err = std::io::stderr().lock();
+            for note in &report.notes {
+                writeln!(err, "stackwarden: {note}")?;
+            }
+        }
+        self.counts.add(&report.findings);
+        self.files += report.files;
+        self.errors.extend(report.errors);
+        match &mut self.collected {
+            Some(outcome) => outcome.findings.extend(report.findings),
+            None => self.sink.findings(&report.findings, &report.excerpts)?,
+        }
+        Ok(())
     }
-    to.counts.add(&report.findings);
-    *to.files += report.files;
-    to.errors.extend(report.errors);
-    match to.collected.as_deref_mut() {
-        Some(outcome) => outcome.findings.extend(report.findings),
-        None => to.sink.findings(&report.findings, &report.excerpts)?,
-    }
-    Ok(())
 }
 
 pub(crate) fn load_config(path: &Path, known: &[&str]) -> Result<Config> {

@@ -32,18 +32,8 @@ impl<'w> Agent<'w> {
 }
 
 impl Sink for Agent<'_> {
-    fn findings(&mut self, findings: &[Finding], _: &Excerpts) -> io::Result<()> {
-        for same in grouping::at_same_position(findings) {
-            if grouping::spans_files(&same[0]) {
-                for f in same {
-                    self.held.add(f.clone(), None);
-                }
-                continue;
-            }
-            let mut group = Group::new(same[0].clone(), None);
-            for f in &same[1..] {
-                group.add(f.clone(), None);
-            }
+    fn findings(&mut self, findings: &[Finding], excerpts: &Excerpts) -> io::Result<()> {
+        for group in grouping::groups_now(findings, excerpts, &mut self.held, false) {
             self.write_group(&group)?;
         }
         Ok(())

@@ -48,17 +48,7 @@ impl<'w> Text<'w> {
 
 impl Sink for Text<'_> {
     fn findings(&mut self, findings: &[Finding], excerpts: &Excerpts) -> io::Result<()> {
-        for same in grouping::at_same_position(findings) {
-            if grouping::spans_files(&same[0]) {
-                for f in same {
-                    self.held.add(f.clone(), excerpts.of(f).cloned());
-                }
-                continue;
-            }
-            let mut group = Group::new(same[0].clone(), excerpts.of(&same[0]).cloned());
-            for f in &same[1..] {
-                group.add(f.clone(), None);
-            }
+        for group in grouping::groups_now(findings, excerpts, &mut self.held, true) {
             self.write_group(&group)?;
         }
         Ok(())
