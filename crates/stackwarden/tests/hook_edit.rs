@@ -70,8 +70,8 @@ fn a_bad_handler_written_by_the_agent_is_blocked_with_each_finding_and_its_fix()
     let catch_line = line_of(BAD_HANDLER, "} catch (error) {");
     for expected in [
         format!("\n{client_line}: code/client-in-handler: "),
-        format!("\n{catch_line}: code/swallowed-error: "),
-        "code/missing-idempotency: ".to_string(),
+        format!("\n{catch_line}: code/swallowed-error (warn): "),
+        "code/missing-idempotency (warn): ".to_string(),
     ] {
         assert!(
             reason.contains(&expected),
@@ -113,7 +113,7 @@ fn an_edit_of_a_template_is_checked_in_the_projects_stage_and_tags() {
     let output = hook(dir.path(), &event);
     let answer = json(&output);
     let reason = answer["reason"].as_str().expect("reason");
-    assert!(reason.contains("\n3: cfn/s3-encryption: "), "{reason}");
+    assert!(reason.contains("\n3: cfn/s3-encryption (warn): "), "{reason}");
     assert!(
         reason.contains("lacks required tags: Project, Stage, Owner, CostCenter"),
         "{reason}"

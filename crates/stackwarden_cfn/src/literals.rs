@@ -205,7 +205,10 @@ mod tests {
         assert!(account_ids("1234567890123").is_empty());
         assert!(account_ids("abc123456789012").is_empty());
         assert!(account_ids("a4ea5045-4476-47e6-a4d4-026656829165").is_empty());
-        assert_eq!(account_ids("role-4476-47e6-a4d4-026656829165"), ["026656829165"]);
+        assert_eq!(
+            account_ids("role-4476-47e6-a4d4-026656829165"),
+            ["026656829165"]
+        );
         assert_eq!(regions("arn:aws:sns:eu-west-2:1:t"), ["eu-west-2"]);
         assert_eq!(
             regions("sqs.us-gov-west-1.amazonaws.com"),

@@ -191,7 +191,10 @@ fn missing_idempotency_leaves_deletes_and_http_handlers_alone() {
         ),
         ""
     );
-    let found = run(&dir.join("queue-consumer.ts"), &["code/missing-idempotency"]);
+    let found = run(
+        &dir.join("queue-consumer.ts"),
+        &["code/missing-idempotency"],
+    );
     assert_eq!(
         found.lines().next(),
         Some("7:14 warn [code/missing-idempotency] the handler reaches Publish (line 9) without Powertools idempotency, so a retried event repeats it"),
@@ -206,7 +209,7 @@ fn example_accounts_are_not_reported() {
     let path = fixtures().join("hardcoded-account/events/sqs-event.ts");
     assert_eq!(
         run(&path, &["code/hardcoded-account", "code/hardcoded-arn"]),
-        "10:10 error [code/hardcoded-account] account id 999988887777 is written literally\n    help: use `Stack.of(this).account` / `process.env.CDK_DEFAULT_ACCOUNT`, look it up from the stage configuration, or add \"999988887777\" to accounts.trusted"
+        "10:10 warn [code/hardcoded-account] account id 999988887777 is written literally\n    help: use `Stack.of(this).account` / `process.env.CDK_DEFAULT_ACCOUNT`, look it up from the stage configuration, or add \"999988887777\" to accounts.trusted"
     );
 }
 
@@ -335,7 +338,7 @@ fn jsx_in_js_and_jsx_files_parses_and_is_checked() {
         run(&dir.join("Upload.jsx"), &["code/hardcoded-region"])
             .lines()
             .next(),
-        Some("3:35 error [code/hardcoded-region] region eu-west-2 is written literally")
+        Some("3:35 info [code/hardcoded-region] region eu-west-2 is written literally")
     );
 }
 

@@ -28,8 +28,10 @@ A bucket is made public by one ACL or one policy statement. With all four flags 
 take effect, whatever a later change writes; a template that turns a flag off, grants a public
 ACL or hosts a website is where a bucket becomes public.
 
-Precision: 100% on the classified real-world sample of bench/PRECISION.md after the narrowing above
-(the 15 findings classified on the old rule were all plain buckets, debatable: S3's own default).
+Precision: 100% on the classified real-world sample of bench/PRECISION.md (5 of 5 true: a
+`PublicRead` ACL on a website bucket, website buckets with a `Principal: "*"` policy). Before the
+narrowing above all 59 findings were plain buckets, debatable since S3's own default blocks public
+access.
 
 ## Example
 ```yaml
