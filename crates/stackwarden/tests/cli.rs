@@ -169,10 +169,7 @@ fn configuration_is_discovered_and_validated() {
         .filter_map(|f| f["rule"].as_str())
         .collect();
     // A project with a stackwarden.toml but no .claude/settings.json has not registered the hooks.
-    assert_eq!(
-        rules,
-        ["cfn/s3-versioning", "agent/hooks-missing"]
-    );
+    assert_eq!(rules, ["cfn/s3-versioning", "agent/hooks-missing"]);
     assert_eq!(report["findings"][0]["severity"], "error");
     assert_eq!(report["findings"][1]["path"], "stackwarden.toml");
 

@@ -113,7 +113,10 @@ fn an_edit_of_a_template_is_checked_in_the_projects_stage_and_tags() {
     let output = hook(dir.path(), &event);
     let answer = json(&output);
     let reason = answer["reason"].as_str().expect("reason");
-    assert!(reason.contains("\n3: cfn/s3-encryption (warn): "), "{reason}");
+    assert!(
+        reason.contains("\n3: cfn/s3-encryption (warn): "),
+        "{reason}"
+    );
     assert!(
         reason.contains("lacks required tags: Project, Stage, Owner, CostCenter"),
         "{reason}"

@@ -34,7 +34,7 @@ A template with a literal account deploys the same id to every stage: the dev st
 pointing at production, or the template cannot be deployed anywhere else.
 
 Precision: 0% on the classified real-world sample of bench/PRECISION.md (6 findings left in the
-sweep after AWS-owned layer accounts and UUID tails stopped being reported; 5 classified, all
+sweep after AWS-owned layer accounts and UUID tails stopped being reported; all 6 classified,
 debatable: a sample publisher's own artifact bucket, `e2e-rag-deployment-<account>-us-east-1`, that
 deployers must read from, where a parameter would be better and `${AWS::AccountId}` would break it).
 It is a warning until it reaches 90% on real templates.

@@ -39,7 +39,7 @@ CLOUDFRONT scope), the suggested fix keeps it.
 A literal ARN ties the template to one account, region and resource: it breaks in every other
 stage and silently keeps pointing at the old resource after a rename.
 
-Precision: 100% on the classified real-world sample of bench/PRECISION.md (10 of 10 true, after
+Precision: 100% on the classified real-world sample of bench/PRECISION.md (15 of 15 true, after
 wildcard accounts and Serverless Application Repository ids stopped being reported; 21 findings in
 the sweep).
 
