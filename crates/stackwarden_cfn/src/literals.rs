@@ -147,7 +147,8 @@ fn blank_placeholders(text: &str) -> String {
     out
 }
 
-/// 12-digit runs that stand alone (not part of a longer number or word).
+/// 12-digit runs that stand alone (not part of a longer number or word, nor the last group of a
+/// UUID: `a4ea5045-4476-47e6-a4d4-026656829165`, a QuickSight visual id, is no account).
 pub(crate) fn account_ids(text: &str) -> Vec<&str> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
@@ -160,7 +161,7 @@ pub(crate) fn account_ids(text: &str) -> Vec<&str> {
             }
             let bounded_before = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
             let bounded_after = i == bytes.len() || !bytes[i].is_ascii_alphanumeric();
-            if i - start == 12 && bounded_before && bounded_after {
+            if i - start == 12 && bounded_before && bounded_after && !uuid_tail(bytes, start) {
                 found.push(&text[start..i]);
             }
         } else {
@@ -168,6 +169,20 @@ pub(crate) fn account_ids(text: &str) -> Vec<&str> {
         }
     }
     found
+}
+
+/// Whether the 12 characters at `start` end a UUID: `start` follows `8-4-4-4-` hex groups.
+fn uuid_tail(bytes: &[u8], start: usize) -> bool {
+    const GROUPS: [usize; 4] = [8, 4, 4, 4];
+    let Some(head) = start.checked_sub(24).map(|from| &bytes[from..start]) else {
+        return false;
+    };
+    let mut at = 0;
+    GROUPS.iter().all(|&len| {
+        let ok = head[at..at + len].iter().all(u8::is_ascii_hexdigit) && head[at + len] == b'-';
+        at += len + 1;
+        ok
+    })
 }
 
 /// Region names standing as whole tokens (delimited by anything but letters, digits and `-`).
@@ -189,6 +204,11 @@ mod tests {
         );
         assert!(account_ids("1234567890123").is_empty());
         assert!(account_ids("abc123456789012").is_empty());
+        assert!(account_ids("a4ea5045-4476-47e6-a4d4-026656829165").is_empty());
+        assert_eq!(
+            account_ids("role-4476-47e6-a4d4-026656829165"),
+            ["026656829165"]
+        );
         assert_eq!(regions("arn:aws:sns:eu-west-2:1:t"), ["eu-west-2"]);
         assert_eq!(
             regions("sqs.us-gov-west-1.amazonaws.com"),

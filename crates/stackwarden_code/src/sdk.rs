@@ -144,21 +144,19 @@ pub(crate) fn document_from<'a>(
     })
 }
 
-/// v3 commands that change state, by the command class name.
+/// v3 commands that change state in a way a repeat would repeat, by the command class name.
+/// Deletes are left out: deleting the same item or object twice leaves the same state (the second
+/// call finds nothing and succeeds), so a retried delete needs no idempotency record.
 const MUTATING_COMMANDS: &[&str] = &[
     "PutCommand",
     "PutItemCommand",
     "UpdateCommand",
     "UpdateItemCommand",
-    "DeleteCommand",
-    "DeleteItemCommand",
     "BatchWriteCommand",
     "BatchWriteItemCommand",
     "TransactWriteCommand",
     "TransactWriteItemsCommand",
     "PutObjectCommand",
-    "DeleteObjectCommand",
-    "DeleteObjectsCommand",
     "CopyObjectCommand",
     "SendMessageCommand",
     "SendMessageBatchCommand",
@@ -168,21 +166,17 @@ const MUTATING_COMMANDS: &[&str] = &[
     "StartExecutionCommand",
 ];
 
-/// The same operations as v2 / aggregated-client methods (`s3.putObject(...)`).
+/// The same operations as v2 / aggregated-client methods (`s3.putObject(...)`); no deletes, as above.
 const MUTATING_METHODS: &[&str] = &[
     "put",
     "putItem",
     "update",
     "updateItem",
-    "delete",
-    "deleteItem",
     "batchWrite",
     "batchWriteItem",
     "transactWrite",
     "transactWriteItems",
     "putObject",
-    "deleteObject",
-    "deleteObjects",
     "copyObject",
     "sendMessage",
     "sendMessageBatch",

@@ -131,7 +131,7 @@ fn missing_idempotency_follows_local_imports_transitively() {
     let found = run(&dir.join("transitive.js"), &["code/missing-idempotency"]);
     assert_eq!(
         found.lines().next(),
-        Some("5:1 error [code/missing-idempotency] the handler reaches PutObject (lib/archive.ts:6) through `keep` imported from './lib', without Powertools idempotency, so a retried event repeats it"),
+        Some("5:1 warn [code/missing-idempotency] the handler reaches PutObject (lib/archive.ts:6) through `keep` imported from './lib', without Powertools idempotency, so a retried event repeats it"),
         "{found}"
     );
     assert_eq!(
@@ -148,17 +148,17 @@ fn missing_idempotency_follows_class_instances_and_callbacks() {
     let local = fixtures().join("missing-idempotency/class-local.ts");
     assert_eq!(
         run(&local, &["code/missing-idempotency"]).lines().next(),
-        Some("15:14 error [code/missing-idempotency] the handler reaches Publish (line 6) without Powertools idempotency, so a retried event repeats it"),
+        Some("15:14 warn [code/missing-idempotency] the handler reaches Publish (line 6) without Powertools idempotency, so a retried event repeats it"),
     );
     let dir = fixtures().join("missing-idempotency-imports");
     for (file, line, via) in [
-        ("class-instance.ts", 5, "OrderRepo.remove"),
-        ("exported-instance.ts", 3, "orders.remove"),
+        ("class-instance.ts", 5, "OrderRepo.cancel"),
+        ("exported-instance.ts", 3, "orders.cancel"),
     ] {
         let found = run(&dir.join(file), &["code/missing-idempotency"]);
         assert_eq!(
             found.lines().next(),
-            Some(format!("{line}:14 error [code/missing-idempotency] the handler reaches Delete (repo.ts:13) through `{via}` imported from './repo', without Powertools idempotency, so a retried event repeats it").as_str()),
+            Some(format!("{line}:14 warn [code/missing-idempotency] the handler reaches Update (repo.ts:14) through `{via}` imported from './repo', without Powertools idempotency, so a retried event repeats it").as_str()),
             "{file}: {found}"
         );
     }
@@ -171,6 +171,37 @@ fn missing_idempotency_follows_class_instances_and_callbacks() {
     );
 }
 
+/// code/missing-idempotency leaves alone what a repeat cannot harm or Lambda never repeats: deletes
+/// (in the handler, or through a repository method), and handlers that answer a synchronous HTTP
+/// request (a `statusCode` response, an API Gateway event type); an SQS consumer is still reported.
+#[test]
+fn missing_idempotency_leaves_deletes_and_http_handlers_alone() {
+    let dir = fixtures().join("missing-idempotency");
+    for file in ["delete.ts", "http-response.js", "http-typed.ts"] {
+        assert_eq!(
+            run(&dir.join(file), &["code/missing-idempotency"]),
+            "",
+            "{file}"
+        );
+    }
+    assert_eq!(
+        run(
+            &fixtures().join("missing-idempotency-imports/class-delete.ts"),
+            &["code/missing-idempotency"]
+        ),
+        ""
+    );
+    let found = run(
+        &dir.join("queue-consumer.ts"),
+        &["code/missing-idempotency"],
+    );
+    assert_eq!(
+        found.lines().next(),
+        Some("7:14 warn [code/missing-idempotency] the handler reaches Publish (line 9) without Powertools idempotency, so a retried event repeats it"),
+        "{found}"
+    );
+}
+
 /// Documented example accounts are placeholders (here in a sample event for `sam local invoke`),
 /// and so are ARNs holding them; any other account is still reported.
 #[test]
@@ -178,7 +209,7 @@ fn example_accounts_are_not_reported() {
     let path = fixtures().join("hardcoded-account/events/sqs-event.ts");
     assert_eq!(
         run(&path, &["code/hardcoded-account", "code/hardcoded-arn"]),
-        "10:10 error [code/hardcoded-account] account id 999988887777 is written literally\n    help: use `Stack.of(this).account` / `process.env.CDK_DEFAULT_ACCOUNT`, look it up from the stage configuration, or add \"999988887777\" to accounts.trusted"
+        "10:10 warn [code/hardcoded-account] account id 999988887777 is written literally\n    help: use `Stack.of(this).account` / `process.env.CDK_DEFAULT_ACCOUNT`, look it up from the stage configuration, or add \"999988887777\" to accounts.trusted"
     );
 }
 
@@ -307,7 +338,7 @@ fn jsx_in_js_and_jsx_files_parses_and_is_checked() {
         run(&dir.join("Upload.jsx"), &["code/hardcoded-region"])
             .lines()
             .next(),
-        Some("3:35 error [code/hardcoded-region] region eu-west-2 is written literally")
+        Some("3:35 info [code/hardcoded-region] region eu-west-2 is written literally")
     );
 }
 

@@ -19,6 +19,9 @@ the stacks of the app are not checked at all, and a check that says "No findings
 never saw is worse than no check. Synth output is usually gitignored, so a fresh clone or a CI job
 that skips the synth step is exactly this case.
 
+Precision: 100% on the classified real-world sample of bench/PRECISION.md (15 of 15 true; 212
+findings in the sweep, one per CDK app of the repositories that was not synthesized).
+
 ## Example
 ```text
 my-app/

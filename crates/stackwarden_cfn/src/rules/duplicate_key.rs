@@ -22,6 +22,9 @@ CloudFormation does not reject such a template: it deploys the last value and dr
 one without a word. Whoever reads the template top-down sees the first value and believes it is
 deployed; a copy-pasted resource with the same logical id silently replaces the original.
 
+Precision: 100% on the classified real-world sample of bench/PRECISION.md (5 of 5 true: `DependsOn`,
+`MfaConfiguration`, `swagger`, `ManagedPolicyName` written twice).
+
 ## Example
 ```yaml
 Resources:

@@ -6,7 +6,7 @@ use crate::literals::{parse_arn, property_literals, regions, LiteralKind};
 
 pub(crate) const META: RuleMeta = RuleMeta {
     id: "cfn/hardcoded-region",
-    severity: Severity::Error,
+    severity: Severity::Warn,
     summary: "literal region name where AWS::Region belongs",
     docs: r#"## What it does
 Flags a region name (`eu-west-2`) written literally in resource properties: as a whole value, in
@@ -24,6 +24,10 @@ CloudFront serves. So is the region of a CDK bootstrap resource name
 
 ## Why
 A literal region breaks the template in any other region and hides cross-region calls.
+
+Precision: 85% on the classified real-world sample of bench/PRECISION.md (11 true, 2 debatable of
+all 13 findings: the debatable ones are Step Functions Local test templates; no false one). It is a
+warning until it reaches 90%.
 
 ## Example
 ```yaml

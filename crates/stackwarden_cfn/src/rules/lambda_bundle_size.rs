@@ -18,6 +18,9 @@ Cold-start time grows with the package: every byte is downloaded and every modul
 the first invocation. A Node handler bundled with esbuild and the SDK left external is usually a
 few hundred kilobytes.
 
+Precision: not measured (1 finding in the sweep of bench/PRECISION.md, false: the function is built
+by esbuild from a `src/` folder that also holds a 1 MB package-lock.json). A warning.
+
 ## Example
 A `lambda.Code.fromAsset('.')` that ships the whole project, node_modules included.
 

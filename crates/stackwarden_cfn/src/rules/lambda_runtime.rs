@@ -17,6 +17,8 @@ cfn-lint, generated into data/lambda-runtimes.tsv), or a Node.js runtime that is
 Deprecated runtimes stop receiving security patches, and Lambda later blocks creating and then
 updating functions that use them. One agreed Node version keeps code, types and bundling uniform.
 
+Precision: 100% on the classified real-world sample of bench/PRECISION.md (15 of 15 true).
+
 ## Example
 ```yaml
 Fn:

@@ -17,6 +17,9 @@ specification, generated into data/taggable-resource-types.tsv) but that lacks o
 Cost allocation, ownership and incident routing all read tags. A resource without them is one
 nobody can attribute or clean up.
 
+Precision: 95% on the classified real-world sample of bench/PRECISION.md, judged under the default
+tag policy (21 true, 1 false: a generated Annotations template).
+
 ## Example
 ```yaml
 Queue:

@@ -18,6 +18,9 @@ are `[stages] production`.
 Without a retain policy, deleting the stack or a change that replaces the resource deletes the
 data with it: one `cdk destroy` or one renamed property away from losing production data.
 
+Precision: not measured: it did not fire on the projects of bench/PRECISION.md (none names a
+production stage).
+
 ## Example
 ```yaml
 Orders:

@@ -26,6 +26,8 @@ a class constructor; jest/mocha `describe`/`it` blocks. SDK helpers that are not
 Lambda reuses the module between invocations of a warm container. A client made in the handler is
 rebuilt on every call: new TLS connections, credential resolution and latency each time.
 
+Precision: 100% on the classified real-world sample of bench/PRECISION.md (15 of 15 true).
+
 ## Example
 ```ts
 export const handler = async () => {

@@ -9,7 +9,7 @@ use crate::literals::{is_region, under_region_key, value_literals};
 
 pub(crate) const META: RuleMeta = RuleMeta {
     id: "code/hardcoded-region",
-    severity: Severity::Error,
+    severity: Severity::Info,
     summary: "a literal region name in CDK or handler code",
     docs: r#"## What it does
 Flags a string that is a region name (`eu-west-2`). Fine: the fallback of
@@ -22,6 +22,13 @@ by `code/hardcoded-arn`.
 ## Why
 A literal region breaks the code in any other region and hides cross-region calls (latency, data
 residency, cost).
+
+Precision: 13% on the classified real-world sample of bench/PRECISION.md (2 true, 9 false, 4
+debatable of 15): most literal regions in real code are example data (Powertools docs snippets'
+client configs), front-end configuration (Amplify `aws-exports`, Angular `environment.ts`) or
+regions AWS requires (a CloudFront-scope WAF stack in `us-east-1`), which the code cannot tell apart
+from a region that should come from the environment. Even a warning would be mostly wrong, so it is
+reported at `info` (it never fails a run; set it to `warn` or `error` in `[rules]` to enforce it).
 
 ## Example
 ```ts

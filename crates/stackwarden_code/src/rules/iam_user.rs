@@ -16,6 +16,8 @@ Flags `new iam.User(...)`, `new iam.AccessKey(...)`, `new iam.CfnUser(...)` and
 IAM users carry long-lived credentials that leak, are never rotated and bypass SSO. Workloads
 should use roles; people should use IAM Identity Center.
 
+Precision: not measured: it did not fire on the projects of bench/PRECISION.md.
+
 ## Example
 ```ts
 const deployer = new iam.User(this, 'Deployer');

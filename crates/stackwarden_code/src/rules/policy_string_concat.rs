@@ -17,6 +17,8 @@ string given as `PolicyDocument`, `AssumeRolePolicyDocument` or `Policy` (SDK IA
 Values spliced into JSON text are not escaped: a quote in a bucket name or user input rewrites the
 policy (policy injection), and the result escapes every check that reads policies as data.
 
+Precision: not measured: it did not fire on the projects of bench/PRECISION.md.
+
 ## Example
 ```ts
 const policy = JSON.parse(`{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::${bucket}/*"}]}`);

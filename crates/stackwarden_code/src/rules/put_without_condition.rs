@@ -16,11 +16,8 @@ elsewhere or spread from another object are not judged, nor an item keyed by an 
 (`randomUUID()`, `uuid.v4()`, `ulid()`, directly or through a constant), which cannot overwrite
 anything.
 
-Precision: on real projects most unconditional puts are deliberate upserts (a WebSocket
-connection record, a step's saved state, a copy of a stream record), which a retry rewrites
-with the same data; only a put that must create, or that races another writer, is a bug, and
-the source does not say which. In a hand-read sample of 14 findings on public AWS samples, none
-was clearly a bug. That is why it is a warning: read it as "is this put meant to create?".
+Precision: not measured (2 findings in the sweep of bench/PRECISION.md, both debatable: puts whose
+overwrite is intended). A warning.
 
 ## Why
 An unconditional put silently overwrites an existing item: a retried event or a duplicate

@@ -16,6 +16,9 @@ Some actions only work on `*` (`xray:PutTraceSegments`, `ec2:Describe*`); most d
 same-line comment records which case this is, so reviewers and the next editor do not widen a
 statement by copy-paste.
 
+Precision: 93% on the classified real-world sample of bench/PRECISION.md (14 true, 1 debatable of
+15).
+
 ## Example
 ```ts
 new iam.PolicyStatement({ actions: ['xray:PutTraceSegments'], resources: ['*'] });

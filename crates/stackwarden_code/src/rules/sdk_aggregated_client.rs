@@ -17,6 +17,9 @@ DynamoDBDocument(...)` or `DynamoDBDocument.from(client)`).
 The aggregated client imports every operation of the service, so bundles and cold starts grow;
 the bare client with commands tree-shakes down to the operations used.
 
+Precision: 60% on the classified real-world sample of bench/PRECISION.md (9 true, 2 false, 4
+debatable: test helpers, a container app, a minified build output). A warning for that reason.
+
 ## Example
 ```ts
 import { S3 } from '@aws-sdk/client-s3';

@@ -16,6 +16,8 @@ them, and an `aws-sdk` entry in package.json dependencies (at the dependency's l
 SDK v2 is in maintenance mode and end-of-support; it is not in the Node.js 18+ Lambda runtimes, so
 it must be bundled (megabytes of cold start), and it lacks the modular clients and middleware v3 has.
 
+Precision: 100% on the classified real-world sample of bench/PRECISION.md (15 of 15 true).
+
 ## Example
 ```js
 const AWS = require('aws-sdk');

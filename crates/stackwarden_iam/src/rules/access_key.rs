@@ -13,6 +13,8 @@ Flags every `AWS::IAM::AccessKey` resource (CDK `new iam.AccessKey(...)`).
 A template-created access key is a long-lived secret whose value ends up in stack outputs,
 Secrets Manager or someone's clipboard. It never expires and cannot be traced to a person.
 
+Precision: not measured: it did not fire on the projects of bench/PRECISION.md.
+
 ## Example
 ```yaml
 DeployKey:

@@ -22,6 +22,8 @@ finding points at the ARN or name entry, or at the `"*"` action.
 An application role with administrator rights turns any bug in the function (an injection, a
 leaked token) into control of the whole account. `IAMFullAccess` is administrator in two steps.
 
+Precision: 100% on the classified real-world sample of bench/PRECISION.md (15 of 15 true).
+
 ## Example
 ```yaml
 ManagedPolicyArns:

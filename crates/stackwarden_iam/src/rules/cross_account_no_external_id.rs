@@ -24,6 +24,8 @@ Without an external id, any party that learns the role ARN and controls the trus
 typically a SaaS vendor serving many customers — can be tricked into using the role for someone
 else (the confused-deputy problem).
 
+Precision: not measured: it did not fire on the projects of bench/PRECISION.md.
+
 ## Example
 ```yaml
 AssumeRolePolicyDocument:

@@ -15,6 +15,8 @@ IAM users carry long-lived credentials (passwords, access keys) that leak, never
 not tied to a person's identity provider. People sign in through IAM Identity Center; workloads
 use roles; CI uses OIDC federation to assume a role.
 
+Precision: not measured: it did not fire on the projects of bench/PRECISION.md.
+
 ## Example
 ```yaml
 DeployUser:

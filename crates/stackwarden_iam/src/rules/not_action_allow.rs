@@ -16,6 +16,8 @@ Flags an `Allow` statement that uses `NotAction`.
 actions AWS adds after the policy was written. It is almost never what least privilege means.
 (`Deny` + `NotAction` is a legitimate guard-rail pattern and is not flagged.)
 
+Precision: not measured: it did not fire on the projects of bench/PRECISION.md.
+
 ## Example
 ```yaml
 - Effect: Allow

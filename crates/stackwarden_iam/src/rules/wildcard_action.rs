@@ -21,6 +21,9 @@ control to IAM) is not flagged either.
 `dynamodb:*` lets the function delete the table and its backups, and grows with every action AWS
 adds to the service. The team's rule is least privilege: name the actions.
 
+Precision: 93% on the classified real-world sample of bench/PRECISION.md (14 true, 1 false: the
+Session Manager policy CDK generates for a bastion host).
+
 ## Example
 ```yaml
 - Effect: Allow

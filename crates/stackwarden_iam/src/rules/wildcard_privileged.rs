@@ -21,6 +21,11 @@ Permissions-management actions change who can do what: `s3:PutBucketPolicy` can 
 the world, `s3:PutObjectAcl` can make an object public, `iam:PutRolePolicy` can grant anything.
 A wildcard written to get `s3:PutObject` quietly grants them too.
 
+Precision: 33% on the classified real-world sample of bench/PRECISION.md (5 true, 3 false, 7
+debatable: `dynamodb:Delete*`/`Update*` count as permissions management only through
+`DeleteResourcePolicy`/`UpdateAbacStatus`; AWS's documented key-administrator statement). A warning
+for that reason.
+
 ## Example
 ```yaml
 - Effect: Allow

@@ -8,7 +8,7 @@ use crate::{PolicyContext, PolicyFinding};
 
 pub const META: RuleMeta = RuleMeta {
     id: "iam/wildcard-resource",
-    severity: Severity::Error,
+    severity: Severity::Warn,
     summary:
         "Resource \"*\" while some action of the statement supports resource-level permissions",
     docs: r#"## What it does
@@ -24,6 +24,10 @@ Resource policies are bounded by the resource they are attached to and are not j
 ## Why
 `s3:GetObject` on `*` reads every object of every bucket the account can reach, including
 buckets created next year. Naming the ARN keeps a compromised function to its own data.
+
+Precision: 80% on the classified real-world sample of bench/PRECISION.md (12 true, 3 debatable of
+15, no false: SAM's own `RekognitionDetectOnlyPolicy` template, AWS Backup's documented
+`kms:ViaService` statement). It is a warning until it reaches 90%.
 
 ## Example
 ```yaml
