@@ -16,6 +16,9 @@ fn write(dir: &std::path::Path, name: &str, text: &str) {
 /// A handler with no timeout on its SDK call (`code/missing-timeout`) and a swallowed error.
 const HANDLER: &str = "import { S3Client, PutObjectCommand } from '@aws-sdk/client-s3';\nconst s3 = new S3Client({});\nexport const handler = async () => {\n  try { await s3.send(new PutObjectCommand({ Bucket: 'b', Key: 'k' })); } catch (e) {}\n};\n";
 
+/// The rules these tests look at are off by default: each project turns them on.
+const RULES_ON: &str = "[rules]\n\"code/swallowed-error\" = \"error\"\n\"code/missing-timeout\" = \"warn\"\n\"code/hardcoded-account\" = \"warn\"\n";
+
 fn json(dir: &std::path::Path, args: &[&str]) -> serde_json::Value {
     let mut all = vec!["check", "--format", "json"];
     all.extend_from_slice(args);
@@ -38,6 +41,7 @@ fn rules_of(document: &serde_json::Value, path: &str) -> Vec<String> {
 #[test]
 fn bundles_and_vendored_code_are_skipped_by_default_and_named() {
     let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "stackwarden.toml", RULES_ON);
     write(
         dir.path(),
         "web/static/jquery.min.js",
@@ -111,7 +115,7 @@ fn exclude_replaces_the_defaults_and_extend_exclude_adds_to_them() {
     write(
         dir.path(),
         "stackwarden.toml",
-        "[files]\nextend-exclude = [\"scripts/**\"]\n",
+        &[RULES_ON, "[files]\nextend-exclude = [\"scripts/**\"]\n"].concat(),
     );
     let document = json(dir.path(), &["."]);
     assert!(rules_of(&document, "scripts/seed.ts").is_empty());
@@ -120,7 +124,7 @@ fn exclude_replaces_the_defaults_and_extend_exclude_adds_to_them() {
     write(
         dir.path(),
         "stackwarden.toml",
-        "[files]\nexclude = [\"scripts/**\"]\n",
+        &[RULES_ON, "[files]\nexclude = [\"scripts/**\"]\n"].concat(),
     );
     let document = json(dir.path(), &["."]);
     assert!(rules_of(&document, "scripts/seed.ts").is_empty());
@@ -139,7 +143,7 @@ fn per_file_ignores_spare_only_the_matching_files() {
     write(
         dir.path(),
         "stackwarden.toml",
-        "[per-file]\n\"test/**\" = { ignore = [\"code/missing-timeout\", \"code/swallowed-error\"] }\n",
+        &[RULES_ON, "[per-file]\n\"test/**\" = { ignore = [\"code/missing-timeout\", \"code/swallowed-error\"] }\n"].concat(),
     );
     let document = json(dir.path(), &["."]);
     let test = rules_of(&document, "test/handler.test.ts");
@@ -163,7 +167,7 @@ fn a_bad_glob_or_rule_in_the_file_sections_is_a_configuration_error() {
     write(
         dir.path(),
         "stackwarden.toml",
-        "[files]\nexclude = [\"src/[\"]\n",
+        &[RULES_ON, "[files]\nexclude = [\"src/[\"]\n"].concat(),
     );
     let output = stackwarden_in(dir.path(), &["check", "."]);
     assert_eq!(output.status.code(), Some(2));
@@ -175,7 +179,11 @@ fn a_bad_glob_or_rule_in_the_file_sections_is_a_configuration_error() {
     write(
         dir.path(),
         "stackwarden.toml",
-        "[per-file]\n\"test/**\" = { ignore = [\"code/missing-timeot\"] }\n",
+        &[
+            RULES_ON,
+            "[per-file]\n\"test/**\" = { ignore = [\"code/missing-timeot\"] }\n",
+        ]
+        .concat(),
     );
     let output = stackwarden_in(dir.path(), &["check", "."]);
     assert_eq!(output.status.code(), Some(2));
@@ -189,7 +197,7 @@ fn a_bad_glob_or_rule_in_the_file_sections_is_a_configuration_error() {
     write(
         dir.path(),
         "stackwarden.toml",
-        "[files]\nexclude-more = []\n",
+        &[RULES_ON, "[files]\nexclude-more = []\n"].concat(),
     );
     let output = stackwarden_in(dir.path(), &["check", "."]);
     assert_eq!(output.status.code(), Some(2));
@@ -203,6 +211,7 @@ fn a_bad_glob_or_rule_in_the_file_sections_is_a_configuration_error() {
 #[test]
 fn handler_rules_do_not_run_on_test_files_and_the_others_do() {
     let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "stackwarden.toml", RULES_ON);
     // The same handler as a test file, in a test folder, and as source; a hardcoded account
     // (not a handler rule) in each.
     let text = format!("{HANDLER}export const ACCOUNT = '333333333333';\n");

@@ -72,7 +72,7 @@ fn a_bad_handler_written_by_the_agent_is_blocked_with_each_finding_and_its_fix()
         format!("\nsrc/lambda/record/index.ts:{client_line}:"),
         " error code/client-in-handler: ".to_string(),
         format!("\nsrc/lambda/record/index.ts:{catch_line}:"),
-        " warn code/swallowed-error: ".to_string(),
+        " error code/swallowed-error: ".to_string(),
         "warn code/missing-idempotency: ".to_string(),
     ] {
         assert!(

@@ -157,7 +157,7 @@ pub fn check_hooks_registered(config: &Config, options: &Options<'_>) -> Report 
 
 /// Applies the configured severities (dropping rules turned off) and appends the findings.
 fn finish(mut findings: Vec<Finding>, options: &Options<'_>, report: &mut Report) {
-    stackwarden_core::rule::configure(&mut findings, options.config);
+    stackwarden_core::rule::configure(&mut findings, options.config, options.filter);
     report.findings.extend(findings);
 }
 

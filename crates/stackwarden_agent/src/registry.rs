@@ -103,6 +103,18 @@ mod tests {
         );
     }
 
+    /// Every rule that is off by default is a rule, and its docs say so and why.
+    #[test]
+    fn rules_off_by_default_exist_and_say_so() {
+        for id in stackwarden_core::config::DEFAULT_OFF {
+            let rule = find(id).unwrap_or_else(|| panic!("DEFAULT_OFF names {id}, no rule"));
+            assert!(
+                rule.docs.contains("**Off by default**") && rule.docs.contains("Precision:"),
+                "{id}: its docs must say it is off by default, with its measured precision"
+            );
+        }
+    }
+
     #[test]
     fn the_secret_rules_are_listed_once() {
         let ids = rule_ids();

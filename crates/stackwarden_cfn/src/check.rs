@@ -149,7 +149,7 @@ fn check_template_text(
         (rule.check)(&ctx, &mut findings);
     }
     crate::policies::check(&ctx, options.filter, &mut findings);
-    stackwarden_core::rule::configure(&mut findings, options.config);
+    stackwarden_core::rule::configure(&mut findings, options.config, options.filter);
     apply_suppressions(&ctx, &mut findings, options);
     if let (Some(stack), Some(sources)) = (stack, sources) {
         for finding in &mut findings {
@@ -306,7 +306,7 @@ fn apply_suppressions(
         }
         about_suppressions.push(ctx.finding(meta, entry.resource, entry.span, message, help));
     }
-    stackwarden_core::rule::configure(&mut about_suppressions, options.config);
+    stackwarden_core::rule::configure(&mut about_suppressions, options.config, options.filter);
     findings.extend(about_suppressions);
 }
 

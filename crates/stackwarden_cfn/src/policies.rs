@@ -227,7 +227,8 @@ pub fn check_policy_text(
     let findings = found
         .into_iter()
         .filter_map(|f| {
-            let severity = config.severity_for(f.rule.id, f.rule.severity)?;
+            let severity =
+                stackwarden_core::rule::level(f.rule.id, f.rule.severity, config, filter)?;
             Some(Finding {
                 rule: f.rule,
                 severity,

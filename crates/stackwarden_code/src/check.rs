@@ -170,7 +170,7 @@ pub(crate) fn finish(
     options: &Options<'_>,
     report: &mut Report,
 ) {
-    stackwarden_core::rule::configure(&mut findings, options.config);
+    stackwarden_core::rule::configure(&mut findings, options.config, options.filter);
     findings.retain(|finding| {
         let hit = suppressions.iter_mut().find(|s| {
             s.reason.is_some()
@@ -245,7 +245,7 @@ pub(crate) fn finish(
         };
         about_suppressions.push(finding);
     }
-    stackwarden_core::rule::configure(&mut about_suppressions, options.config);
+    stackwarden_core::rule::configure(&mut about_suppressions, options.config, options.filter);
     findings.extend(about_suppressions);
     report.findings.extend(findings);
 }

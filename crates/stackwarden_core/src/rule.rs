@@ -63,13 +63,32 @@ impl RuleMeta {
 /// Whether `rule` runs at all: selected by `--select`/`--ignore` and not turned off in
 /// `[rules]`. Every domain asks this one question before running a rule or reporting about one.
 pub fn runs(rule: &RuleMeta, config: &crate::config::Config, filter: &RuleFilter) -> bool {
-    filter.enabled(rule.id) && config.severity_for(rule.id, rule.severity).is_some()
+    filter.enabled(rule.id) && level(rule.id, rule.severity, config, filter).is_some()
+}
+
+/// The severity a finding of rule `id` gets (`default` unless `[rules]` says otherwise), `None`
+/// when the rule is off. A rule off by default ([`crate::config::DEFAULT_OFF`]) that `--select`
+/// names by id runs at its default severity.
+pub fn level(
+    id: &str,
+    default: crate::finding::Severity,
+    config: &crate::config::Config,
+    filter: &RuleFilter,
+) -> Option<crate::finding::Severity> {
+    if !config.rule_levels.contains_key(id) && filter.select.iter().any(|s| s.trim() == id) {
+        return Some(default);
+    }
+    config.severity_for(id, default)
 }
 
 /// Gives each finding the severity `[rules]` configures for its rule and drops the findings of
 /// rules turned off: the one pass every domain's findings go through.
-pub fn configure(findings: &mut Vec<crate::finding::Finding>, config: &crate::config::Config) {
-    findings.retain_mut(|f| match config.severity_for(f.rule.id, f.severity) {
+pub fn configure(
+    findings: &mut Vec<crate::finding::Finding>,
+    config: &crate::config::Config,
+    filter: &RuleFilter,
+) {
+    findings.retain_mut(|f| match level(f.rule.id, f.severity, config, filter) {
         Some(severity) => {
             f.severity = severity;
             true

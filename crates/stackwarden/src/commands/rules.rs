@@ -40,7 +40,7 @@ pub(crate) fn run_rules(args: RulesArgs) -> Result<ExitCode> {
                     out,
                     "{:width$}  {:5}  {}",
                     rule.id,
-                    rule.severity.as_str(),
+                    default_level(rule),
                     rule.summary
                 )?;
             }
@@ -48,7 +48,7 @@ pub(crate) fn run_rules(args: RulesArgs) -> Result<ExitCode> {
         RulesFormat::Json => {
             let list: Vec<_> = rules
                 .iter()
-                .map(|r| serde_json::json!({"id": r.id, "severity": r.severity, "summary": r.summary}))
+                .map(|r| serde_json::json!({"id": r.id, "severity": r.severity, "default_off": is_default_off(r), "summary": r.summary}))
                 .collect();
             writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
         }
@@ -67,7 +67,13 @@ pub(crate) fn run_rules(args: RulesArgs) -> Result<ExitCode> {
                     out,
                     "\n## {}\n\nDefault severity: {}. {}.{}\n\n{docs}",
                     rule.id,
-                    rule.severity.as_str(),
+                    match is_default_off(rule) {
+                        true => format!(
+                            "off ({} when turned on in `[rules]` or named by `--select`)",
+                            rule.severity.as_str()
+                        ),
+                        false => rule.severity.as_str().to_string(),
+                    },
                     rule.summary,
                     test_files(rule.id)
                 )?;
@@ -75,6 +81,19 @@ pub(crate) fn run_rules(args: RulesArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn is_default_off(rule: &stackwarden_core::RuleMeta) -> bool {
+    stackwarden_core::config::DEFAULT_OFF.contains(&rule.id)
+}
+
+/// The default level as `rules` lists it: `off` for a rule that runs only when asked for.
+fn default_level(rule: &stackwarden_core::RuleMeta) -> &'static str {
+    if is_default_off(rule) {
+        "off"
+    } else {
+        rule.severity.as_str()
+    }
 }
 
 /// Whether a code rule runs on test files (`*.test.ts`, `test/`, `__tests__/`), for its docs.
@@ -93,7 +112,7 @@ fn write_table(out: &mut impl Write, rules: &[&stackwarden_core::RuleMeta]) -> R
             out,
             "| `{}` | {} | {} |",
             rule.id,
-            rule.severity.as_str(),
+            default_level(rule),
             rule.summary
         )?;
     }

@@ -27,7 +27,10 @@ stay silent. Logging alone does not make the failure visible to the platform.
 
 Precision: 67% on the classified real-world sample of bench/PRECISION.md (10 true, 2 false, 3
 debatable of 15: a helper that parses an optional attribute with a fallback, error payloads returned
-to a caller). It is a warning until it reaches 90%.
+to a caller). It is off by default until it reaches 90%.
+
+**Off by default** for that reason (below 90% counting only true and false findings): it runs when
+`[rules]` gives it a level (`"code/handler-no-rethrow" = "warn"`) or `--select code/handler-no-rethrow` names it.
 
 ## Example
 ```ts

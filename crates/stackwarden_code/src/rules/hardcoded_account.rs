@@ -24,8 +24,11 @@ A literal account pins code to one environment: the same stack deployed to anoth
 to the wrong account, and the id spreads through the codebase.
 
 Precision: 0% on the classified real-world sample of bench/PRECISION.md (3 findings in the sweep: 2
-false, 1 debatable, all placeholders and test data). It is a warning until it reaches 90% on real
+false, 1 debatable, all placeholders and test data). It is off by default until it reaches 90% on real
 code.
+
+**Off by default** for that reason (below 90% counting only true and false findings): it runs when
+`[rules]` gives it a level (`"code/hardcoded-account" = "warn"`) or `--select code/hardcoded-account` names it.
 
 ## Example
 ```ts

@@ -26,7 +26,10 @@ replaced; references keep the dependency visible to CloudFormation.
 
 Precision: 75% on the classified real-world sample of bench/PRECISION.md (6 true, 1 false, 1
 debatable of all 8 findings; the true ones are API Gateway integration URIs and topic ARNs with a
-literal region). It is a warning until it reaches 90%.
+literal region). It is off by default until it reaches 90%.
+
+**Off by default** for that reason (below 90% counting only true and false findings): it runs when
+`[rules]` gives it a level (`"code/hardcoded-arn" = "warn"`) or `--select code/hardcoded-arn` names it.
 
 ## Example
 ```ts

@@ -30,6 +30,9 @@ regions AWS requires (a CloudFront-scope WAF stack in `us-east-1`), which the co
 from a region that should come from the environment. Even a warning would be mostly wrong, so it is
 reported at `info` (it never fails a run; set it to `warn` or `error` in `[rules]` to enforce it).
 
+**Off by default** for that reason (below 90% counting only true and false findings): it runs when
+`[rules]` gives it a level (`"code/hardcoded-region" = "info"`) or `--select code/hardcoded-region` names it.
+
 ## Example
 ```ts
 const sqs = new SQSClient({ region: 'us-east-1' });

@@ -22,6 +22,9 @@ timeout, burning the whole budget and hiding the real failure.
 Precision: 87% on the classified real-world sample of bench/PRECISION.md (13 true, 2 false: browser
 `fetch`). A warning for that reason.
 
+**Off by default** for that reason (below 90% counting only true and false findings): it runs when
+`[rules]` gives it a level (`"code/missing-timeout" = "warn"`) or `--select code/missing-timeout` names it.
+
 ## Example
 ```ts
 const ddb = new DynamoDBClient({});

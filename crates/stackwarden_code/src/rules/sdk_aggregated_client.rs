@@ -20,6 +20,9 @@ the bare client with commands tree-shakes down to the operations used.
 Precision: 60% on the classified real-world sample of bench/PRECISION.md (9 true, 2 false, 4
 debatable: test helpers, a container app, a minified build output). A warning for that reason.
 
+**Off by default** for that reason (below 90% counting only true and false findings): it runs when
+`[rules]` gives it a level (`"code/sdk-aggregated-client" = "warn"`) or `--select code/sdk-aggregated-client` names it.
+
 ## Example
 ```ts
 import { S3 } from '@aws-sdk/client-s3';

@@ -19,8 +19,10 @@ A service-wide wildcard grants every current and future action of the service, i
 ones that change permissions or delete data.
 
 Precision: 38% on the classified real-world sample of bench/PRECISION.md (3 true, 2 false, 3
-debatable of all 8 findings: the default key policy's `kms:*` for the key's own account). It is a
-warning until it reaches 90%.
+debatable of all 8 findings: the default key policy's `kms:*` for the key's own account). It is off by default until it reaches 90%.
+
+**Off by default** for that reason (below 90% counting only true and false findings): it runs when
+`[rules]` gives it a level (`"code/wildcard-action" = "warn"`) or `--select code/wildcard-action` names it.
 
 ## Example
 ```ts

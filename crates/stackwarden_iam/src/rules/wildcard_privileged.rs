@@ -26,6 +26,9 @@ debatable: `dynamodb:Delete*`/`Update*` count as permissions management only thr
 `DeleteResourcePolicy`/`UpdateAbacStatus`; AWS's documented key-administrator statement). A warning
 for that reason.
 
+**Off by default** for that reason (below 90% counting only true and false findings): it runs when
+`[rules]` gives it a level (`"iam/wildcard-privileged" = "warn"`) or `--select iam/wildcard-privileged` names it.
+
 ## Example
 ```yaml
 - Effect: Allow
