@@ -47,20 +47,15 @@ function compliant(scope) {
   return stack;
 }
 
-/** The same bucket without encryption: `cfn/s3-encryption`, an error. */
-function unencrypted(scope) {
+/** A table without point-in-time recovery: `cfn/dynamodb-pitr`, an error. */
+function withoutPitr(scope) {
   const stack = tagged(new cdk.Stack(scope, "dev-reports", { env: { account: "111111111111", region: "eu-west-2" } }));
-  const bucket = new cdk.aws_s3.Bucket(stack, "Reports", {
-    bucketName: `${cdk.Aws.ACCOUNT_ID}-dev-reports-data`,
-    versioned: true,
-    enforceSSL: true,
-    blockPublicAccess: cdk.aws_s3.BlockPublicAccess.BLOCK_ALL,
+  const table = new cdk.aws_dynamodb.Table(stack, "Runs", {
+    partitionKey: { name: "id", type: cdk.aws_dynamodb.AttributeType.STRING },
+    billingMode: cdk.aws_dynamodb.BillingMode.PAY_PER_REQUEST,
     removalPolicy: cdk.RemovalPolicy.DESTROY,
   });
-  // aws-cdk-lib now encrypts every bucket with S3-managed keys by default; drop it the way an
-  // escape hatch or an older library version would.
-  bucket.node.defaultChild.addPropertyDeletionOverride("BucketEncryption");
-  return { stack, bucket };
+  return { stack, table };
 }
 
 test("synth passes on the compliant stack", () => {
@@ -73,7 +68,7 @@ test("synth passes on the compliant stack", () => {
 test("synth fails on an error finding, naming the rule, resource, template and fix", () => {
   const outdir = mkdtempSync(join(tmpdir(), "sw-cdk-"));
   const a = app(outdir);
-  unencrypted(a);
+  withoutPitr(a);
   assert.throws(
     () => a.synth(),
     (err) => {
@@ -83,30 +78,30 @@ test("synth fails on an error finding, naming the rule, resource, template and f
   );
   const plugin = report(outdir).pluginReports.find((r) => r.pluginName === "stackwarden");
   assert.equal(plugin.conclusion, "failure");
-  const violation = plugin.violations.find((v) => v.ruleName === "cfn/s3-encryption");
+  const violation = plugin.violations.find((v) => v.ruleName === "cfn/dynamodb-pitr");
   assert.ok(violation, JSON.stringify(plugin.violations.map((v) => v.ruleName)));
   assert.equal(violation.severity, "error");
-  assert.match(violation.suggestedFix, /BucketEncryption/);
+  assert.match(violation.suggestedFix, /PointInTimeRecovery/);
   const resource = violation.violatingConstructs[0].cloudFormationResource;
-  assert.match(resource.logicalId, /^Reports/);
+  assert.match(resource.logicalId, /^Runs/);
   assert.match(resource.templatePath, /dev-reports\.template\.json$/);
   assert.throws(() => {
     const b = new cdk.App({ outdir: mkdtempSync(join(tmpdir(), "sw-cdk-")), analyticsReporting: false });
-    unencrypted(b);
+    withoutPitr(b);
     expectNoViolations(b);
-  }, /cfn\/s3-encryption/);
+  }, /cfn\/dynamodb-pitr/);
 });
 
 test("an acknowledgement lets synth pass and writes the suppression stackwarden check honours", () => {
   const outdir = mkdtempSync(join(tmpdir(), "sw-cdk-"));
   const a = app(outdir);
-  const { bucket } = unencrypted(a);
-  acknowledge(bucket, "cfn/s3-encryption", "public dataset, encrypted at the object level");
+  const { table } = withoutPitr(a);
+  acknowledge(table, "cfn/dynamodb-pitr", "a cache rebuilt from the orders table");
   a.synth();
   const template = JSON.parse(readFileSync(join(outdir, "dev-reports.template.json"), "utf8"));
-  const [logicalId, resource] = Object.entries(template.Resources).find(([, r]) => r.Type === "AWS::S3::Bucket");
+  const [logicalId, resource] = Object.entries(template.Resources).find(([, r]) => r.Type === "AWS::DynamoDB::Table");
   assert.deepEqual(resource.Metadata.stackwarden.ignore, [
-    { rule: "cfn/s3-encryption", reason: "public dataset, encrypted at the object level" },
+    { rule: "cfn/dynamodb-pitr", reason: "a cache rebuilt from the orders table" },
   ], logicalId);
   const plugin = report(outdir).pluginReports.find((r) => r.pluginName === "stackwarden");
   assert.ok(!plugin || plugin.conclusion === "success", JSON.stringify(plugin));
