@@ -87,6 +87,18 @@ fn is_default_off(rule: &stackwarden_core::RuleMeta) -> bool {
     stackwarden_core::config::DEFAULT_OFF.contains(&rule.id)
 }
 
+/// The default severity as `explain` and docs/rules.md say it.
+fn default_severity(rule: &stackwarden_core::RuleMeta) -> String {
+    if is_default_off(rule) {
+        format!(
+            "off ({} when turned on in `[rules]` or named by `--select`)",
+            rule.severity.as_str()
+        )
+    } else {
+        rule.severity.as_str().to_string()
+    }
+}
+
 /// The default level as `rules` lists it: `off` for a rule that runs only when asked for.
 fn default_level(rule: &stackwarden_core::RuleMeta) -> &'static str {
     if is_default_off(rule) {
@@ -138,7 +150,7 @@ pub(crate) fn run_explain(args: ExplainArgs) -> Result<ExitCode> {
         out,
         "# {}\n\nDefault severity: {}. {}\n\n{}",
         rule.id,
-        rule.severity.as_str(),
+        default_severity(rule),
         rule.summary,
         rule.docs.trim_end()
     )?;
