@@ -93,6 +93,7 @@ pub fn check_assembly(dir: &Path, config: &Config, filter: &RuleFilter) -> Outco
             return outcome;
         }
     };
+    let sources = SourceCache::default();
     for stack in &stacks {
         let Ok(text) = std::fs::read_to_string(&stack.template_path) else {
             continue; // the template rules report an unreadable template
@@ -100,7 +101,7 @@ pub fn check_assembly(dir: &Path, config: &Config, filter: &RuleFilter) -> Outco
         let Ok(Some(template)) = Template::parse(&text) else {
             continue;
         };
-        check_stack(&template, stack, config, filter, &mut outcome);
+        check_stack(&template, stack, &sources, config, filter, &mut outcome);
     }
     outcome
 }
@@ -114,12 +115,13 @@ struct Judged {
 fn check_stack(
     template: &Template,
     stack: &CdkStack,
+    sources: &SourceCache,
     config: &Config,
     filter: &RuleFilter,
     outcome: &mut Outcome,
 ) {
     let mut judged = Vec::new();
-    for function in functions(template, Some(stack)) {
+    for function in functions(template, Some(stack), &sources.positions) {
         let label = format!("{}: function `{}`", stack.name, function.path);
         let needs = match &function.handler {
             Ok(path) => match handler_calls(path, config) {
@@ -182,7 +184,6 @@ fn check_stack(
         });
     }
 
-    let sources = SourceCache::default();
     if filter.enabled(missing_permission::META.id) {
         if let Some(severity) = config.severity_for(
             missing_permission::META.id,
@@ -208,9 +209,10 @@ fn check_stack(
                     )) {
                         continue;
                     }
-                    outcome.report.findings.push(missing_finding(
-                        template, stack, &sources, j, need, severity,
-                    ));
+                    outcome
+                        .report
+                        .findings
+                        .push(missing_finding(template, stack, sources, j, need, severity));
                 }
             }
         }
@@ -219,7 +221,7 @@ fn check_stack(
         if let Some(severity) =
             config.severity_for(unused_permission::META.id, unused_permission::META.severity)
         {
-            unused(template, stack, &sources, &judged, severity, outcome);
+            unused(template, stack, sources, &judged, severity, outcome);
         }
     }
 }
@@ -268,12 +270,20 @@ fn describe_target(template: &Template, need: &Need) -> String {
     }
 }
 
+/// The CDK source of an assembly's stacks, each file read and parsed once: what constructs
+/// and statements say, and whether creation-trace positions still fit the files.
 #[derive(Default)]
 struct SourceCache {
     files: std::cell::RefCell<HashMap<PathBuf, Option<std::rc::Rc<CdkSource>>>>,
+    positions: stackwarden_cfn::cdk::SourceFiles,
 }
 
 impl SourceCache {
+    /// Where `logical_id` of `stack` was created in the CDK source.
+    fn location(&self, stack: &CdkStack, logical_id: &str) -> Option<SourceLocation> {
+        stack.source_of(logical_id, &self.positions)
+    }
+
     fn get(&self, path: &Path) -> Option<std::rc::Rc<CdkSource>> {
         self.files
             .borrow_mut()
@@ -307,7 +317,7 @@ fn missing_finding(
     let (help, suggestion) = match &need.target {
         Target::Resource { id, child } => {
             let type_name = template.resource(id).map_or("", |r| r.type_name());
-            let location = stack.source_of(id, &stackwarden_cfn::cdk::SourceFiles::default());
+            let location = sources.location(stack, id);
             let variable = location
                 .as_ref()
                 .and_then(|l| sources.variable(l))
@@ -501,18 +511,12 @@ fn unused(
             .unwrap_or_default();
         // The CDK source files the role's statements may be written in: where the functions,
         // the role and its policies are created.
-        add(
-            stack.source_of(role, &stackwarden_cfn::cdk::SourceFiles::default()),
-            &mut files,
-        );
+        add(sources.location(stack, role), &mut files);
         for j in &users {
             add(j.function.source.clone(), &mut files);
             for statement in j.policies.iter().flat_map(|p| &p.statements) {
                 if let Origin::Template(id) = &statement.origin {
-                    add(
-                        stack.source_of(id, &stackwarden_cfn::cdk::SourceFiles::default()),
-                        &mut files,
-                    );
+                    add(sources.location(stack, id), &mut files);
                 }
             }
         }
@@ -521,8 +525,8 @@ fn unused(
             .filter_map(|j| j.function.variable.clone())
             .collect();
         variables.extend(
-            stack
-                .source_of(role, &stackwarden_cfn::cdk::SourceFiles::default())
+            sources
+                .location(stack, role)
                 .and_then(|l| sources.variable(&l)),
         );
         roles.push(RoleUse {

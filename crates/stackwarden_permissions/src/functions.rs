@@ -41,7 +41,13 @@ pub enum EnvValue {
     Unknown,
 }
 
-pub fn functions(template: &Template, stack: Option<&CdkStack>) -> Vec<Function> {
+/// `positions`: the project files creation traces point into, read once for all the stacks of an
+/// assembly.
+pub fn functions(
+    template: &Template,
+    stack: Option<&CdkStack>,
+    positions: &stackwarden_cfn::cdk::SourceFiles,
+) -> Vec<Function> {
     let mut out = Vec::new();
     for resource in template.resources() {
         if resource.type_name() != "AWS::Lambda::Function" {
@@ -58,8 +64,7 @@ pub fn functions(template: &Template, stack: Option<&CdkStack>) -> Vec<Function>
                 environment.insert(key.name.clone(), env_value(template, value));
             }
         }
-        let source = stack
-            .and_then(|s| s.source_of(resource.id, &stackwarden_cfn::cdk::SourceFiles::default()));
+        let source = stack.and_then(|s| s.source_of(resource.id, positions));
         let path = resource
             .cdk_path()
             .map_or(resource.id, |p| p.trim_end_matches("/Resource"))

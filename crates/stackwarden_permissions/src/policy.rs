@@ -186,6 +186,7 @@ pub fn environment_for(handler: &std::path::Path) -> Option<BoundFunction> {
         .skip(1)
         .map(|d| d.join("cdk.out"))
         .find(|a| a.join("manifest.json").is_file())?;
+    let positions = stackwarden_cfn::cdk::SourceFiles::default();
     for stack in stackwarden_cfn::cdk::read_assembly(&assembly).ok()? {
         let Ok(text) = std::fs::read_to_string(&stack.template_path) else {
             continue;
@@ -193,7 +194,7 @@ pub fn environment_for(handler: &std::path::Path) -> Option<BoundFunction> {
         let Ok(Some(template)) = stackwarden_cfn::Template::parse(&text) else {
             continue;
         };
-        for function in crate::functions::functions(&template, Some(&stack)) {
+        for function in crate::functions::functions(&template, Some(&stack), &positions) {
             let same = function
                 .handler
                 .as_ref()
@@ -211,14 +212,12 @@ pub fn environment_for(handler: &std::path::Path) -> Option<BoundFunction> {
                 let EnvValue::Resource(id) = value else {
                     continue;
                 };
-                let variable = stack
-                    .source_of(id, &stackwarden_cfn::cdk::SourceFiles::default())
-                    .and_then(|l| {
-                        stackwarden_code::cdk_source::cdk_source(&l.path)?
-                            .construct_at(l.line)?
-                            .variable
-                            .clone()
-                    });
+                let variable = stack.source_of(id, &positions).and_then(|l| {
+                    stackwarden_code::cdk_source::cdk_source(&l.path)?
+                        .construct_at(l.line)?
+                        .variable
+                        .clone()
+                });
                 if let (Some(variable), Some(resource)) = (variable, template.resource(id)) {
                     names
                         .resources
