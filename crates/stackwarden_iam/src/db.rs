@@ -156,6 +156,24 @@ pub fn db() -> &'static ActionDb {
     })
 }
 
+/// A generated data file as xtask writes it: a plain-text provenance header, a `---` line, then
+/// the table deflated. Shared by every embedded table (the IAM actions here, the SDK commands of
+/// `stackwarden_permissions`).
+pub fn embedded_table(file: &'static [u8], name: &str) -> Result<(&'static str, String), String> {
+    let split = file
+        .windows(5)
+        .position(|w| w == b"\n---\n")
+        .ok_or_else(|| format!("{name} has no `---` line after its header"))?;
+    let header = std::str::from_utf8(&file[..split])
+        .map_err(|e| format!("{name}: header is not UTF-8: {e}"))?;
+    let payload =
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&file[split + 5..], MAX_PAYLOAD)
+            .map_err(|e| format!("{name}: payload does not inflate: {e:?}"))?;
+    let text =
+        String::from_utf8(payload).map_err(|e| format!("{name}: payload is not UTF-8: {e}"))?;
+    Ok((header, text))
+}
+
 impl ActionDb {
     /// Decodes the embedded table afresh (what [`db`] does once); for benchmarks of the cost.
     pub fn decode_embedded() -> Result<Self, String> {
@@ -163,16 +181,7 @@ impl ActionDb {
     }
 
     fn decode(file: &'static [u8]) -> Result<Self, String> {
-        let split = file
-            .windows(5)
-            .position(|w| w == b"\n---\n")
-            .ok_or("data/iam-actions.bin has no `---` line after its header")?;
-        let header =
-            std::str::from_utf8(&file[..split]).map_err(|e| format!("header is not UTF-8: {e}"))?;
-        let payload =
-            miniz_oxide::inflate::decompress_to_vec_with_limit(&file[split + 5..], MAX_PAYLOAD)
-                .map_err(|e| format!("payload does not inflate: {e:?}"))?;
-        let text = String::from_utf8(payload).map_err(|e| format!("payload is not UTF-8: {e}"))?;
+        let (header, text) = embedded_table(file, "data/iam-actions.bin")?;
         let mut db = ActionDb {
             header,
             ..ActionDb::default()

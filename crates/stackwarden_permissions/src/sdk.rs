@@ -6,8 +6,6 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const EMBEDDED: &[u8] = include_bytes!("../../../data/sdk-v3-commands.bin");
-/// The decoded payload is ~1 MB; anything far larger is a corrupt file.
-const MAX_PAYLOAD: usize = 16 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Command {
@@ -61,16 +59,7 @@ fn list(text: &str) -> Vec<String> {
 
 impl SdkTable {
     fn decode(file: &'static [u8]) -> Result<Self, String> {
-        let split = file
-            .windows(5)
-            .position(|w| w == b"\n---\n")
-            .ok_or("data/sdk-v3-commands.bin has no `---` line after its header")?;
-        let header =
-            std::str::from_utf8(&file[..split]).map_err(|e| format!("header is not UTF-8: {e}"))?;
-        let payload =
-            miniz_oxide::inflate::decompress_to_vec_with_limit(&file[split + 5..], MAX_PAYLOAD)
-                .map_err(|e| format!("payload does not inflate: {e:?}"))?;
-        let text = String::from_utf8(payload).map_err(|e| format!("payload is not UTF-8: {e}"))?;
+        let (header, text) = stackwarden_iam::db::embedded_table(file, "data/sdk-v3-commands.bin")?;
         let mut table = SdkTable {
             header,
             ..SdkTable::default()
