@@ -115,7 +115,9 @@ fn push(
     options: &Options<'_>,
     report: &mut Report,
 ) {
-    let Some(severity) = options.config.severity_for(meta.id, meta.severity) else {
+    let Some(severity) =
+        stackwarden_core::rule::level(meta.id, meta.severity, options.config, options.filter)
+    else {
         return;
     };
     report.findings.push(Finding {

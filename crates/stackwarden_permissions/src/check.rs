@@ -185,9 +185,11 @@ fn check_stack(
     }
 
     if filter.enabled(missing_permission::META.id) {
-        if let Some(severity) = config.severity_for(
+        if let Some(severity) = stackwarden_core::rule::level(
             missing_permission::META.id,
             missing_permission::META.severity,
+            config,
+            filter,
         ) {
             for j in &judged {
                 let (Some(needs), Some(policies)) = (&j.needs, &j.policies) else {
@@ -218,9 +220,12 @@ fn check_stack(
         }
     }
     if filter.enabled(unused_permission::META.id) {
-        if let Some(severity) =
-            config.severity_for(unused_permission::META.id, unused_permission::META.severity)
-        {
+        if let Some(severity) = stackwarden_core::rule::level(
+            unused_permission::META.id,
+            unused_permission::META.severity,
+            config,
+            filter,
+        ) {
             unused(template, stack, sources, &judged, severity, outcome);
         }
     }
