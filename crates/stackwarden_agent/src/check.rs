@@ -38,7 +38,7 @@ impl SettingsContext<'_> {
         message: String,
         help: impl Into<String>,
     ) -> Finding {
-        let at = self.lines.span(self.text, offset);
+        let at = self.lines.position(self.text, offset);
         Finding {
             rule: meta,
             severity: meta.severity,
@@ -72,7 +72,7 @@ pub fn check_settings_file(path: &Path, options: &Options<'_>) -> Report {
     let settings = match ClaudeSettings::parse(&text) {
         Ok(settings) => settings,
         Err(error) => {
-            let at = lines.span(&text, error.offset);
+            let at = lines.position(&text, error.offset);
             report.errors.push(InputError {
                 path: path.to_path_buf(),
                 line: Some(at.line),
@@ -130,7 +130,7 @@ pub fn check_hooks_registered(config: &Config, options: &Options<'_>) -> Report 
     let (path, line, column) = match parsed.first() {
         Some((path, text, settings)) => {
             let offset = settings.as_ref().and_then(|s| s.hooks_offset).unwrap_or(0);
-            let at = LineIndex::new(text).span(text, offset);
+            let at = LineIndex::new(text).position(text, offset);
             (path.clone(), at.line, at.column)
         }
         None => (config_path.to_path_buf(), 1, 1),

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use stackwarden_core::{Finding, Node, Report, RuleMeta, Span};
+use stackwarden_core::{Finding, LineIndex, Location, Node, Report, RuleMeta};
 
 use crate::check::Options;
 use crate::load::{self, Format};
@@ -51,7 +51,7 @@ pub(crate) fn check(path: &Path, text: &str, options: &Options<'_>, report: &mut
         .unwrap_or("cdk.out");
     let manifest = root.join(output).join("manifest.json");
     let synth = synth_command(&root);
-    let at = app_key.span;
+    let at = LineIndex::new(text).position(text, app_key.span.start as usize);
     match std::fs::metadata(&manifest).and_then(|m| m.modified()) {
         Err(_) => {
             if enabled(&cdk_not_synthesized::META) {
@@ -109,7 +109,7 @@ pub(crate) fn check(path: &Path, text: &str, options: &Options<'_>, report: &mut
 fn push(
     meta: &'static RuleMeta,
     path: &Path,
-    at: Span,
+    at: Location,
     message: String,
     help: String,
     options: &Options<'_>,
@@ -121,20 +121,8 @@ fn push(
         return;
     };
     report.findings.push(Finding {
-        rule: meta,
         severity,
-        message,
-        path: path.to_path_buf(),
-        line: at.line,
-        column: at.column,
-        resource: None,
-        stack: None,
-        source: None,
-        help,
-        suggestion: None,
-        end_line: None,
-        end_column: None,
-        cause: None,
+        ..Finding::new(meta, path.to_path_buf(), at, message, help)
     });
 }
 

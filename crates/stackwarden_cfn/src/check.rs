@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use stackwarden_core::config::Config;
-use stackwarden_core::{Finding, InputError, Node, Report, RuleFilter, RuleMeta, Span};
+use stackwarden_core::{Finding, InputError, LineIndex, Node, Report, RuleFilter, RuleMeta, Span};
 
 use crate::cdk::{self, CdkStack};
 use crate::context::{resolve_stage, TemplateContext};
@@ -108,24 +108,24 @@ fn check_template_text(
         }
         Ok(None) => return check_policy_document(path, text, options, report),
         Err(error) => {
-            report.errors.push(InputError {
-                path: path.to_path_buf(),
-                line: Some(error.span.line),
-                column: Some(error.span.column),
-                message: error.message,
-            });
+            let at = LineIndex::new(text).position(text, error.span.start as usize);
+            report
+                .errors
+                .push(InputError::at(path.to_path_buf(), Some(at), error.message));
             return;
         }
     };
     report.files += 1;
+    // The model speaks in byte offsets; findings and errors in lines and columns.
+    let lines = LineIndex::new(text);
     // Duplicate keys are not here: `cfn/duplicate-key` reports them as findings.
     for warning in &template.warnings {
-        report.errors.push(InputError {
-            path: path.to_path_buf(),
-            line: Some(warning.span.line),
-            column: Some(warning.span.column),
-            message: warning.message.clone(),
-        });
+        let at = lines.position(text, warning.span.start as usize);
+        report.errors.push(InputError::at(
+            path.to_path_buf(),
+            Some(at),
+            warning.message.clone(),
+        ));
     }
     let context_stage = stack.and_then(|s| cdk_context_stage(&s.project_root));
     let stage = resolve_stage(
@@ -138,6 +138,8 @@ fn check_template_text(
     );
     let ctx = TemplateContext {
         path,
+        text,
+        lines: &lines,
         template: &template,
         config: options.config,
         stack,
@@ -377,15 +379,15 @@ pub fn named_json_error(path: &Path) -> Option<InputError> {
     if matches!(Template::parse(&text), Ok(Some(_))) {
         return None;
     }
-    Some(InputError {
-        path: path.to_path_buf(),
-        line: Some(error.span.line),
-        column: Some(error.span.column),
-        message: format!(
+    let at = LineIndex::new(&text).position(&text, error.span.start as usize);
+    Some(InputError::at(
+        path.to_path_buf(),
+        Some(at),
+        format!(
             "not JSON ({}); a .json file named on the command line must hold a CloudFormation template or an IAM policy document",
             error.message
         ),
-    })
+    ))
 }
 
 /// A standalone IAM policy document: a JSON file whose root has `Version` and `Statement`.

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use stackwarden_core::config::Config;
-use stackwarden_core::{Finding, RuleMeta, Span};
+use stackwarden_core::{Finding, LineIndex, Location, RuleMeta, Span};
 
 use crate::cdk::CdkStack;
 use crate::template::Template;
@@ -44,6 +44,10 @@ impl StageSource {
 
 pub struct TemplateContext<'a> {
     pub path: &'a Path,
+    /// The template as written, and its lines: spans become lines and columns only here, for
+    /// the findings that are made.
+    pub text: &'a str,
+    pub lines: &'a LineIndex,
     pub template: &'a Template,
     pub config: &'a Config,
     pub stack: Option<&'a CdkStack>,
@@ -64,21 +68,20 @@ impl TemplateContext<'_> {
         help: String,
     ) -> Finding {
         Finding {
-            rule,
-            severity: rule.severity,
-            message,
-            path: self.path.to_path_buf(),
-            line: span.line,
-            column: span.column,
             resource: Some(resource.to_string()),
-            stack: None,
-            source: None,
-            help,
-            suggestion: None,
-            end_line: span.end().map(|(line, _)| line),
-            end_column: span.end().map(|(_, column)| column),
-            cause: None,
+            ..Finding::new(
+                rule,
+                self.path.to_path_buf(),
+                self.location(span),
+                message,
+                help,
+            )
         }
+    }
+
+    /// Where `span` is, in lines and columns.
+    pub fn location(&self, span: Span) -> Location {
+        self.lines.location(self.text, span)
     }
 
     /// The account a CDK stack was synthesized for; CDK writes it literally wherever the app

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use stackwarden_core::config::Config;
-use stackwarden_core::{Finding, InputError, Node, RuleFilter};
+use stackwarden_core::{Finding, InputError, LineIndex, Location, Node, RuleFilter};
 use stackwarden_iam::{PolicyContext, PolicyFinding, PolicyKind};
 
 use crate::context::TemplateContext;
@@ -187,15 +187,15 @@ pub fn check_policy_text(
     filter: &RuleFilter,
     require: bool,
 ) -> Result<Option<Vec<Finding>>, InputError> {
-    let error = |line: Option<u32>, column: Option<u32>, message: String| InputError {
-        path: path.to_path_buf(),
-        line,
-        column,
-        message,
-    };
+    let lines = LineIndex::new(text);
+    let error =
+        |at: Option<Location>, message: String| InputError::at(path.to_path_buf(), at, message);
     let loaded = match load::load(text, load::sniff_format(text)) {
         Ok(loaded) => loaded,
-        Err(e) if require => return Err(error(Some(e.span.line), Some(e.span.column), e.message)),
+        Err(e) if require => {
+            let at = lines.position(text, e.span.start as usize);
+            return Err(error(Some(at), e.message));
+        }
         Err(_) => return Ok(None),
     };
     let root = &loaded.root;
@@ -207,7 +207,6 @@ pub fn check_policy_text(
     if !is_policy {
         return match require {
             true => Err(error(
-                None,
                 None,
                 "not an IAM policy document (no top-level Statement)".into(),
             )),
@@ -229,21 +228,12 @@ pub fn check_policy_text(
         .filter_map(|f| {
             let severity =
                 stackwarden_core::rule::level(f.rule.id, f.rule.severity, config, filter)?;
+            let at = lines.location(text, f.span);
             Some(Finding {
-                rule: f.rule,
                 severity,
-                message: f.message,
-                path: path.to_path_buf(),
-                line: f.span.line,
-                column: f.span.column,
-                resource: None,
-                stack: None,
-                source: None,
-                help: f.help,
                 suggestion: f.suggestion,
-                end_line: f.span.end().map(|(line, _)| line),
-                end_column: f.span.end().map(|(_, column)| column),
                 cause: f.cause,
+                ..Finding::new(f.rule, path.to_path_buf(), at, f.message, f.help)
             })
         })
         .collect();

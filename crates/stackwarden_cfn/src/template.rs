@@ -54,7 +54,7 @@ impl<'a> Resource<'a> {
             .and_then(Node::as_map)
             .and_then(|m| m.entry(key))
             .map(|(k, _)| k.span)
-            .filter(|span| span.line >= self.id_span.line)
+            .filter(|span| span.start >= self.id_span.start)
             .unwrap_or_else(|| self.type_span())
     }
 

@@ -3,7 +3,12 @@
 
 use stackwarden_cfn::load::{load, Format};
 use stackwarden_cfn::Template;
-use stackwarden_core::{Node, Value};
+use stackwarden_core::{LineIndex, Location, Node, Span, Value};
+
+/// Where a span of `text` is, as lines and columns (the model keeps byte offsets).
+fn at(text: &str, span: Span) -> Location {
+    LineIndex::new(text).location(text, span)
+}
 
 /// A node without positions, for comparing documents written in different forms.
 fn shape(node: &Node) -> String {
@@ -82,10 +87,10 @@ fn values_know_where_they_are_written() {
         .expect("properties");
     let map = properties.as_map().expect("map");
     let (key, value) = map.entry("C").expect("C");
-    assert_eq!(key.span.start(), (8, 7));
-    assert_eq!(value.span.start(), (8, 10));
+    assert_eq!(at(SHORT, key.span).start(), (8, 7));
+    assert_eq!(at(SHORT, value.span).start(), (8, 10));
     // Scalars and keys know where their token ends (the column one past it).
-    assert_eq!(key.span.end(), Some((8, 8)));
+    assert_eq!(at(SHORT, key.span).end(), Some((8, 8)));
     let loaded = load(LONG, Format::Json).expect("json");
     let (key, _) = loaded
         .root
@@ -93,9 +98,9 @@ fn values_know_where_they_are_written() {
         .and_then(Node::as_map)
         .and_then(|m| m.entry("B"))
         .expect("B");
-    assert_eq!(key.span.start(), (4, 5));
+    assert_eq!(at(LONG, key.span).start(), (4, 5));
     // A JSON key's token is the quoted name.
-    assert_eq!(key.span.end(), Some((4, 8)));
+    assert_eq!(at(LONG, key.span).end(), Some((4, 8)));
 }
 
 #[test]
@@ -118,8 +123,8 @@ fn duplicate_keys_are_recorded_with_their_path_and_the_last_wins() {
     assert!(loaded.warnings.is_empty());
     assert_eq!(loaded.duplicates.len(), 1);
     let duplicate = &loaded.duplicates[0];
-    assert_eq!(duplicate.span.start(), (4, 3));
-    assert_eq!(duplicate.first.start(), (2, 3));
+    assert_eq!(at(text, duplicate.span).start(), (4, 3));
+    assert_eq!(at(text, duplicate.first).start(), (2, 3));
     assert_eq!(duplicate.path, ["Resources"]);
     // Only the last one is left for the rules, as CloudFormation deploys it.
     let resources = loaded
@@ -141,11 +146,15 @@ fn duplicate_keys_are_recorded_with_their_path_and_the_last_wins() {
     assert!(loaded
         .duplicates
         .iter()
-        .all(|d| d.first.line == 1 && d.path == ["Resources", "A", "P", "[0]"]));
+        .all(|d| at(json, d.first).line == 1 && d.path == ["Resources", "A", "P", "[0]"]));
     // A third occurrence names the first one, in YAML as in JSON.
     let yaml = "Resources:\n  A: 1\n  A: 2\n  A: 3\n";
     let loaded = load(yaml, Format::Yaml).expect("yaml");
-    let firsts: Vec<u32> = loaded.duplicates.iter().map(|d| d.first.line).collect();
+    let firsts: Vec<u32> = loaded
+        .duplicates
+        .iter()
+        .map(|d| at(yaml, d.first).line)
+        .collect();
     assert_eq!(firsts, [2, 2]);
     let yaml = "Resources:\n  A:\n    P:\n      - K: 0\n      - K: 1\n        K: 2\n";
     let loaded = load(yaml, Format::Yaml).expect("yaml");
@@ -158,7 +167,7 @@ fn truncated_yaml_is_an_error_with_a_line() {
     let text =
         "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A:\n    Type: \"AWS::S3::Bucket\n";
     let error = Template::parse(text).expect_err("truncated");
-    assert!(error.span.line >= 4, "{error:?}");
+    assert!(at(text, error.span).line >= 4, "{error:?}");
     assert!(error.message.contains("quoted scalar"), "{error:?}");
 }
 
@@ -294,7 +303,7 @@ fn flow_lists_closed_less_indented_are_read_as_cloudformation_reads_them() {
         Some("Fn::GetAtt")
     );
     assert_eq!(
-        first.get("Resource").map(|n| n.span.start()),
+        first.get("Resource").map(|n| at(text, n.span).start()),
         Some((11, 23))
     );
 }
@@ -312,12 +321,11 @@ fn yaml_flow_style_documents_are_not_mistaken_for_json() {
     // A trailing comma is valid YAML flow style (CloudFormation reads it so too); a missing comma
     // is an error either way, and the JSON parser's message is the one reported.
     assert!(Template::parse("{\"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\",}}}").is_ok());
-    let error = Template::parse(
-        "{\"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\"\n \"Properties\": {}}}}",
-    )
-    .expect_err("missing comma");
+    let missing_comma =
+        "{\"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\"\n \"Properties\": {}}}}";
+    let error = Template::parse(missing_comma).expect_err("missing comma");
     assert_eq!(
-        (error.span.line, error.message.as_str()),
+        (at(missing_comma, error.span).line, error.message.as_str()),
         (1, "Expected comma")
     );
 }
@@ -328,7 +336,7 @@ fn a_panic_in_the_lenient_reader_is_contained() {
     // tag followed by `,`. The strict parser's error is reported instead.
     let text = "AWSTemplateFormatVersion: 2010-09-09\nResources:\n  A:\n    Type: AWS::S3::Bucket\n    Properties: {Tags: [!Ref, x]}\n   bad\n";
     let error = Template::parse(text).expect_err("broken");
-    assert!(error.span.line >= 5, "{error:?}");
+    assert!(at(text, error.span).line >= 5, "{error:?}");
 }
 
 /// A `.json` file named on the command line must be JSON (or a template in YAML): plain text and

@@ -263,7 +263,7 @@ fn collect(ctx: &SourceContext<'_, '_>, out: &mut HandlerCalls) -> Vec<String> {
                         command.push_str("Command");
                         let (input, items, input_unknown) = input_of(ctx, call.arguments.first());
                         let nested_keys = nested_keys(ctx, call.arguments.first());
-                        let span = ctx.span(call.span.start);
+                        let span = ctx.position(call.span.start);
                         out.calls.push(SdkCall {
                             nested_keys,
                             package,
@@ -338,7 +338,7 @@ fn send_position(
         }
         match ctx.kind(parent) {
             AstKind::CallExpression(call) if callee_name(&call.callee) == Some("send") => {
-                let span = ctx.span(call.span.start);
+                let span = ctx.position(call.span.start);
                 return (span.line, span.column);
             }
             AstKind::CallExpression(_)
@@ -347,7 +347,7 @@ fn send_position(
             _ => current = parent,
         }
     }
-    let span = ctx.span(fallback);
+    let span = ctx.position(fallback);
     (span.line, span.column)
 }
 
@@ -517,7 +517,7 @@ fn library_call<'a>(
     arguments: &[Argument<'a>],
     start: u32,
 ) -> LibraryCall {
-    let span = ctx.span(start);
+    let span = ctx.position(start);
     let mut positional = Vec::new();
     let mut options = Vec::new();
     for argument in arguments {

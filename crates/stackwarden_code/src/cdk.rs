@@ -192,7 +192,7 @@ pub(crate) fn judge_actions(
                 continue;
             }
             seen.push(at);
-            let Some(found) = judge(entry, ctx.span(at.start)) else {
+            let Some(found) = judge(entry, Span::new(at.start, at.end)) else {
                 continue;
             };
             let mut finding = ctx.finding(found.rule, at, found.message, found.help);

@@ -93,7 +93,7 @@ pub fn cdk_source(path: &Path) -> Option<CdkSource> {
     }
     for statement in statements(&ctx) {
         let object_span = oxc::span::GetSpan::span(statement.object);
-        let span = ctx.span(object_span.start);
+        let span = ctx.position(object_span.start);
         let attached_to = ctx
             .nodes()
             .find(|n| matches!(n.kind(), AstKind::ObjectExpression(o) if o.span == object_span))

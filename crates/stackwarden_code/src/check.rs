@@ -82,7 +82,7 @@ pub fn check_source_text(path: &Path, text: &str, options: &Options<'_>, report:
         let first = parsed.diagnostics.errors().next();
         let span = first
             .and_then(|d| d.labels.first().map(|l| l.offset()))
-            .map(|offset| lines.span(text, offset as usize));
+            .map(|offset| lines.position(text, offset as usize));
         report.errors.push(InputError {
             path: path.to_path_buf(),
             line: span.map(|s| s.line),
@@ -111,7 +111,7 @@ pub fn check_source_text(path: &Path, text: &str, options: &Options<'_>, report:
     finish(
         findings,
         suppressions,
-        |offset| ctx.span(offset),
+        |offset| ctx.position(offset),
         path,
         options,
         report,
@@ -165,7 +165,7 @@ pub(crate) fn analyse<'a>(program: &'a Program<'a>) -> Semantic<'a> {
 pub(crate) fn finish(
     mut findings: Vec<Finding>,
     mut suppressions: Vec<Suppression>,
-    span_of: impl Fn(u32) -> stackwarden_core::Span,
+    span_of: impl Fn(u32) -> stackwarden_core::Location,
     path: &Path,
     options: &Options<'_>,
     report: &mut Report,

@@ -17,7 +17,7 @@ use oxc::semantic::{AstNode, Semantic, SymbolId};
 use oxc::span::{GetSpan, Span as OxcSpan};
 use oxc::syntax::node::NodeId;
 use stackwarden_core::config::Config;
-use stackwarden_core::{Finding, LineIndex, RuleMeta, Span};
+use stackwarden_core::{Finding, LineIndex, Location, RuleMeta};
 
 use crate::handler::HandlerFacts;
 
@@ -115,12 +115,13 @@ impl<'s, 'a> SourceContext<'s, 'a> {
             })
     }
 
-    pub(crate) fn span(&self, offset: u32) -> Span {
-        self.lines.span(self.text, offset as usize)
+    /// The line and column of a byte offset (oxc's spans are byte ranges).
+    pub(crate) fn position(&self, offset: u32) -> Location {
+        self.lines.position(self.text, offset as usize)
     }
 
     pub(crate) fn line_of(&self, offset: u32) -> u32 {
-        self.span(offset).line
+        self.position(offset).line
     }
 
     pub(crate) fn finding(
@@ -130,24 +131,13 @@ impl<'s, 'a> SourceContext<'s, 'a> {
         message: String,
         help: impl Into<String>,
     ) -> Finding {
-        let span = self.span(at.start);
-        let end = self.span(at.end);
-        Finding {
-            rule: meta,
-            severity: meta.severity,
-            message,
-            path: self.path.to_path_buf(),
-            line: span.line,
-            column: span.column,
-            resource: None,
-            stack: None,
-            source: None,
-            help: help.into(),
-            suggestion: None,
-            end_line: Some(end.line),
-            end_column: Some(end.column),
-            cause: None,
-        }
+        let start = self.position(at.start);
+        let end = self.position(at.end);
+        let mut finding = Finding::new(meta, self.path.to_path_buf(), start, message, help.into());
+        // Always an end here, even an empty node's (the start again), as oxc gives it.
+        finding.end_line = Some(end.line);
+        finding.end_column = Some(end.column);
+        finding
     }
 
     /// The symbol an identifier expression refers to, if it is declared in this file.

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use jsonc_parser::{CollectOptions, ParseOptions};
-use stackwarden_core::{Finding, LineIndex, RuleMeta, Span};
+use stackwarden_core::{Finding, LineIndex, Location, RuleMeta};
 
 use stackwarden_core::Report;
 
@@ -21,7 +21,7 @@ const SECTIONS: &[&str] = &[
 pub(crate) struct Dependency {
     pub name: String,
     pub section: &'static str,
-    pub span: Span,
+    pub span: Location,
 }
 
 pub(crate) struct PackageContext<'a> {
@@ -37,22 +37,13 @@ impl PackageContext<'_> {
         message: String,
         help: impl Into<String>,
     ) -> Finding {
-        Finding {
-            rule: meta,
-            severity: meta.severity,
+        Finding::new(
+            meta,
+            self.path.to_path_buf(),
+            dep.span,
             message,
-            path: self.path.to_path_buf(),
-            line: dep.span.line,
-            column: dep.span.column,
-            resource: None,
-            stack: None,
-            source: None,
-            help: help.into(),
-            suggestion: None,
-            end_line: None,
-            end_column: None,
-            cause: None,
-        }
+            help.into(),
+        )
     }
 }
 
@@ -77,7 +68,7 @@ pub fn check_package_json(path: &Path, options: &Options<'_>) -> Report {
     ) {
         Ok(parsed) => parsed,
         Err(error) => {
-            let span = lines.span(&text, error.range().start);
+            let span = lines.position(&text, error.range().start);
             report.errors.push(stackwarden_core::InputError {
                 path: path.to_path_buf(),
                 line: Some(span.line),
@@ -108,7 +99,7 @@ pub fn check_package_json(path: &Path, options: &Options<'_>) -> Report {
                 dependencies.push(Dependency {
                     name: entry.name.as_str().to_string(),
                     section,
-                    span: lines.span(&text, entry.range.start),
+                    span: lines.position(&text, entry.range.start),
                 });
             }
         }
@@ -124,7 +115,7 @@ pub fn check_package_json(path: &Path, options: &Options<'_>) -> Report {
     finish(
         findings,
         Vec::new(),
-        |_| Span::new(1, 1),
+        |_| Location::new(1, 1),
         path,
         options,
         &mut report,

@@ -66,6 +66,33 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding of `rule` at `at`, at the rule's default severity (the engine applies the
+    /// configured one), with nothing else known yet.
+    pub fn new(
+        rule: &'static crate::rule::RuleMeta,
+        path: PathBuf,
+        at: crate::span::Location,
+        message: String,
+        help: String,
+    ) -> Self {
+        Self {
+            rule,
+            severity: rule.severity,
+            message,
+            path,
+            line: at.line,
+            column: at.column,
+            end_line: at.end().map(|(line, _)| line),
+            end_column: at.end().map(|(_, column)| column),
+            resource: None,
+            stack: None,
+            source: None,
+            help,
+            suggestion: None,
+            cause: None,
+        }
+    }
+
     /// The finding with the cause it shares with others (see [`Finding::cause`]).
     #[must_use]
     pub fn caused_by(mut self, cause: impl Into<String>) -> Self {
@@ -136,6 +163,18 @@ pub struct InputError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<u32>,
     pub message: String,
+}
+
+impl InputError {
+    /// An error at a place in `path`, or about the file as a whole (`None`).
+    pub fn at(path: PathBuf, at: Option<crate::span::Location>, message: String) -> Self {
+        Self {
+            path,
+            line: at.map(|a| a.line),
+            column: at.map(|a| a.column),
+            message,
+        }
+    }
 }
 
 /// What checking one input produced: shared by every domain crate, so the CLI merges them alike.

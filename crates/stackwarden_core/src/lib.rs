@@ -19,4 +19,4 @@ pub use excerpt::{Excerpt, Excerpts};
 pub use finding::{Finding, InputError, Report, Severity, SourceLocation};
 pub use node::{Key, Map, Node, Value};
 pub use rule::{RuleFilter, RuleMeta};
-pub use span::{LineIndex, Span};
+pub use span::{LineIndex, Location, Span};

@@ -1,12 +1,12 @@
-//! The document model that YAML and JSON inputs are parsed into. Every value remembers where it
-//! starts in the file as written, so a finding can point at the exact key or list item.
+//! The document model that YAML and JSON inputs are parsed into. Every value remembers the bytes it
+//! covers in the file as written, so a finding can point at the exact key or list item.
 //!
 //! CloudFormation intrinsic functions (`Ref`, `Fn::Sub`, `!GetAtt a.b`, ...) are values of their own
 //! kind, whichever form they were written in, so rules never guess from strings.
 
 use crate::span::Span;
 
-/// A value with the position where it starts.
+/// A value with the bytes it covers (a mapping or list: where it opens).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     pub span: Span,
@@ -203,7 +203,7 @@ mod tests {
     use super::*;
 
     fn s(text: &str, line: u32) -> Node {
-        Node::new(Span::new(line, 1), Value::String(text.into()))
+        Node::new(Span::at(line), Value::String(text.into()))
     }
 
     #[test]
@@ -212,7 +212,7 @@ mod tests {
             entries: vec![(
                 Key {
                     name: "b".into(),
-                    span: Span::new(2, 1),
+                    span: Span::at(2),
                 },
                 s("x", 2),
             )],
@@ -222,20 +222,20 @@ mod tests {
                 (
                     Key {
                         name: "a".into(),
-                        span: Span::new(1, 1),
+                        span: Span::at(1),
                     },
                     s("first", 1),
                 ),
                 (
                     Key {
                         name: "a".into(),
-                        span: Span::new(3, 1),
+                        span: Span::at(3),
                     },
-                    Node::new(Span::new(3, 1), Value::Map(inner)),
+                    Node::new(Span::at(3), Value::Map(inner)),
                 ),
             ],
         };
-        let root = Node::new(Span::new(1, 1), Value::Map(map));
+        let root = Node::new(Span::at(1), Value::Map(map));
         assert_eq!(root.path(&["a", "b"]).and_then(Node::as_str), Some("x"));
         assert_eq!(root.one_or_many().len(), 1);
         let mut count = 0;

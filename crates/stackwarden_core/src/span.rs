@@ -1,9 +1,47 @@
-//! Positions in a file as written: 1-based line and column, columns counted in characters.
+//! Where things are in a file. The document model and the parsers speak in byte ranges
+//! ([`Span`]); a person reads lines and columns ([`Location`]), which are computed once, at the
+//! edge where a finding or an error is made, from the file's [`LineIndex`].
 
-/// Where a value, key or list item is in a file: its start, and its end when the parser says
-/// where the token ends (a scalar, a key); a mapping or list is known by its start only.
+/// A range of bytes in a file's text, `start..end`: what a value, key or list item covers. A
+/// mapping or list is known by where it opens only (`end == start`), as is anything the parser
+/// gave no end for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub const fn new(start: u32, end: u32) -> Self {
+        Self { start, end }
+    }
+
+    /// A position with no extent.
+    pub const fn at(offset: u32) -> Self {
+        Self {
+            start: offset,
+            end: offset,
+        }
+    }
+
+    /// A span from byte offsets as parsers give them (`usize`), saturating at `u32::MAX`.
+    pub fn from_offsets(start: usize, end: usize) -> Self {
+        Self::new(to_u32(start), to_u32(end))
+    }
+
+    /// The span from this one's start to `end`'s start.
+    pub const fn to(self, end: Span) -> Self {
+        Self {
+            start: self.start,
+            end: end.start,
+        }
+    }
+}
+
+/// Where a span is as an editor shows it: 1-based line and column (columns counted in
+/// characters), and where its token ends when that is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Location {
     /// 1-based line.
     pub line: u32,
     /// 1-based column, in characters.
@@ -14,7 +52,7 @@ pub struct Span {
     pub end_column: u32,
 }
 
-impl Span {
+impl Location {
     /// A start position whose end is not known.
     pub const fn new(line: u32, column: u32) -> Self {
         Self {
@@ -25,8 +63,8 @@ impl Span {
         }
     }
 
-    /// The span from this one's start to `end`'s start.
-    pub const fn to(self, end: Span) -> Self {
+    /// The location from this one's start to `end`'s start.
+    pub const fn to(self, end: Location) -> Self {
         Self {
             end_line: end.line,
             end_column: end.column,
@@ -76,8 +114,8 @@ impl LineIndex {
         Self { line_starts, ascii }
     }
 
-    /// The span of a byte offset; offsets past the end clamp to the last position.
-    pub fn span(&self, text: &str, offset: usize) -> Span {
+    /// The line and column of a byte offset; offsets past the end clamp to the last position.
+    pub fn position(&self, text: &str, offset: usize) -> Location {
         let offset = offset.min(text.len());
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts[line];
@@ -88,7 +126,31 @@ impl LineIndex {
             text.get(start..offset)
                 .map_or(offset - start, |prefix| prefix.chars().count())
         };
-        Span::new(to_u32(line + 1), to_u32(column + 1))
+        Location::new(to_u32(line + 1), to_u32(column + 1))
+    }
+
+    /// Where `span` starts and ends, as lines and columns.
+    pub fn location(&self, text: &str, span: Span) -> Location {
+        let start = self.position(text, span.start as usize);
+        if span.end <= span.start {
+            return start;
+        }
+        start.to(self.position(text, span.end as usize))
+    }
+
+    /// The byte offset of a 1-based line and character column, as the YAML parsers report
+    /// positions (a line past the end gives the text's end; a column past its line's end, the
+    /// line's end).
+    pub fn offset(&self, text: &str, line: u32, column: u32) -> usize {
+        let Some(start) = (line as usize)
+            .checked_sub(1)
+            .and_then(|i| self.line_starts.get(i))
+            .copied()
+        else {
+            return text.len();
+        };
+        let line_text = self.line_text(text, line).unwrap_or_default();
+        start + self.column_offset(line_text, line, column)
     }
 
     /// The byte offset in its line of a 1-based character column (the line's length when the
@@ -136,22 +198,40 @@ mod tests {
     fn offsets_map_to_one_based_lines_and_character_columns() {
         let text = "ab\nçd\n\nx";
         let index = LineIndex::new(text);
-        assert_eq!(index.span(text, 0), Span::new(1, 1));
-        assert_eq!(index.span(text, 3), Span::new(2, 1));
+        assert_eq!(index.position(text, 0), Location::new(1, 1));
+        assert_eq!(index.position(text, 3), Location::new(2, 1));
         // 'ç' is two bytes but one column.
-        assert_eq!(index.span(text, 5), Span::new(2, 2));
-        assert_eq!(index.span(text, 8), Span::new(4, 1));
+        assert_eq!(index.position(text, 5), Location::new(2, 2));
+        assert_eq!(index.position(text, 8), Location::new(4, 1));
         // Lines are ASCII or not each on their own: a minified template is one long line.
         let minified = "{\"a\":\"é\"}\n{\"b\":1}";
         let lines = LineIndex::new(minified);
         assert_eq!(
-            lines.span(minified, 9),
-            Span::new(1, 9),
+            lines.position(minified, 9),
+            Location::new(1, 9),
             "after the two-byte é"
         );
-        assert_eq!(lines.span(minified, 16), Span::new(2, 6));
-        assert_eq!(index.span(text, 999), Span::new(4, 2));
+        assert_eq!(lines.position(minified, 16), Location::new(2, 6));
+        assert_eq!(index.position(text, 999), Location::new(4, 2));
         assert_eq!(index.line_text(text, 2), Some("çd"));
         assert_eq!(index.line_text(text, 9), None);
+    }
+
+    #[test]
+    fn spans_resolve_to_locations_and_back() {
+        let text = "ab\nçd: x\n";
+        let index = LineIndex::new(text);
+        // `d` is byte 5 on line 2, column 2; `x` is byte 8, column 5.
+        assert_eq!(index.offset(text, 2, 2), 5);
+        assert_eq!(index.offset(text, 2, 5), 8);
+        assert_eq!(
+            index.location(text, Span::new(8, 9)),
+            Location::new(2, 5).to(Location::new(2, 6))
+        );
+        // A collection's span has no end.
+        assert_eq!(index.location(text, Span::at(3)), Location::new(2, 1));
+        // Past the end of a line, or of the text.
+        assert_eq!(index.offset(text, 1, 40), 2);
+        assert_eq!(index.offset(text, 9, 1), text.len());
     }
 }

@@ -77,7 +77,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok(settings) => parsed.push((file, settings)),
             Err(e) => {
                 problems += 1;
-                let at = stackwarden_core::LineIndex::new(&text).span(&text, e.offset);
+                let at = stackwarden_core::LineIndex::new(&text).position(&text, e.offset);
                 out.push_str(&format!(
                     "problem: {file}:{}:{}: not valid Claude Code settings ({}): Claude Code ignores the file, hooks included\n  fix: correct the file, then run `stackwarden init`\n",
                     at.line, at.column, e.message

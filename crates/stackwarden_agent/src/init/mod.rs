@@ -162,7 +162,7 @@ pub fn plan(root: &Path, options: &InitOptions) -> Result<Plan, InitError> {
     )
     .map_err(|e| {
         let text = settings_existing.as_deref().unwrap_or("");
-        let at = LineIndex::new(text).span(text, e.offset);
+        let at = LineIndex::new(text).position(text, e.offset);
         InitError::Settings {
             path: settings_path.clone(),
             line: at.line,

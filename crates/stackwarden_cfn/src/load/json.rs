@@ -5,7 +5,7 @@ use jsonc_parser::ast;
 use jsonc_parser::common::Ranged;
 use jsonc_parser::{CollectOptions, ParseOptions};
 use stackwarden_core::node::{is_intrinsic_key, Intrinsic};
-use stackwarden_core::{Key, LineIndex, Map, Node, Span, Value};
+use stackwarden_core::{Key, Map, Node, Span, Value};
 
 use super::{DuplicateKey, LoadError, Loaded, MAX_DEPTH};
 
@@ -25,22 +25,17 @@ pub(super) fn load(text: &str) -> Result<Loaded, LoadError> {
     let parsed =
         jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &options).map_err(|e| {
             LoadError {
-                span: Span::new(
-                    u32::try_from(e.line_display()).unwrap_or(u32::MAX),
-                    u32::try_from(e.column_display()).unwrap_or(u32::MAX),
-                ),
+                span: Span::from_offsets(e.range().start, e.range().start),
                 message: e.kind().to_string(),
             }
         })?;
     let Some(value) = parsed.value else {
         return Err(LoadError {
-            span: Span::new(1, 1),
+            span: Span::at(0),
             message: "the file holds no JSON value".into(),
         });
     };
     let mut converter = Converter {
-        text,
-        index: LineIndex::new(text),
         duplicates: Vec::new(),
     };
     let root = converter.node(&value, 0, &mut Vec::new())?;
@@ -51,17 +46,11 @@ pub(super) fn load(text: &str) -> Result<Loaded, LoadError> {
     })
 }
 
-struct Converter<'t> {
-    text: &'t str,
-    index: LineIndex,
+struct Converter {
     duplicates: Vec<DuplicateKey>,
 }
 
-impl Converter<'_> {
-    fn span(&self, offset: usize) -> Span {
-        self.index.span(self.text, offset)
-    }
-
+impl Converter {
     /// `path`: where `value` is, outermost first, borrowed from the AST so that only a duplicate
     /// key pays for copying it.
     fn node<'p>(
@@ -72,15 +61,15 @@ impl Converter<'_> {
     ) -> Result<Node, LoadError> {
         if depth > MAX_DEPTH {
             return Err(LoadError {
-                span: self.span(value_start(value)),
+                span: Span::from_offsets(value_start(value), value_start(value)),
                 message: format!("nesting deeper than {MAX_DEPTH} levels"),
             });
         }
         let (start, end) = value_range(value);
         let span = match value {
             // A mapping or list is pointed at by where it opens.
-            ast::Value::Array(_) | ast::Value::Object(_) => self.span(start),
-            _ => self.span(start).to(self.span(end)),
+            ast::Value::Array(_) | ast::Value::Object(_) => Span::from_offsets(start, start),
+            _ => Span::from_offsets(start, end),
         };
         let value = match value {
             ast::Value::StringLit(s) => Value::String(s.value.to_string()),
@@ -106,9 +95,8 @@ impl Converter<'_> {
                     std::collections::HashMap::new();
                 for property in &object.properties {
                     let name = property.name.as_str();
-                    let key_span = self
-                        .span(property.name.range().start)
-                        .to(self.span(property.name.range().end));
+                    let range = property.name.range();
+                    let key_span = Span::from_offsets(range.start, range.end);
                     if let Some(&first) = seen.get(name) {
                         self.duplicates.push(DuplicateKey {
                             name: name.to_string(),

@@ -75,7 +75,7 @@ pub fn sniff_format(text: &str) -> Format {
 pub fn load(text: &str, format: Format) -> Result<Loaded, LoadError> {
     if text.len() > MAX_FILE_BYTES {
         return Err(LoadError {
-            span: Span::new(1, 1),
+            span: Span::at(0),
             message: format!(
                 "file is {:.1} MB; stackwarden reads at most {} MB (CloudFormation accepts templates up to 1 MB)",
                 text.len() as f64 / 1_048_576.0,

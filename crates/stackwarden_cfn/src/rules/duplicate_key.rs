@@ -2,7 +2,7 @@
 //! the mapping's key path) and keep only the last value, as CloudFormation does; this rule turns
 //! the record into a finding, so it is suppressed and configured like any other.
 
-use stackwarden_core::{Finding, RuleMeta, Severity};
+use stackwarden_core::{Finding, Location, RuleMeta, Severity};
 
 use crate::context::TemplateContext;
 use crate::load::DuplicateKey;
@@ -75,8 +75,9 @@ fn finding(ctx: &TemplateContext<'_>, duplicate: &DuplicateKey) -> Finding {
         first,
         path,
     } = duplicate;
+    let (first, at) = (ctx.location(*first), ctx.location(*span));
     // Minified JSON puts both on line 1: then the column tells them apart.
-    let first_at = if first.line == span.line {
+    let first_at = if first.line == at.line {
         format!("line {}, column {}", first.line, first.column)
     } else {
         format!("line {}", first.line)
@@ -114,21 +115,12 @@ fn finding(ctx: &TemplateContext<'_>, duplicate: &DuplicateKey) -> Finding {
     };
     match resource {
         Some(resource) => ctx.finding(&META, resource, *span, message, help),
-        None => Finding {
-            rule: &META,
-            severity: META.severity,
+        None => Finding::new(
+            &META,
+            ctx.path.to_path_buf(),
+            Location::new(at.line, at.column),
             message,
-            path: ctx.path.to_path_buf(),
-            line: span.line,
-            column: span.column,
-            resource: None,
-            stack: None,
-            source: None,
             help,
-            suggestion: None,
-            end_line: None,
-            end_column: None,
-            cause: None,
-        },
+        ),
     }
 }

@@ -1,29 +1,32 @@
 //! libyaml's events (through libyaml-safer, a safe Rust port) as [`YamlEvent`]s: the lenient
 //! reading PyYAML and CloudFormation share, used when the strict parser rejects a file.
 
-use libyaml_safer::{EventData, Parser, ScalarStyle};
-use stackwarden_core::Span;
+use libyaml_safer::{EventData, Mark, Parser, ScalarStyle};
+use stackwarden_core::{LineIndex, Span};
 
 use super::{YamlEvent, YamlTag};
 use crate::load::LoadError;
 
 pub(super) fn events(
     text: &str,
-) -> impl Iterator<Item = Result<(YamlEvent, Span), LoadError>> + '_ {
+    lines: &LineIndex,
+) -> impl Iterator<Item = Result<(YamlEvent, Span), LoadError>> {
     // libyaml-safer 0.3 still has `panic!`s on some malformed input (a tag directly followed by
     // `,` in a flow collection, found by fuzzing). It is only the second opinion: contain its
     // panics here and let the strict parser's error stand. (The CLI's panic hook keeps them off
     // stderr.)
-    let collected = std::panic::catch_unwind(|| collect(text)).unwrap_or_else(|_| {
+    let collected = std::panic::catch_unwind(|| collect(text, lines)).unwrap_or_else(|_| {
         vec![Err(LoadError {
-            span: Span::new(1, 1),
+            span: Span::at(0),
             message: "the lenient YAML reader gave up".into(),
         })]
     });
     collected.into_iter()
 }
 
-fn collect(text: &str) -> Vec<Result<(YamlEvent, Span), LoadError>> {
+fn collect(text: &str, lines: &LineIndex) -> Vec<Result<(YamlEvent, Span), LoadError>> {
+    // libyaml's marks count lines and columns from 0, columns in characters.
+    let offset = |mark: &Mark| lines.offset(text, to_u32(mark.line + 1), to_u32(mark.column + 1));
     let mut input = text.as_bytes();
     let mut parser = Parser::new();
     let mut events = Vec::new();
@@ -33,16 +36,12 @@ fn collect(text: &str) -> Vec<Result<(YamlEvent, Span), LoadError>> {
     loop {
         match parser.parse() {
             Ok(event) => {
-                let start = Span::new(
-                    to_u32(event.start_mark.line + 1),
-                    to_u32(event.start_mark.column + 1),
-                );
+                let start = offset(&event.start_mark);
                 let at = match &event.data {
-                    EventData::Scalar { .. } | EventData::Alias { .. } => start.to(Span::new(
-                        to_u32(event.end_mark.line + 1),
-                        to_u32(event.end_mark.column + 1),
-                    )),
-                    _ => start,
+                    EventData::Scalar { .. } | EventData::Alias { .. } => {
+                        Span::from_offsets(start, offset(&event.end_mark))
+                    }
+                    _ => Span::from_offsets(start, start),
                 };
                 let converted = match event.data {
                     EventData::DocumentStart { .. } => Some(YamlEvent::DocumentStart),
@@ -84,7 +83,7 @@ fn collect(text: &str) -> Vec<Result<(YamlEvent, Span), LoadError>> {
             Err(error) => {
                 let mark = error.problem_mark().unwrap_or_default();
                 events.push(Err(LoadError {
-                    span: Span::new(to_u32(mark.line + 1), to_u32(mark.column + 1)),
+                    span: Span::from_offsets(offset(&mark), offset(&mark)),
                     message: error.problem().to_string(),
                 }));
                 break;

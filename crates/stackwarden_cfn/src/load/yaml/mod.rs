@@ -12,7 +12,7 @@ mod saphyr_events;
 use std::collections::HashMap;
 
 use stackwarden_core::node::{intrinsic_for_tag, Intrinsic};
-use stackwarden_core::{Key, Map, Node, Span, Value};
+use stackwarden_core::{Key, LineIndex, Map, Node, Span, Value};
 
 use super::json::into_intrinsic;
 use super::sniff::{is_section, TopLevel};
@@ -87,10 +87,12 @@ struct Composer {
 }
 
 pub(super) fn load(text: &str) -> Result<Loaded, LoadError> {
-    match compose(saphyr_events::events(text)) {
+    // Both parsers report lines and character columns; the model keeps byte offsets.
+    let lines = LineIndex::new(text);
+    match compose(saphyr_events::events(text, &lines)) {
         Ok(loaded) => Ok(loaded),
         Err(Failure::Limit(error)) => Err(error),
-        Err(Failure::Syntax(strict)) => match compose(libyaml_events::events(text)) {
+        Err(Failure::Syntax(strict)) => match compose(libyaml_events::events(text, &lines)) {
             Ok(loaded) => Ok(loaded),
             // saphyr's messages and positions are the more precise ones.
             Err(_) => Err(strict),
@@ -203,7 +205,7 @@ fn compose(
     Ok(Loaded {
         root: composer
             .root
-            .unwrap_or_else(|| Node::new(Span::new(1, 1), Value::Null)),
+            .unwrap_or_else(|| Node::new(Span::at(0), Value::Null)),
         warnings: composer.warnings,
         duplicates: composer.duplicates,
     })
@@ -424,7 +426,8 @@ pub(super) fn head_top_level(head: &str) -> TopLevel {
     // Collections open; the root mapping is depth 1, where keys and values alternate.
     let mut depth = 0usize;
     let mut expect_key = true;
-    for event in saphyr_events::events(head) {
+    let lines = LineIndex::new(head);
+    for event in saphyr_events::events(head, &lines) {
         let Ok((event, _)) = event else {
             break;
         };

@@ -1,33 +1,34 @@
 //! saphyr-parser's events as [`YamlEvent`]s (the strict YAML 1.2 reading, tried first).
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
-use stackwarden_core::Span;
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Tag};
+use stackwarden_core::{LineIndex, Span};
 
 use super::{YamlEvent, YamlTag};
 use crate::load::LoadError;
 
-pub(super) fn events(
-    text: &str,
-) -> impl Iterator<Item = Result<(YamlEvent, Span), LoadError>> + '_ {
+pub(super) fn events<'t>(
+    text: &'t str,
+    lines: &'t LineIndex,
+) -> impl Iterator<Item = Result<(YamlEvent, Span), LoadError>> + 't {
+    // saphyr's markers count lines from 1 and columns from 0, in characters.
+    let offset =
+        move |marker: &Marker| lines.offset(text, to_u32(marker.line()), to_u32(marker.col() + 1));
     let mut parser = Parser::new_from_str(text);
     std::iter::from_fn(move || loop {
         let (event, span) = match parser.next_event()? {
             Ok(pair) => pair,
             Err(e) => {
                 return Some(Err(LoadError {
-                    span: Span::new(to_u32(e.marker().line()), to_u32(e.marker().col() + 1)),
+                    span: Span::from_offsets(offset(e.marker()), offset(e.marker())),
                     message: e.info().to_string(),
                 }))
             }
         };
-        let start = Span::new(to_u32(span.start.line()), to_u32(span.start.col() + 1));
+        let start = offset(&span.start);
         // A scalar's or alias's extent is its token; a collection is known by where it opens.
         let at = match &event {
-            Event::Scalar(..) | Event::Alias(_) => start.to(Span::new(
-                to_u32(span.end.line()),
-                to_u32(span.end.col() + 1),
-            )),
-            _ => start,
+            Event::Scalar(..) | Event::Alias(_) => Span::from_offsets(start, offset(&span.end)),
+            _ => Span::from_offsets(start, start),
         };
         let anchor = |id: usize| (id != 0).then(|| id.to_string());
         let event = match event {
