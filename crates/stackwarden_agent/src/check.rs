@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use stackwarden_core::config::Config;
-use stackwarden_core::{Finding, InputError, LineIndex, Report, RuleFilter, RuleMeta};
+use stackwarden_core::{Finding, InputError, LineIndex, Report, RuleMeta};
 
 use crate::registration;
 use crate::rules::{hooks_missing, settings_broad_allow};
@@ -14,12 +14,9 @@ use crate::settings::ClaudeSettings;
 /// Settings files larger than this are not read: real ones are a few kilobytes.
 const MAX_SETTINGS_BYTES: u64 = 1024 * 1024;
 
-pub struct Options<'a> {
-    pub config: &'a Config,
-    pub filter: &'a RuleFilter,
-    /// Every rule id the tool knows (kept for parity with the other domain crates).
-    pub known_rules: &'a [&'a str],
-}
+/// The options every domain takes (stackwarden_core's), re-exported where this crate's callers
+/// look for them.
+pub use stackwarden_core::Options;
 
 /// One parsed settings file, as the settings rules see it.
 pub(crate) struct SettingsContext<'a> {
@@ -162,19 +159,9 @@ fn finish(mut findings: Vec<Finding>, options: &Options<'_>, report: &mut Report
 }
 
 fn read_text(path: &Path) -> Result<String, InputError> {
-    let error = |message: String| InputError {
-        path: path.to_path_buf(),
-        line: None,
-        column: None,
-        message,
-    };
-    let size = std::fs::metadata(path)
-        .map_err(|e| error(format!("cannot read: {e}")))?
-        .len();
-    if size > MAX_SETTINGS_BYTES {
-        return Err(error(format!(
+    stackwarden_core::files::read_text(path, MAX_SETTINGS_BYTES, |size| {
+        format!(
             "file is {size} bytes; Claude Code settings files are expected to be under {MAX_SETTINGS_BYTES}"
-        )));
-    }
-    std::fs::read_to_string(path).map_err(|e| error(format!("cannot read: {e}")))
+        )
+    })
 }
