@@ -165,3 +165,48 @@ fn read_text(path: &Path) -> Result<String, InputError> {
         )
     })
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use stackwarden_core::RuleFilter;
+
+    /// Settings are read like templates and source: a file that is not UTF-8 is an error at the
+    /// line of its first bad byte, and one over the cap says how big it is.
+    #[test]
+    fn settings_are_read_bounded_and_as_utf8() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        let config = Config::default();
+        let filter = RuleFilter::default();
+        let options = Options {
+            config: &config,
+            filter: &filter,
+            known_rules: &[],
+            stage: None,
+            today: "2026-11-25",
+            verbose: false,
+        };
+        std::fs::write(
+            &path,
+            b"{\n  \"permissions\": {\"allow\": [\"caf\xe9\"]}\n}\n",
+        )
+        .unwrap();
+        let report = check_settings_file(&path, &options);
+        assert_eq!(report.files, 0);
+        let error = &report.errors[0];
+        assert_eq!(error.line, Some(2));
+        assert_eq!(
+            error.message,
+            "not valid UTF-8 (byte 34); save the file as UTF-8"
+        );
+        let big = vec![b' '; MAX_SETTINGS_BYTES as usize + 1];
+        std::fs::write(&path, big).unwrap();
+        let report = check_settings_file(&path, &options);
+        assert_eq!(
+            report.errors[0].message,
+            "file is 1048577 bytes; Claude Code settings files are expected to be under 1048576"
+        );
+    }
+}
