@@ -167,7 +167,7 @@ fn read_text(path: &Path) -> Result<String, InputError> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[expect(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use stackwarden_core::RuleFilter;

@@ -187,7 +187,9 @@ pub fn apply(
     describe: impl Fn(&Suppression, Problem<'_>) -> (String, String),
 ) -> Vec<Finding> {
     suppress(findings, &mut suppressions);
-    // Whether a suppressed rule would have run: selected, and not off in `[rules]`.
+    // Whether a suppressed rule would have run: selected, and not off in `[rules]`. Asked of
+    // `[rules]` alone (not `rule::level`), as both domains did before this pass was shared: a
+    // rule off by default that only `--select` turns on counts as idle here.
     let active = |id: &str| {
         options.filter.enabled(id) && options.config.severity_for(id, Severity::Warn).is_some()
     };
