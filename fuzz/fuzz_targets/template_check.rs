@@ -25,6 +25,7 @@ fuzz_target!(|data: &[u8]| {
         stage: Some("prod"),
         today: "2026-11-25",
         known_rules: &[],
+        verbose: false,
     };
     let _ = check_template_source(Path::new("fuzz.yaml"), text, &options);
 });

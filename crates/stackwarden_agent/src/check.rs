@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use stackwarden_core::config::Config;
-use stackwarden_core::{Finding, InputError, LineIndex, Report, RuleFilter, RuleMeta};
+use stackwarden_core::{Finding, InputError, LineIndex, Report, RuleMeta};
 
 use crate::registration;
 use crate::rules::{hooks_missing, settings_broad_allow};
@@ -14,12 +14,9 @@ use crate::settings::ClaudeSettings;
 /// Settings files larger than this are not read: real ones are a few kilobytes.
 const MAX_SETTINGS_BYTES: u64 = 1024 * 1024;
 
-pub struct Options<'a> {
-    pub config: &'a Config,
-    pub filter: &'a RuleFilter,
-    /// Every rule id the tool knows (kept for parity with the other domain crates).
-    pub known_rules: &'a [&'a str],
-}
+/// The options every domain takes (stackwarden_core's), re-exported where this crate's callers
+/// look for them.
+pub use stackwarden_core::Options;
 
 /// One parsed settings file, as the settings rules see it.
 pub(crate) struct SettingsContext<'a> {
@@ -162,19 +159,54 @@ fn finish(mut findings: Vec<Finding>, options: &Options<'_>, report: &mut Report
 }
 
 fn read_text(path: &Path) -> Result<String, InputError> {
-    let error = |message: String| InputError {
-        path: path.to_path_buf(),
-        line: None,
-        column: None,
-        message,
-    };
-    let size = std::fs::metadata(path)
-        .map_err(|e| error(format!("cannot read: {e}")))?
-        .len();
-    if size > MAX_SETTINGS_BYTES {
-        return Err(error(format!(
+    stackwarden_core::files::read_text(path, MAX_SETTINGS_BYTES, |size| {
+        format!(
             "file is {size} bytes; Claude Code settings files are expected to be under {MAX_SETTINGS_BYTES}"
-        )));
+        )
+    })
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use stackwarden_core::RuleFilter;
+
+    /// Settings are read like templates and source: a file that is not UTF-8 is an error at the
+    /// line of its first bad byte, and one over the cap says how big it is.
+    #[test]
+    fn settings_are_read_bounded_and_as_utf8() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        let config = Config::default();
+        let filter = RuleFilter::default();
+        let options = Options {
+            config: &config,
+            filter: &filter,
+            known_rules: &[],
+            stage: None,
+            today: "2026-11-25",
+            verbose: false,
+        };
+        std::fs::write(
+            &path,
+            b"{\n  \"permissions\": {\"allow\": [\"caf\xe9\"]}\n}\n",
+        )
+        .unwrap();
+        let report = check_settings_file(&path, &options);
+        assert_eq!(report.files, 0);
+        let error = &report.errors[0];
+        assert_eq!(error.line, Some(2));
+        assert_eq!(
+            error.message,
+            "not valid UTF-8 (byte 34); save the file as UTF-8"
+        );
+        let big = vec![b' '; MAX_SETTINGS_BYTES as usize + 1];
+        std::fs::write(&path, big).unwrap();
+        let report = check_settings_file(&path, &options);
+        assert_eq!(
+            report.errors[0].message,
+            "file is 1048577 bytes; Claude Code settings files are expected to be under 1048576"
+        );
     }
-    std::fs::read_to_string(path).map_err(|e| error(format!("cannot read: {e}")))
 }

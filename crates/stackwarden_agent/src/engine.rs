@@ -9,20 +9,9 @@ use stackwarden_core::config::Config;
 use stackwarden_core::discover::{Input, InputKind};
 use stackwarden_core::{InputError, Report, RuleFilter};
 
-/// Everything a check of one input depends on besides the input itself.
-pub struct Options<'a> {
-    pub config: &'a Config,
-    pub filter: &'a RuleFilter,
-    /// `--stage`, overriding every other source of a template's stage.
-    pub stage: Option<&'a str>,
-    /// `YYYY-MM-DD`, for runtime deprecation dates.
-    pub today: &'a str,
-    /// Every rule id the tool knows, so a suppression naming none is reported.
-    pub known_rules: &'a [&'a str],
-    /// `--verbose`: keep, in the report's notes, which functions the permission rules could not
-    /// judge and why.
-    pub verbose: bool,
-}
+/// Everything a check of one input depends on besides the input itself: the one options type
+/// every domain crate takes, passed on as it is.
+pub use stackwarden_core::Options;
 
 /// Every rule that applies to `input`, run once, with the source lines its findings point at.
 /// Every text file is also scanned for access keys; a template or source file is read once for
@@ -36,34 +25,12 @@ pub fn check_input(input: &Input, options: &Options<'_>) -> Report {
 /// The report, and the text of the input when the rules read it as text.
 fn check_input_text(input: &Input, options: &Options<'_>) -> (Report, Option<String>) {
     let path = input.path.as_path();
-    let cfn = stackwarden_cfn::Options {
-        config: options.config,
-        filter: options.filter,
-        stage: options.stage,
-        today: options.today,
-        known_rules: options.known_rules,
-    };
-    let code = stackwarden_code::Options {
-        config: options.config,
-        filter: options.filter,
-        known_rules: options.known_rules,
-    };
-    let agent = crate::Options {
-        config: options.config,
-        filter: options.filter,
-        known_rules: options.known_rules,
-    };
-    let secret = stackwarden_secret::Options {
-        config: options.config,
-        filter: options.filter,
-        known_rules: options.known_rules,
-    };
     let mut report = match input.kind {
         // A cloud assembly is a folder of generated templates: the template rules (including
         // `secret/credentials-in-env`) see them; the raw key scan runs on the source they came from.
         // The permission rules read the handlers the assembly's functions were built from.
         InputKind::CdkAssembly => {
-            let mut report = stackwarden_cfn::check_assembly(path, &cfn);
+            let mut report = stackwarden_cfn::check_assembly(path, options);
             let permissions =
                 stackwarden_permissions::check_assembly(path, options.config, options.filter);
             report.findings.extend(permissions.report.findings);
@@ -74,22 +41,22 @@ fn check_input_text(input: &Input, options: &Options<'_>) -> (Report, Option<Str
             return (report, None);
         }
         InputKind::TemplateCandidate => {
-            return with_text(path, stackwarden_cfn::read_text(path), &secret, |text| {
-                stackwarden_cfn::check_template_source(path, text, &cfn)
+            return with_text(path, stackwarden_cfn::read_text(path), options, |text| {
+                stackwarden_cfn::check_template_source(path, text, options)
             })
         }
         InputKind::Source if !stackwarden_code::is_skipped(path) => {
-            return with_text(path, stackwarden_code::read_source(path), &secret, |text| {
+            return with_text(path, stackwarden_code::read_source(path), options, |text| {
                 let mut report = Report::default();
-                stackwarden_code::check_source_text(path, text, &code, &mut report);
+                stackwarden_code::check_source_text(path, text, options, &mut report);
                 report
             })
         }
         InputKind::Source | InputKind::Other => Report::default(),
-        InputKind::PackageJson => stackwarden_code::check_package_json(path, &code),
-        InputKind::ClaudeSettings => crate::check_settings_file(path, &agent),
+        InputKind::PackageJson => stackwarden_code::check_package_json(path, options),
+        InputKind::ClaudeSettings => crate::check_settings_file(path, options),
     };
-    merge(&mut report, stackwarden_secret::check_file(path, &secret));
+    merge(&mut report, stackwarden_secret::check_file(path, options));
     (report, None)
 }
 
@@ -98,7 +65,7 @@ fn check_input_text(input: &Input, options: &Options<'_>) -> (Report, Option<Str
 fn with_text(
     path: &Path,
     read: Result<String, InputError>,
-    secret: &stackwarden_secret::Options<'_>,
+    options: &Options<'_>,
     check: impl FnOnce(&str) -> Report,
 ) -> (Report, Option<String>) {
     match read {
@@ -106,7 +73,7 @@ fn with_text(
             let mut report = check(&text);
             merge(
                 &mut report,
-                stackwarden_secret::check_text(path, &text, secret),
+                stackwarden_secret::check_text(path, &text, options),
             );
             (report, Some(text))
         }
@@ -115,7 +82,7 @@ fn with_text(
                 errors: vec![error],
                 ..Report::default()
             };
-            merge(&mut report, stackwarden_secret::check_file(path, secret));
+            merge(&mut report, stackwarden_secret::check_file(path, options));
             (report, None)
         }
     }

@@ -10,6 +10,7 @@ pub fn all_rules() -> Vec<&'static RuleMeta> {
     rules.extend(stackwarden_guard::RULES.iter());
     rules.extend(crate::rules::all_metas());
     rules.extend(stackwarden_secret::all_metas());
+    rules.extend(stackwarden_core::suppression::META_RULES.iter().copied());
     rules.push(&crate::baseline::UNUSED_BASELINE);
     rules.extend(stackwarden_permissions::all_metas());
     rules.sort_by_key(|r| r.id);

@@ -37,6 +37,9 @@ fn with_options<T>(config: &Config, filter: &RuleFilter, run: impl FnOnce(&Optio
         config,
         filter,
         known_rules: &known,
+        stage: None,
+        today: "",
+        verbose: false,
     })
 }
 

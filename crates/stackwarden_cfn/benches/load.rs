@@ -126,6 +126,7 @@ fn check_template(bencher: Bencher<'_, '_>, input: &Input) {
         stage: None,
         today: "2026-11-25",
         known_rules: &[],
+        verbose: false,
     };
     // The embedded IAM action database is decoded once per process; keep it out of the loop.
     let _ = check_template_source(&input.path, &input.text, &options);

@@ -4,25 +4,18 @@
 
 use std::path::Path;
 
-use stackwarden_core::config::Config;
-use stackwarden_core::{Finding, InputError, LineIndex, Node, Report, RuleFilter, RuleMeta, Span};
+use stackwarden_core::suppression::{self, Problem, Scope, Suppression};
+use stackwarden_core::{InputError, LineIndex, Node, Report};
 
 use crate::cdk::{self, CdkStack};
 use crate::context::{resolve_stage, TemplateContext};
 use crate::load::MAX_FILE_BYTES;
-use crate::rules::{suppression_without_reason, unused_suppression, RULES};
+use crate::rules::RULES;
 use crate::template::Template;
 
-pub struct Options<'a> {
-    pub config: &'a Config,
-    pub filter: &'a RuleFilter,
-    /// `--stage`, overriding every other source of the stage.
-    pub stage: Option<&'a str>,
-    /// `YYYY-MM-DD`.
-    pub today: &'a str,
-    /// Every rule id the tool knows, so a suppression naming none is reported.
-    pub known_rules: &'a [&'a str],
-}
+/// The options every domain takes (stackwarden_core's), re-exported where this crate's callers
+/// look for them.
+pub use stackwarden_core::Options;
 
 /// Reads and checks one file; a file that is not a template yields an empty report.
 pub fn check_template_file(path: &Path, options: &Options<'_>) -> Report {
@@ -152,7 +145,9 @@ fn check_template_text(
     }
     crate::policies::check(&ctx, options.filter, &mut findings);
     stackwarden_core::rule::configure(&mut findings, options.config, options.filter);
-    apply_suppressions(&ctx, &mut findings, options);
+    let about_suppressions =
+        suppression::apply(&mut findings, suppressions(&ctx), path, options, describe);
+    findings.extend(about_suppressions);
     if let (Some(stack), Some(sources)) = (stack, sources) {
         for finding in &mut findings {
             finding.stack = Some(stack.name.clone());
@@ -189,18 +184,11 @@ fn is_empty_document(text: &str) -> bool {
         .is_ok_and(|loaded| loaded.root.value == stackwarden_core::Value::Null)
 }
 
-struct Suppression<'a> {
-    resource: &'a str,
-    rule: Option<String>,
-    reason: Option<String>,
-    span: Span,
-    used: bool,
-}
-
-/// `Metadata: {stackwarden: {ignore: [{rule: ..., reason: ...}]}}` on each resource.
-fn suppressions<'a>(template: &'a Template) -> Vec<Suppression<'a>> {
+/// `Metadata: {stackwarden: {ignore: [{rule: ..., reason: ...}]}}` on each resource; an entry
+/// that is a plain string names its rule and gives no reason.
+fn suppressions(ctx: &TemplateContext<'_>) -> Vec<Suppression> {
     let mut found = Vec::new();
-    for resource in template.resources() {
+    for resource in ctx.template.resources() {
         let Some(entries) = resource
             .metadata()
             .and_then(|m| m.path(&["stackwarden", "ignore"]))
@@ -220,96 +208,44 @@ fn suppressions<'a>(template: &'a Template) -> Vec<Suppression<'a>> {
                         .map(str::to_string),
                 ),
             };
-            found.push(Suppression {
-                resource: resource.id,
-                rule,
+            found.push(Suppression::new(
+                rule.into_iter().collect(),
                 reason,
-                span: entry.span,
-                used: false,
-            });
+                Scope::Resource(resource.id.to_string()),
+                ctx.location(entry.span),
+            ));
         }
     }
     found
 }
 
-fn apply_suppressions(
-    ctx: &TemplateContext<'_>,
-    findings: &mut Vec<Finding>,
-    options: &Options<'_>,
-) {
-    let mut entries = suppressions(ctx.template);
-    if entries.is_empty() {
-        return;
+/// The message and help about a `Metadata` entry: said of its resource, fixed in the entry.
+fn describe(entry: &Suppression, problem: Problem<'_>) -> (String, String) {
+    let resource = match &entry.scope {
+        Scope::Resource(id) => id.as_str(),
+        // Template entries are always written on a resource.
+        Scope::Lines { .. } => "",
+    };
+    match problem {
+        Problem::NoRule => (
+            format!("suppression on `{resource}` names no rule"),
+            "write each entry as {rule: RULE_ID, reason: \"why this is acceptable\"}".to_string(),
+        ),
+        Problem::NoReason { rules } => (
+            format!(
+                "suppression of {rules} on `{resource}` gives no reason, so it suppresses nothing"
+            ),
+            format!("add reason: \"why {rules} does not apply here\" to the entry"),
+        ),
+        Problem::UnknownRule { rule } => (
+            format!("suppression on `{resource}` names {rule}, which is not a stackwarden rule"),
+            "fix the rule id (`stackwarden rules` lists them) or delete the entry".to_string(),
+        ),
+        Problem::Unused { rules } => (
+            format!("suppression of {rules} on `{resource}` suppresses nothing"),
+            "delete the entry: the rule no longer fires on this resource".to_string(),
+        ),
     }
-    findings.retain(|finding| {
-        let matching = entries.iter_mut().find(|s| {
-            s.reason.is_some()
-                && Some(s.resource) == finding.resource.as_deref()
-                && s.rule.as_deref() == Some(finding.rule.id)
-        });
-        match matching {
-            Some(entry) => {
-                entry.used = true;
-                false
-            }
-            None => true,
-        }
-    });
-    let enabled =
-        |meta: &RuleMeta| stackwarden_core::rule::runs(meta, options.config, options.filter);
-    let mut about_suppressions = Vec::new();
-    for entry in entries {
-        let rule = entry.rule.as_deref().unwrap_or("");
-        let (meta, message, help) = if entry.rule.is_none() {
-            (
-                &suppression_without_reason::META,
-                format!("suppression on `{}` names no rule", entry.resource),
-                "write each entry as {rule: RULE_ID, reason: \"why this is acceptable\"}"
-                    .to_string(),
-            )
-        } else if entry.reason.is_none() {
-            (
-                &suppression_without_reason::META,
-                format!(
-                    "suppression of {rule} on `{}` gives no reason, so it suppresses nothing",
-                    entry.resource
-                ),
-                format!("add reason: \"why {rule} does not apply here\" to the entry"),
-            )
-        } else if !options.known_rules.contains(&rule) {
-            (
-                &unused_suppression::META,
-                format!(
-                    "suppression on `{}` names {rule}, which is not a stackwarden rule",
-                    entry.resource
-                ),
-                "fix the rule id (`stackwarden rules` lists them) or delete the entry".to_string(),
-            )
-        } else if !entry.used
-            && options.filter.enabled(rule)
-            && options
-                .config
-                .severity_for(rule, stackwarden_core::Severity::Warn)
-                .is_some()
-        {
-            (
-                &unused_suppression::META,
-                format!(
-                    "suppression of {rule} on `{}` suppresses nothing",
-                    entry.resource
-                ),
-                "delete the entry: the rule no longer fires on this resource".to_string(),
-            )
-        } else {
-            continue;
-        };
-        if !enabled(meta) {
-            continue;
-        }
-        about_suppressions.push(ctx.finding(meta, entry.resource, entry.span, message, help));
-    }
-    stackwarden_core::rule::configure(&mut about_suppressions, options.config, options.filter);
-    findings.extend(about_suppressions);
 }
 
 /// `context.stage` in the app's cdk.json (what `-c stage=...` overrides at synth time).
@@ -321,38 +257,13 @@ fn cdk_context_stage(project_root: &Path) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Reads a file as UTF-8 text, refusing oversized files before reading them.
+/// Reads a template as UTF-8 text, refusing one over the loader's cap before reading it.
 pub fn read_text(path: &Path) -> Result<String, InputError> {
-    let error = |line: Option<u32>, message: String| InputError {
-        path: path.to_path_buf(),
-        line,
-        column: None,
-        message,
-    };
-    let size = std::fs::metadata(path)
-        .map_err(|e| error(None, format!("cannot read: {e}")))?
-        .len();
-    if size > MAX_FILE_BYTES as u64 {
-        return Err(error(
-            None,
-            format!(
-                "file is {:.1} MB; stackwarden reads at most {} MB (CloudFormation accepts templates up to 1 MB)",
-                size as f64 / 1_048_576.0,
-                MAX_FILE_BYTES / 1_048_576
-            ),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| error(None, format!("cannot read: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..valid]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
-        error(
-            Some(u32::try_from(line).unwrap_or(u32::MAX)),
-            format!("not valid UTF-8 (byte {valid}); save the file as UTF-8"),
+    stackwarden_core::files::read_text(path, MAX_FILE_BYTES as u64, |size| {
+        format!(
+            "file is {:.1} MB; stackwarden reads at most {} MB (CloudFormation accepts templates up to 1 MB)",
+            size as f64 / 1_048_576.0,
+            MAX_FILE_BYTES / 1_048_576
         )
     })
 }

@@ -1,6 +1,7 @@
 //! CloudFormation, SAM and CDK synth output: loading templates into the spanned model (YAML
 //! short-form tags and JSON long forms alike), SAM `Globals`, the CDK cloud assembly reader, and
-//! the template rules (`cfn/*`, `meta/*`) and the checks of a CDK app as a whole (`cdk/*`).
+//! the template rules (`cfn/*`) and the checks of a CDK app as a whole (`cdk/*`). `Metadata`
+//! suppressions are read here and applied by stackwarden_core's suppression pass (`meta/*`).
 //!
 //! Nothing here prints or exits; the CLI renders what [`check`] returns.
 

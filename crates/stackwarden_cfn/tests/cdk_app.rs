@@ -31,6 +31,7 @@ fn what_cdk_writes_is_not_the_users_hardcoding() {
         stage: None,
         today: "2026-11-25",
         known_rules: &known,
+        verbose: false,
     };
     let report = check_assembly(&dir, &options);
     assert!(report.errors.is_empty(), "{:?}", report.errors);

@@ -26,6 +26,7 @@ fn run(cdk_json: &Path, select: &[&str], config: &Config) -> String {
         stage: None,
         today: "2026-11-25",
         known_rules: &known,
+        verbose: false,
     };
     let report = check_template_file(cdk_json, &options);
     assert!(report.errors.is_empty(), "{:?}", report.errors);
@@ -211,6 +212,7 @@ fn a_creation_stack_position_that_does_not_fit_the_source_is_dropped() {
         stage: None,
         today: "2026-11-25",
         known_rules: &known,
+        verbose: false,
     };
     let report = stackwarden_cfn::check_assembly(&dir.join("cdk.out"), &options);
     assert!(report.errors.is_empty(), "{:?}", report.errors);

@@ -45,6 +45,7 @@ fn run(path: &Path) -> String {
             stage: None,
             today: "2026-11-25",
             known_rules: &known,
+            verbose: false,
         },
     );
     assert!(report.errors.is_empty(), "{:?}", report.errors);

@@ -53,6 +53,7 @@ fn options<'a>(config: &'a Config, filter: &'a RuleFilter, known: &'a [&'a str])
         stage: None,
         today: TODAY,
         known_rules: known,
+        verbose: false,
     }
 }
 

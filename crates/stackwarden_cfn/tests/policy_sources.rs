@@ -28,6 +28,7 @@ fn run(name: &str) -> Vec<String> {
         stage: None,
         today: "2026-11-25",
         known_rules: &known,
+        verbose: false,
     };
     let report = check_template_file(&path, &options);
     assert!(report.errors.is_empty(), "{:?}", report.errors);

@@ -292,7 +292,7 @@ proptest! {
         std::fs::write(&path, &text).expect("write");
         let config = Config::default();
         let filter = RuleFilter { select: vec![bad.rule().to_string()], ignore: vec![] };
-        let options = Options { config: &config, filter: &filter, stage: None, today: "2026-11-25", known_rules: &[] };
+        let options = Options { config: &config, filter: &filter, stage: None, today: "2026-11-25", known_rules: &[], verbose: false };
         let report = stackwarden_cfn::check_template_file(&path, &options);
         prop_assert!(report.errors.is_empty(), "{:?}\n{}", report.errors, text);
         prop_assert!(Template::parse(&text).is_ok());

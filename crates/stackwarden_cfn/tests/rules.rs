@@ -31,6 +31,7 @@ fn run(path: &Path, select: &[&str]) -> String {
         stage: None,
         today: TODAY,
         known_rules: &known,
+        verbose: false,
     };
     let report = check_template_file(path, &options);
     assert!(
@@ -200,6 +201,7 @@ fn an_empty_template_is_an_input_error_like_a_truncated_one() {
         stage: None,
         today: TODAY,
         known_rules: &known,
+        verbose: false,
     };
     let dir = fixtures().join("empty-template");
     for name in ["fail/template.yaml", "fail/orders.template.json"] {

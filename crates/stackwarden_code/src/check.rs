@@ -9,23 +9,20 @@ use oxc::ast::ast::Program;
 use oxc::parser::{ParseOptions, Parser, ParserReturn};
 use oxc::semantic::{Semantic, SemanticBuilder};
 use oxc::span::SourceType;
-use stackwarden_core::config::Config;
-use stackwarden_core::{Finding, InputError, LineIndex, Report, RuleFilter, Severity};
+use stackwarden_core::suppression::Suppression;
+use stackwarden_core::{Finding, InputError, LineIndex, Report};
 
 use crate::context::SourceContext;
-use crate::rules::{IAM_RULES, RULES, SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION};
-use crate::suppress::{self, Suppression};
+use crate::rules::{IAM_RULES, RULES};
+use crate::suppress;
 
 /// Source files larger than this are not parsed: hand-written code is far smaller, and anything
 /// this big is a bundle or generated output that would only cost time.
 pub const MAX_SOURCE_BYTES: u64 = 4 * 1024 * 1024;
 
-pub struct Options<'a> {
-    pub config: &'a Config,
-    pub filter: &'a RuleFilter,
-    /// Every rule id the tool knows, so a suppression naming none is reported.
-    pub known_rules: &'a [&'a str],
-}
+/// The options every domain takes (stackwarden_core's), re-exported where this crate's callers
+/// look for them.
+pub use stackwarden_core::Options;
 
 /// Whether a path is skipped: declaration files, generated files (`*.generated.*`, which say so in
 /// their name and are rewritten by their generator; Amplify's `aws-exports.js`), CDK synth output (`cdk.out`), and the `dist`/
@@ -108,14 +105,7 @@ pub fn check_source_text(path: &Path, text: &str, options: &Options<'_>, report:
         (rule.check)(&ctx, &mut findings);
     }
     let suppressions = suppress::collect(&ctx);
-    finish(
-        findings,
-        suppressions,
-        |offset| ctx.position(offset),
-        path,
-        options,
-        report,
-    );
+    finish(findings, suppressions, path, options, report);
 }
 
 /// Parses source text as the extension of `path` says (TypeScript when it says nothing). Every
@@ -164,125 +154,30 @@ pub(crate) fn analyse<'a>(program: &'a Program<'a>) -> Semantic<'a> {
 /// Applies severities and suppressions, reports bad or unused suppressions, and appends the rest.
 pub(crate) fn finish(
     mut findings: Vec<Finding>,
-    mut suppressions: Vec<Suppression>,
-    span_of: impl Fn(u32) -> stackwarden_core::Location,
+    suppressions: Vec<Suppression>,
     path: &Path,
     options: &Options<'_>,
     report: &mut Report,
 ) {
     stackwarden_core::rule::configure(&mut findings, options.config, options.filter);
-    findings.retain(|finding| {
-        let hit = suppressions.iter_mut().find(|s| {
-            s.reason.is_some()
-                && s.rules.iter().any(|r| r == finding.rule.id)
-                && s.covers(finding.line)
-        });
-        match hit {
-            Some(s) => {
-                s.used = true;
-                false
-            }
-            None => true,
-        }
-    });
-    let active = |id: &str, default: Severity| {
-        options.filter.enabled(id) && options.config.severity_for(id, default).is_some()
-    };
-    let mut about_suppressions = Vec::new();
-    for s in &suppressions {
-        let at = span_of(s.offset);
-        let rules = s.rules.join(", ");
-        let (meta, message, help) = if s.rules.is_empty() {
-            (
-                &SUPPRESSION_WITHOUT_REASON,
-                "`stackwarden-ignore` names no rule".to_string(),
-                "write `// stackwarden-ignore RULE_ID: why this is acceptable`".to_string(),
-            )
-        } else if s.reason.is_none() {
-            (
-                &SUPPRESSION_WITHOUT_REASON,
-                format!("suppression of {rules} gives no reason, so it suppresses nothing"),
-                format!("add `: why {rules} does not apply here` after the rule id"),
-            )
-        } else if let Some(unknown) = s
-            .rules
-            .iter()
-            .find(|r| !options.known_rules.contains(&r.as_str()))
-        {
-            (
-                &UNUSED_SUPPRESSION,
-                format!("suppression names {unknown}, which is not a stackwarden rule"),
-                "fix the rule id (`stackwarden rules` lists them) or delete the comment"
-                    .to_string(),
-            )
-        } else if !s.used && s.rules.iter().all(|r| active(r, Severity::Warn)) {
-            (
-                &UNUSED_SUPPRESSION,
-                format!("suppression of {rules} suppresses nothing"),
-                "delete the comment: the rule no longer fires on this line or the next".to_string(),
-            )
-        } else {
-            continue;
-        };
-        if !active(meta.id, meta.severity) {
-            continue;
-        }
-        let finding = Finding {
-            rule: meta,
-            severity: meta.severity,
-            message,
-            path: path.to_path_buf(),
-            line: at.line,
-            column: at.column,
-            resource: None,
-            stack: None,
-            source: None,
-            help,
-            suggestion: None,
-            end_line: None,
-            end_column: None,
-            cause: None,
-        };
-        about_suppressions.push(finding);
-    }
-    stackwarden_core::rule::configure(&mut about_suppressions, options.config, options.filter);
+    let about_suppressions = stackwarden_core::suppression::apply(
+        &mut findings,
+        suppressions,
+        path,
+        options,
+        suppress::describe,
+    );
     findings.extend(about_suppressions);
     report.findings.extend(findings);
 }
 
-/// Reads a file as UTF-8 text, refusing oversized files before reading them.
 /// Reads a source file as the code rules do (size cap, UTF-8 required, the bad byte's line).
 pub fn read_text(path: &Path) -> Result<String, InputError> {
-    let error = |line: Option<u32>, message: String| InputError {
-        path: path.to_path_buf(),
-        line,
-        column: None,
-        message,
-    };
-    let size = std::fs::metadata(path)
-        .map_err(|e| error(None, format!("cannot read: {e}")))?
-        .len();
-    if size > MAX_SOURCE_BYTES {
-        return Err(error(
-            None,
-            format!(
-                "file is {:.1} MB; stackwarden checks source files up to {} MB (bundles and generated code belong in a skipped build folder)",
-                size as f64 / 1_048_576.0,
-                MAX_SOURCE_BYTES / 1_048_576
-            ),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| error(None, format!("cannot read: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..valid]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
-        error(
-            Some(u32::try_from(line).unwrap_or(u32::MAX)),
-            format!("not valid UTF-8 (byte {valid}); save the file as UTF-8"),
+    stackwarden_core::files::read_text(path, MAX_SOURCE_BYTES, |size| {
+        format!(
+            "file is {:.1} MB; stackwarden checks source files up to {} MB (bundles and generated code belong in a skipped build folder)",
+            size as f64 / 1_048_576.0,
+            MAX_SOURCE_BYTES / 1_048_576
         )
     })
 }

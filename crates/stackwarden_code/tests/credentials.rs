@@ -42,6 +42,9 @@ fn run(path: &Path) -> String {
             config: &config,
             filter: &filter,
             known_rules: &known,
+            stage: None,
+            today: "",
+            verbose: false,
         },
     );
     assert!(report.errors.is_empty(), "{:?}", report.errors);

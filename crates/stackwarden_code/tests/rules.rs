@@ -50,6 +50,9 @@ fn run(path: &Path, select: &[&str]) -> String {
         config: &config,
         filter: &filter,
         known_rules: &known,
+        stage: None,
+        today: "",
+        verbose: false,
     };
     let report = if path.extension().is_some_and(|e| e == "json") {
         check_package_json(path, &options)
@@ -256,6 +259,9 @@ mod iam_unknown_action {
                 config: &config,
                 filter: &filter,
                 known_rules: &known,
+                stage: None,
+                today: "",
+                verbose: false,
             },
         );
         let iam: Vec<_> = report
@@ -277,6 +283,9 @@ mod iam_unknown_action {
                 config: &Config::default(),
                 filter: &ignored,
                 known_rules: &known,
+                stage: None,
+                today: "",
+                verbose: false,
             },
         );
         assert!(report
@@ -382,6 +391,9 @@ fn unparseable_source_is_an_input_error_with_a_line() {
             config: &config,
             filter: &filter,
             known_rules: &known,
+            stage: None,
+            today: "",
+            verbose: false,
         },
     );
     assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
@@ -429,6 +441,9 @@ fn an_empty_package_json_is_an_input_error_like_a_truncated_one() {
         config: &config,
         filter: &filter,
         known_rules: &known,
+        stage: None,
+        today: "",
+        verbose: false,
     };
     let path = fixtures().join("empty-package/fail/package.json");
     let report = check_package_json(&path, &options);

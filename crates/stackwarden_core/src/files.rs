@@ -1,6 +1,7 @@
 //! Which files a check skips, and which rules a file is spared: `[files] exclude` (default
 //! [`crate::config::DEFAULT_EXCLUDE`]) and `extend-exclude`, `[per-file]` ignores, and content
 //! nobody reads as source (a minified or generated bundle: a line thousands of characters long).
+//! And how a domain reads the text of a file it checks ([`read_text`]): bounded, UTF-8 only.
 //!
 //! Globs are matched against the path relative to the folder of stackwarden.toml (or the
 //! folder the check runs in, without one), with `/` separators. A glob without `/` matches any
@@ -13,6 +14,7 @@ use std::path::{Component, Path, PathBuf};
 use globset::{Glob, GlobBuilder, GlobMatcher};
 
 use crate::config::Config;
+use crate::finding::InputError;
 
 /// A line this long is not written by hand: the file is a bundle or generated.
 const GENERATED_LINE: usize = 5_000;
@@ -123,6 +125,41 @@ pub fn relative_to_root(path: &Path, root: Option<&Path>) -> PathBuf {
     plain(path)
 }
 
+/// Reads a file as UTF-8 text, refusing one over `max_bytes` before reading it. Each domain has
+/// its own cap and its own reason for it, so `too_large` words that error from the file's size
+/// in bytes. Text that is not UTF-8 is an error at the line of its first bad byte.
+pub fn read_text(
+    path: &Path,
+    max_bytes: u64,
+    too_large: impl FnOnce(u64) -> String,
+) -> Result<String, InputError> {
+    let error = |line: Option<u32>, message: String| InputError {
+        path: path.to_path_buf(),
+        line,
+        column: None,
+        message,
+    };
+    let size = std::fs::metadata(path)
+        .map_err(|e| error(None, format!("cannot read: {e}")))?
+        .len();
+    if size > max_bytes {
+        return Err(error(None, too_large(size)));
+    }
+    let bytes = std::fs::read(path).map_err(|e| error(None, format!("cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..valid]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        error(
+            Some(u32::try_from(line).unwrap_or(u32::MAX)),
+            format!("not valid UTF-8 (byte {valid}); save the file as UTF-8"),
+        )
+    })
+}
+
 /// Why a source file is not read as source, from its first 64 KB: a line of [`GENERATED_LINE`]
 /// or more characters (minified bundles put whole libraries on one line), lines of
 /// [`GENERATED_MEAN_LINE`] characters on average, or a bundler's module loader. A compiler's
@@ -189,6 +226,32 @@ mod tests {
             ..Config::default()
         };
         FileRules::new(&config)
+    }
+
+    #[test]
+    fn read_text_caps_the_size_and_requires_utf8() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = dir.path().join("ok.txt");
+        std::fs::write(&text, "one\ntwo\n").unwrap();
+        assert_eq!(
+            read_text(&text, 8, |_| unreachable!()).unwrap(),
+            "one\ntwo\n"
+        );
+        let error = read_text(&text, 7, |size| format!("{size} bytes is too many")).unwrap_err();
+        assert_eq!(
+            (error.line, error.message.as_str()),
+            (None, "8 bytes is too many")
+        );
+        let latin1 = dir.path().join("latin1.txt");
+        std::fs::write(&latin1, b"one\ntwo\ncaf\xe9\n").unwrap();
+        let error = read_text(&latin1, 1024, |_| unreachable!()).unwrap_err();
+        assert_eq!(error.line, Some(3));
+        assert_eq!(
+            error.message,
+            "not valid UTF-8 (byte 11); save the file as UTF-8"
+        );
+        let missing = read_text(&dir.path().join("missing"), 1024, |_| unreachable!());
+        assert!(missing.unwrap_err().message.starts_with("cannot read: "));
     }
 
     #[test]

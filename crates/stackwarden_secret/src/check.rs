@@ -4,12 +4,11 @@
 use std::io::Read;
 use std::path::Path;
 
-use stackwarden_core::config::Config;
-use stackwarden_core::{InputError, Report, RuleFilter, Severity};
+use stackwarden_core::{InputError, Report, Severity};
 
 use crate::rules::{access_key_finding, AWS_ACCESS_KEY};
 use crate::scan::scan;
-use crate::suppress::is_suppressed;
+use crate::suppress;
 
 /// Files larger than this are not scanned (the template loader's cap): logs and data dumps, not
 /// configuration someone wrote.
@@ -17,13 +16,10 @@ pub const MAX_SCAN_BYTES: u64 = 16 * 1024 * 1024;
 /// A NUL byte in this much of the start of a file marks it as binary (git's own test).
 const BINARY_SNIFF_BYTES: usize = 8 * 1024;
 
-pub struct Options<'a> {
-    pub config: &'a Config,
-    pub filter: &'a RuleFilter,
-    /// Every rule id the tool knows (the other domain crates take it for their suppressions;
-    /// here suppressions name their rule and nothing is reported about them).
-    pub known_rules: &'a [&'a str],
-}
+/// The options every domain takes (stackwarden_core's), re-exported where this crate's callers
+/// look for them. Nothing is reported about suppressions here (see [`crate::suppress`]), so
+/// `known_rules` is not read.
+pub use stackwarden_core::Options;
 
 /// Scans one file. Binary files, files over [`MAX_SCAN_BYTES`] and runs where the rule is off or
 /// deselected give an empty report (no error, `files` 0); invalid UTF-8 is read lossily, since a
@@ -66,12 +62,14 @@ pub fn check_text(path: &Path, text: &str, options: &Options<'_>) -> Report {
     if matches.is_empty() {
         return report;
     }
+    let mut findings: Vec<_> = matches
+        .iter()
+        .map(|m| access_key_finding(path, text, m))
+        .collect();
     let lines: Vec<&str> = text.lines().collect();
-    for m in &matches {
-        if is_suppressed(&lines, m.line, AWS_ACCESS_KEY.id) {
-            continue;
-        }
-        let mut finding = access_key_finding(path, text, m);
+    let mut suppressions = suppress::collect(&lines, findings.iter().map(|f| f.line));
+    stackwarden_core::suppression::suppress(&mut findings, &mut suppressions);
+    for mut finding in findings {
         // A documented example stays informational whatever the rule is configured to.
         if finding.severity != Severity::Info {
             finding.severity = configured;

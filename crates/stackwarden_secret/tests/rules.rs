@@ -36,6 +36,9 @@ fn check(path: &Path, config: &Config, filter: &RuleFilter) -> Report {
             config,
             filter,
             known_rules: &known,
+            stage: None,
+            today: "",
+            verbose: false,
         },
     )
 }

@@ -134,6 +134,9 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
                 config,
                 filter: &filter,
                 known_rules: &known,
+                stage: args.stage.as_deref(),
+                today: &today,
+                verbose: args.verbose,
             },
         )
     });

@@ -22,8 +22,6 @@ mod prod_retain;
 mod s3_encryption;
 mod s3_public_access;
 mod s3_versioning;
-pub(crate) mod suppression_without_reason;
-pub(crate) mod unused_suppression;
 
 pub type Check = fn(&TemplateContext<'_>, &mut Vec<Finding>);
 
@@ -92,10 +90,6 @@ pub static RULES: &[TemplateRule] = &[
     },
 ];
 
-/// Rules that the engine itself applies (suppressions), listed for `rules` and `explain`.
-pub static META_RULES: &[&RuleMeta] =
-    &[&suppression_without_reason::META, &unused_suppression::META];
-
 /// Rules about a CDK app as a whole, checked from its cdk.json (`crate::cdk_app`).
 pub static CDK_APP_RULES: &[&RuleMeta] = &[&cdk_not_synthesized::META, &cdk_stale_synth::META];
 
@@ -107,6 +101,5 @@ pub fn all_metas() -> impl Iterator<Item = &'static RuleMeta> {
     RULES
         .iter()
         .map(|r| r.meta)
-        .chain(META_RULES.iter().copied())
         .chain(CDK_APP_RULES.iter().copied())
 }

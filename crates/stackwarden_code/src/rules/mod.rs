@@ -2,7 +2,7 @@
 //! function from the parsed source (or package.json) to findings. Adding a rule = copy a sibling,
 //! change it, add `tests/fixtures/<rule>/{fail,pass}.*`, and list it in [`RULES`].
 
-use stackwarden_core::{Finding, RuleMeta, Severity};
+use stackwarden_core::{Finding, RuleMeta};
 
 use crate::context::SourceContext;
 use crate::package_json::PackageContext;
@@ -151,21 +151,6 @@ pub(crate) static PACKAGE_RULES: &[PackageRule] = &[
         check: sdk_v2::check_package,
     },
 ];
-
-/// The suppression rules are declared (and documented) once, by the template engine in
-/// stackwarden_cfn; this crate reports under the same ids and default severities.
-pub(crate) const SUPPRESSION_WITHOUT_REASON: RuleMeta = RuleMeta {
-    id: "meta/suppression-without-reason",
-    severity: Severity::Error,
-    summary: "",
-    docs: "",
-};
-pub(crate) const UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
-    id: "meta/unused-suppression",
-    severity: Severity::Warn,
-    summary: "",
-    docs: "",
-};
 
 /// The rules about a deployed Lambda handler's behaviour (timeouts, clients at module scope,
 /// rethrowing, idempotency, observability, checked environment, conditional writes): a test
