@@ -7,9 +7,9 @@
 #![allow(clippy::unwrap_used)]
 
 use std::process::Output;
+use std::time::{Duration, Instant};
 
 use stackwarden_testkit::cli::{exe, with_stdin};
-use std::time::{Duration, Instant};
 
 /// Debug build on 2 cores: the envelope's own wall clock is 5 s, start-up included.
 const WITHIN: Duration = Duration::from_secs(20);
