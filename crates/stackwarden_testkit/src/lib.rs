@@ -30,3 +30,48 @@ pub use insta;
 /// The date every test runs on, so rules about deprecation dates (Lambda runtimes) give the same
 /// findings whatever day the tests run.
 pub const TODAY: &str = "2026-11-25";
+
+#[cfg(test)]
+mod tests {
+    /// Every manifest of the workspace lists this crate under `[dev-dependencies]` or not at
+    /// all, so no shipped binary or library links test support.
+    #[test]
+    fn only_dev_dependencies_name_the_testkit() {
+        let root = crate::cli::repo_root();
+        let mut manifests = vec![root.join("xtask/Cargo.toml"), root.join("fuzz/Cargo.toml")];
+        for entry in std::fs::read_dir(root.join("crates"))
+            .expect("crates")
+            .flatten()
+        {
+            manifests.push(entry.path().join("Cargo.toml"));
+        }
+        let mut dev_users = 0;
+        for path in manifests.iter().filter(|p| p.is_file()) {
+            let text = std::fs::read_to_string(path).expect("manifest");
+            let manifest: toml::Table = toml::from_str(&text).expect("manifest parses");
+            let mut sections = vec![&manifest];
+            if let Some(targets) = manifest.get("target").and_then(|t| t.as_table()) {
+                sections.extend(targets.values().filter_map(|t| t.as_table()));
+            }
+            for section in sections {
+                for kind in ["dependencies", "build-dependencies"] {
+                    let names = section.get(kind).and_then(|d| d.as_table());
+                    assert!(
+                        !names.is_some_and(|d| d.contains_key("stackwarden_testkit")),
+                        "{}: stackwarden_testkit under [{kind}]; it belongs under [dev-dependencies]",
+                        path.display()
+                    );
+                }
+                if section
+                    .get("dev-dependencies")
+                    .and_then(|d| d.as_table())
+                    .is_some_and(|d| d.contains_key("stackwarden_testkit"))
+                {
+                    dev_users += 1;
+                }
+            }
+        }
+        // The check read the manifests it meant to: the crates whose tests use the testkit.
+        assert!(dev_users >= 7, "{dev_users} crates list the testkit");
+    }
+}
