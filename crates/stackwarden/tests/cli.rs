@@ -1,14 +1,7 @@
 //! The command line as users and CI meet it: formats, exit codes, bad input, configuration.
 
-mod common;
-
-use common::*;
-
-fn write(dir: &std::path::Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    std::fs::write(path, text).expect("write");
-}
+use stackwarden_testkit::cli::*;
+use stackwarden_testkit::project::write;
 
 const BAD_BUCKET: &str = "Resources:\n  Data:\n    Type: AWS::S3::Bucket\n";
 const GOOD_BUCKET: &str = "Resources:\n  Data:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n          - ServerSideEncryptionByDefault: {SSEAlgorithm: aws:kms}\n      PublicAccessBlockConfiguration: {BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true}\n      VersioningConfiguration: {Status: Enabled}\n      Tags: [{Key: Project, Value: p}, {Key: Stage, Value: dev}, {Key: Owner, Value: o}, {Key: CostCenter, Value: c}]\n";
@@ -97,8 +90,7 @@ fn github_and_agent_formats() {
         github,
         "::warning file=template.yaml,line=3,col=5,endLine=3,endColumn=9,title=cfn/s3-versioning::S3 bucket `Data` does not enable versioning — set VersioningConfiguration.Status: Enabled (CDK: `versioned: true`) and add a lifecycle rule that expires noncurrent versions\n"
     );
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_stackwarden"));
-    let agent = command
+    let agent = command()
         .args(["check", "--select", "cfn/s3-versioning"])
         .current_dir(dir.path())
         .env("CLAUDECODE", "1")
@@ -277,5 +269,15 @@ fn quiet_drops_the_summary_and_statistics_count_per_rule() {
     assert_eq!(
         stdout(&output),
         "     2  cfn/missing-tags   error\n     2  cfn/s3-encryption  warn\n"
+    );
+}
+
+/// The testkit runs the binary Cargo built for these tests: it cannot read
+/// `CARGO_BIN_EXE_stackwarden`, which is set only while this crate's tests compile.
+#[test]
+fn the_testkit_runs_the_binary_cargo_built() {
+    assert_eq!(
+        exe(),
+        std::path::Path::new(env!("CARGO_BIN_EXE_stackwarden"))
     );
 }

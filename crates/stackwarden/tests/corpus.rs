@@ -5,9 +5,7 @@
 // A skipped test says why on stderr, which the test harness shows.
 #![allow(clippy::print_stderr)]
 
-mod common;
-
-use common::*;
+use stackwarden_testkit::cli::*;
 
 #[test]
 fn corpus_sweep_has_no_panic_and_every_error_has_a_path() {

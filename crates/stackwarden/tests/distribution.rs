@@ -2,10 +2,8 @@
 //! Claude Code plugin registers exactly the hooks `init` does (in exec form, through the plugin's
 //! own binary), and every package carries the workspace version.
 
-mod common;
-
-use common::repo_root;
 use stackwarden_agent::registration::HOOKS;
+use stackwarden_testkit::cli::repo_root;
 
 fn json(path: &str) -> serde_json::Value {
     let text =

@@ -8,25 +8,11 @@
 // A skipped test says why on stderr, which the test harness shows.
 #![allow(clippy::print_stderr)]
 
-mod common;
-
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::process::Command;
 
-use common::*;
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read_dir").flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
-}
+use stackwarden_testkit::cli::*;
+use stackwarden_testkit::project::copy_tree;
 
 /// (rule, stack, resource, line, column, message, source file name and line), path-independent.
 fn findings(report: &serde_json::Value) -> BTreeSet<String> {
@@ -75,7 +61,7 @@ fn a_fresh_synth_gives_the_committed_findings() {
     let dir = tempfile::tempdir().expect("tmp");
     let copy = dir.path().join("orders-app");
     for item in ["bin", "lib", "src", "scripts", ".claude"] {
-        copy_tree(&app.join(item), &copy.join(item));
+        copy_tree(&app.join(item), &copy.join(item), &[]);
     }
     for file in [
         "package.json",

@@ -6,8 +6,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant};
+
+use stackwarden_testkit::cli::{exe, with_stdin};
 
 /// Debug build on 2 cores: the envelope's own wall clock is 5 s, start-up included.
 const WITHIN: Duration = Duration::from_secs(20);
@@ -20,28 +22,8 @@ fn hook(command: &str) -> Output {
         "tool_input": { "command": command }, "tool_use_id": "toolu_1"
     });
     let start = Instant::now();
-    let output = run_with_stdin("hook", event.to_string().into_bytes());
+    let output = with_stdin("hook", event.to_string().into_bytes());
     assert!(start.elapsed() < WITHIN, "{:?}", start.elapsed());
-    output
-}
-
-/// Runs `stackwarden SUBCOMMAND` with `input` fed on stdin from a thread of its own (the binary
-/// may stop reading early).
-fn run_with_stdin(subcommand: &str, input: Vec<u8>) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_stackwarden"))
-        .arg(subcommand)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let feeder = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let output = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
     output
 }
 
@@ -225,7 +207,7 @@ fn every_input_fuzzing_found_ends_in_a_verdict_or_a_block() {
 
 #[test]
 fn guard_denies_what_the_envelope_blocks_and_says_which_limit() {
-    let output = Command::new(env!("CARGO_BIN_EXE_stackwarden"))
+    let output = std::process::Command::new(exe())
         .args(["guard", "--format", "json", "--command", "cat <<'' - "])
         .output()
         .unwrap();
@@ -245,11 +227,11 @@ fn guard_denies_what_the_envelope_blocks_and_says_which_limit() {
 
 #[test]
 fn the_worker_refuses_a_job_it_cannot_read_and_the_hook_blocks_oversized_events() {
-    let output = run_with_stdin("envelope-worker", b"not a job".to_vec());
+    let output = with_stdin("envelope-worker", b"not a job".to_vec());
     assert_ne!(output.status.code(), Some(0));
     assert!(output.stdout.is_empty(), "no answer without a job");
 
-    let output = run_with_stdin("hook", vec![b' '; 17 << 20]);
+    let output = with_stdin("hook", vec![b' '; 17 << 20]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
         text(&output.stderr).contains("the event is larger than 16 MB"),

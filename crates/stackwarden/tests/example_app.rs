@@ -3,9 +3,7 @@
 //! The orders stacks' one deliberate mistake is ArchiveOrder's role: its handler's PutObject is
 //! not granted, and a hand-written statement grants a DeleteItem no code uses.
 
-mod common;
-
-use common::*;
+use stackwarden_testkit::cli::*;
 
 #[test]
 fn example_app_findings_in_agent_format() {

@@ -3,15 +3,8 @@
 //! reason, a file named on the command line is always checked, and a bad glob or rule id is a
 //! configuration error naming the key.
 
-mod common;
-
-use common::*;
-
-fn write(dir: &std::path::Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    std::fs::write(path, text).expect("write");
-}
+use stackwarden_testkit::cli::*;
+use stackwarden_testkit::project::write;
 
 /// A handler with no timeout on its SDK call (`code/missing-timeout`) and a swallowed error.
 const HANDLER: &str = "import { S3Client, PutObjectCommand } from '@aws-sdk/client-s3';\nconst s3 = new S3Client({});\nexport const handler = async () => {\n  try { await s3.send(new PutObjectCommand({ Bucket: 'b', Key: 'k' })); } catch (e) {}\n};\n";

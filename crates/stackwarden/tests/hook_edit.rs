@@ -2,11 +2,10 @@
 //! Write/Edit/MultiEdit (fields as in Claude Code's hooks reference) and answers with the
 //! findings of the file written, in the project's configuration.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use stackwarden_testkit::cli::*;
+use stackwarden_testkit::project::copy_tree;
 
 /// A Write as Claude Code reports it once the file is on disk.
 fn post_write(cwd: &Path, file: &Path, content: &str) -> serde_json::Value {
@@ -264,18 +263,6 @@ fn editing_the_guards_own_configuration_asks_first() {
     }
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read_dir").flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
-}
-
 #[test]
 fn a_handler_call_its_role_does_not_allow_is_reported_when_written() {
     // The example app with its synthesized cdk.out: the agent writes ArchiveOrder's handler,
@@ -283,7 +270,7 @@ fn a_handler_call_its_role_does_not_allow_is_reported_when_written() {
     let dir = example_project();
     let app = repo_root().join("examples/orders-app");
     for folder in ["lib", "src", "cdk.out"] {
-        copy_tree(&app.join(folder), &dir.path().join(folder));
+        copy_tree(&app.join(folder), &dir.path().join(folder), &[]);
     }
     let file = dir.path().join("src/lambda/archive-order/index.ts");
     let text = std::fs::read_to_string(&file).expect("read handler");

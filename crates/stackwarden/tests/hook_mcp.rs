@@ -4,13 +4,11 @@
 //! `call_aws`, its Cloud Control server's `delete_resource`, an unknown AWS tool, and tools that
 //! have nothing to do with AWS.
 
-mod common;
-
 use std::path::Path;
 use std::process::Output;
 
-use common::*;
 use stackwarden_core::config::Config;
+use stackwarden_testkit::cli::*;
 
 /// A PreToolUse event for an MCP tool, with the fields Claude Code sends.
 fn pre_mcp(cwd: &Path, tool: &str, input: serde_json::Value) -> serde_json::Value {

@@ -1,9 +1,7 @@
 //! `stackwarden iam check` and `stackwarden iam expand` as users meet them: output formats, exit
 //! codes, and what a pattern covers.
 
-mod common;
-
-use common::*;
+use stackwarden_testkit::cli::*;
 
 const BROAD: &str = r#"{
   "Version": "2012-10-17",

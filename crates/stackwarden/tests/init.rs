@@ -1,11 +1,10 @@
 //! `stackwarden init` end to end: on a copy of the example app and on a project with a
 //! hand-written .claude/settings.json; re-runs, `--check`, `--force`, broken settings, .gitignore.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use stackwarden_testkit::cli::*;
+use stackwarden_testkit::project::copy_tree;
 
 /// This machine's AWS profiles as the example's team has them: one per account.
 const AWS_CONFIG: &str =
@@ -20,46 +19,28 @@ fn init_in(dir: &Path, args: &[&str]) -> std::process::Output {
         std::fs::write(&path, AWS_CONFIG).expect("write aws config");
         path
     });
-    let bin = Path::new(env!("CARGO_BIN_EXE_stackwarden"))
-        .parent()
-        .expect("bin dir")
-        .to_path_buf();
+    let bin = exe().parent().expect("bin dir").to_path_buf();
     let path = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(
         &std::env::var_os("PATH").unwrap_or_default(),
     )))
     .expect("PATH");
-    std::process::Command::new(env!("CARGO_BIN_EXE_stackwarden"))
+    command()
         .args(args)
         .current_dir(dir)
-        .env("STACKWARDEN_TODAY", TODAY)
         .env("PATH", path)
         .env("AWS_CONFIG_FILE", config)
-        .env_remove("CLAUDECODE")
-        .env_remove("NO_COLOR")
         .output()
         .expect("run stackwarden")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
-        let name = entry.file_name();
-        if name == "node_modules" {
-            continue;
-        }
-        let target = to.join(&name);
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 fn example_copy() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("tmp");
     let root = dir.path().join("orders-app");
-    copy_dir(&repo_root().join("examples/orders-app"), &root);
+    copy_tree(
+        &repo_root().join("examples/orders-app"),
+        &root,
+        &["node_modules"],
+    );
     // The example ships what `init` writes; start from the project as it was before.
     std::fs::remove_dir_all(root.join(".claude")).expect("rm .claude");
     for name in ["CLAUDE.md", ".gitignore"] {
@@ -404,7 +385,7 @@ fn an_npm_install_gets_hooks_that_exec_the_platform_binary_and_doctor_checks_the
     let (_dir, root) = example_copy();
     let exe = root.join("node_modules/@stackwarden/cli-linux-x64/bin/stackwarden");
     std::fs::create_dir_all(exe.parent().expect("bin")).expect("mkdir");
-    std::fs::copy(env!("CARGO_BIN_EXE_stackwarden"), &exe).expect("copy binary");
+    std::fs::copy(stackwarden_testkit::cli::exe(), &exe).expect("copy binary");
     let output = std::process::Command::new(&exe)
         .arg("init")
         .current_dir(&root)
@@ -435,7 +416,7 @@ fn an_npm_install_gets_hooks_that_exec_the_platform_binary_and_doctor_checks_the
     );
 
     let doctor = |path: &str| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_stackwarden"))
+        std::process::Command::new(stackwarden_testkit::cli::exe())
             .arg("doctor")
             .current_dir(&root)
             .env("PATH", path)

@@ -3,15 +3,8 @@
 //! (`cdk/not-synthesized`) instead of "No findings", and a large JSON file that is not a template
 //! is skipped with the reason instead of failing the run.
 
-mod common;
-
-use common::*;
-
-fn write(dir: &std::path::Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    std::fs::write(path, text).expect("write");
-}
+use stackwarden_testkit::cli::*;
+use stackwarden_testkit::project::write;
 
 const DUPLICATE: &str = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: orders\n      TopicName: orders-v2\n      Tags:\n        - {Key: Project, Value: shop}\n        - {Key: Stage, Value: dev}\n        - {Key: Owner, Value: team}\n        - {Key: CostCenter, Value: '42'}\n";
 

@@ -10,10 +10,7 @@
 
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
-#[path = "../../stackwarden_guard/tests/common/mod.rs"]
-mod common;
-
-use common::{data_lines as lines, unescape, Fixture};
+use stackwarden_testkit::guard::{data_lines as lines, unescape, Fixture};
 
 const AWS_CORPUS: &str = include_str!("../../stackwarden_guard/tests/data/aws-cli-corpus.tsv");
 const HIDDEN: &str = include_str!("../../stackwarden_guard/tests/data/shell-forms-hidden.tsv");

@@ -1,15 +1,8 @@
 //! What the report says beyond each finding: one root cause shown once, baselines that survive
 //! line shifts, frames of minified templates, end positions.
 
-mod common;
-
-use common::*;
-
-fn write(dir: &std::path::Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    std::fs::write(path, text).expect("write");
-}
+use stackwarden_testkit::cli::*;
+use stackwarden_testkit::project::write;
 
 const TWO_BAD_BUCKETS: &str =
     "Resources:\n  Data:\n    Type: AWS::S3::Bucket\n  Logs:\n    Type: AWS::S3::Bucket\n";

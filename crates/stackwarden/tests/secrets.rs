@@ -3,9 +3,7 @@
 //!
 //! Needs the engine to run the secret scanner on every input (stackwarden_secret::check_file).
 
-mod common;
-
-use common::*;
+use stackwarden_testkit::cli::*;
 
 const ID: &str = "AKIAUJZDEGXDNCF32EPF";
 const SECRET: &str = "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";

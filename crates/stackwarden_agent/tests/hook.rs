@@ -10,7 +10,7 @@ use stackwarden_agent::{handle, HookEnv, Ledger};
 /// These tests are about commands and the ledger; the file checks behind the edit hook are
 /// tested end to end in crates/stackwarden/tests/hook_edit.rs.
 fn env(cwd: &Path) -> HookEnv {
-    HookEnv { env: BTreeMap::new(), aws_config: Some("[profile dev]\nsso_account_id = 123456789012\n[profile ops]\nsso_account_id = 123456789013\n".into()), process_cwd: cwd.to_path_buf(), now_ms: 1_700_000_000_000, today: "2026-11-25".into(), progress: |_| {} }
+    HookEnv { env: BTreeMap::new(), aws_config: Some("[profile dev]\nsso_account_id = 123456789012\n[profile ops]\nsso_account_id = 123456789013\n".into()), process_cwd: cwd.to_path_buf(), now_ms: 1_700_000_000_000, today: stackwarden_testkit::TODAY.into(), progress: |_| {} }
 }
 
 fn event(name: &str, tool: &str, command: &str, cwd: &Path) -> String {

@@ -3,44 +3,25 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
-
 use stackwarden_agent::{check_hooks_registered, check_settings_file, Options};
 use stackwarden_core::config::Config;
 use stackwarden_core::{Report, RuleFilter};
+use stackwarden_testkit::findings::{lines, sorted, Layout};
+use stackwarden_testkit::{CheckRun, Fixtures};
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+fn fixtures() -> Fixtures {
+    stackwarden_testkit::fixtures!()
 }
 
 fn render(report: &Report) -> Vec<String> {
-    let mut findings = report.findings.clone();
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings
-        .iter()
-        .map(|f| {
-            format!(
-                "{}:{} {} [{}] {}",
-                f.line,
-                f.column,
-                f.severity.as_str(),
-                f.rule,
-                f.message
-            )
-        })
-        .collect()
+    lines(&sorted(report.findings.clone()), Layout::HEADLINE)
 }
 
 fn with_options<T>(config: &Config, filter: &RuleFilter, run: impl FnOnce(&Options<'_>) -> T) -> T {
-    let known: Vec<&str> = stackwarden_agent::all_metas().map(|m| m.id).collect();
-    run(&Options {
-        config,
-        filter,
-        known_rules: &known,
-        stage: None,
-        today: "",
-        verbose: false,
-    })
+    let check = CheckRun::new(config.clone())
+        .filter(filter.clone())
+        .known(stackwarden_agent::all_metas());
+    run(&check.options())
 }
 
 fn broad_allow(kind: &str, config: &Config, filter: &RuleFilter) -> Report {

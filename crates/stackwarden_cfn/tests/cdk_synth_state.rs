@@ -5,47 +5,24 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use stackwarden_cfn::{check_template_file, Options};
+use stackwarden_cfn::check_template_file;
 use stackwarden_core::config::Config;
-use stackwarden_core::RuleFilter;
+use stackwarden_testkit::findings::{render, Layout};
+use stackwarden_testkit::project::copy_tree;
+use stackwarden_testkit::{CheckRun, Fixtures};
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+fn fixtures() -> Fixtures {
+    stackwarden_testkit::fixtures!()
 }
 
 /// The findings of `select` on one cdk.json, as `line:column severity [rule] message / help`.
 fn run(cdk_json: &Path, select: &[&str], config: &Config) -> String {
-    let filter = RuleFilter {
-        select: select.iter().map(|s| s.to_string()).collect(),
-        ignore: vec![],
-    };
-    let known: Vec<&str> = stackwarden_cfn::rules::all_metas().map(|m| m.id).collect();
-    let options = Options {
-        config,
-        filter: &filter,
-        stage: None,
-        today: "2026-11-25",
-        known_rules: &known,
-        verbose: false,
-    };
-    let report = check_template_file(cdk_json, &options);
+    let run = CheckRun::new(config.clone())
+        .select(select)
+        .known(stackwarden_cfn::rules::all_metas());
+    let report = check_template_file(cdk_json, &run.options());
     assert!(report.errors.is_empty(), "{:?}", report.errors);
-    report
-        .findings
-        .iter()
-        .map(|f| {
-            format!(
-                "{}:{} {} [{}] {}\n    help: {}",
-                f.line,
-                f.column,
-                f.severity.as_str(),
-                f.rule,
-                f.message,
-                f.help
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    render(&report.findings, Layout::SNAPSHOT)
 }
 
 #[test]
@@ -101,7 +78,7 @@ fn a_cdk_json_without_an_app_command_is_not_an_app() {
 fn app_with(newer: &[&str], after: Duration) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("tmp");
     let app = dir.path().join("app");
-    copy_tree(&fixtures().join("cdk-stale-synth/app"), &app);
+    copy_tree(&fixtures().join("cdk-stale-synth/app"), &app, &[]);
     let synth = SystemTime::now() - Duration::from_secs(24 * 3_600);
     for file in walk(&app) {
         set_mtime(&file, synth - Duration::from_secs(3_600));
@@ -184,37 +161,13 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
-        let path = entry.path();
-        let target = to.join(entry.file_name());
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).expect("copy");
-        }
-    }
-}
-
 #[test]
 fn a_creation_stack_position_that_does_not_fit_the_source_is_dropped() {
     let dir = fixtures().join("cdk-source-position");
-    let config = Config::default();
-    let filter = RuleFilter {
-        select: vec!["cfn/s3-versioning".into()],
-        ignore: vec![],
-    };
-    let known: Vec<&str> = stackwarden_cfn::rules::all_metas().map(|m| m.id).collect();
-    let options = Options {
-        config: &config,
-        filter: &filter,
-        stage: None,
-        today: "2026-11-25",
-        known_rules: &known,
-        verbose: false,
-    };
-    let report = stackwarden_cfn::check_assembly(&dir.join("cdk.out"), &options);
+    let run = CheckRun::default()
+        .select(&["cfn/s3-versioning"])
+        .known(stackwarden_cfn::rules::all_metas());
+    let report = stackwarden_cfn::check_assembly(&dir.join("cdk.out"), &run.options());
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     let source = |resource: &str| {
         let finding = report

@@ -5,9 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use stackwarden_cfn::{check_template_file, Options};
-use stackwarden_core::config::Config;
-use stackwarden_core::RuleFilter;
+use stackwarden_cfn::check_template_file;
+use stackwarden_testkit::findings::{assert_masked, of_one_file, render, sorted, Layout};
+use stackwarden_testkit::CheckRun;
 
 const RULE: &str = "secret/credentials-in-env";
 
@@ -25,58 +25,21 @@ const SECRETS: &[&str] = &[
 ];
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/credentials-in-env")
-        .join(name)
+    stackwarden_testkit::fixtures!("credentials-in-env").join(name)
 }
 
 fn run(path: &Path) -> String {
-    let config = Config::default();
-    let filter = RuleFilter {
-        select: vec![RULE.into()],
-        ignore: vec![],
-    };
-    let known: Vec<&str> = stackwarden_cfn::rules::all_metas().map(|m| m.id).collect();
-    let report = check_template_file(
+    let run = CheckRun::default()
+        .select(&[RULE])
+        .known(stackwarden_cfn::rules::all_metas());
+    let findings = sorted(of_one_file(
+        check_template_file(path, &run.options()),
         path,
-        &Options {
-            config: &config,
-            filter: &filter,
-            stage: None,
-            today: "2026-11-25",
-            known_rules: &known,
-            verbose: false,
-        },
-    );
-    assert!(report.errors.is_empty(), "{:?}", report.errors);
-    assert_eq!(
-        report.files,
-        1,
-        "{} is not read as a template",
-        path.display()
-    );
-    let mut findings = report.findings;
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let json = serde_json::to_string(&findings).expect("serialize");
-    for secret in SECRETS {
-        assert!(!json.contains(secret), "{secret} printed in full: {json}");
-    }
-    findings
-        .iter()
-        .map(|f| {
-            assert_eq!(f.rule, RULE);
-            format!(
-                "{}:{} {} [{}] {}\n    help: {}",
-                f.line,
-                f.column,
-                f.severity.as_str(),
-                f.rule,
-                f.message,
-                f.help
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+        "a template",
+    ));
+    assert_masked(&findings, SECRETS);
+    assert!(findings.iter().all(|f| f.rule == RULE), "{findings:?}");
+    render(&findings, Layout::SNAPSHOT)
 }
 
 #[test]

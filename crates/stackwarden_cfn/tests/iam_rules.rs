@@ -2,131 +2,54 @@
 //! fixture must produce the snapshotted findings (rule, line, column, message, help), and only of
 //! that rule; the pass fixture must produce none of that rule.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use stackwarden_cfn::{check_template_file, check_template_source, Options};
+use stackwarden_cfn::{check_template_file, check_template_source};
 use stackwarden_core::config::Config;
-use stackwarden_core::RuleFilter;
+use stackwarden_testkit::findings::{of_one_file, sorted, Layout};
+use stackwarden_testkit::{CheckRun, Fixtures};
 
-const TODAY: &str = "2026-11-25";
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+fn fixtures() -> Fixtures {
+    stackwarden_testkit::fixtures!()
 }
 
-fn known_rules() -> Vec<&'static str> {
-    stackwarden_cfn::rules::all_metas()
-        .chain(stackwarden_iam::all_metas())
-        .map(|m| m.id)
-        .collect()
+/// A run that knows the template rules and the IAM rules.
+fn check_run(config: Config) -> CheckRun {
+    CheckRun::new(config)
+        .known(stackwarden_cfn::rules::all_metas().chain(stackwarden_iam::all_metas()))
 }
+
+/// IAM findings carry the policy a fix would write.
+const LAYOUT: Layout = Layout::SNAPSHOT.with_suggestion();
 
 fn render(report: stackwarden_cfn::Report) -> String {
-    let mut findings = report.findings;
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings
-        .iter()
-        .map(|f| {
-            let suggestion = f
-                .suggestion
-                .as_deref()
-                .map(|s| format!("\n    suggestion: {s}"))
-                .unwrap_or_default();
-            format!(
-                "{}:{} {} [{}] {}\n    help: {}{suggestion}",
-                f.line,
-                f.column,
-                f.severity.as_str(),
-                f.rule,
-                f.message,
-                f.help
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn options<'a>(config: &'a Config, filter: &'a RuleFilter, known: &'a [&'a str]) -> Options<'a> {
-    Options {
-        config,
-        filter,
-        stage: None,
-        today: TODAY,
-        known_rules: known,
-        verbose: false,
-    }
+    stackwarden_testkit::render(&sorted(report.findings), LAYOUT)
 }
 
 fn run(path: &Path, select: &[&str]) -> String {
-    let config = Config::load(&fixtures().join("stackwarden.toml")).expect("fixture config");
-    let filter = RuleFilter {
-        select: select.iter().map(|s| s.to_string()).collect(),
-        ignore: vec![],
-    };
-    let known = known_rules();
-    let report = check_template_file(path, &options(&config, &filter, &known));
-    assert!(
-        report.errors.is_empty(),
-        "{}: {:?}",
-        path.display(),
-        report.errors
-    );
-    assert_eq!(
-        report.files,
-        1,
-        "{} is not read as a template or policy",
-        path.display()
-    );
-    render(report)
+    let run = check_run(fixtures().config()).select(select);
+    let report = check_template_file(path, &run.options());
+    let findings = of_one_file(report, path, "a template or policy");
+    stackwarden_testkit::render(&sorted(findings), LAYOUT)
 }
 
-fn fixture(rule_dir: &str, kind: &str) -> PathBuf {
-    let dir = fixtures().join(rule_dir);
-    std::fs::read_dir(&dir)
-        .expect("fixture folder")
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.file_stem().is_some_and(|s| s == kind))
-        .unwrap_or_else(|| panic!("no {kind} fixture in {}", dir.display()))
-}
-
-macro_rules! iam_fixtures {
-    ($($name:ident => $rule:literal),* $(,)?) => {$(
-        mod $name {
-            use super::*;
-
-            #[test]
-            fn fail_fixture_findings() {
-                let found = run(&fixture(concat!("iam-", $rule), "fail"), &[concat!("iam/", $rule)]);
-                assert!(!found.is_empty(), "the fail fixture of {} found nothing", $rule);
-                assert!(found.lines().filter(|l| !l.starts_with("    ")).all(|l| l.contains(concat!("[iam/", $rule, "]"))));
-                insta::assert_snapshot!(concat!("iam-", $rule, "-fail"), found);
-            }
-
-            #[test]
-            fn pass_fixture_is_clean() {
-                assert_eq!(run(&fixture(concat!("iam-", $rule), "pass"), &[concat!("iam/", $rule)]), "");
-            }
-        }
-    )*};
-}
-
-iam_fixtures! {
-    wildcard_action => "wildcard-action",
-    wildcard_privileged => "wildcard-privileged",
-    wildcard_resource => "wildcard-resource",
-    unknown_action => "unknown-action",
-    unknown_service => "unknown-service",
-    not_action_allow => "not-action-allow",
-    not_resource_allow => "not-resource-allow",
-    passrole_star => "passrole-star",
-    privilege_escalation => "privilege-escalation",
-    admin_policy => "admin-policy",
-    iam_user => "iam-user",
-    access_key => "access-key",
-    cross_account_no_external_id => "cross-account-no-external-id",
-    shared_execution_role => "shared-execution-role",
-    malformed_policy => "malformed-policy",
+stackwarden_testkit::rule_fixture_tests! {
+    run: run, fixtures: fixtures();
+    wildcard_action => "iam/wildcard-action" in "iam-wildcard-action",
+    wildcard_privileged => "iam/wildcard-privileged" in "iam-wildcard-privileged",
+    wildcard_resource => "iam/wildcard-resource" in "iam-wildcard-resource",
+    unknown_action => "iam/unknown-action" in "iam-unknown-action",
+    unknown_service => "iam/unknown-service" in "iam-unknown-service",
+    not_action_allow => "iam/not-action-allow" in "iam-not-action-allow",
+    not_resource_allow => "iam/not-resource-allow" in "iam-not-resource-allow",
+    passrole_star => "iam/passrole-star" in "iam-passrole-star",
+    privilege_escalation => "iam/privilege-escalation" in "iam-privilege-escalation",
+    admin_policy => "iam/admin-policy" in "iam-admin-policy",
+    iam_user => "iam/iam-user" in "iam-iam-user",
+    access_key => "iam/access-key" in "iam-access-key",
+    cross_account_no_external_id => "iam/cross-account-no-external-id" in "iam-cross-account-no-external-id",
+    shared_execution_role => "iam/shared-execution-role" in "iam-shared-execution-role",
+    malformed_policy => "iam/malformed-policy" in "iam-malformed-policy",
 }
 
 /// Every pass fixture is clean under every IAM rule, not only its own: the `*`-only actions,
@@ -134,12 +57,15 @@ iam_fixtures! {
 #[test]
 fn pass_fixtures_are_clean_under_all_iam_rules() {
     let ignore_template_rules = ["iam/shared-execution-role"];
-    for entry in std::fs::read_dir(fixtures()).expect("fixtures").flatten() {
+    for entry in std::fs::read_dir(fixtures().root())
+        .expect("fixtures")
+        .flatten()
+    {
         let name = entry.file_name().to_string_lossy().to_string();
         if !name.starts_with("iam-") {
             continue;
         }
-        let found = run(&fixture(&name, "pass"), &["iam"]);
+        let found = run(&fixtures().case(&name, "pass"), &["iam"]);
         let found: Vec<&str> = found
             .lines()
             .filter(|l| !ignore_template_rules.iter().any(|r| l.contains(r)))
@@ -149,13 +75,8 @@ fn pass_fixtures_are_clean_under_all_iam_rules() {
 }
 
 fn check_text(name: &str, text: &str) -> stackwarden_cfn::Report {
-    let config = Config::default();
-    let filter = RuleFilter {
-        select: vec!["iam".into()],
-        ignore: vec![],
-    };
-    let known = known_rules();
-    check_template_source(Path::new(name), text, &options(&config, &filter, &known))
+    let run = check_run(Config::default()).select(&["iam"]);
+    check_template_source(Path::new(name), text, &run.options())
 }
 
 #[test]

@@ -343,7 +343,7 @@ fn a_panic_in_the_lenient_reader_is_contained() {
 /// JSON with comments are input errors at the parser's position; JSON that is not ours is not.
 #[test]
 fn a_named_json_file_that_is_not_json_is_an_input_error() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/not-json");
+    let dir = stackwarden_testkit::fixtures!("not-json");
     let error = |name: &str| {
         stackwarden_cfn::named_json_error(&dir.join(name))
             .map(|e| format!("{:?}:{:?} {}", e.line, e.column, e.message))

@@ -3,41 +3,19 @@
 //! policy ARN or a SAM `Policies` entry, and the policy-bearing resource types of
 //! data/policy-properties.tsv (IAM Identity Center permission sets, ...).
 
-use std::path::Path;
-
-use stackwarden_cfn::{check_template_file, Options};
-use stackwarden_core::config::Config;
-use stackwarden_core::RuleFilter;
+use stackwarden_cfn::check_template_file;
+use stackwarden_testkit::findings::{lines, sorted, Layout};
+use stackwarden_testkit::CheckRun;
 
 fn run(name: &str) -> Vec<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/policy-sources")
-        .join(name);
-    let config = Config::default();
-    let filter = RuleFilter {
-        select: vec!["iam".into()],
-        ignore: vec!["iam/shared-execution-role".into()],
-    };
-    let known: Vec<&str> = stackwarden_cfn::rules::all_metas()
-        .chain(stackwarden_iam::all_metas())
-        .map(|m| m.id)
-        .collect();
-    let options = Options {
-        config: &config,
-        filter: &filter,
-        stage: None,
-        today: "2026-11-25",
-        known_rules: &known,
-        verbose: false,
-    };
-    let report = check_template_file(&path, &options);
+    let path = stackwarden_testkit::fixtures!("policy-sources").join(name);
+    let run = CheckRun::default()
+        .select(&["iam"])
+        .ignore(&["iam/shared-execution-role"])
+        .known(stackwarden_cfn::rules::all_metas().chain(stackwarden_iam::all_metas()));
+    let report = check_template_file(&path, &run.options());
     assert!(report.errors.is_empty(), "{:?}", report.errors);
-    let mut findings = report.findings;
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings
-        .iter()
-        .map(|f| format!("{}:{} [{}] {}", f.line, f.column, f.rule, f.message))
-        .collect()
+    lines(&sorted(report.findings), Layout::BRIEF)
 }
 
 #[test]

@@ -3,9 +3,8 @@
 //! always found, at the line where it is written.
 
 use proptest::prelude::*;
-use stackwarden_cfn::{Options, Template};
-use stackwarden_core::config::Config;
-use stackwarden_core::RuleFilter;
+use stackwarden_cfn::Template;
+use stackwarden_testkit::CheckRun;
 
 #[derive(Debug, Clone)]
 enum V {
@@ -290,10 +289,8 @@ proptest! {
         let dir = tempfile::tempdir().expect("tmp");
         let path = dir.path().join("template.yaml");
         std::fs::write(&path, &text).expect("write");
-        let config = Config::default();
-        let filter = RuleFilter { select: vec![bad.rule().to_string()], ignore: vec![] };
-        let options = Options { config: &config, filter: &filter, stage: None, today: "2026-11-25", known_rules: &[], verbose: false };
-        let report = stackwarden_cfn::check_template_file(&path, &options);
+        let run = CheckRun::default().select(&[bad.rule()]);
+        let report = stackwarden_cfn::check_template_file(&path, &run.options());
         prop_assert!(report.errors.is_empty(), "{:?}\n{}", report.errors, text);
         prop_assert!(Template::parse(&text).is_ok());
         let finding = report.findings.iter().find(|f| f.resource.as_deref() == Some("Culprit"));

@@ -1,114 +1,46 @@
 //! Every template rule against its fixtures: `tests/fixtures/<rule>/fail.*` must produce the
 //! snapshotted findings (rule id, line, column, message, help) and `pass.*` must produce none.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use stackwarden_cfn::{check_template_file, Options};
+use stackwarden_cfn::check_template_file;
 use stackwarden_core::config::Config;
-use stackwarden_core::RuleFilter;
+use stackwarden_testkit::findings::{of_one_file, render, sorted, Layout};
+use stackwarden_testkit::{CheckRun, Fixtures};
 
-const TODAY: &str = "2026-11-25";
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+fn fixtures() -> Fixtures {
+    stackwarden_testkit::fixtures!()
 }
 
-fn known_rules() -> Vec<&'static str> {
-    stackwarden_cfn::rules::all_metas().map(|m| m.id).collect()
+/// A run that knows the template rules.
+fn check_run(config: Config) -> CheckRun {
+    CheckRun::new(config).known(stackwarden_cfn::rules::all_metas())
 }
 
 /// Runs the rules selected by `select` over one fixture and renders what they found.
 fn run(path: &Path, select: &[&str]) -> String {
-    let config = Config::load(&fixtures().join("stackwarden.toml")).expect("fixture config");
-    let filter = RuleFilter {
-        select: select.iter().map(|s| s.to_string()).collect(),
-        ignore: vec![],
-    };
-    let known = known_rules();
-    let options = Options {
-        config: &config,
-        filter: &filter,
-        stage: None,
-        today: TODAY,
-        known_rules: &known,
-        verbose: false,
-    };
-    let report = check_template_file(path, &options);
-    assert!(
-        report.errors.is_empty(),
-        "{}: {:?}",
-        path.display(),
-        report.errors
-    );
-    assert_eq!(
-        report.files,
-        1,
-        "{} is not read as a template",
-        path.display()
-    );
-    let mut findings = report.findings;
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings
-        .iter()
-        .map(|f| {
-            format!(
-                "{}:{} {} [{}] {}\n    help: {}",
-                f.line,
-                f.column,
-                f.severity.as_str(),
-                f.rule,
-                f.message,
-                f.help
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    let run = check_run(fixtures().config()).select(select);
+    let report = check_template_file(path, &run.options());
+    render(
+        &sorted(of_one_file(report, path, "a template")),
+        Layout::SNAPSHOT,
+    )
 }
 
-fn fixture(rule_dir: &str, kind: &str) -> PathBuf {
-    let dir = fixtures().join(rule_dir);
-    std::fs::read_dir(&dir)
-        .expect("fixture folder")
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.file_stem().is_some_and(|s| s == kind))
-        .unwrap_or_else(|| panic!("no {kind} fixture in {}", dir.display()))
-}
-
-macro_rules! rule_fixtures {
-    ($($name:ident => $dir:literal),* $(,)?) => {$(
-        mod $name {
-            use super::*;
-
-            #[test]
-            fn fail_fixture_findings() {
-                let found = run(&fixture($dir, "fail"), &[concat!("cfn/", $dir)]);
-                assert!(!found.is_empty(), "the fail fixture of {} found nothing", $dir);
-                assert!(found.lines().filter(|l| !l.starts_with("    ")).all(|l| l.contains(concat!("[cfn/", $dir, "]"))));
-                insta::assert_snapshot!(concat!($dir, "-fail"), found);
-            }
-
-            #[test]
-            fn pass_fixture_is_clean() {
-                assert_eq!(run(&fixture($dir, "pass"), &[concat!("cfn/", $dir)]), "");
-            }
-        }
-    )*};
-}
-
-rule_fixtures! {
-    duplicate_key => "duplicate-key",
-    s3_encryption => "s3-encryption",
-    s3_versioning => "s3-versioning",
-    s3_public_access => "s3-public-access",
-    dynamodb_pitr => "dynamodb-pitr",
-    missing_tags => "missing-tags",
-    prod_retain => "prod-retain",
-    lambda_runtime => "lambda-runtime",
-    hardcoded_account => "hardcoded-account",
-    hardcoded_region => "hardcoded-region",
-    hardcoded_arn => "hardcoded-arn",
-    naming => "naming",
+stackwarden_testkit::rule_fixture_tests! {
+    run: run, fixtures: fixtures();
+    duplicate_key => "cfn/duplicate-key" in "duplicate-key",
+    s3_encryption => "cfn/s3-encryption" in "s3-encryption",
+    s3_versioning => "cfn/s3-versioning" in "s3-versioning",
+    s3_public_access => "cfn/s3-public-access" in "s3-public-access",
+    dynamodb_pitr => "cfn/dynamodb-pitr" in "dynamodb-pitr",
+    missing_tags => "cfn/missing-tags" in "missing-tags",
+    prod_retain => "cfn/prod-retain" in "prod-retain",
+    lambda_runtime => "cfn/lambda-runtime" in "lambda-runtime",
+    hardcoded_account => "cfn/hardcoded-account" in "hardcoded-account",
+    hardcoded_region => "cfn/hardcoded-region" in "hardcoded-region",
+    hardcoded_arn => "cfn/hardcoded-arn" in "hardcoded-arn",
+    naming => "cfn/naming" in "naming",
 }
 
 #[test]
@@ -123,7 +55,10 @@ fn duplicate_keys_in_json_point_at_the_second_occurrence() {
 #[test]
 fn a_template_with_duplicate_keys_is_still_checked_as_cloudformation_reads_it() {
     // The second `VersioningConfiguration` (Suspended) is the one deployed, and the one judged.
-    let found = run(&fixture("duplicate-key", "fail"), &["cfn/s3-versioning"]);
+    let found = run(
+        &fixtures().case("duplicate-key", "fail"),
+        &["cfn/s3-versioning"],
+    );
     assert!(
         found.starts_with(
             "11:17 warn [cfn/s3-versioning] S3 bucket `Reports` has versioning `Suspended`"
@@ -146,15 +81,15 @@ fn prod_retain_is_silent_outside_production() {
 #[test]
 fn suppressions_need_a_reason_and_must_suppress_something() {
     let select = ["cfn/s3-versioning", "cfn/s3-encryption", "meta"];
-    let found = run(&fixture("suppressions", "fail"), &select);
+    let found = run(&fixtures().case("suppressions", "fail"), &select);
     insta::assert_snapshot!("suppressions-fail", found);
-    assert_eq!(run(&fixture("suppressions", "pass"), &select), "");
+    assert_eq!(run(&fixtures().case("suppressions", "pass"), &select), "");
 }
 
 #[test]
 fn unused_suppressions_of_deselected_rules_are_not_reported() {
     let found = run(
-        &fixture("suppressions", "fail"),
+        &fixtures().case("suppressions", "fail"),
         &["cfn/s3-public-access", "meta"],
     );
     assert!(!found.contains("on `Stale` suppresses nothing"), "{found}");
@@ -192,17 +127,8 @@ fn lambda_bundle_size_measures_local_code() {
 
 #[test]
 fn an_empty_template_is_an_input_error_like_a_truncated_one() {
-    let config = Config::default();
-    let filter = RuleFilter::default();
-    let known = known_rules();
-    let options = Options {
-        config: &config,
-        filter: &filter,
-        stage: None,
-        today: TODAY,
-        known_rules: &known,
-        verbose: false,
-    };
+    let setup = check_run(Config::default());
+    let options = setup.options();
     let dir = fixtures().join("empty-template");
     for name in ["fail/template.yaml", "fail/orders.template.json"] {
         let path = dir.join(name);

@@ -2,127 +2,62 @@
 //! snapshotted findings (rule id, line, column, message, help) and `pass.*` must produce none.
 //! Package rules use `<rule>-package/` folders holding package.json fixtures.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use stackwarden_code::{check_package_json, check_source_file, Options, Report};
+use stackwarden_code::{check_package_json, check_source_file};
 use stackwarden_core::config::Config;
-use stackwarden_core::RuleFilter;
+use stackwarden_testkit::findings::{of_one_file, render, sorted, Layout};
+use stackwarden_testkit::{CheckRun, Fixtures};
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+fn fixtures() -> Fixtures {
+    stackwarden_testkit::fixtures!()
 }
 
-fn known_rules() -> Vec<&'static str> {
-    let mut known: Vec<&str> = stackwarden_code::all_metas().map(|m| m.id).collect();
-    known.extend(["meta/suppression-without-reason", "meta/unused-suppression"]);
-    known
-}
-
-fn render(report: Report) -> String {
-    let mut findings = report.findings;
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings
-        .iter()
-        .map(|f| {
-            format!(
-                "{}:{} {} [{}] {}\n    help: {}",
-                f.line,
-                f.column,
-                f.severity.as_str(),
-                f.rule,
-                f.message,
-                f.help
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+/// A run that knows the code rules and the meta rules about suppressions.
+fn check_run(config: Config) -> CheckRun {
+    CheckRun::new(config)
+        .known(stackwarden_code::all_metas())
+        .also_known(&["meta/suppression-without-reason", "meta/unused-suppression"])
 }
 
 /// Runs the rules selected by `select` over one fixture and renders what they found.
 fn run(path: &Path, select: &[&str]) -> String {
-    let config = Config::load(&fixtures().join("stackwarden.toml")).expect("fixture config");
-    let filter = RuleFilter {
-        select: select.iter().map(|s| s.to_string()).collect(),
-        ignore: vec![],
-    };
-    let known = known_rules();
-    let options = Options {
-        config: &config,
-        filter: &filter,
-        known_rules: &known,
-        stage: None,
-        today: "",
-        verbose: false,
-    };
+    let run = check_run(fixtures().config()).select(select);
     let report = if path.extension().is_some_and(|e| e == "json") {
-        check_package_json(path, &options)
+        check_package_json(path, &run.options())
     } else {
-        check_source_file(path, &options)
+        check_source_file(path, &run.options())
     };
-    assert!(
-        report.errors.is_empty(),
-        "{}: {:?}",
-        path.display(),
-        report.errors
-    );
-    assert_eq!(report.files, 1, "{} was not checked", path.display());
-    render(report)
+    render(
+        &sorted(of_one_file(report, path, "source")),
+        Layout::SNAPSHOT,
+    )
 }
 
-fn fixture(dir: &str, kind: &str) -> PathBuf {
-    let dir = fixtures().join(dir);
-    std::fs::read_dir(&dir)
-        .expect("fixture folder")
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.file_stem().is_some_and(|s| s == kind))
-        .unwrap_or_else(|| panic!("no {kind} fixture in {}", dir.display()))
-}
-
-macro_rules! rule_fixtures {
-    ($($name:ident => $rule:literal in $dir:literal),* $(,)?) => {$(
-        mod $name {
-            use super::*;
-
-            #[test]
-            fn fail_fixture_findings() {
-                let found = run(&fixture($dir, "fail"), &[concat!("code/", $rule)]);
-                assert!(!found.is_empty(), "the fail fixture of {} found nothing", $dir);
-                assert!(found.lines().filter(|l| !l.starts_with("    ")).all(|l| l.contains(concat!("[code/", $rule, "]"))));
-                insta::assert_snapshot!(concat!($dir, "-fail"), found);
-            }
-
-            #[test]
-            fn pass_fixture_is_clean() {
-                assert_eq!(run(&fixture($dir, "pass"), &[concat!("code/", $rule)]), "");
-            }
-        }
-    )*};
-}
-
-rule_fixtures! {
-    sdk_v2 => "sdk-v2" in "sdk-v2",
-    sdk_v2_package => "sdk-v2" in "sdk-v2-package",
-    sdk_mixed => "sdk-mixed" in "sdk-mixed",
-    sdk_mixed_package => "sdk-mixed" in "sdk-mixed-package",
-    sdk_aggregated_client => "sdk-aggregated-client" in "sdk-aggregated-client",
-    client_in_handler => "client-in-handler" in "client-in-handler",
-    swallowed_error => "swallowed-error" in "swallowed-error",
-    handler_no_rethrow => "handler-no-rethrow" in "handler-no-rethrow",
-    missing_timeout => "missing-timeout" in "missing-timeout",
-    put_without_condition => "put-without-condition" in "put-without-condition",
-    missing_idempotency => "missing-idempotency" in "missing-idempotency",
-    missing_idempotency_imports => "missing-idempotency" in "missing-idempotency-imports",
-    missing_observability => "missing-observability" in "missing-observability",
-    env_unchecked => "env-unchecked" in "env-unchecked",
-    hardcoded_account => "hardcoded-account" in "hardcoded-account",
-    hardcoded_region => "hardcoded-region" in "hardcoded-region",
-    hardcoded_arn => "hardcoded-arn" in "hardcoded-arn",
-    resource_star_comment => "resource-star-comment" in "resource-star-comment",
-    wildcard_action => "wildcard-action" in "wildcard-action",
-    iam_user => "iam-user" in "iam-user",
-    cross_account_no_external_id => "cross-account-no-external-id" in "cross-account-no-external-id",
-    policy_string_concat => "policy-string-concat" in "policy-string-concat",
+stackwarden_testkit::rule_fixture_tests! {
+    run: run, fixtures: fixtures();
+    sdk_v2 => "code/sdk-v2" in "sdk-v2",
+    sdk_v2_package => "code/sdk-v2" in "sdk-v2-package",
+    sdk_mixed => "code/sdk-mixed" in "sdk-mixed",
+    sdk_mixed_package => "code/sdk-mixed" in "sdk-mixed-package",
+    sdk_aggregated_client => "code/sdk-aggregated-client" in "sdk-aggregated-client",
+    client_in_handler => "code/client-in-handler" in "client-in-handler",
+    swallowed_error => "code/swallowed-error" in "swallowed-error",
+    handler_no_rethrow => "code/handler-no-rethrow" in "handler-no-rethrow",
+    missing_timeout => "code/missing-timeout" in "missing-timeout",
+    put_without_condition => "code/put-without-condition" in "put-without-condition",
+    missing_idempotency => "code/missing-idempotency" in "missing-idempotency",
+    missing_idempotency_imports => "code/missing-idempotency" in "missing-idempotency-imports",
+    missing_observability => "code/missing-observability" in "missing-observability",
+    env_unchecked => "code/env-unchecked" in "env-unchecked",
+    hardcoded_account => "code/hardcoded-account" in "hardcoded-account",
+    hardcoded_region => "code/hardcoded-region" in "hardcoded-region",
+    hardcoded_arn => "code/hardcoded-arn" in "hardcoded-arn",
+    resource_star_comment => "code/resource-star-comment" in "resource-star-comment",
+    wildcard_action => "code/wildcard-action" in "wildcard-action",
+    iam_user => "code/iam-user" in "iam-user",
+    cross_account_no_external_id => "code/cross-account-no-external-id" in "cross-account-no-external-id",
+    policy_string_concat => "code/policy-string-concat" in "policy-string-concat",
 }
 
 /// code/missing-idempotency follows a handler into local modules: transitively (through a
@@ -223,7 +158,7 @@ mod iam_unknown_action {
 
     #[test]
     fn fail_fixture_findings() {
-        let found = run(&fixture("iam-unknown-action", "fail"), &["iam"]);
+        let found = run(&fixtures().case("iam-unknown-action", "fail"), &["iam"]);
         let lines: Vec<&str> = found.lines().filter(|l| !l.starts_with("    ")).collect();
         for expected in [
             "6:15 error [iam/unknown-action] `s3:GetObjects` is not an action of s3; did you mean `s3:GetObject`?",
@@ -238,12 +173,15 @@ mod iam_unknown_action {
 
     #[test]
     fn pass_fixture_is_clean() {
-        assert_eq!(run(&fixture("iam-unknown-action", "pass"), &["iam"]), "");
+        assert_eq!(
+            run(&fixtures().case("iam-unknown-action", "pass"), &["iam"]),
+            ""
+        );
     }
 
     #[test]
     fn selection_and_configured_severities_apply() {
-        let path = fixture("iam-unknown-action", "fail");
+        let path = fixtures().case("iam-unknown-action", "fail");
         // `code` selects the code rules only.
         assert!(!run(&path, &["code"]).contains("[iam/"));
         let config = Config::parse(
@@ -251,19 +189,7 @@ mod iam_unknown_action {
             "[rules]\n\"iam/unknown-action\" = \"warn\"\n\"iam/unknown-service\" = \"off\"\n",
         )
         .expect("config");
-        let filter = RuleFilter::default();
-        let known = known_rules();
-        let report = check_source_file(
-            &path,
-            &Options {
-                config: &config,
-                filter: &filter,
-                known_rules: &known,
-                stage: None,
-                today: "",
-                verbose: false,
-            },
-        );
+        let report = check_source_file(&path, &check_run(config).options());
         let iam: Vec<_> = report
             .findings
             .iter()
@@ -273,21 +199,8 @@ mod iam_unknown_action {
         assert!(iam
             .iter()
             .all(|f| f.rule == "iam/unknown-action" && f.severity.as_str() == "warn"));
-        let ignored = RuleFilter {
-            select: vec![],
-            ignore: vec!["iam/unknown-action".to_string()],
-        };
-        let report = check_source_file(
-            &path,
-            &Options {
-                config: &Config::default(),
-                filter: &ignored,
-                known_rules: &known,
-                stage: None,
-                today: "",
-                verbose: false,
-            },
-        );
+        let ignored = check_run(Config::default()).ignore(&["iam/unknown-action"]);
+        let report = check_source_file(&path, &ignored.options());
         assert!(report
             .findings
             .iter()
@@ -372,7 +285,7 @@ fn every_rule_has_fixtures() {
 
 #[test]
 fn suppressions_need_a_reason_and_must_be_used() {
-    let found = run(&fixture("suppressions", "fail"), &["code", "meta"]);
+    let found = run(&fixtures().case("suppressions", "fail"), &["code", "meta"]);
     insta::assert_snapshot!("suppressions", found);
 }
 
@@ -382,20 +295,7 @@ fn unparseable_source_is_an_input_error_with_a_line() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join("broken.ts");
     std::fs::write(&path, "const a = 1;\nconst b = ;\n").expect("write");
-    let config = Config::default();
-    let filter = RuleFilter::default();
-    let known = known_rules();
-    let report = check_source_file(
-        &path,
-        &Options {
-            config: &config,
-            filter: &filter,
-            known_rules: &known,
-            stage: None,
-            today: "",
-            verbose: false,
-        },
-    );
+    let report = check_source_file(&path, &check_run(Config::default()).options());
     assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
     assert_eq!(report.errors[0].line, Some(2));
     assert!(
@@ -434,17 +334,8 @@ fn build_output_and_declarations_are_skipped() {
 
 #[test]
 fn an_empty_package_json_is_an_input_error_like_a_truncated_one() {
-    let config = Config::default();
-    let filter = RuleFilter::default();
-    let known = known_rules();
-    let options = Options {
-        config: &config,
-        filter: &filter,
-        known_rules: &known,
-        stage: None,
-        today: "",
-        verbose: false,
-    };
+    let setup = check_run(Config::default());
+    let options = setup.options();
     let path = fixtures().join("empty-package/fail/package.json");
     let report = check_package_json(&path, &options);
     assert_eq!(report.errors.len(), 1, "{:?}", report.errors);

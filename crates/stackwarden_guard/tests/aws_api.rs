@@ -5,10 +5,8 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::Fixture;
 use stackwarden_guard::Decision::{self, Ask, Deny};
+use stackwarden_testkit::guard::Fixture;
 
 const PROD_WRITE: &str = "guard/prod-write";
 const OUT_OF_BAND_IAM: &str = "guard/out-of-band-iam";

@@ -8,12 +8,10 @@
 // The corpus test reports every mismatch and its summary line on standard output.
 #![allow(clippy::print_stdout)]
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::Fixture;
 use stackwarden_guard::Decision;
+use stackwarden_testkit::guard::Fixture;
 
 const CORPUS: &str = include_str!("data/aws-cli-corpus.tsv");
 

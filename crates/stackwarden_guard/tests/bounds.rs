@@ -5,14 +5,12 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::time::{Duration, Instant};
 
 use stackwarden_guard::Decision;
 
 fn timed(command: &str) -> (Option<(Decision, &'static str)>, Duration) {
-    let fixture = common::Fixture::new();
+    let fixture = stackwarden_testkit::guard::Fixture::new();
     let start = Instant::now();
     let judgement = fixture.judge(command);
     (
@@ -83,7 +81,7 @@ fn one_megabyte_inputs_are_bounded() {
 /// operators) is judged without panicking: a poor man's fuzz run that stays in the test suite.
 #[test]
 fn every_prefix_of_tricky_commands_is_handled() {
-    let fixture = common::Fixture::new();
+    let fixture = stackwarden_testkit::guard::Fixture::new();
     let tricky = [
         "bash -lc 'bash -c \"cdk destroy\"' && echo $(aws s3 rm s3://b/k) `x` <<EOF\n$(y)\nEOF",
         "for s in dev prod; do AWS_PROFILE=$s npx --yes aws-cdk@2 deploy \"${s}-orders\" -c stage=$s; done | tee log",

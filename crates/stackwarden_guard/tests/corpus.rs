@@ -3,10 +3,8 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::Fixture;
 use stackwarden_guard::Decision;
+use stackwarden_testkit::guard::Fixture;
 
 /// (command, decision, rule that decides)
 const DANGEROUS: &[(&str, Decision, &str)] = &[
@@ -305,7 +303,7 @@ fn a_covered_dev_deploy_has_no_decision() {
 /// succeeded (found by a red-team pass: `false && cdk diff; true` was recorded).
 #[test]
 fn only_a_diff_whose_success_the_exit_status_shows_is_recorded() {
-    let fixture = common::Fixture::new();
+    let fixture = stackwarden_testkit::guard::Fixture::new();
     let diff = "cdk diff dev-orders --profile dev";
     for counted in [
         diff.to_string(),
@@ -463,7 +461,7 @@ fn a_guard_rule_turned_off_in_the_config_decides_nothing() {
         std::path::Path::new("/proj/stackwarden.toml"),
         &format!(
             "{}[rules]\n\"guard/destructive\" = \"off\"\n",
-            common::CONFIG
+            stackwarden_testkit::guard::CONFIG
         ),
     )
     .unwrap();

@@ -4,13 +4,11 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::path::Path;
 
-use common::Fixture;
 use stackwarden_core::config::Config;
 use stackwarden_guard::Decision;
+use stackwarden_testkit::guard::Fixture;
 
 /// The shared fixture without its `[guard] deny = ["terraform apply"]` pattern, so the
 /// Terraform rules themselves are what decides.

@@ -5,10 +5,8 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::Fixture;
 use stackwarden_guard::Decision;
+use stackwarden_testkit::guard::Fixture;
 
 const JUSTFILE: &str = "stage := \"dev\"\n\n# Build it.\nbuild:\n    cargo build\n\nclean: build\n    @aws s3 rb s3://b\n\nnuke bucket:\n    aws s3 rb s3://{{bucket}} --force\n\nship: && after\n    echo shipped\n\nafter:\n    cdk deploy prod-orders --require-approval broadening\n\nscript:\n    #!/usr/bin/env bash\n    set -e\n    aws s3 rm s3://data --recursive\n\nalias c := clean\n";
 

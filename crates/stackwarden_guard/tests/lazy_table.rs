@@ -2,11 +2,9 @@
 //! never by other commands: the hook judges every shell command the agent runs. One test per
 //! process, since the table is decoded once per process.
 
-mod common;
-
 #[test]
 fn only_an_aws_cli_call_decodes_the_operation_table() {
-    let fixture = common::Fixture::new();
+    let fixture = stackwarden_testkit::guard::Fixture::new();
     for command in [
         "npm test && git status",
         "cdk deploy dev-orders --profile dev --require-approval broadening",

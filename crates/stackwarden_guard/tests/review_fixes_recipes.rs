@@ -4,12 +4,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::Fixture;
 use stackwarden_guard::Decision;
+use stackwarden_testkit::guard::Fixture;
 
 const PLAIN: &str = "aws s3 rb s3://orders-artifacts --force --profile ops";
 const ASK: Option<(Decision, &str)> = Some((Decision::Ask, "guard/unresolved"));

@@ -6,10 +6,8 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::Fixture;
 use stackwarden_guard::Decision;
+use stackwarden_testkit::guard::Fixture;
 
 const DENY: Decision = Decision::Deny;
 const ASK: Decision = Decision::Ask;

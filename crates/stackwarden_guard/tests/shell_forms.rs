@@ -6,10 +6,8 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{data_lines as lines, unescape, Fixture};
 use stackwarden_guard::Decision;
+use stackwarden_testkit::guard::{data_lines as lines, unescape, Fixture};
 
 const HIDDEN: &str = include_str!("data/shell-forms-hidden.tsv");
 const BENIGN: &str = include_str!("data/shell-forms-benign.txt");

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use stackwarden_core::config::Config;
 use stackwarden_core::RuleFilter;
+use stackwarden_testkit::project::write;
 
 const STACK_TS: &str = r#"import * as iam from 'aws-cdk-lib/aws-iam';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -94,12 +95,9 @@ fn function(id: &str, role: &str) -> serde_json::Value {
 }
 
 fn app(dir: &Path) {
-    std::fs::create_dir_all(dir.join("cdk.out")).expect("mkdir");
-    std::fs::create_dir_all(dir.join("lib")).expect("mkdir");
-    std::fs::create_dir_all(dir.join("src")).expect("mkdir");
-    std::fs::write(dir.join("lib/app-stack.ts"), STACK_TS).expect("write");
-    std::fs::write(dir.join("src/wrong.ts"), WRONG_TS).expect("write");
-    std::fs::write(dir.join("src/right.ts"), RIGHT_TS).expect("write");
+    write(dir, "lib/app-stack.ts", STACK_TS);
+    write(dir, "src/wrong.ts", WRONG_TS);
+    write(dir, "src/right.ts", RIGHT_TS);
     let object_arn =
         serde_json::json!({"Fn::Join": ["", [{"Fn::GetAtt": ["Uploads1E6A1C7B", "Arn"]}, "/*"]]});
     let bucket_arn = serde_json::json!({"Fn::GetAtt": ["Uploads1E6A1C7B", "Arn"]});
@@ -140,11 +138,11 @@ fn app(dir: &Path) {
             "LogRetentionaae08888": function("LogRetentionaae0", "LogRetentionaae0ServiceRole7777")
         }
     });
-    std::fs::write(
-        dir.join("cdk.out/App.template.json"),
-        serde_json::to_string_pretty(&template).expect("json"),
-    )
-    .expect("write");
+    write(
+        dir,
+        "cdk.out/App.template.json",
+        &serde_json::to_string_pretty(&template).expect("json"),
+    );
     let logical = |id: &str| serde_json::json!([{"type": "aws:cdk:logicalId", "data": id}]);
     let with = |id: &str, extra: serde_json::Value| {
         let mut entries = logical(id).as_array().cloned().unwrap_or_default();
@@ -169,11 +167,11 @@ fn app(dir: &Path) {
             }
         }
     });
-    std::fs::write(
-        dir.join("cdk.out/manifest.json"),
-        serde_json::to_string_pretty(&manifest).expect("json"),
-    )
-    .expect("write");
+    write(
+        dir,
+        "cdk.out/manifest.json",
+        &serde_json::to_string_pretty(&manifest).expect("json"),
+    );
 }
 
 fn check(dir: &Path) -> stackwarden_permissions::Outcome {
@@ -277,11 +275,11 @@ fn unresolved_code_gets_no_finding_and_says_why() {
     let dir = tempfile::tempdir().expect("tmp");
     app(dir.path());
     // The command is built elsewhere: what it needs is not known, so nothing is reported.
-    std::fs::write(
-        dir.path().join("src/wrong.ts"),
+    write(
+        dir.path(),
+        "src/wrong.ts",
         "import { S3Client } from '@aws-sdk/client-s3';\nconst s3 = new S3Client({});\nexport const handler = async (command: any) => s3.send(command);\n",
-    )
-    .expect("write");
+    );
     let outcome = check(dir.path());
     assert!(
         outcome

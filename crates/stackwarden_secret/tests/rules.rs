@@ -2,11 +2,13 @@
 //! snapshotted findings, `pass.*` none), with the secret masked in every field of every finding,
 //! and the file handling: configured severities, selection, binary, oversized and Latin-1 files.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use stackwarden_core::config::Config;
 use stackwarden_core::{Finding, RuleFilter, Severity};
-use stackwarden_secret::{check_file, Options, Report};
+use stackwarden_secret::{check_file, Report};
+use stackwarden_testkit::findings::{assert_masked, of_one_file, render, Layout};
+use stackwarden_testkit::{CheckRun, Fixtures};
 
 /// Every secret written in the fixtures; none may appear in a finding.
 const SECRETS: &[&str] = &[
@@ -24,64 +26,28 @@ const SECRETS: &[&str] = &[
     "AKIAI44QH8DHBEXAMPLE",
 ];
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/aws-access-key")
+fn fixtures() -> Fixtures {
+    stackwarden_testkit::fixtures!("aws-access-key")
 }
 
 fn check(path: &Path, config: &Config, filter: &RuleFilter) -> Report {
-    let known: Vec<&str> = stackwarden_secret::all_metas().map(|m| m.id).collect();
-    check_file(
-        path,
-        &Options {
-            config,
-            filter,
-            known_rules: &known,
-            stage: None,
-            today: "",
-            verbose: false,
-        },
-    )
+    let run = CheckRun::new(config.clone())
+        .filter(filter.clone())
+        .known(stackwarden_secret::all_metas());
+    check_file(path, &run.options())
 }
 
 fn run(path: &Path) -> Vec<Finding> {
     let report = check(path, &Config::default(), &RuleFilter::default());
-    assert!(report.errors.is_empty(), "{:?}", report.errors);
-    assert_eq!(report.files, 1, "{} was not scanned", path.display());
-    assert_no_secret(&report.findings);
-    report.findings
-}
-
-fn assert_no_secret(findings: &[Finding]) {
-    let json = serde_json::to_string(findings).expect("serialize");
-    let debug = format!("{findings:?}");
-    for secret in SECRETS {
-        assert!(!json.contains(secret), "{secret} printed in full: {json}");
-        assert!(!debug.contains(secret), "{secret} in Debug output");
-    }
-}
-
-fn render(findings: &[Finding]) -> String {
+    let findings = of_one_file(report, path, "text");
+    assert_masked(&findings, SECRETS);
     findings
-        .iter()
-        .map(|f| {
-            format!(
-                "{}:{} {} [{}] {}\n    help: {}",
-                f.line,
-                f.column,
-                f.severity.as_str(),
-                f.rule,
-                f.message,
-                f.help
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[test]
 fn fail_fixtures_findings() {
     for name in ["fail.env", "fail.json", "fail.yaml", "fail.ini", "fail.md"] {
-        let found = render(&run(&fixtures().join(name)));
+        let found = render(&run(&fixtures().join(name)), Layout::SNAPSHOT);
         assert!(!found.is_empty(), "{name} found nothing");
         insta::assert_snapshot!(name, found);
     }
@@ -89,7 +55,10 @@ fn fail_fixtures_findings() {
 
 #[test]
 fn pass_fixture_is_clean() {
-    assert_eq!(render(&run(&fixtures().join("pass.txt"))), "");
+    assert_eq!(
+        render(&run(&fixtures().join("pass.txt")), Layout::SNAPSHOT),
+        ""
+    );
 }
 
 #[test]

@@ -1,7 +1,6 @@
-//! A small project shared by the corpus tests: two accounts, an AWS config, package.json
-//! scripts, a Makefile, a samconfig.toml, a synthesized cdk.out and one recorded diff.
-
-#![allow(dead_code, clippy::unwrap_used)]
+//! The guard's in-memory project, shared by the guard's corpus tests and the binary's comparison
+//! with Claude Code's prefix rules: two accounts, an AWS config, package.json scripts, a
+//! Makefile, a samconfig.toml, a synthesized cdk.out and one recorded diff.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -11,7 +10,7 @@ use stackwarden_guard::{
     AwsConfig, Context, Decision, DiffHistory, DiffKey, Judgement, MemoryFiles,
 };
 
-pub(crate) const CONFIG: &str = r#"
+pub const CONFIG: &str = r#"
 [accounts]
 dev = "123456789012"
 prod = "123456789013"
@@ -22,7 +21,7 @@ deny = ["terraform apply", "aws ssm put-*"]
 ask = ["kubectl delete"]
 "#;
 
-pub(crate) const AWS_CONFIG: &str = "
+pub const AWS_CONFIG: &str = "
 [default]
 region = eu-west-2
 [profile dev]
@@ -36,7 +35,7 @@ region = eu-west-2
 sso_account_id = 123456789012
 ";
 
-pub(crate) const PACKAGE_JSON: &str = r#"{
+pub const PACKAGE_JSON: &str = r#"{
   "name": "orders",
   "scripts": {
     "test": "vitest run",
@@ -55,19 +54,19 @@ pub(crate) const PACKAGE_JSON: &str = r#"{
   }
 }"#;
 
-pub(crate) const MAKEFILE: &str = "STAGE ?= dev\n\nbuild:\n\tnpm run build\n\ndeploy-prod: build\n\t@npx cdk deploy --profile ops --require-approval broadening\n\nclean:\n\trm -rf cdk.out\n\nteardown:\n\t-aws cloudformation delete-stack --stack-name $(STAGE)-orders\n\n.PHONY: build deploy-prod clean teardown\n";
+pub const MAKEFILE: &str = "STAGE ?= dev\n\nbuild:\n\tnpm run build\n\ndeploy-prod: build\n\t@npx cdk deploy --profile ops --require-approval broadening\n\nclean:\n\trm -rf cdk.out\n\nteardown:\n\t-aws cloudformation delete-stack --stack-name $(STAGE)-orders\n\n.PHONY: build deploy-prod clean teardown\n";
 
-pub(crate) const SAMCONFIG: &str = "version = 0.1\n[default.deploy.parameters]\nstack_name = \"dev-orders\"\nprofile = \"dev\"\n[live.deploy.parameters]\nstack_name = \"orders-live\"\nprofile = \"ops\"\n";
+pub const SAMCONFIG: &str = "version = 0.1\n[default.deploy.parameters]\nstack_name = \"dev-orders\"\nprofile = \"dev\"\n[live.deploy.parameters]\nstack_name = \"orders-live\"\nprofile = \"ops\"\n";
 
-pub(crate) const MANIFEST: &str = r#"{"version":"36.0.0","artifacts":{
+pub const MANIFEST: &str = r#"{"version":"36.0.0","artifacts":{
   "dev-orders":{"type":"aws:cloudformation:stack","environment":"aws://123456789012/eu-west-2"},
   "orders-live":{"type":"aws:cloudformation:stack","environment":"aws://123456789013/eu-west-2"},
   "Tree":{"type":"cdk:tree"}}}"#;
 
-pub(crate) const PNPM_WORKSPACE: &str =
+pub const PNPM_WORKSPACE: &str =
     "packages:\n  - 'packages/infra'\n  - \"packages/api\"\n  - apps/*\n";
 
-pub(crate) const NX_PROJECT: &str = r#"{
+pub const NX_PROJECT: &str = r#"{
   "name": "infra",
   "targets": {
     "release": {"executor": "nx:run-commands", "options": {"commands": ["npm run build", {"command": "cdk deploy prod-orders --require-approval broadening"}]}},
@@ -76,7 +75,8 @@ pub(crate) const NX_PROJECT: &str = r#"{
   }
 }"#;
 
-pub(crate) struct Recorded(pub Vec<DiffKey>);
+/// The `cdk diff`s recorded before the command, as the ledger would hold them.
+pub struct Recorded(pub Vec<DiffKey>);
 
 impl DiffHistory for Recorded {
     fn has_covering_diff(&self, deploy: &DiffKey) -> Result<bool, String> {
@@ -84,15 +84,18 @@ impl DiffHistory for Recorded {
     }
 }
 
-pub(crate) struct Fixture {
-    pub(crate) config: Config,
-    pub(crate) files: MemoryFiles,
-    pub(crate) diffs: Recorded,
-    pub(crate) env: BTreeMap<String, String>,
+/// The project a command is judged in: its configuration, files, recorded diffs and the
+/// environment the command starts with.
+pub struct Fixture {
+    pub config: Config,
+    pub files: MemoryFiles,
+    pub diffs: Recorded,
+    pub env: BTreeMap<String, String>,
 }
 
 impl Fixture {
-    pub(crate) fn new() -> Self {
+    #[allow(clippy::new_without_default)] // `Fixture::new()` is a fixed project, not an empty one.
+    pub fn new() -> Self {
         let files = MemoryFiles::default()
             .with("/proj/package.json", PACKAGE_JSON)
             .with("/proj/Makefile", MAKEFILE)
@@ -136,24 +139,24 @@ impl Fixture {
     }
 
     /// The fixture with one more project file.
-    pub(crate) fn with_file(mut self, path: &str, text: &str) -> Self {
+    pub fn with_file(mut self, path: &str, text: &str) -> Self {
         self.files = self.files.with(path, text);
         self
     }
 
-    pub(crate) fn judge(&self, command: &str) -> Judgement {
+    pub fn judge(&self, command: &str) -> Judgement {
         stackwarden_guard::judge(command, &self.context())
     }
 
     /// The strictest decision and its rule (`None`: no objection).
-    pub(crate) fn decision(&self, command: &str) -> Option<(Decision, &'static str)> {
+    pub fn decision(&self, command: &str) -> Option<(Decision, &'static str)> {
         self.judge(command)
             .strictest()
             .map(|v| (v.decision, v.rule))
     }
 
     /// Asserts that none of `commands` gets a decision, listing every one that does.
-    pub(crate) fn assert_untouched<'c>(&self, commands: impl IntoIterator<Item = &'c str>) {
+    pub fn assert_untouched<'c>(&self, commands: impl IntoIterator<Item = &'c str>) {
         let mut failures = Vec::new();
         let mut total = 0;
         for command in commands {
@@ -176,7 +179,7 @@ impl Fixture {
     }
 
     /// The stacks of each `cdk diff` the command line would have recorded had it succeeded.
-    pub(crate) fn recorded_diffs(&self, command: &str) -> Vec<Vec<String>> {
+    pub fn recorded_diffs(&self, command: &str) -> Vec<Vec<String>> {
         stackwarden_guard::analyse(command, &self.context())
             .diffs
             .into_iter()
@@ -186,13 +189,13 @@ impl Fixture {
 }
 
 /// The lines of a corpus data file that hold an entry (not blank, not a `#` comment).
-pub(crate) fn data_lines(data: &str) -> impl Iterator<Item = &str> {
+pub fn data_lines(data: &str) -> impl Iterator<Item = &str> {
     data.lines()
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
 /// Undoes the shell-form data files' escapes (`\n`, `\t`, `\\`).
-pub(crate) fn unescape(text: &str) -> String {
+pub fn unescape(text: &str) -> String {
     let mut out = String::new();
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
