@@ -1,33 +1,17 @@
 //! The code rules. Each rule is one file: its metadata and documentation (`META`) and one
 //! function from the parsed source (or package.json) to findings. Adding a rule = copy a sibling,
-//! change it, add `tests/fixtures/<rule>/{fail,pass}.*`, and list it in [`RULES`].
+//! change it, and add `tests/fixtures/<rule>/{fail,pass}.*`; build.rs lists every file of this
+//! folder (stackwarden_rulegen): its `check` in [`RULES`], its `check_package` in
+//! [`PACKAGE_RULES`]. A rule that must not run on test files is also named in [`HANDLER_RULES`].
+//! Run `cargo xtask docs` for docs/rules.md.
+//!
+//! [`IAM_RULES`] stays a hand list: its metadata is stackwarden_iam's and its two checks share one
+//! file (`iam_actions.rs`), so generating it would need a second convention for one pair.
 
 use stackwarden_core::{Finding, RuleMeta};
 
 use crate::context::SourceContext;
 use crate::package_json::PackageContext;
-
-mod client_in_handler;
-mod credentials_in_env;
-mod cross_account_no_external_id;
-mod env_unchecked;
-mod handler_no_rethrow;
-mod hardcoded_account;
-mod hardcoded_arn;
-mod hardcoded_region;
-mod iam_actions;
-mod iam_user;
-mod missing_idempotency;
-mod missing_observability;
-mod missing_timeout;
-mod policy_string_concat;
-mod put_without_condition;
-mod resource_star_comment;
-mod sdk_aggregated_client;
-mod sdk_mixed;
-mod sdk_v2;
-mod swallowed_error;
-mod wildcard_action;
 
 pub(crate) type Check = fn(&SourceContext<'_, '_>, &mut Vec<Finding>);
 pub(crate) type PackageCheck = fn(&PackageContext<'_>, &mut Vec<Finding>);
@@ -42,89 +26,8 @@ pub(crate) struct PackageRule {
     pub check: PackageCheck,
 }
 
-/// Every source rule, in id order.
-pub(crate) static RULES: &[SourceRule] = &[
-    SourceRule {
-        meta: &client_in_handler::META,
-        check: client_in_handler::check,
-    },
-    SourceRule {
-        meta: &cross_account_no_external_id::META,
-        check: cross_account_no_external_id::check,
-    },
-    SourceRule {
-        meta: &env_unchecked::META,
-        check: env_unchecked::check,
-    },
-    SourceRule {
-        meta: &handler_no_rethrow::META,
-        check: handler_no_rethrow::check,
-    },
-    SourceRule {
-        meta: &hardcoded_account::META,
-        check: hardcoded_account::check,
-    },
-    SourceRule {
-        meta: &hardcoded_arn::META,
-        check: hardcoded_arn::check,
-    },
-    SourceRule {
-        meta: &hardcoded_region::META,
-        check: hardcoded_region::check,
-    },
-    SourceRule {
-        meta: &iam_user::META,
-        check: iam_user::check,
-    },
-    SourceRule {
-        meta: &missing_idempotency::META,
-        check: missing_idempotency::check,
-    },
-    SourceRule {
-        meta: &missing_observability::META,
-        check: missing_observability::check,
-    },
-    SourceRule {
-        meta: &missing_timeout::META,
-        check: missing_timeout::check,
-    },
-    SourceRule {
-        meta: &policy_string_concat::META,
-        check: policy_string_concat::check,
-    },
-    SourceRule {
-        meta: &put_without_condition::META,
-        check: put_without_condition::check,
-    },
-    SourceRule {
-        meta: &resource_star_comment::META,
-        check: resource_star_comment::check,
-    },
-    SourceRule {
-        meta: &sdk_aggregated_client::META,
-        check: sdk_aggregated_client::check,
-    },
-    SourceRule {
-        meta: &sdk_mixed::META,
-        check: sdk_mixed::check,
-    },
-    SourceRule {
-        meta: &sdk_v2::META,
-        check: sdk_v2::check,
-    },
-    SourceRule {
-        meta: &swallowed_error::META,
-        check: swallowed_error::check,
-    },
-    SourceRule {
-        meta: &wildcard_action::META,
-        check: wildcard_action::check,
-    },
-    SourceRule {
-        meta: &credentials_in_env::META,
-        check: credentials_in_env::check,
-    },
-];
+// The `mod`s of the files in this folder, [`RULES`] and [`PACKAGE_RULES`].
+include!(concat!(env!("OUT_DIR"), "/rules.rs"));
 
 /// IAM rules that also judge the action strings of CDK source. Their metadata and documentation
 /// are stackwarden_iam's (so they are not in [`all_metas`]); listing them here makes rule
@@ -137,18 +40,6 @@ pub(crate) static IAM_RULES: &[SourceRule] = &[
     SourceRule {
         meta: &stackwarden_iam::rules::unknown_service::META,
         check: iam_actions::check_unknown_service,
-    },
-];
-
-/// Rules over package.json dependencies.
-pub(crate) static PACKAGE_RULES: &[PackageRule] = &[
-    PackageRule {
-        meta: &sdk_mixed::META,
-        check: sdk_mixed::check_package,
-    },
-    PackageRule {
-        meta: &sdk_v2::META,
-        check: sdk_v2::check_package,
     },
 ];
 
@@ -183,4 +74,23 @@ pub fn runs_on_tests(rule: &str) -> bool {
 /// The metadata of every rule this crate implements (the `meta/*` ones are listed by stackwarden_cfn).
 pub fn all_metas() -> impl Iterator<Item = &'static RuleMeta> {
     RULES.iter().map(|r| r.meta)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sorted by id, not by file name (`credentials_in_env.rs` declares
+    /// `secret/credentials-in-env`); a rule with both checks is in both tables.
+    #[test]
+    fn the_generated_tables_are_in_id_order() {
+        let ids: Vec<&str> = RULES.iter().map(|r| r.meta.id).collect();
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(ids, sorted);
+        assert_eq!(ids.last(), Some(&"secret/credentials-in-env"));
+        let package: Vec<&str> = PACKAGE_RULES.iter().map(|r| r.meta.id).collect();
+        assert_eq!(package, ["code/sdk-mixed", "code/sdk-v2"]);
+    }
 }

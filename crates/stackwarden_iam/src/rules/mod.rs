@@ -3,29 +3,14 @@
 //! `iam/access-key`, `iam/shared-execution-role`) keep their metadata and documentation here and
 //! their check where the template is (`stackwarden_cfn::policies`).
 //!
-//! Adding a rule = copy a sibling, add fail/pass fixtures under tests/fixtures/<rule>/, list it in
-//! [`RULES`] (or [`TEMPLATE_RULES`]).
+//! Adding a rule = copy a sibling and add fail/pass fixtures under tests/fixtures/<rule>/; build.rs
+//! lists every file of this folder (stackwarden_rulegen): one with a `check` in [`RULES`], one
+//! without (its check elsewhere) in [`TEMPLATE_RULES`]. Run `cargo xtask docs` for docs/rules.md.
 
 use stackwarden_core::{RuleFilter, RuleMeta};
 
 use crate::policy::Policy;
 use crate::{PolicyContext, PolicyFinding};
-
-pub mod access_key;
-pub mod admin_policy;
-pub mod cross_account_no_external_id;
-pub mod iam_user;
-pub mod malformed_policy;
-pub mod not_action_allow;
-pub mod not_resource_allow;
-pub mod passrole_star;
-pub mod privilege_escalation;
-pub mod shared_execution_role;
-pub mod unknown_action;
-pub mod unknown_service;
-pub mod wildcard_action;
-pub mod wildcard_privileged;
-pub mod wildcard_resource;
 
 pub type Check = fn(&Policy<'_>, &PolicyContext<'_>, &mut Vec<PolicyFinding>);
 
@@ -34,61 +19,8 @@ pub struct PolicyRule {
     pub check: Check,
 }
 
-/// Every rule that judges one policy, in id order.
-pub static RULES: &[PolicyRule] = &[
-    PolicyRule {
-        meta: &admin_policy::META,
-        check: admin_policy::check,
-    },
-    PolicyRule {
-        meta: &cross_account_no_external_id::META,
-        check: cross_account_no_external_id::check,
-    },
-    PolicyRule {
-        meta: &malformed_policy::META,
-        check: malformed_policy::check,
-    },
-    PolicyRule {
-        meta: &not_action_allow::META,
-        check: not_action_allow::check,
-    },
-    PolicyRule {
-        meta: &not_resource_allow::META,
-        check: not_resource_allow::check,
-    },
-    PolicyRule {
-        meta: &passrole_star::META,
-        check: passrole_star::check,
-    },
-    PolicyRule {
-        meta: &unknown_action::META,
-        check: unknown_action::check,
-    },
-    PolicyRule {
-        meta: &unknown_service::META,
-        check: unknown_service::check,
-    },
-    PolicyRule {
-        meta: &wildcard_action::META,
-        check: wildcard_action::check,
-    },
-    PolicyRule {
-        meta: &wildcard_privileged::META,
-        check: wildcard_privileged::check,
-    },
-    PolicyRule {
-        meta: &wildcard_resource::META,
-        check: wildcard_resource::check,
-    },
-];
-
-/// Rules checked across policies or on the template; listed for `rules` and `explain`.
-pub static TEMPLATE_RULES: &[&RuleMeta] = &[
-    &access_key::META,
-    &iam_user::META,
-    &privilege_escalation::META,
-    &shared_execution_role::META,
-];
+// The `mod`s of the files in this folder, [`RULES`] and [`TEMPLATE_RULES`].
+include!(concat!(env!("OUT_DIR"), "/rules.rs"));
 
 /// The metadata of every `iam/*` rule.
 pub fn all_metas() -> impl Iterator<Item = &'static RuleMeta> {
@@ -118,7 +50,7 @@ pub fn check_principal(
     out: &mut Vec<(usize, PolicyFinding)>,
 ) {
     if filter.enabled(privilege_escalation::META.id) {
-        privilege_escalation::check(policies, out);
+        privilege_escalation::check_principal(policies, out);
     }
 }
 
@@ -136,5 +68,31 @@ pub(crate) fn finding(
         help: help.into(),
         suggestion: None,
         cause: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rule file with a `check` is a single-policy rule; one without (its check elsewhere) is
+    /// listed for `rules` and `explain` only.
+    #[test]
+    fn the_generated_tables_hold_each_rule_once_in_id_order() {
+        let ids: Vec<&str> = RULES.iter().map(|r| r.meta.id).collect();
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        assert_eq!(ids, sorted);
+        assert_eq!(ids.len(), 11);
+        let template: Vec<&str> = TEMPLATE_RULES.iter().map(|r| r.id).collect();
+        assert_eq!(
+            template,
+            [
+                "iam/access-key",
+                "iam/iam-user",
+                "iam/privilege-escalation",
+                "iam/shared-execution-role"
+            ]
+        );
     }
 }

@@ -97,8 +97,9 @@ pub const PATHS: &[(u8, &[&str])] = &[
 ];
 
 /// Judges everything one principal is granted. Returns the index (into `policies`) of the policy
-/// holding the entry the finding points at.
-pub fn check(policies: &[&Policy<'_>], out: &mut Vec<(usize, PolicyFinding)>) {
+/// holding the entry the finding points at. Not named `check`: that name puts a rule in
+/// [`super::RULES`], whose checks judge one policy at a time.
+pub fn check_principal(policies: &[&Policy<'_>], out: &mut Vec<(usize, PolicyFinding)>) {
     let grant = |action: &str| -> Option<(usize, Span)> {
         policies
             .iter()

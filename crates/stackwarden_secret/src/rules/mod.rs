@@ -2,14 +2,18 @@
 //! `secret/credentials-in-env` run where its inputs are parsed (templates in stackwarden_cfn, CDK
 //! source in stackwarden_code), which declare it with [`CREDENTIALS_IN_ENV`] from here.
 //!
+//! Each rule is one file; build.rs lists every file of this folder in `METAS`
+//! (stackwarden_rulegen). Adding a rule = a file with its `META`, its check called from
+//! `crate::check`, fixtures under tests/fixtures/<rule>/, and `cargo xtask docs`.
+//!
 //! Both are `static`s, not `const`s: every crate that reports a rule refers to the one
 //! declaration, so the CLI's registry can tell a rule listed by two crates from two rules that
 //! share an id.
 
 use stackwarden_core::RuleMeta;
 
-mod aws_access_key;
-mod credentials_in_env;
+// The `mod`s of the files in this folder and `METAS`.
+include!(concat!(env!("OUT_DIR"), "/rules.rs"));
 
 pub use aws_access_key::{describe, META as AWS_ACCESS_KEY};
 pub use credentials_in_env::{
@@ -19,7 +23,7 @@ pub use credentials_in_env::{
 
 pub(crate) use aws_access_key::finding as access_key_finding;
 
-/// The metadata of both `secret/*` rules.
+/// The metadata of every `secret/*` rule.
 pub fn all_metas() -> impl Iterator<Item = &'static RuleMeta> {
-    [&AWS_ACCESS_KEY, &CREDENTIALS_IN_ENV].into_iter()
+    METAS.iter().copied()
 }
