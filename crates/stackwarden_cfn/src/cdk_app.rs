@@ -201,12 +201,10 @@ fn synth_command(root: &Path) -> String {
     if !has_synth_script {
         return "npx cdk synth".into();
     }
-    if root.join("pnpm-lock.yaml").is_file() {
-        "pnpm run synth".into()
-    } else if root.join("yarn.lock").is_file() {
-        "yarn synth".into()
-    } else {
-        "npm run synth".into()
+    match stackwarden_core::discover::package_manager(root) {
+        // yarn runs a script by its name alone.
+        "yarn" => "yarn synth".into(),
+        runner => format!("{runner} run synth"),
     }
 }
 
@@ -345,6 +343,28 @@ mod tests {
             CdkJson::read(dir.path()).and_then(|c| c.app_entry().map(str::to_string)),
             Some("bin/app.mjs".to_string())
         );
+    }
+
+    #[test]
+    fn the_synth_command_is_the_projects_script_run_by_its_package_manager() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = dir.path();
+        std::fs::write(
+            root.join("package.json"),
+            r#"{"scripts": {"build": "tsc"}}"#,
+        )
+        .expect("write");
+        assert_eq!(synth_command(root), "npx cdk synth");
+        std::fs::write(
+            root.join("package.json"),
+            r#"{"scripts": {"synth": "CDK_DEBUG=true cdk synth"}}"#,
+        )
+        .expect("write");
+        assert_eq!(synth_command(root), "npm run synth");
+        std::fs::write(root.join("yarn.lock"), "").expect("write");
+        assert_eq!(synth_command(root), "yarn synth");
+        std::fs::write(root.join("pnpm-lock.yaml"), "").expect("write");
+        assert_eq!(synth_command(root), "pnpm run synth");
     }
 
     #[test]

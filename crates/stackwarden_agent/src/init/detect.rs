@@ -21,7 +21,7 @@ use stackwarden_cfn::{CdkJson, Template};
 use stackwarden_code::{is_node_runtime, source_facts};
 use stackwarden_core::aws::{is_account_id, is_region, parse_arn};
 use stackwarden_core::config::Iac;
-use stackwarden_core::discover::{discover, is_cloud_assembly, Input, InputKind};
+use stackwarden_core::discover::{discover, is_cloud_assembly, package_manager, Input, InputKind};
 use stackwarden_core::{Node, Value};
 
 const MAX_FILE_BYTES: u64 = 1024 * 1024;
@@ -127,11 +127,7 @@ pub fn detect(root: &Path) -> Detection {
         ..Detection::default()
     };
     read_package_json(root, &mut d);
-    if root.join("pnpm-lock.yaml").is_file() {
-        d.runner = "pnpm";
-    } else if root.join("yarn.lock").is_file() {
-        d.runner = "yarn";
-    }
+    d.runner = package_manager(root);
     if root.join("cdk.json").is_file() {
         // A cdk.json says CDK even when it does not parse.
         d.iac.get_or_insert(Found {
