@@ -9,7 +9,7 @@
 //! de-duplicate alike; text and agent output show a group once, with its occurrences and the fix
 //! at the place where it is made.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use stackwarden_core::{Excerpt, Excerpts, Finding};
@@ -140,14 +140,19 @@ impl Group {
     }
 
     /// The fix at the place where it is made, when a group says more than its findings do: a tag
-    /// missing from every resource of a CDK app is one `Tags.of(app).add` in the app's entry.
-    pub(crate) fn help(&self) -> String {
+    /// missing from every resource of a CDK app is one `Tags.of(app).add` in the app's entry
+    /// (`app_entries`: the entry file by cloud assembly folder, as the engine found them).
+    pub(crate) fn help(&self, app_entries: &BTreeMap<PathBuf, PathBuf>) -> String {
         let f = &self.shown;
         if f.rule == stackwarden_cfn::rules::MISSING_TAGS
             && !self.others.is_empty()
             && f.stack.is_some()
         {
-            if let Some(entry) = f.path.parent().and_then(app_entry) {
+            if let Some(entry) = f
+                .path
+                .parent()
+                .and_then(|assembly| app_entries.get(assembly))
+            {
                 return format!(
                     "tag the whole app once where it is created, in {}: {}",
                     entry.display(),
@@ -232,22 +237,6 @@ fn is_synthesized(path: &Path) -> bool {
     path.components().any(|c| c.as_os_str() == "cdk.out")
 }
 
-/// The file that creates the CDK app, from the `app` command in the cdk.json beside the cloud
-/// assembly (`npx ts-node --prefer-ts-exts bin/orders-app.ts`).
-fn app_entry(assembly: &Path) -> Option<PathBuf> {
-    let project = assembly.parent()?;
-    let cdk_json = std::fs::read_to_string(project.join("cdk.json")).ok()?;
-    let value: serde_json::Value = serde_json::from_str(&cdk_json).ok()?;
-    let app = value.get("app")?.as_str()?;
-    app.split_whitespace()
-        .find(|word| {
-            [".ts", ".js", ".mjs", ".cjs", ".mts"]
-                .iter()
-                .any(|ext| word.ends_with(ext))
-        })
-        .map(|entry| project.join(entry))
-}
-
 /// The `Tags.of(app).add(...)` part of the missing-tags help.
 fn tags_of_app(help: &str) -> String {
     help.split_once("Tags.of(app)")
@@ -330,6 +319,34 @@ mod tests {
         assert_eq!(groups.len(), 2);
         assert_eq!(groups[0].others.len(), 1);
         assert!(groups[1].occurrences().is_none());
+    }
+
+    #[test]
+    fn a_tag_missing_from_a_whole_app_is_fixed_in_the_entry_the_engine_found() {
+        let help = "add Tags: [{Key: Stage, Value: ...}] to the resource, or tag the whole app once in CDK: Tags.of(app).add('Stage', '...')";
+        let mut held = Held::default();
+        for (path, stack) in [
+            ("shop/cdk.out/dev.template.json", "dev"),
+            ("shop/cdk.out/prod.template.json", "prod"),
+        ] {
+            let mut f = finding("cfn/missing-tags", path, 7).caused_by("Stage");
+            f.stack = Some(stack.to_string());
+            f.help = help.to_string();
+            held.add(f, None);
+        }
+        let groups = held.into_groups();
+        assert_eq!(groups.len(), 1);
+        // Nothing of this exists on disk: the help comes from what the report carries.
+        let entries = BTreeMap::from([(
+            PathBuf::from("shop/cdk.out"),
+            PathBuf::from("shop/bin/shop.ts"),
+        )]);
+        assert_eq!(
+            groups[0].help(&entries),
+            "tag the whole app once where it is created, in shop/bin/shop.ts: Tags.of(app).add('Stage', '...')"
+        );
+        // An app whose entry is not known (a Python app, no cdk.json) keeps the finding's help.
+        assert_eq!(groups[0].help(&BTreeMap::new()), help);
     }
 
     #[test]

@@ -13,13 +13,31 @@ use stackwarden_core::{InputError, Report, RuleFilter};
 /// every domain crate takes, passed on as it is.
 pub use stackwarden_core::Options;
 
-/// Every rule that applies to `input`, run once, with the source lines its findings point at.
-/// Every text file is also scanned for access keys; a template or source file is read once for
-/// all of it.
+/// Every rule that applies to `input`, run once, with what rendering its findings needs: the
+/// source lines they point at and, for a cloud assembly, the file that creates its app. Every
+/// text file is also scanned for access keys; a template or source file is read once for all of
+/// it.
 pub fn check_input(input: &Input, options: &Options<'_>) -> Report {
     let (mut report, text) = check_input_text(input, options);
     attach_excerpts(&mut report, &input.path, text.as_deref());
+    if input.kind == InputKind::CdkAssembly {
+        attach_app_entry(&mut report, &input.path);
+    }
     report
+}
+
+/// The app entry of the cloud assembly at `assembly`, from the cdk.json of the project it was
+/// synthesized from (the assembly's parent folder); none for an app whose command names no
+/// JavaScript or TypeScript file.
+fn attach_app_entry(report: &mut Report, assembly: &Path) {
+    let Some(project) = assembly.parent() else {
+        return;
+    };
+    let entry = stackwarden_cfn::CdkJson::read(project)
+        .and_then(|cdk_json| cdk_json.app_entry().map(|entry| project.join(entry)));
+    if let Some(entry) = entry {
+        report.app_entries.insert(assembly.to_path_buf(), entry);
+    }
 }
 
 /// The report, and the text of the input when the rules read it as text.
@@ -184,4 +202,62 @@ pub fn missing_permissions_for_edit(
         .into_iter()
         .filter(|f| same(&f.path) || f.source.as_ref().is_some_and(|s| same(&s.path)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_assembly_of(app: &str) -> Report {
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("cdk.out");
+        std::fs::create_dir_all(&out).expect("mkdir");
+        std::fs::write(dir.path().join("cdk.json"), app).expect("write");
+        std::fs::write(
+            out.join("manifest.json"),
+            r#"{"artifacts": {"dev-shop": {"type": "aws:cloudformation:stack",
+                "properties": {"templateFile": "dev-shop.template.json"}}}}"#,
+        )
+        .expect("write");
+        std::fs::write(out.join("dev-shop.template.json"), r#"{"Resources": {}}"#).expect("write");
+        let config = Config::default();
+        let filter = RuleFilter::default();
+        let mut report = check_input(
+            &Input {
+                path: out.clone(),
+                kind: InputKind::CdkAssembly,
+            },
+            &Options {
+                config: &config,
+                filter: &filter,
+                stage: None,
+                today: "2026-01-01",
+                known_rules: &[],
+                verbose: false,
+            },
+        );
+        // Relative to the project, so the temporary folder's name does not matter.
+        report.app_entries = std::mem::take(&mut report.app_entries)
+            .into_iter()
+            .map(|(assembly, entry)| {
+                let inside = |p: &Path| p.strip_prefix(dir.path()).expect("inside").to_path_buf();
+                (inside(&assembly), inside(&entry))
+            })
+            .collect();
+        report
+    }
+
+    #[test]
+    fn a_cloud_assembly_report_names_the_file_that_creates_its_app() {
+        let report = check_assembly_of(r#"{"app": "npx ts-node --prefer-ts-exts bin/shop.ts"}"#);
+        assert_eq!(report.files, 1);
+        assert_eq!(
+            report.app_entries.into_iter().collect::<Vec<_>>(),
+            [("cdk.out".into(), "bin/shop.ts".into())]
+        );
+        // A Python app has no JavaScript entry to name.
+        assert!(check_assembly_of(r#"{"app": "python3 app.py"}"#)
+            .app_entries
+            .is_empty());
+    }
 }

@@ -23,6 +23,10 @@ pub struct AssemblyError {
 pub struct CdkStack {
     /// The artifact id, which is the stack name unless `stackName` overrides it.
     pub name: String,
+    /// What `cdk deploy` and `cdk synth` select the stack by: the manifest's `displayName` (the
+    /// construct path, `Prod/Orders` for a stack in a Stage), else the artifact id, as the CDK
+    /// CLI's `hierarchicalId` is.
+    pub display_name: String,
     pub template_path: PathBuf,
     pub account: Option<String>,
     pub region: Option<String>,
@@ -161,6 +165,11 @@ fn read_stack(
         .and_then(Json::as_str)
         .unwrap_or(id)
         .to_string();
+    let display_name = artifact
+        .get("displayName")
+        .and_then(Json::as_str)
+        .unwrap_or(id)
+        .to_string();
     let (account, region) = artifact
         .get("environment")
         .and_then(Json::as_str)
@@ -226,6 +235,7 @@ fn read_stack(
     }
     Ok(CdkStack {
         name,
+        display_name,
         template_path: dir.join(template_file),
         account,
         region,
@@ -324,6 +334,46 @@ mod tests {
         assert!(!sources.fits(&path, 0, 1));
         assert!(!sources.fits(&path, 1, 0));
         assert!(!sources.fits(&dir.path().join("missing.ts"), 1, 1));
+    }
+
+    #[test]
+    fn stacks_of_stages_are_read_with_the_name_cdk_deploy_selects_them_by() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let out = dir.path().join("cdk.out");
+        std::fs::create_dir_all(out.join("assembly-Prod")).expect("mkdir");
+        std::fs::write(
+            out.join("manifest.json"),
+            r#"{"artifacts": {
+                "dev-orders": {"type": "aws:cloudformation:stack", "environment": "aws://111111111111/eu-west-2",
+                               "properties": {"templateFile": "dev-orders.template.json"}},
+                "assembly-Prod": {"type": "cdk:cloud-assembly", "properties": {"directoryName": "assembly-Prod"}}
+            }}"#,
+        )
+        .expect("write");
+        std::fs::write(
+            out.join("assembly-Prod/manifest.json"),
+            r#"{"artifacts": {
+                "ProdOrdersStack1A2B3C4D": {"type": "aws:cloudformation:stack", "displayName": "Prod/Orders",
+                               "environment": "aws://unknown-account/unknown-region",
+                               "properties": {"templateFile": "ProdOrders.template.json", "stackName": "Prod-Orders"}}
+            }}"#,
+        )
+        .expect("write");
+        let stacks = read_assembly(&out).expect("assembly");
+        let names: Vec<(&str, &str)> = stacks
+            .iter()
+            .map(|s| (s.name.as_str(), s.display_name.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [("Prod-Orders", "Prod/Orders"), ("dev-orders", "dev-orders")]
+        );
+        assert_eq!(
+            stacks[0].template_path,
+            out.join("assembly-Prod/ProdOrders.template.json")
+        );
+        assert_eq!(stacks[0].account, None);
+        assert_eq!(stacks[1].region.as_deref(), Some("eu-west-2"));
     }
 
     #[test]

@@ -5,11 +5,59 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use stackwarden_core::{Finding, LineIndex, Location, Node, Report, RuleMeta};
+use stackwarden_core::{Finding, LineIndex, Location, Node, Report, RuleMeta, Span};
 
 use crate::check::Options;
 use crate::load::{self, Format};
 use crate::rules::{cdk_not_synthesized, cdk_stale_synth};
+
+/// A CDK app's `cdk.json`, read once by whoever needs it: the synth checks below, the check
+/// engine (which file creates the app, for the report) and `init` (the values it holds).
+#[derive(Debug, Clone)]
+pub struct CdkJson {
+    /// The whole document, with positions.
+    pub root: Node,
+}
+
+impl CdkJson {
+    /// `cdk.json` text; `None` when it is not JSON.
+    pub fn parse(text: &str) -> Option<Self> {
+        load::load(text, Format::Json)
+            .ok()
+            .map(|loaded| Self { root: loaded.root })
+    }
+
+    /// The `cdk.json` in the folder `project`; `None` when there is none, or it cannot be read
+    /// or is not JSON.
+    pub fn read(project: &Path) -> Option<Self> {
+        Self::parse(&crate::check::read_text(&project.join("cdk.json")).ok()?)
+    }
+
+    /// The `app` command (`npx ts-node --prefer-ts-exts bin/orders-app.ts`) and where its key is
+    /// written; `None` for a cdk.json without one (a library's context file).
+    pub fn app(&self) -> Option<(Span, &str)> {
+        let (key, app) = self.root.as_map()?.entry("app")?;
+        Some((key.span, app.as_str()?))
+    }
+
+    /// The file the `app` command runs that creates the app, as the command names it
+    /// (`bin/orders-app.ts`): its first word that names a JavaScript or TypeScript file.
+    pub fn app_entry(&self) -> Option<&str> {
+        self.app()?.1.split_whitespace().find(|word| {
+            [".ts", ".js", ".mjs", ".cjs", ".mts"]
+                .iter()
+                .any(|ext| word.ends_with(ext))
+        })
+    }
+
+    /// The folder `cdk synth` writes the cloud assembly to: `output`, else `cdk.out`.
+    pub fn output(&self) -> &str {
+        self.root
+            .get("output")
+            .and_then(Node::as_str)
+            .unwrap_or("cdk.out")
+    }
+}
 
 /// How much newer than the assembly a source must be to count as changed after the synth.
 /// A checkout or copy of a project whose `cdk.out` is committed writes `cdk.out/` and then
@@ -31,27 +79,20 @@ pub(crate) fn check(path: &Path, text: &str, options: &Options<'_>, report: &mut
     }
     // A cdk.json that does not parse, or has no `app`, is not an app `cdk synth` can run (a
     // library's context file, a half-written config): nothing to say about its synth.
-    let Ok(loaded) = load::load(text, Format::Json) else {
+    let Some(cdk_json) = CdkJson::parse(text) else {
         return;
     };
-    let Some((app_key, app)) = loaded.root.as_map().and_then(|m| m.entry("app")) else {
+    let Some((at, app)) = cdk_json.app() else {
         return;
     };
-    let Some(app) = app.as_str() else {
-        return;
-    };
+    let at = LineIndex::new(text).position(text, at.start as usize);
     let root = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let output = loaded
-        .root
-        .get("output")
-        .and_then(Node::as_str)
-        .unwrap_or("cdk.out");
+    let output = cdk_json.output();
     let manifest = root.join(output).join("manifest.json");
     let synth = synth_command(&root);
-    let at = LineIndex::new(text).position(text, app_key.span.start as usize);
     match std::fs::metadata(&manifest).and_then(|m| m.modified()) {
         Err(_) => {
             if enabled(&cdk_not_synthesized::META) {
@@ -149,12 +190,10 @@ fn synth_command(root: &Path) -> String {
     if !has_synth_script {
         return "npx cdk synth".into();
     }
-    if root.join("pnpm-lock.yaml").is_file() {
-        "pnpm run synth".into()
-    } else if root.join("yarn.lock").is_file() {
-        "yarn synth".into()
-    } else {
-        "npm run synth".into()
+    match stackwarden_core::discover::package_manager(root) {
+        // yarn runs a script by its name alone.
+        "yarn" => "yarn synth".into(),
+        runner => format!("{runner} run synth"),
     }
 }
 
@@ -256,6 +295,65 @@ mod tests {
         assert_eq!(describe(Duration::from_secs(3 * 3_600 + 5)), "3 hours");
         assert_eq!(describe(Duration::from_secs(86_400 * 4)), "4 days");
         assert_eq!(describe(Duration::from_secs(60)), "60 seconds");
+    }
+
+    #[test]
+    fn cdk_json_names_the_app_entry_and_the_output_folder() {
+        let cdk_json = CdkJson::parse(
+            r#"{"app": "npx ts-node --prefer-ts-exts bin/orders-app.ts", "output": "build/cdk"}"#,
+        )
+        .expect("json");
+        assert_eq!(
+            cdk_json.app().map(|(at, app)| (at.start, app)),
+            Some((1, "npx ts-node --prefer-ts-exts bin/orders-app.ts"))
+        );
+        assert_eq!(cdk_json.app_entry(), Some("bin/orders-app.ts"));
+        assert_eq!(cdk_json.output(), "build/cdk");
+
+        // A Python app names no JavaScript entry; a context-only file names no app at all.
+        let python = CdkJson::parse(r#"{"app": "python3 app.py"}"#).expect("json");
+        assert_eq!(python.app_entry(), None);
+        assert_eq!(python.output(), "cdk.out");
+        let context = CdkJson::parse(r#"{"context": {"stage": "dev"}}"#).expect("json");
+        assert_eq!(context.app(), None);
+        assert!(CdkJson::parse("app: bin/app.ts\n").is_none());
+    }
+
+    #[test]
+    fn cdk_json_is_read_from_the_project_folder() {
+        let dir = tempfile::tempdir().expect("tmp");
+        assert!(CdkJson::read(dir.path()).is_none());
+        std::fs::write(
+            dir.path().join("cdk.json"),
+            r#"{"app": "node bin/app.mjs"}"#,
+        )
+        .expect("write");
+        assert_eq!(
+            CdkJson::read(dir.path()).and_then(|c| c.app_entry().map(str::to_string)),
+            Some("bin/app.mjs".to_string())
+        );
+    }
+
+    #[test]
+    fn the_synth_command_is_the_projects_script_run_by_its_package_manager() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = dir.path();
+        std::fs::write(
+            root.join("package.json"),
+            r#"{"scripts": {"build": "tsc"}}"#,
+        )
+        .expect("write");
+        assert_eq!(synth_command(root), "npx cdk synth");
+        std::fs::write(
+            root.join("package.json"),
+            r#"{"scripts": {"synth": "CDK_DEBUG=true cdk synth"}}"#,
+        )
+        .expect("write");
+        assert_eq!(synth_command(root), "npm run synth");
+        std::fs::write(root.join("yarn.lock"), "").expect("write");
+        assert_eq!(synth_command(root), "yarn synth");
+        std::fs::write(root.join("pnpm-lock.yaml"), "").expect("write");
+        assert_eq!(synth_command(root), "pnpm run synth");
     }
 
     #[test]

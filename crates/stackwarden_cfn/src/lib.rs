@@ -18,6 +18,7 @@ pub mod rules;
 mod sam;
 pub mod template;
 
+pub use cdk_app::CdkJson;
 pub use check::{
     check_assembly, check_template_file, check_template_source, named_json_error, read_text,
     Options,

@@ -26,6 +26,8 @@ pub use check::{
     MAX_SOURCE_BYTES,
 };
 pub use facts::{is_node_runtime, source_facts, NamedValue, SourceFacts};
-pub use package_json::check_package_json;
+pub use package_json::{
+    check_package_json, parse_package_json, read_package_json, Dependency, PackageJson,
+};
 pub use rules::{all_metas, runs_on_tests};
 pub use stackwarden_core::Report;

@@ -159,6 +159,18 @@ pub fn is_cloud_assembly(path: &Path) -> bool {
         && (path.join("cdk.out").is_file() || path.file_name().is_some_and(|n| n == "cdk.out"))
 }
 
+/// The package manager of the JavaScript project in `dir`, by the lock file it writes: `pnpm`,
+/// `yarn`, else `npm` (with `package-lock.json`, or none yet).
+pub fn package_manager(dir: &Path) -> &'static str {
+    if dir.join("pnpm-lock.yaml").is_file() {
+        "pnpm"
+    } else if dir.join("yarn.lock").is_file() {
+        "yarn"
+    } else {
+        "npm"
+    }
+}
+
 /// `cdk.out/asset.*` folders hold bundled Lambda code and Docker contexts, not templates.
 fn is_asset_dir(path: &Path) -> bool {
     path.file_name()
@@ -220,6 +232,17 @@ mod tests {
         assert_eq!(classify(Path::new("src/App.jsx")), InputKind::Source);
         assert_eq!(classify(Path::new("src/types.d.ts")), InputKind::Other);
         assert_eq!(classify(Path::new("README.md")), InputKind::Other);
+    }
+
+    #[test]
+    fn the_lock_file_names_the_package_manager() {
+        let dir = tempfile::tempdir().expect("tmp");
+        assert_eq!(package_manager(dir.path()), "npm");
+        std::fs::write(dir.path().join("yarn.lock"), "").expect("write");
+        assert_eq!(package_manager(dir.path()), "yarn");
+        // Both: a pnpm project that someone once ran `yarn` in.
+        std::fs::write(dir.path().join("pnpm-lock.yaml"), "").expect("write");
+        assert_eq!(package_manager(dir.path()), "pnpm");
     }
 
     #[test]

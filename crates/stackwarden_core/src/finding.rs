@@ -186,6 +186,10 @@ pub struct Report {
     pub files: usize,
     /// The source lines the findings point at, for code frames and fingerprints.
     pub excerpts: crate::excerpt::Excerpts,
+    /// The file that creates each CDK app whose cloud assembly was checked (`bin/orders-app.ts`,
+    /// named by the `app` command of the cdk.json beside the assembly), by assembly folder: the
+    /// fix of a tag missing from a whole app is made there, and renderers read no file.
+    pub app_entries: std::collections::BTreeMap<PathBuf, PathBuf>,
     /// What the rules could not judge and why (`check --verbose`): a function whose code or role
     /// the permission rules cannot resolve.
     pub notes: Vec<String>,

@@ -321,6 +321,10 @@ impl Emitter<'_> {
             }
         }
         report.excerpts = report.excerpts.tidied(tidy);
+        report.app_entries = std::mem::take(&mut report.app_entries)
+            .into_iter()
+            .map(|(assembly, entry)| (tidy(&assembly), tidy(&entry)))
+            .collect();
         report
             .findings
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -343,7 +347,9 @@ impl Emitter<'_> {
         self.errors.extend(report.errors);
         match &mut self.collected {
             Some(outcome) => outcome.findings.extend(report.findings),
-            None => self.sink.findings(&report.findings, &report.excerpts)?,
+            None => self
+                .sink
+                .findings(&report.findings, &report.excerpts, &report.app_entries)?,
         }
         Ok(())
     }

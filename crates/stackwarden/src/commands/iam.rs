@@ -144,6 +144,7 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         files,
         skipped: Vec::new(),
         excerpts,
+        app_entries: Default::default(),
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let rendered = output::render(format, &outcome, to_terminal, false)?;

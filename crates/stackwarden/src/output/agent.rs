@@ -3,7 +3,9 @@
 //! construct in every stack, one literal in the source and the templates) is one line that says
 //! where else it is.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::path::PathBuf;
 
 use stackwarden_core::{Excerpts, Finding};
 
@@ -13,6 +15,8 @@ use crate::grouping::{self, Group, Held};
 pub(super) struct Agent<'w> {
     out: Box<dyn Write + 'w>,
     held: Held,
+    /// The CDK apps' entry files seen so far, for the help of groups written later.
+    app_entries: BTreeMap<PathBuf, PathBuf>,
 }
 
 impl<'w> Agent<'w> {
@@ -20,19 +24,27 @@ impl<'w> Agent<'w> {
         Self {
             out,
             held: Held::default(),
+            app_entries: BTreeMap::new(),
         }
     }
 
     fn write_group(&mut self, group: &Group) -> io::Result<()> {
-        let line = group
-            .shown
-            .agent_line(group.occurrences().as_deref(), &group.help());
+        let line = group.shown.agent_line(
+            group.occurrences().as_deref(),
+            &group.help(&self.app_entries),
+        );
         writeln!(self.out, "{line}")
     }
 }
 
 impl Sink for Agent<'_> {
-    fn findings(&mut self, findings: &[Finding], excerpts: &Excerpts) -> io::Result<()> {
+    fn findings(
+        &mut self,
+        findings: &[Finding],
+        excerpts: &Excerpts,
+        app_entries: &BTreeMap<PathBuf, PathBuf>,
+    ) -> io::Result<()> {
+        self.app_entries.extend(app_entries.clone());
         for group in grouping::groups_now(findings, excerpts, &mut self.held, false) {
             self.write_group(&group)?;
         }

@@ -1,7 +1,9 @@
 //! `--format github`: GitHub Actions workflow commands, one annotation per finding (every
 //! occurrence: an annotation belongs to the line it marks in the pull request).
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::path::PathBuf;
 
 use stackwarden_core::{Excerpts, Finding, Severity};
 
@@ -18,7 +20,12 @@ impl<'w> Github<'w> {
 }
 
 impl Sink for Github<'_> {
-    fn findings(&mut self, findings: &[Finding], _: &Excerpts) -> io::Result<()> {
+    fn findings(
+        &mut self,
+        findings: &[Finding],
+        _: &Excerpts,
+        _: &BTreeMap<PathBuf, PathBuf>,
+    ) -> io::Result<()> {
         for f in findings {
             let level = match f.severity {
                 Severity::Error => "error",

@@ -4,7 +4,9 @@
 //! a baseline matches it by. Findings are written as each input is checked, so the document is
 //! never held in memory; the layout is serde_json's pretty one.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::path::PathBuf;
 
 use serde::Serialize;
 use stackwarden_core::{Excerpts, Finding, InputError};
@@ -48,7 +50,12 @@ impl<'w> Json<'w> {
 }
 
 impl Sink for Json<'_> {
-    fn findings(&mut self, findings: &[Finding], excerpts: &Excerpts) -> io::Result<()> {
+    fn findings(
+        &mut self,
+        findings: &[Finding],
+        excerpts: &Excerpts,
+        _: &BTreeMap<PathBuf, PathBuf>,
+    ) -> io::Result<()> {
         for finding in findings {
             let entry = Entry {
                 finding,

@@ -10,6 +10,7 @@ mod sarif;
 pub(crate) mod statistics;
 mod text;
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
@@ -36,6 +37,8 @@ pub(crate) struct Outcome {
     pub(crate) skipped: Vec<(PathBuf, String)>,
     /// The lines the findings point at.
     pub(crate) excerpts: Excerpts,
+    /// The file that creates each CDK app, by cloud assembly folder (`Report::app_entries`).
+    pub(crate) app_entries: BTreeMap<PathBuf, PathBuf>,
 }
 
 /// How many findings of each severity a check reported, and how many a baseline accepted.
@@ -73,8 +76,14 @@ pub(crate) struct End<'a> {
 
 /// One output format, fed input by input.
 pub(crate) trait Sink {
-    /// The findings of one input, sorted, with the lines they point at.
-    fn findings(&mut self, findings: &[Finding], excerpts: &Excerpts) -> io::Result<()>;
+    /// The findings of one input, sorted, with the lines they point at and the entry file of the
+    /// CDK app of a cloud assembly among them.
+    fn findings(
+        &mut self,
+        findings: &[Finding],
+        excerpts: &Excerpts,
+        app_entries: &BTreeMap<PathBuf, PathBuf>,
+    ) -> io::Result<()>;
     /// Writes what was held back, the input errors and the summary.
     fn finish(&mut self, end: &End<'_>) -> io::Result<()>;
 }
@@ -105,7 +114,7 @@ pub(crate) fn render(
     let mut buffer = Vec::new();
     {
         let mut sink = sink(format, Box::new(&mut buffer), colour, quiet);
-        sink.findings(&outcome.findings, &outcome.excerpts)?;
+        sink.findings(&outcome.findings, &outcome.excerpts, &outcome.app_entries)?;
         let mut counts = Counts::default();
         counts.add(&outcome.findings);
         sink.finish(&End {

@@ -4,7 +4,9 @@
 //! scanning keeps one alert per problem as lines move. SARIF is one document: its results are
 //! kept until the end (compact findings, not JSON values).
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::path::PathBuf;
 
 use serde_json::{json, Value};
 use stackwarden_core::{Excerpts, Finding, InputError, Severity};
@@ -28,7 +30,12 @@ impl<'w> Sarif<'w> {
 }
 
 impl Sink for Sarif<'_> {
-    fn findings(&mut self, findings: &[Finding], excerpts: &Excerpts) -> io::Result<()> {
+    fn findings(
+        &mut self,
+        findings: &[Finding],
+        excerpts: &Excerpts,
+        _: &BTreeMap<PathBuf, PathBuf>,
+    ) -> io::Result<()> {
         self.results.extend(
             findings
                 .iter()

@@ -5,7 +5,9 @@
 //! (so a secret key recognised by its surroundings is masked) and each shown line again on its
 //! own (stackwarden_secret::mask_line), so no frame prints a key in full.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::path::PathBuf;
 
 use annotate_snippets::{AnnotationKind, Group as Frame, Level, Renderer, Snippet};
 use stackwarden_core::{Excerpt, Excerpts, Finding, Severity};
@@ -22,6 +24,8 @@ pub(super) struct Text<'w> {
     held: Held,
     /// Problems shown (a group counts once).
     shown: usize,
+    /// The CDK apps' entry files seen so far, for the help of groups written later.
+    app_entries: BTreeMap<PathBuf, PathBuf>,
 }
 
 impl<'w> Text<'w> {
@@ -36,18 +40,25 @@ impl<'w> Text<'w> {
             quiet,
             held: Held::default(),
             shown: 0,
+            app_entries: BTreeMap::new(),
         }
     }
 
     fn write_group(&mut self, group: &Group) -> io::Result<()> {
         self.shown += 1;
-        let frame = frame(&self.renderer, group);
+        let frame = frame(&self.renderer, group, &self.app_entries);
         writeln!(self.out, "{frame}\n")
     }
 }
 
 impl Sink for Text<'_> {
-    fn findings(&mut self, findings: &[Finding], excerpts: &Excerpts) -> io::Result<()> {
+    fn findings(
+        &mut self,
+        findings: &[Finding],
+        excerpts: &Excerpts,
+        app_entries: &BTreeMap<PathBuf, PathBuf>,
+    ) -> io::Result<()> {
+        self.app_entries.extend(app_entries.clone());
         for group in grouping::groups_now(findings, excerpts, &mut self.held, true) {
             self.write_group(&group)?;
         }
@@ -74,7 +85,7 @@ impl Sink for Text<'_> {
     }
 }
 
-fn frame(renderer: &Renderer, group: &Group) -> String {
+fn frame(renderer: &Renderer, group: &Group, app_entries: &BTreeMap<PathBuf, PathBuf>) -> String {
     let finding = &group.shown;
     let level = match finding.severity {
         Severity::Error => Level::ERROR,
@@ -110,7 +121,7 @@ fn frame(renderer: &Renderer, group: &Group) -> String {
     if let Some(occurrences) = group.occurrences() {
         main = main.element(Level::NOTE.message(occurrences));
     }
-    let help = group.help();
+    let help = group.help(app_entries);
     main = main.element(Level::HELP.message(help.as_str()));
     if let Some(suggestion) = &finding.suggestion {
         main = main.element(Level::HELP.message(format!("suggestion: {suggestion}")));

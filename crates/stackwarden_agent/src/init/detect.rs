@@ -3,28 +3,38 @@
 //! they belong to, stage names, package scripts and the folder layout. Every fact keeps where it
 //! was found, so the generated stackwarden.toml can say so (or say that it guessed).
 //!
-//! Read-only and bounded: a walk that honours .gitignore and skips dependency and build folders,
-//! text files up to 1 MB, at most a few thousand files. Every file is read with the parser of its
-//! kind (templates with the template loader, TypeScript/JavaScript with oxc, TOML and JSON with
+//! It sees the project as `check` does: the files of the check engine's walk
+//! ([`stackwarden_core::discover`]), the cloud assembly through the reader the template rules use
+//! ([`stackwarden_cfn::cdk`]), cdk.json through [`CdkJson`] and package.json through the package
+//! rules' reader. Read-only and bounded: generated and build folders are left out, text files up
+//! to 1 MB, at most a few thousand files. Every file is read with the parser of its kind
+//! (templates with the template loader, TypeScript/JavaScript with oxc, TOML and JSON with
 //! theirs): a value counts only when it is a whole value, and its key or variable name tells the
 //! stage an account belongs to (`prod: '222222222222'`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use stackwarden_cfn::cdk::read_assembly;
 use stackwarden_cfn::load::{self, Format};
-use stackwarden_cfn::Template;
+use stackwarden_cfn::{CdkJson, Template};
 use stackwarden_code::{is_node_runtime, source_facts};
 use stackwarden_core::aws::{is_account_id, is_region, parse_arn};
 use stackwarden_core::config::Iac;
+use stackwarden_core::discover::{discover, is_cloud_assembly, package_manager, Input, InputKind};
 use stackwarden_core::{Node, Value};
 
 const MAX_FILE_BYTES: u64 = 1024 * 1024;
+/// Templates and sources read, at most: the first in path order.
 const MAX_FILES: usize = 5000;
-const SKIPPED_DIRS: &[&str] = &[
-    "node_modules",
+/// Files nested deeper than this below the root are not read: a project's own settings sit near
+/// its root, and deep trees are vendored or generated.
+const MAX_DEPTH: usize = 8;
+/// Folders of generated output, beyond the walk's own (dependencies, VCS metadata): a build's
+/// copy of a template or a bundle of the sources would count every value twice, and the root's
+/// cloud assembly is read through its manifest instead.
+const GENERATED_DIRS: &[&str] = &[
     "cdk.out",
-    ".git",
     "dist",
     "build",
     "coverage",
@@ -117,37 +127,31 @@ pub fn detect(root: &Path) -> Detection {
         ..Detection::default()
     };
     read_package_json(root, &mut d);
-    if root.join("pnpm-lock.yaml").is_file() {
-        d.runner = "pnpm";
-    } else if root.join("yarn.lock").is_file() {
-        d.runner = "yarn";
-    }
+    d.runner = package_manager(root);
     if root.join("cdk.json").is_file() {
+        // A cdk.json says CDK even when it does not parse.
         d.iac.get_or_insert(Found {
             value: Iac::Cdk,
             source: "cdk.json".into(),
         });
-        if let Some(json) =
-            read(&root.join("cdk.json")).and_then(|text| load::load(&text, Format::Json).ok())
-        {
-            note_node(&mut d, &json.root, "cdk.json");
+        if let Some(cdk_json) = CdkJson::read(root) {
+            note_node(&mut d, &cdk_json.root, "cdk.json");
         }
     }
     read_cdk_out(root, &mut d);
     read_samconfig(root, &mut d);
-    for path in walk(root) {
-        let relative = relative(root, &path);
-        let Some(text) = read(&path) else { continue };
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        match ext {
-            "yaml" | "yml" | "json" | "template" => {
-                if relative == "package.json"
-                    || relative == "cdk.json"
-                    || relative.ends_with("package-lock.json")
-                    || relative.ends_with("tsconfig.json")
-                {
-                    continue;
-                }
+    // A folder the walk cannot read is simply not seen: detection guesses what it does not find.
+    let (inputs, _) = discover(&[root.to_path_buf()]);
+    for input in inputs
+        .iter()
+        .filter(|input| is_project_file(root, input))
+        .take(MAX_FILES)
+    {
+        let path = input.path.as_path();
+        let relative = relative(root, path);
+        let Some(text) = read(path) else { continue };
+        match input.kind {
+            InputKind::TemplateCandidate => {
                 let Ok(Some(template)) = Template::parse(&text) else {
                     continue;
                 };
@@ -163,11 +167,8 @@ pub fn detect(root: &Path) -> Detection {
                 });
                 note_node(&mut d, &template.root, &relative);
             }
-            "ts" | "tsx" | "js" | "mjs" | "cjs" | "mts" | "cts" => {
-                if stackwarden_code::is_skipped(&path) {
-                    continue;
-                }
-                let Some(facts) = source_facts(&path, &text) else {
+            InputKind::Source => {
+                let Some(facts) = source_facts(path, &text) else {
                     continue;
                 };
                 d.sdk_v2 |= facts.sdk_v2;
@@ -192,6 +193,31 @@ pub fn detect(root: &Path) -> Detection {
         add_stage(&mut d, &stage);
     }
     d
+}
+
+/// Whether the walk's `input` is a template or source the project wrote, to be read for values:
+/// not in a generated folder or too deep, and not one of the files read on their own above
+/// (package.json, cdk.json) or that hold no settings (lock files, tsconfig.json).
+fn is_project_file(root: &Path, input: &Input) -> bool {
+    let inside = input.path.strip_prefix(root).unwrap_or(&input.path);
+    let folders = inside.parent().map(Path::components).into_iter().flatten();
+    if inside.components().count() > MAX_DEPTH
+        || folders
+            .filter_map(|c| c.as_os_str().to_str())
+            .any(|name| GENERATED_DIRS.contains(&name))
+    {
+        return false;
+    }
+    match input.kind {
+        InputKind::TemplateCandidate => {
+            let name = inside.to_string_lossy();
+            name != "cdk.json"
+                && !name.ends_with("package-lock.json")
+                && !name.ends_with("tsconfig.json")
+        }
+        InputKind::Source => !stackwarden_code::is_skipped(&input.path),
+        _ => false,
+    }
 }
 
 const STRUCTURE: &[(&str, &str)] = &[
@@ -225,123 +251,80 @@ fn relative(root: &Path, path: &Path) -> String {
         .replace('\\', "/")
 }
 
-fn walk(root: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(root)
-        .max_depth(Some(8))
-        .filter_entry(|entry| {
-            entry.depth() == 0
-                || !entry
-                    .file_name()
-                    .to_str()
-                    .is_some_and(|name| SKIPPED_DIRS.contains(&name))
-        })
-        .build()
-        .flatten()
-        .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
-        .map(ignore::DirEntry::into_path)
-        .take(MAX_FILES)
-        .collect();
-    // Deterministic: the walk's order depends on the filesystem.
-    files.sort();
-    files
-}
-
+/// package.json at the root, through the package rules' reader: the name, the dependencies that
+/// name the infrastructure tool and SDK, and the scripts.
 fn read_package_json(root: &Path, d: &mut Detection) {
-    let Some(text) = read(&root.join("package.json")) else {
+    let Ok(package) = stackwarden_code::read_package_json(&root.join("package.json")) else {
         return;
     };
-    let Ok(package) = serde_json::from_str::<serde_json::Value>(&text) else {
-        return;
-    };
-    if let Some(name) = package.get("name").and_then(|n| n.as_str()) {
-        if !name.trim().is_empty() {
-            d.name = Found {
-                value: name.to_string(),
-                source: "package.json".into(),
-            };
-        }
-    }
-    for section in ["dependencies", "devDependencies", "peerDependencies"] {
-        let Some(deps) = package.get(section).and_then(|s| s.as_object()) else {
-            continue;
+    if let Some(name) = package.name.filter(|name| !name.trim().is_empty()) {
+        d.name = Found {
+            value: name,
+            source: "package.json".into(),
         };
-        for name in deps.keys() {
-            if name == "aws-cdk-lib" || name == "aws-cdk" {
-                d.iac.get_or_insert(Found {
-                    value: Iac::Cdk,
-                    source: format!("package.json ({name})"),
-                });
-            }
-            if name == "aws-sdk" {
-                d.sdk_v2 = true;
-            }
-            if name.starts_with("@aws-sdk/") {
-                d.sdk_v3 = true;
-            }
+    }
+    // An optional dependency is one the package works without: it does not say what the
+    // project is built on.
+    for dependency in package
+        .dependencies
+        .iter()
+        .filter(|dep| dep.section != "optionalDependencies")
+    {
+        let name = dependency.name.as_str();
+        if name == "aws-cdk-lib" || name == "aws-cdk" {
+            d.iac.get_or_insert(Found {
+                value: Iac::Cdk,
+                source: format!("package.json ({name})"),
+            });
+        }
+        if name == "aws-sdk" {
+            d.sdk_v2 = true;
+        }
+        if name.starts_with("@aws-sdk/") {
+            d.sdk_v3 = true;
         }
     }
-    if let Some(scripts) = package.get("scripts").and_then(|s| s.as_object()) {
-        for (name, command) in scripts {
-            if let Some(command) = command.as_str() {
-                d.scripts.insert(name.clone(), command.to_string());
-            }
-        }
-    }
+    d.scripts.extend(package.scripts);
 }
 
-/// cdk.out: stack environments (`aws://ACCOUNT/REGION`) by stack name, and function runtimes.
+/// The root's cloud assembly (`cdk.out/`), read as the template rules read it: stack
+/// environments (`aws://ACCOUNT/REGION`) by the name `cdk deploy` selects the stack by, and the
+/// runtimes of the functions in the stacks' templates.
 fn read_cdk_out(root: &Path, d: &mut Detection) {
     let out = root.join("cdk.out");
-    if let Some(manifest) = read(&out.join("manifest.json"))
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-    {
-        if let Some(artifacts) = manifest.get("artifacts").and_then(|a| a.as_object()) {
-            for (name, artifact) in artifacts {
-                if artifact.get("type").and_then(|t| t.as_str()) != Some("aws:cloudformation:stack")
-                {
-                    continue;
-                }
-                d.stacks.push(name.clone());
-                let env = artifact
-                    .get("environment")
-                    .and_then(|e| e.as_str())
-                    .unwrap_or("");
-                let mut parts = env.trim_start_matches("aws://").splitn(2, '/');
-                let (account, region) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-                let stage = stage_word(name);
-                if let Some(stage) = &stage {
-                    add_stage(d, stage);
-                }
-                let source = "cdk.out/manifest.json";
-                if is_region(region) {
-                    add_region(d, region, source);
-                }
-                if is_account_id(account) {
-                    add_account(d, stage, account, source);
-                }
-            }
-        }
+    if !is_cloud_assembly(&out) {
+        return;
     }
-    let Ok(entries) = std::fs::read_dir(&out) else {
+    // An assembly that cannot be read is `check`'s to report; detection goes on without it.
+    let Ok(mut stacks) = read_assembly(&out) else {
         return;
     };
-    let mut templates: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.ends_with(".template.json"))
-        })
-        .collect();
+    stacks.sort_by(|a, b| a.display_name.cmp(&b.display_name));
+    for stack in &stacks {
+        let name = &stack.display_name;
+        d.stacks.push(name.clone());
+        let stage = stage_word(name);
+        if let Some(stage) = &stage {
+            add_stage(d, stage);
+        }
+        let source = relative(root, &stack.assembly_dir.join("manifest.json"));
+        if let Some(region) = stack.region.as_deref().filter(|r| is_region(r)) {
+            add_region(d, region, &source);
+        }
+        if let Some(account) = stack.account.as_deref().filter(|a| is_account_id(a)) {
+            add_account(d, stage, account, &source);
+        }
+    }
+    let mut templates: Vec<&PathBuf> = stacks.iter().map(|s| &s.template_path).collect();
     templates.sort();
+    templates.dedup();
     for path in templates {
-        let Some(loaded) = read(&path).and_then(|text| load::load(&text, Format::Json).ok()) else {
+        let Some(loaded) = read(path).and_then(|text| load::load(&text, Format::Json).ok()) else {
             continue;
         };
         // Only runtimes: the synthesized ids and ARNs of CDK's own bootstrap resources say nothing
         // about the project's accounts (the manifest's environments do).
-        let source = relative(root, &path);
+        let source = relative(root, path);
         visit_strings(&loaded.root, None, &mut |_, value| {
             if is_node_runtime(value) {
                 add_runtime(d, value, &source);
@@ -668,6 +651,90 @@ mod tests {
         let mut stages = d.stages.clone();
         stages.sort();
         assert_eq!(stages, ["prod", "staging"]);
+    }
+
+    #[test]
+    fn the_cloud_assembly_is_read_like_check_reads_it_stages_included() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = dir.path();
+        write(root, "cdk.json", r#"{"app": "npx tsx bin/app.ts"}"#);
+        write(
+            root,
+            "cdk.out/manifest.json",
+            r#"{"artifacts": {
+                "dev-orders": {"type": "aws:cloudformation:stack", "environment": "aws://111111111111/eu-west-2",
+                               "properties": {"templateFile": "dev-orders.template.json"}},
+                "assembly-Prod": {"type": "cdk:cloud-assembly", "properties": {"directoryName": "assembly-Prod"}}
+            }}"#,
+        );
+        write(
+            root,
+            "cdk.out/dev-orders.template.json",
+            r#"{"Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Properties": {"Runtime": "nodejs22.x"}}}}"#,
+        );
+        write(
+            root,
+            "cdk.out/assembly-Prod/manifest.json",
+            r#"{"artifacts": {
+                "ProdOrders1A2B3C4D": {"type": "aws:cloudformation:stack", "displayName": "Prod/Orders",
+                               "environment": "aws://222222222222/eu-west-2",
+                               "properties": {"templateFile": "ProdOrders.template.json", "stackName": "Prod-Orders"}}
+            }}"#,
+        );
+        write(
+            root,
+            "cdk.out/assembly-Prod/ProdOrders.template.json",
+            r#"{"Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Properties": {"Runtime": "nodejs20.x"}}}}"#,
+        );
+        let d = detect(root);
+        // The names `cdk deploy` selects the stacks by, the Stage's stack by its construct path.
+        assert_eq!(d.stacks, ["Prod/Orders", "dev-orders"]);
+        assert_eq!(d.accounts["dev"].value, "111111111111");
+        assert_eq!(d.accounts["dev"].source, "cdk.out/manifest.json");
+        assert_eq!(d.accounts["prod"].value, "222222222222");
+        assert_eq!(
+            d.accounts["prod"].source,
+            "cdk.out/assembly-Prod/manifest.json"
+        );
+        assert_eq!(
+            d.main_region(),
+            Some(("eu-west-2", "cdk.out/assembly-Prod/manifest.json"))
+        );
+        let runtimes: Vec<(&str, &str)> = d
+            .runtimes
+            .iter()
+            .map(|r| (r.value.as_str(), r.source.as_str()))
+            .collect();
+        assert_eq!(
+            runtimes,
+            [
+                (
+                    "nodejs20.x",
+                    "cdk.out/assembly-Prod/ProdOrders.template.json"
+                ),
+                ("nodejs22.x", "cdk.out/dev-orders.template.json")
+            ]
+        );
+    }
+
+    #[test]
+    fn generated_folders_and_optional_dependencies_say_nothing() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = dir.path();
+        let template = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs20.x\n";
+        // SAM's build copy and a bundle: generated from the project, not written in it.
+        write(root, ".aws-sam/build/template.yaml", template);
+        write(root, "dist/index.js", "const region = 'us-east-1';\n");
+        write(
+            root,
+            "package.json",
+            r#"{"name": "tools", "optionalDependencies": {"aws-sdk": "2.0.0", "aws-cdk-lib": "2.0.0"}}"#,
+        );
+        let d = detect(root);
+        assert_eq!(d.iac, None);
+        assert!(d.sam_templates.is_empty() && d.runtimes.is_empty() && d.regions.is_empty());
+        assert!(!d.sdk_v2);
+        assert_eq!(d.name.value, "tools");
     }
 
     #[test]
