@@ -17,6 +17,10 @@ use stackwarden_cfn::{check_template_source, Options, Template};
 use stackwarden_core::config::Config;
 use stackwarden_core::RuleFilter;
 
+/// Counts allocations too: how much the loader builds is decided by the model's design.
+#[global_allocator]
+static ALLOC: divan::AllocProfiler = divan::AllocProfiler::system();
+
 fn main() {
     divan::main();
 }
@@ -143,4 +147,30 @@ fn sniff_format(bencher: Bencher<'_, '_>) {
         return;
     };
     bencher.bench(|| load::sniff_format(divan::black_box(&big.text)) == Format::Json);
+}
+
+/// What each template rule (and the IAM rules, as `iam`) costs on its own, on the largest input:
+/// the whole check with only that rule selected, so the loading is in every figure and the
+/// differences between them are the rules'.
+#[divan::bench(args = ["none", "cfn/duplicate-key", "cfn/dynamodb-pitr", "cfn/hardcoded-account", "cfn/hardcoded-arn", "cfn/hardcoded-region", "cfn/lambda-bundle-size", "cfn/lambda-runtime", "cfn/missing-tags", "cfn/naming", "cfn/prod-retain", "cfn/s3-encryption", "cfn/s3-public-access", "cfn/s3-versioning", "secret/credentials-in-env", "iam"])]
+fn check_one_rule(bencher: Bencher<'_, '_>, rule: &str) {
+    let all = inputs();
+    let Some(big) = all.iter().max_by_key(|i| i.text.len()) else {
+        return;
+    };
+    let config = Config::default();
+    let filter = RuleFilter {
+        select: vec![rule.to_string()],
+        ..RuleFilter::default()
+    };
+    let options = Options {
+        config: &config,
+        filter: &filter,
+        stage: None,
+        today: "2026-11-25",
+        known_rules: &[],
+        verbose: false,
+    };
+    let _ = check_template_source(&big.path, &big.text, &options);
+    bencher.bench(|| check_template_source(&big.path, divan::black_box(&big.text), &options));
 }
