@@ -72,7 +72,7 @@ fn collect<'a>(
         Value::Map(map) => map
             .iter()
             .for_each(|(k, v)| collect(v, Some(&k.name), None, out)),
-        Value::Intrinsic(intrinsic) => match intrinsic.name.as_str() {
+        Value::Intrinsic(intrinsic) => match intrinsic.name {
             "Fn::Sub" => {
                 let (template, variables) = match &intrinsic.arg.value {
                     Value::Seq(items) => (items.first(), items.get(1)),

@@ -15,7 +15,7 @@ fn shape(node: &Node) -> String {
     match &node.value {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.clone(),
+        Value::Number(n) => n.to_string(),
         Value::String(s) => format!("{s:?}"),
         Value::Seq(items) => format!(
             "[{}]",
@@ -299,7 +299,7 @@ fn flow_lists_closed_less_indented_are_read_as_cloudformation_reads_them() {
         first
             .get("Resource")
             .and_then(Node::as_intrinsic)
-            .map(|i| i.name.as_str()),
+            .map(|i| i.name),
         Some("Fn::GetAtt")
     );
     assert_eq!(

@@ -6,6 +6,11 @@
 
 use crate::span::Span;
 
+/// The text of a key or scalar. Most are short (`Type`, `Properties`, `AWS::S3::Bucket`, a
+/// logical id): a compact string keeps up to 24 bytes inline, so loading a template allocates
+/// for the few long values only, not once per key and value.
+pub type Text = compact_str::CompactString;
+
 /// A value with the bytes it covers (a mapping or list: where it opens).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -18,8 +23,8 @@ pub enum Value {
     Null,
     Bool(bool),
     /// Kept as written: templates compare numbers as text (`"1"` and `1` are both valid).
-    Number(String),
-    String(String),
+    Number(Text),
+    String(Text),
     Seq(Vec<Node>),
     Map(Map),
     /// `Ref`, `Fn::*` or `Condition`, normalised to the long name (`Fn::GetAtt` for `!GetAtt`).
@@ -29,14 +34,14 @@ pub enum Value {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Intrinsic {
     /// The long name: `Ref`, `Fn::Sub`, `Fn::GetAtt`, `Condition`, ...
-    pub name: String,
+    pub name: &'static str,
     pub arg: Node,
 }
 
 /// A mapping key and where it is written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Key {
-    pub name: String,
+    pub name: Text,
     pub span: Span,
 }
 
@@ -109,6 +114,15 @@ pub fn intrinsic_for_tag(suffix: &str) -> Option<&'static str> {
         .iter()
         .find(|(short, _)| *short == suffix)
         .map(|(_, long)| *long)
+}
+
+/// The long name as a `&'static str` (`"Fn::Sub"` → the table's `"Fn::Sub"`), for any name of
+/// [`INTRINSICS`], `Condition` included: nodes keep the table's string, not a copy.
+pub fn intrinsic_name(long: &str) -> Option<&'static str> {
+    INTRINSICS
+        .iter()
+        .find(|(_, name)| *name == long)
+        .map(|(_, name)| *name)
 }
 
 /// Whether a single-key mapping `{key: ...}` is an intrinsic function in long form.

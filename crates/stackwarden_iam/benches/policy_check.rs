@@ -12,7 +12,7 @@ fn main() {
 }
 
 fn string(text: &str, line: u32) -> Node {
-    Node::new(Span::new(line, 10), Value::String(text.to_string()))
+    Node::new(Span::new(line, 10), Value::String(text.into()))
 }
 
 fn map(entries: Vec<(&str, Node)>, line: u32) -> Node {
@@ -21,7 +21,7 @@ fn map(entries: Vec<(&str, Node)>, line: u32) -> Node {
         .map(|(k, v)| {
             (
                 Key {
-                    name: k.to_string(),
+                    name: k.into(),
                     span: Span::new(line, 5),
                 },
                 v,
@@ -78,7 +78,7 @@ fn policy(statements: u32) -> Node {
                 Node::new(
                     Span::new(line + 2, 15),
                     Value::Intrinsic(Box::new(stackwarden_core::node::Intrinsic {
-                        name: "Fn::GetAtt".into(),
+                        name: "Fn::GetAtt",
                         arg,
                     })),
                 )

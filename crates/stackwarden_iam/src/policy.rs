@@ -365,7 +365,7 @@ fn describe(node: &Node) -> String {
         Value::String(s) => format!("the string \"{}\"", shorten(s)),
         Value::Seq(_) => "a list".into(),
         Value::Map(_) => "a mapping".into(),
-        Value::Intrinsic(i) => i.name.clone(),
+        Value::Intrinsic(i) => i.name.to_string(),
     }
 }
 

@@ -63,9 +63,9 @@ fn render(node: &Node, depth: usize) -> Option<String> {
         return None;
     }
     match &node.value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.clone()),
-        Value::Intrinsic(i) => match i.name.as_str() {
+        Value::String(s) => Some(s.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Intrinsic(i) => match i.name {
             "Ref" if i.arg.as_str() == Some("AWS::AccountId") => Some(OWN.into()),
             "Ref" => Some(COMPUTED.into()),
             "Fn::Sub" => {
@@ -129,13 +129,10 @@ mod tests {
         Node::new(Span::default(), Value::String(text.into()))
     }
 
-    fn intrinsic(name: &str, arg: Node) -> Node {
+    fn intrinsic(name: &'static str, arg: Node) -> Node {
         Node::new(
             Span::default(),
-            Value::Intrinsic(Box::new(Intrinsic {
-                name: name.into(),
-                arg,
-            })),
+            Value::Intrinsic(Box::new(Intrinsic { name, arg })),
         )
     }
 

@@ -61,7 +61,7 @@ pub fn functions(
             .and_then(Node::as_map)
         {
             for (key, value) in variables.iter() {
-                environment.insert(key.name.clone(), env_value(template, value));
+                environment.insert(key.name.to_string(), env_value(template, value));
             }
         }
         let source = stack.and_then(|s| s.source_of(resource.id, positions));

@@ -221,7 +221,7 @@ pub fn resource_of(node: &Node) -> Res {
         };
     }
     if let Some(intrinsic) = node.as_intrinsic() {
-        match intrinsic.name.as_str() {
+        match intrinsic.name {
             "Fn::Join" => {
                 let parts = intrinsic
                     .arg
@@ -280,7 +280,7 @@ pub fn resource_of(node: &Node) -> Res {
 /// The logical id a `Ref X` or `Fn::GetAtt [X, attr]` names (not pseudo parameters).
 pub fn ref_target(node: &Node) -> Option<String> {
     let intrinsic = node.as_intrinsic()?;
-    let id = match intrinsic.name.as_str() {
+    let id = match intrinsic.name {
         "Ref" => intrinsic.arg.as_str()?.to_string(),
         "Fn::GetAtt" => match intrinsic.arg.as_seq() {
             Some(parts) => parts.first()?.as_str()?.to_string(),
@@ -329,8 +329,8 @@ fn json_to_node(value: &serde_json::Value) -> Node {
     let value = match value {
         serde_json::Value::Null => Value::Null,
         serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => Value::Number(n.to_string()),
-        serde_json::Value::String(s) => Value::String(s.clone()),
+        serde_json::Value::Number(n) => Value::Number(n.to_string().into()),
+        serde_json::Value::String(s) => Value::String(s.as_str().into()),
         serde_json::Value::Array(a) => Value::Seq(a.iter().map(json_to_node).collect()),
         serde_json::Value::Object(o) => Value::Map(Map {
             entries: o
@@ -338,7 +338,7 @@ fn json_to_node(value: &serde_json::Value) -> Node {
                 .map(|(k, v)| {
                     (
                         Key {
-                            name: k.clone(),
+                            name: k.as_str().into(),
                             span,
                         },
                         json_to_node(v),

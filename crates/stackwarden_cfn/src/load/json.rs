@@ -4,7 +4,7 @@
 use jsonc_parser::ast;
 use jsonc_parser::common::Ranged;
 use jsonc_parser::{CollectOptions, ParseOptions};
-use stackwarden_core::node::{is_intrinsic_key, Intrinsic};
+use stackwarden_core::node::{intrinsic_name, is_intrinsic_key, Intrinsic};
 use stackwarden_core::{Key, Map, Node, Span, Value};
 
 use super::{DuplicateKey, LoadError, Loaded, MAX_DEPTH};
@@ -72,8 +72,8 @@ impl Converter {
             _ => Span::from_offsets(start, end),
         };
         let value = match value {
-            ast::Value::StringLit(s) => Value::String(s.value.to_string()),
-            ast::Value::NumberLit(n) => Value::Number(n.value.to_string()),
+            ast::Value::StringLit(s) => Value::String(s.value.as_ref().into()),
+            ast::Value::NumberLit(n) => Value::Number(n.value.into()),
             ast::Value::BooleanLit(b) => Value::Bool(b.value),
             ast::Value::NullKeyword(_) => Value::Null,
             ast::Value::Array(array) => Value::Seq(
@@ -113,7 +113,7 @@ impl Converter {
                     path.pop();
                     map.entries.push((
                         Key {
-                            name: name.to_string(),
+                            name: name.into(),
                             span: key_span,
                         },
                         value?,
@@ -149,12 +149,12 @@ pub(crate) fn into_intrinsic(mut map: Map) -> Value {
     if map.entries.len() == 1 {
         let (key, _) = &map.entries[0];
         let is_condition = key.name == "Condition" && map.entries[0].1.as_str().is_some();
-        if is_intrinsic_key(&key.name) || is_condition {
-            let (key, arg) = map.entries.remove(0);
-            return Value::Intrinsic(Box::new(Intrinsic {
-                name: key.name,
-                arg,
-            }));
+        let name = (is_intrinsic_key(&key.name) || is_condition)
+            .then(|| intrinsic_name(&key.name))
+            .flatten();
+        if let Some(name) = name {
+            let (_, arg) = map.entries.remove(0);
+            return Value::Intrinsic(Box::new(Intrinsic { name, arg }));
         }
     }
     Value::Map(map)

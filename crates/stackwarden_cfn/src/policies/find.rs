@@ -263,7 +263,7 @@ fn attached_to(properties: Option<&Node>) -> Vec<String> {
             .unwrap_or_default()
         {
             match (&entry.value, entry.as_intrinsic()) {
-                (Value::String(name), _) => principals.push(name.clone()),
+                (Value::String(name), _) => principals.push(name.to_string()),
                 (_, Some(i)) if i.name == "Ref" => {
                     principals.extend(i.arg.as_str().map(str::to_string))
                 }

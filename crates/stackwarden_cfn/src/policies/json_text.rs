@@ -65,14 +65,14 @@ fn respan(node: &mut Node, span: Span, sub: bool) {
             let unescaped = text.replace("${!", "${");
             if has_placeholder(text) {
                 node.value = Value::Intrinsic(Box::new(Intrinsic {
-                    name: "Fn::Sub".into(),
+                    name: "Fn::Sub",
                     arg: Node {
                         span,
-                        value: Value::String(unescaped),
+                        value: Value::String(unescaped.into()),
                     },
                 }));
             } else {
-                *text = unescaped;
+                *text = unescaped.into();
             }
         }
         Value::Seq(items) => items.iter_mut().for_each(|item| respan(item, span, sub)),

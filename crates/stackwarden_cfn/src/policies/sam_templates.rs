@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use stackwarden_core::node::{is_intrinsic_key, Intrinsic};
+use stackwarden_core::node::{intrinsic_name, is_intrinsic_key, Intrinsic};
 use stackwarden_core::{Key, Map, Node, Span, Value};
 
 const TEMPLATES: &str = include_str!("../../../../data/sam-policy-templates.json");
@@ -49,8 +49,8 @@ fn to_node(json: &serde_json::Value, span: Span, argument: &dyn Fn(&str) -> Opti
     let value = match json {
         serde_json::Value::Null => Value::Null,
         serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => Value::Number(n.to_string()),
-        serde_json::Value::String(s) => Value::String(s.clone()),
+        serde_json::Value::Number(n) => Value::Number(n.to_string().into()),
+        serde_json::Value::String(s) => Value::String(s.as_str().into()),
         serde_json::Value::Array(items) => {
             Value::Seq(items.iter().map(|i| to_node(i, span, argument)).collect())
         }
@@ -65,9 +65,9 @@ fn to_node(json: &serde_json::Value, span: Span, argument: &dyn Fn(&str) -> Opti
                     return passed;
                 }
             }
-            if is_intrinsic_key(key) {
+            if let Some(name) = is_intrinsic_key(key).then(|| intrinsic_name(key)).flatten() {
                 Value::Intrinsic(Box::new(Intrinsic {
-                    name: key.to_string(),
+                    name,
                     arg: to_node(arg, span, argument),
                 }))
             } else {
@@ -90,7 +90,7 @@ fn object(
             .map(|(k, v)| {
                 (
                     Key {
-                        name: k.clone(),
+                        name: k.as_str().into(),
                         span,
                     },
                     to_node(v, span, argument),

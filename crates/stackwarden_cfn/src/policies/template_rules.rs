@@ -76,7 +76,7 @@ fn other_names(names: &[&str], except: &str) -> String {
 /// `!GetAtt Role.Arn`, `{Fn::GetAtt: [Role, Arn]}`, `!Ref Role` → `Role`; a literal ARN as written.
 fn role_key(node: &Node) -> Option<String> {
     match &node.value {
-        Value::String(arn) => Some(arn.clone()),
+        Value::String(arn) => Some(arn.to_string()),
         Value::Intrinsic(i) if i.name == "Ref" => i.arg.as_str().map(str::to_string),
         Value::Intrinsic(i) if i.name == "Fn::GetAtt" => match &i.arg.value {
             Value::String(path) => path.split('.').next().map(str::to_string),

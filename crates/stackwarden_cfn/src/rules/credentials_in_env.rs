@@ -147,7 +147,7 @@ fn strings(node: &Node) -> Vec<(&str, &Node)> {
             Value::Seq(items) => stack.extend(items.iter().rev()),
             Value::Map(map) => stack.extend(map.entries.iter().rev().map(|(_, v)| v)),
             Value::Intrinsic(i)
-                if !matches!(i.name.as_str(), "Ref" | "Fn::GetAtt" | "Fn::ImportValue") =>
+                if !matches!(i.name, "Ref" | "Fn::GetAtt" | "Fn::ImportValue") =>
             {
                 stack.push(&i.arg)
             }

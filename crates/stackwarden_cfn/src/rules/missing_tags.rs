@@ -129,7 +129,7 @@ fn tag_keys(node: &Node) -> Option<Vec<String>> {
                 }
             }
         }
-        Value::Map(map) => keys.extend(map.iter().map(|(k, _)| k.name.clone())),
+        Value::Map(map) => keys.extend(map.iter().map(|(k, _)| k.name.to_string())),
         Value::Intrinsic(_) => return None,
         _ => {}
     }

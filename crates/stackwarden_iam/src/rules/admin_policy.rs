@@ -91,7 +91,7 @@ fn managed_finding(name: &str, span: Span) -> PolicyFinding {
 /// Literal text of a string, `Fn::Sub` template or `Fn::Join` (computed parts become empty).
 fn flatten(node: &Node) -> Option<String> {
     match &node.value {
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(s.to_string()),
         Value::Intrinsic(i) if i.name == "Fn::Sub" => match &i.arg.value {
             Value::String(s) => Some(s.replace("${AWS::Partition}", "aws")),
             Value::Seq(items) => items

@@ -52,7 +52,7 @@ fn collect(text: &str, lines: &LineIndex) -> Vec<Result<(YamlEvent, Span), LoadE
                         style,
                         ..
                     } => Some(YamlEvent::Scalar {
-                        text: value,
+                        text: value.into(),
                         plain: style == ScalarStyle::Plain,
                         anchor,
                         tag: convert(tag.as_deref()),

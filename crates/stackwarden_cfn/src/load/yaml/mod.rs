@@ -11,7 +11,7 @@ mod saphyr_events;
 
 use std::collections::HashMap;
 
-use stackwarden_core::node::{intrinsic_for_tag, Intrinsic};
+use stackwarden_core::node::{intrinsic_for_tag, Intrinsic, Text};
 use stackwarden_core::{Key, LineIndex, Map, Node, Span, Value};
 
 use super::json::into_intrinsic;
@@ -22,7 +22,7 @@ use super::{DuplicateKey, LoadError, LoadWarning, Loaded, MAX_DEPTH, MAX_VALUES}
 pub(super) enum YamlEvent {
     DocumentStart,
     Scalar {
-        text: String,
+        text: Text,
         plain: bool,
         anchor: Option<String>,
         tag: YamlTag,
@@ -281,7 +281,7 @@ impl Composer {
                                 }
                             };
                             duplicate = Some(DuplicateKey {
-                                name: key.name.clone(),
+                                name: key.name.to_string(),
                                 span: key.span,
                                 first,
                                 path: Vec::new(),
@@ -292,8 +292,8 @@ impl Composer {
                     None => {
                         let name = match &node.value {
                             Value::String(s) | Value::Number(s) => s.clone(),
-                            Value::Bool(b) => b.to_string(),
-                            Value::Null => String::new(),
+                            Value::Bool(b) => Text::const_new(if *b { "true" } else { "false" }),
+                            Value::Null => Text::default(),
                             _ => {
                                 // A structural problem of the document, not a parser quirk.
                                 return Err(LoadError {
@@ -321,7 +321,7 @@ impl Composer {
                     Frame::Map {
                         pending_key: Some(key),
                         ..
-                    } => Some(key.name.clone()),
+                    } => Some(key.name.to_string()),
                     Frame::Map { .. } => None,
                     Frame::Seq { items, .. } => Some(format!("[{}]", items.len())),
                 })
@@ -352,40 +352,34 @@ fn tagged(node: Node, tag: Option<&str>) -> Node {
             Some((resource, attribute)) => Node::new(
                 span,
                 Value::Seq(vec![
-                    Node::new(span, Value::String(resource.to_string())),
-                    Node::new(span, Value::String(attribute.to_string())),
+                    Node::new(span, Value::String(resource.into())),
+                    Node::new(span, Value::String(attribute.into())),
                 ]),
             ),
             None => node,
         },
         _ => node,
     };
-    Node::new(
-        span,
-        Value::Intrinsic(Box::new(Intrinsic {
-            name: name.to_string(),
-            arg,
-        })),
-    )
+    Node::new(span, Value::Intrinsic(Box::new(Intrinsic { name, arg })))
 }
 
-fn scalar(at: Span, text: String, plain: bool, tag: &YamlTag) -> Node {
+fn scalar(at: Span, text: Text, plain: bool, tag: &YamlTag) -> Node {
     let value = if !plain || *tag == YamlTag::Str {
         Value::String(text)
     } else {
-        resolve_plain(&text)
+        resolve_plain(text)
     };
     tagged(Node::new(at, value), local_tag(tag).as_deref())
 }
 
 /// YAML 1.2 core schema resolution of a plain scalar.
-fn resolve_plain(text: &str) -> Value {
-    match text {
+fn resolve_plain(text: Text) -> Value {
+    match text.as_str() {
         "" | "~" | "null" | "Null" | "NULL" => Value::Null,
         "true" | "True" | "TRUE" => Value::Bool(true),
         "false" | "False" | "FALSE" => Value::Bool(false),
-        _ if is_number(text) => Value::Number(text.to_string()),
-        _ => Value::String(text.to_string()),
+        _ if is_number(&text) => Value::Number(text),
+        _ => Value::String(text),
     }
 }
 
@@ -452,7 +446,7 @@ pub(super) fn head_top_level(head: &str) -> TopLevel {
             }
             YamlEvent::Scalar { text, .. } if depth == 1 => {
                 if expect_key && !is_section(&text) {
-                    return TopLevel::Key(text);
+                    return TopLevel::Key(text.into());
                 }
                 expect_key = !expect_key;
             }
@@ -469,23 +463,23 @@ mod tests {
 
     #[test]
     fn plain_scalars_resolve_by_the_core_schema() {
-        assert_eq!(resolve_plain("true"), Value::Bool(true));
-        assert_eq!(resolve_plain("~"), Value::Null);
-        assert_eq!(resolve_plain("12"), Value::Number("12".into()));
-        assert_eq!(resolve_plain("1.5e3"), Value::Number("1.5e3".into()));
+        assert_eq!(resolve_plain("true".into()), Value::Bool(true));
+        assert_eq!(resolve_plain("~".into()), Value::Null);
+        assert_eq!(resolve_plain("12".into()), Value::Number("12".into()));
+        assert_eq!(resolve_plain("1.5e3".into()), Value::Number("1.5e3".into()));
         assert_eq!(
-            resolve_plain("123456789012"),
+            resolve_plain("123456789012".into()),
             Value::Number("123456789012".into())
         );
         assert_eq!(
-            resolve_plain("nodejs22.x"),
+            resolve_plain("nodejs22.x".into()),
             Value::String("nodejs22.x".into())
         );
         assert_eq!(
-            resolve_plain("2010-09-09"),
+            resolve_plain("2010-09-09".into()),
             Value::String("2010-09-09".into())
         );
-        assert_eq!(resolve_plain("-"), Value::String("-".into()));
-        assert_eq!(resolve_plain("."), Value::String(".".into()));
+        assert_eq!(resolve_plain("-".into()), Value::String("-".into()));
+        assert_eq!(resolve_plain(".".into()), Value::String(".".into()));
     }
 }

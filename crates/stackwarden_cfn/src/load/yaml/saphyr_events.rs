@@ -34,7 +34,7 @@ pub(super) fn events<'t>(
         let event = match event {
             Event::DocumentStart(_) => YamlEvent::DocumentStart,
             Event::Scalar(text, style, id, tag) => YamlEvent::Scalar {
-                text: text.into_owned(),
+                text: text.into(),
                 plain: style == ScalarStyle::Plain,
                 anchor: anchor(id),
                 tag: convert(tag.as_deref()),
