@@ -250,10 +250,10 @@ fn describe(entry: &Suppression, problem: Problem<'_>) -> (String, String) {
 
 /// `context.stage` in the app's cdk.json (what `-c stage=...` overrides at synth time).
 fn cdk_context_stage(project_root: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(project_root.join("cdk.json")).ok()?;
-    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
-    json.pointer("/context/stage")
-        .and_then(|v| v.as_str())
+    crate::cdk_app::CdkJson::read(project_root)?
+        .root
+        .path(&["context", "stage"])?
+        .as_str()
         .map(str::to_string)
 }
 
