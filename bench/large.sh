@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): the inputs that used to be slow or to grow memory with their size.
+#   1. One large template, minified (one line, as `aws cloudformation get-template` returns it)
+#      and the same template pretty-printed: the resources of every JSON template of
+#      ../shared/corpus, concatenated (logical ids prefixed, so none collides) until the minified
+#      text passes 1.2 MB. The goal is the minified one within 2x of the pretty-printed one.
+#   2. 50 copies of ../shared/corpus (hard links, so no disk), checked in one run: peak resident
+#      memory must stay flat in the number of files (goal: under 150 MB).
+# Prints wall seconds and peak RSS of `stackwarden check` (medians of RUNS runs) per output format.
+#
+# Usage: bench/large.sh [BINARY] [RUNS]     (default target/release/stackwarden, 3 runs)
+# Skips (exit 0) when ../shared/corpus is absent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin="${1:-target/release/stackwarden}"
+runs="${2:-3}"
+corpus="${STACKWARDEN_CORPUS:-../shared/corpus}"
+[ -d "$corpus" ] || { echo "no $corpus: nothing to measure, skipping"; exit 0; }
+[ -x "$bin" ] || { echo "no binary at $bin: cargo build --release first" >&2; exit 2; }
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+python3 - "$corpus" "$work" <<'PY'
+import json, pathlib, sys
+corpus, work = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+resources, size = {}, 0
+for path in sorted(corpus.rglob("*.json")):
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        continue
+    if not isinstance(doc, dict) or not isinstance(doc.get("Resources"), dict):
+        continue
+    prefix = "T%d" % len(resources)
+    for logical_id, resource in doc["Resources"].items():
+        resources[prefix + "".join(c for c in logical_id if c.isalnum())] = resource
+    size = len(json.dumps(resources, separators=(",", ":")))
+    if size > 1_200_000:
+        break
+template = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}
+(work / "minified.template.json").write_text(json.dumps(template, separators=(",", ":")))
+(work / "pretty.template.json").write_text(json.dumps(template, indent=2))
+PY
+mkdir -p "$work/corpus50"
+for i in $(seq 1 50); do cp -al "$corpus" "$work/corpus50/copy$i"; done
+
+# median wall seconds and peak KB of RUNS runs of: stackwarden check --format FORMAT TARGET
+measure() {
+  local format=$1 target=$2
+  for _ in $(seq 1 "$runs"); do
+    /usr/bin/time -f "%e %M" -o "$work/time" "$bin" check --format "$format" "$target" >/dev/null 2>"$work/err" || true
+    tail -1 "$work/time"
+  done | sort -n | awk -v n="$runs" '{ wall[NR] = $1; rss[NR] = $2 } END { m = int((n + 1) / 2); printf "%8.2f s %8.1f MB", wall[m], rss[m] / 1024 }'
+}
+size() { python3 -c 'import os,sys; print("%.2f MB" % (os.path.getsize(sys.argv[1]) / 1048576))' "$1"; }
+
+echo "binary: $bin ($("$bin" --version))"
+echo "minified template: $(size "$work/minified.template.json"), pretty-printed: $(size "$work/pretty.template.json")"
+printf '%-34s %-6s %s\n' input format "wall, peak RSS (median of $runs)"
+for format in text json; do
+  printf '%-34s %-6s %s\n' "large template, minified" "$format" "$(measure "$format" "$work/minified.template.json")"
+  printf '%-34s %-6s %s\n' "large template, pretty-printed" "$format" "$(measure "$format" "$work/pretty.template.json")"
+done
+files=$(find "$work/corpus50" -type f | wc -l)
+for format in json text; do
+  printf '%-34s %-6s %s\n' "50 copies of the corpus ($files files)" "$format" "$(measure "$format" "$work/corpus50")"
+done
