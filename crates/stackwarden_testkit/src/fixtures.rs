@@ -54,13 +54,19 @@ impl Fixtures {
             .unwrap_or_else(|| panic!("no {kind} fixture in {}", folder.display()))
     }
 
-    /// Whether one rule folder has a `kind` fixture ([`Self::case`] would find it).
-    pub fn has_case(&self, rule_folder: &str, kind: &str) -> bool {
-        std::fs::read_dir(self.root.join(rule_folder)).is_ok_and(|entries| {
-            entries
-                .flatten()
-                .any(|e| e.path().file_stem().is_some_and(|s| s == kind))
-        })
+    /// Every `kind` fixture of one rule folder, sorted ([`Self::case`] finds one of them): none
+    /// when the folder cannot be read.
+    pub fn cases(&self, rule_folder: &str, kind: &str) -> Vec<PathBuf> {
+        let Ok(entries) = std::fs::read_dir(self.root.join(rule_folder)) else {
+            return Vec::new();
+        };
+        let mut cases: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.file_stem().is_some_and(|s| s == kind))
+            .collect();
+        cases.sort();
+        cases
     }
 
     /// The configuration the fixtures are checked with: the folder's `stackwarden.toml`.
@@ -105,6 +111,27 @@ mod tests {
             fixtures.case("s3-versioning", "pass"),
             dir.path().join("s3-versioning/pass.json")
         );
+    }
+
+    #[test]
+    fn cases_lists_every_fixture_of_a_kind() {
+        let dir = tempfile::tempdir().expect("tmp");
+        crate::project::write(dir.path(), "credentials/fail.yaml", "");
+        crate::project::write(dir.path(), "credentials/fail.json", "");
+        crate::project::write(dir.path(), "credentials/failing.yaml", "");
+        crate::project::write(dir.path(), "empty/fail/template.yaml", "");
+        let fixtures = Fixtures::new(dir.path());
+        let folder = dir.path().join("credentials");
+        assert_eq!(
+            fixtures.cases("credentials", "fail"),
+            [folder.join("fail.json"), folder.join("fail.yaml")]
+        );
+        assert_eq!(
+            fixtures.cases("empty", "fail"),
+            [dir.path().join("empty/fail")]
+        );
+        assert!(fixtures.cases("credentials", "pass").is_empty());
+        assert!(fixtures.cases("absent", "fail").is_empty());
     }
 
     #[test]

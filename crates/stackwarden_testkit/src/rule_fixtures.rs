@@ -142,7 +142,8 @@ impl RuleFixtures {
                 return;
             }
         }
-        let cases = ["fail", "pass"].map(|kind| self.fixtures.has_case(folder, kind));
+        let found = ["fail", "pass"].map(|kind| self.fixtures.cases(folder, kind));
+        let cases = found.each_ref().map(|c| !c.is_empty());
         let rule = match rule_of_folder(folder, &self.known) {
             Ok(rule) => rule,
             Err(problem) => {
@@ -160,14 +161,20 @@ impl RuleFixtures {
         };
         let domain = domain_of(rule);
         if domain == self.domain {
-            for (kind, present) in ["fail", "pass"].iter().zip(cases) {
-                if !present {
-                    plan.problems.push(format!(
+            for (kind, found) in ["fail", "pass"].iter().zip(&found) {
+                match found.as_slice() {
+                    [] => plan.problems.push(format!(
                         "{folder}: the fixture folder of {rule} has no `{kind}.*`: add one"
-                    ));
+                    )),
+                    [_] => {}
+                    // `Fixtures::case` would run one of them, whichever the folder lists first.
+                    several => plan.problems.push(format!(
+                        "{folder}: {} `{kind}.*` fixtures of {rule}, of which one would run: keep one, and give the others names of their own with a test that reads them",
+                        several.len()
+                    )),
                 }
             }
-            if cases == [true, true] {
+            if found.iter().all(|c| c.len() == 1) {
                 let name = if by_domain {
                     &folder[domain.len() + 1..]
                 } else {
@@ -449,6 +456,9 @@ mod tests {
             "credentials-in-env/fail.yaml",
             "credentials-in-env/pass.yaml",
             "naming-half/fail.yaml",
+            "naming-twice/fail.yaml",
+            "naming-twice/fail.json",
+            "naming-twice/pass.yaml",
         ]);
         let plan = RuleFixtures::new(Fixtures::new(dir.path()), metas(), "cfn")
             .folder_tested_by("gone", "a test that was deleted")
@@ -462,13 +472,14 @@ mod tests {
             "nameing: holds fail and pass fixtures but names no known rule",
             "credentials-in-env: the fixtures of secret/credentials-in-env, which no test runs",
             "naming-half: the fixture folder of cfn/naming has no `pass.*`",
+            "naming-twice: 2 `fail.*` fixtures of cfn/naming, of which one would run",
         ] {
             assert!(
                 problems.contains(expected),
                 "{expected:?} not in:\n{problems}"
             );
         }
-        assert_eq!(plan.problems.len(), 5, "{problems}");
+        assert_eq!(plan.problems.len(), 6, "{problems}");
         assert_eq!(plan.run.len(), 1);
     }
 
