@@ -1,6 +1,7 @@
-//! Every `iam/*` rule against its fixtures (`tests/fixtures/iam-<rule>/{fail,pass}.*`): the fail
-//! fixture must produce the snapshotted findings (rule, line, column, message, help), and only of
-//! that rule; the pass fixture must produce none of that rule.
+//! Every `iam/*` rule against its fixtures (`tests/fixtures/iam-<rule>/{fail,pass}.*`, found on
+//! disk: a new rule's folder needs no line here): the fail fixture must produce the snapshotted
+//! findings (rule, line, column, message, help), and only of that rule; the pass fixture must
+//! produce none of that rule.
 
 use std::path::Path;
 
@@ -33,23 +34,16 @@ fn run(path: &Path, select: &[&str]) -> String {
     stackwarden_testkit::render(&sorted(findings), LAYOUT)
 }
 
+// Every `iam-<rule>` folder of tests/fixtures, found on disk; tests/rules.rs accounts for the
+// other folders.
 stackwarden_testkit::rule_fixture_tests! {
-    run: run, fixtures: fixtures();
-    wildcard_action => "iam/wildcard-action" in "iam-wildcard-action",
-    wildcard_privileged => "iam/wildcard-privileged" in "iam-wildcard-privileged",
-    wildcard_resource => "iam/wildcard-resource" in "iam-wildcard-resource",
-    unknown_action => "iam/unknown-action" in "iam-unknown-action",
-    unknown_service => "iam/unknown-service" in "iam-unknown-service",
-    not_action_allow => "iam/not-action-allow" in "iam-not-action-allow",
-    not_resource_allow => "iam/not-resource-allow" in "iam-not-resource-allow",
-    passrole_star => "iam/passrole-star" in "iam-passrole-star",
-    privilege_escalation => "iam/privilege-escalation" in "iam-privilege-escalation",
-    admin_policy => "iam/admin-policy" in "iam-admin-policy",
-    iam_user => "iam/iam-user" in "iam-iam-user",
-    access_key => "iam/access-key" in "iam-access-key",
-    cross_account_no_external_id => "iam/cross-account-no-external-id" in "iam-cross-account-no-external-id",
-    shared_execution_role => "iam/shared-execution-role" in "iam-shared-execution-role",
-    malformed_policy => "iam/malformed-policy" in "iam-malformed-policy",
+    run: run,
+    plan: stackwarden_testkit::RuleFixtures::new(
+        fixtures(),
+        stackwarden_cfn::rules::all_metas().chain(stackwarden_iam::all_metas()),
+        "iam",
+    )
+    .others_accounted_for_by("tests/rules.rs"),
 }
 
 /// Every pass fixture is clean under every IAM rule, not only its own: the `*`-only actions,

@@ -1,5 +1,6 @@
 //! Every template rule against its fixtures: `tests/fixtures/<rule>/fail.*` must produce the
 //! snapshotted findings (rule id, line, column, message, help) and `pass.*` must produce none.
+//! The rule folders are found on disk (`rule_fixtures`): a new rule's folder needs no line here.
 
 use std::path::Path;
 
@@ -10,6 +11,12 @@ use stackwarden_testkit::{CheckRun, Fixtures};
 
 fn fixtures() -> Fixtures {
     stackwarden_testkit::fixtures!()
+}
+
+/// Every rule a template can be checked for, so that each fixture folder maps to its rule
+/// whichever test file runs it.
+fn known_rules() -> impl Iterator<Item = &'static stackwarden_core::RuleMeta> {
+    stackwarden_cfn::rules::all_metas().chain(stackwarden_iam::all_metas())
 }
 
 /// A run that knows the template rules.
@@ -27,20 +34,32 @@ fn run(path: &Path, select: &[&str]) -> String {
     )
 }
 
+// Every `cfn/*` folder of tests/fixtures, found on disk; the folders of the other tests over
+// the same fixtures are accounted for here, once, so a folder nobody runs fails this test.
 stackwarden_testkit::rule_fixture_tests! {
-    run: run, fixtures: fixtures();
-    duplicate_key => "cfn/duplicate-key" in "duplicate-key",
-    s3_encryption => "cfn/s3-encryption" in "s3-encryption",
-    s3_versioning => "cfn/s3-versioning" in "s3-versioning",
-    s3_public_access => "cfn/s3-public-access" in "s3-public-access",
-    dynamodb_pitr => "cfn/dynamodb-pitr" in "dynamodb-pitr",
-    missing_tags => "cfn/missing-tags" in "missing-tags",
-    prod_retain => "cfn/prod-retain" in "prod-retain",
-    lambda_runtime => "cfn/lambda-runtime" in "lambda-runtime",
-    hardcoded_account => "cfn/hardcoded-account" in "hardcoded-account",
-    hardcoded_region => "cfn/hardcoded-region" in "hardcoded-region",
-    hardcoded_arn => "cfn/hardcoded-arn" in "hardcoded-arn",
-    naming => "cfn/naming" in "naming",
+    run: run,
+    plan: stackwarden_testkit::RuleFixtures::new(fixtures(), known_rules(), "cfn")
+        .domain_tested_by("iam", "tests/iam_rules.rs")
+        .domain_tested_by(
+            "secret",
+            "tests/credentials.rs (masked keys, one snapshot per fail file)",
+        )
+        .domain_tested_by(
+            "cdk",
+            "tests/cdk_synth_state.rs (a CDK app folder, not one template)",
+        )
+        .folder_tested_by(
+            "suppressions",
+            "suppressions_need_a_reason_and_must_suppress_something (two rules and meta selected)",
+        )
+        .folder_tested_by(
+            "empty-template",
+            "an_empty_template_is_an_input_error_like_a_truncated_one (an input error, not a finding)",
+        )
+        .folder_tested_by(
+            "policy-sources",
+            "tests/policy_sources.rs (where iam/* findings point in each policy source)",
+        ),
 }
 
 #[test]

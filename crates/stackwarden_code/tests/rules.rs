@@ -1,6 +1,8 @@
 //! Every code rule against its fixtures: `tests/fixtures/<rule>/fail.*` must produce the
 //! snapshotted findings (rule id, line, column, message, help) and `pass.*` must produce none.
-//! Package rules use `<rule>-package/` folders holding package.json fixtures.
+//! The rule folders are found on disk (`rule_fixtures`), so a new rule's folder needs no line
+//! here; a folder may add a variant to the rule's name: package rules use `<rule>-package/`
+//! folders holding package.json fixtures.
 
 use std::path::Path;
 
@@ -34,30 +36,18 @@ fn run(path: &Path, select: &[&str]) -> String {
     )
 }
 
+// Every `code/*` folder of tests/fixtures, found on disk.
 stackwarden_testkit::rule_fixture_tests! {
-    run: run, fixtures: fixtures();
-    sdk_v2 => "code/sdk-v2" in "sdk-v2",
-    sdk_v2_package => "code/sdk-v2" in "sdk-v2-package",
-    sdk_mixed => "code/sdk-mixed" in "sdk-mixed",
-    sdk_mixed_package => "code/sdk-mixed" in "sdk-mixed-package",
-    sdk_aggregated_client => "code/sdk-aggregated-client" in "sdk-aggregated-client",
-    client_in_handler => "code/client-in-handler" in "client-in-handler",
-    swallowed_error => "code/swallowed-error" in "swallowed-error",
-    handler_no_rethrow => "code/handler-no-rethrow" in "handler-no-rethrow",
-    missing_timeout => "code/missing-timeout" in "missing-timeout",
-    put_without_condition => "code/put-without-condition" in "put-without-condition",
-    missing_idempotency => "code/missing-idempotency" in "missing-idempotency",
-    missing_idempotency_imports => "code/missing-idempotency" in "missing-idempotency-imports",
-    missing_observability => "code/missing-observability" in "missing-observability",
-    env_unchecked => "code/env-unchecked" in "env-unchecked",
-    hardcoded_account => "code/hardcoded-account" in "hardcoded-account",
-    hardcoded_region => "code/hardcoded-region" in "hardcoded-region",
-    hardcoded_arn => "code/hardcoded-arn" in "hardcoded-arn",
-    resource_star_comment => "code/resource-star-comment" in "resource-star-comment",
-    wildcard_action => "code/wildcard-action" in "wildcard-action",
-    iam_user => "code/iam-user" in "iam-user",
-    cross_account_no_external_id => "code/cross-account-no-external-id" in "cross-account-no-external-id",
-    policy_string_concat => "code/policy-string-concat" in "policy-string-concat",
+    run: run,
+    plan: stackwarden_testkit::RuleFixtures::new(fixtures(), stackwarden_code::all_metas(), "code")
+        .folder_tested_by(
+            "iam-unknown-action",
+            "the `iam_unknown_action` tests below (all of `iam` selected: its fail fixture holds iam/unknown-service findings too)",
+        )
+        .folder_tested_by(
+            "empty-package",
+            "an_empty_package_json_is_an_input_error_like_a_truncated_one (an input error, not a finding)",
+        ),
 }
 
 /// code/missing-idempotency follows a handler into local modules: transitively (through a

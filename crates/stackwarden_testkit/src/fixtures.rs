@@ -1,6 +1,7 @@
 //! A crate's fixture folder, `tests/fixtures`: one folder per rule holding a `fail.*` and a
 //! `pass.*` (any extension: the rule decides which files it reads), plus the folder's own
-//! `stackwarden.toml`, and the fail/pass tests generated over it.
+//! `stackwarden.toml`. The fail/pass tests over it are derived from its folders
+//! ([`crate::rule_fixtures`]).
 
 use std::path::{Path, PathBuf};
 
@@ -53,6 +54,21 @@ impl Fixtures {
             .unwrap_or_else(|| panic!("no {kind} fixture in {}", folder.display()))
     }
 
+    /// Every `kind` fixture of one rule folder, sorted ([`Self::case`] finds one of them): none
+    /// when the folder cannot be read.
+    pub fn cases(&self, rule_folder: &str, kind: &str) -> Vec<PathBuf> {
+        let Ok(entries) = std::fs::read_dir(self.root.join(rule_folder)) else {
+            return Vec::new();
+        };
+        let mut cases: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.file_stem().is_some_and(|s| s == kind))
+            .collect();
+        cases.sort();
+        cases
+    }
+
     /// The configuration the fixtures are checked with: the folder's `stackwarden.toml`.
     pub fn config(&self) -> Config {
         let path = self.root.join("stackwarden.toml");
@@ -76,33 +92,6 @@ pub fn assert_only_rule(found: &str, rule: &str, fixture: &str) {
     }
 }
 
-/// For each `module => "rule/id" in "folder"`, a module with the two tests every rule has:
-/// `fail_fixture_findings` (the folder's `fail.*` gives findings of that rule only, equal to the
-/// snapshot `<folder>-fail`) and `pass_fixture_is_clean` (its `pass.*` gives none). `run` is the
-/// crate's own `fn(&Path, &[&str]) -> String`: check one file with those rules selected and
-/// render the findings. The snapshot names keep the calling module's path
-/// (`rules__<module>__<folder>-fail.snap`).
-#[macro_export]
-macro_rules! rule_fixture_tests {
-    (run: $run:path, fixtures: $fixtures:expr; $($name:ident => $rule:literal in $folder:expr),* $(,)?) => {$(
-        mod $name {
-            use super::*;
-
-            #[test]
-            fn fail_fixture_findings() {
-                let found = $run(&$fixtures.case($folder, "fail"), &[$rule]);
-                $crate::fixtures::assert_only_rule(&found, $rule, $folder);
-                $crate::insta::assert_snapshot!(format!("{}-fail", $folder), found);
-            }
-
-            #[test]
-            fn pass_fixture_is_clean() {
-                assert_eq!($run(&$fixtures.case($folder, "pass"), &[$rule]), "");
-            }
-        }
-    )*};
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,6 +111,27 @@ mod tests {
             fixtures.case("s3-versioning", "pass"),
             dir.path().join("s3-versioning/pass.json")
         );
+    }
+
+    #[test]
+    fn cases_lists_every_fixture_of_a_kind() {
+        let dir = tempfile::tempdir().expect("tmp");
+        crate::project::write(dir.path(), "credentials/fail.yaml", "");
+        crate::project::write(dir.path(), "credentials/fail.json", "");
+        crate::project::write(dir.path(), "credentials/failing.yaml", "");
+        crate::project::write(dir.path(), "empty/fail/template.yaml", "");
+        let fixtures = Fixtures::new(dir.path());
+        let folder = dir.path().join("credentials");
+        assert_eq!(
+            fixtures.cases("credentials", "fail"),
+            [folder.join("fail.json"), folder.join("fail.yaml")]
+        );
+        assert_eq!(
+            fixtures.cases("empty", "fail"),
+            [dir.path().join("empty/fail")]
+        );
+        assert!(fixtures.cases("credentials", "pass").is_empty());
+        assert!(fixtures.cases("absent", "fail").is_empty());
     }
 
     #[test]

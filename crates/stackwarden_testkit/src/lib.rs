@@ -1,5 +1,5 @@
 //! What the stackwarden crates' tests share, written once: the rule fixture folders
-//! (`tests/fixtures/<rule>/{fail,pass}.*`) and the generated fail/pass tests over them, the
+//! (`tests/fixtures/<rule>/{fail,pass}.*`) and the fail/pass tests derived from them, the
 //! one-line rendering of findings the snapshots hold, the inputs of a check run (configuration,
 //! rule selection, known rule ids, a fixed date) turned into each domain's options, temporary
 //! project folders, the built `stackwarden` binary run as a user or Claude Code would, and the
@@ -18,10 +18,12 @@ pub mod fixtures;
 pub mod guard;
 pub mod options;
 pub mod project;
+pub mod rule_fixtures;
 
 pub use findings::{render, sorted, Layout};
 pub use fixtures::Fixtures;
 pub use options::CheckRun;
+pub use rule_fixtures::RuleFixtures;
 
 /// Re-exported for [`rule_fixture_tests!`], whose snapshots are written by the calling crate.
 #[doc(hidden)]
