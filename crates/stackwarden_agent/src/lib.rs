@@ -12,13 +12,18 @@
 //!   stackwarden_agent (engine + registry + baselines, hook, ledger, init, agent/* rules)
 //!        │
 //!   ├── stackwarden_permissions (iam/missing-permission, iam/unused-permission)
-//!   ├── stackwarden_cfn (templates, cdk.out, cfn/* cdk/* meta/*) ── stackwarden_iam (iam/*)
+//!   ├── stackwarden_cfn (templates, cdk.out, cdk.json: cfn/* cdk/*) ── stackwarden_iam (iam/*)
 //!   ├── stackwarden_code (TypeScript/JavaScript, package.json: code/*)
 //!   ├── stackwarden_secret (secret/*)
 //!   └── stackwarden_guard (shell commands: guard/*)
 //!        │
-//!   stackwarden_core (Finding, RuleMeta, Config, discovery, spans, excerpts)
+//!   stackwarden_core (Finding, RuleMeta, Options, Config, discovery, spans and locations,
+//!                     excerpts, the suppression pass and meta/*)
 //! ```
+//!
+//! Beside the layers, never linked into the binary: `stackwarden_rulegen`, the build-dependency
+//! that generates each domain's rule tables from its `src/rules/` files, and
+//! `stackwarden_testkit`, the dev-dependency every crate's tests share.
 //!
 //! No printing, no exiting, no environment reads: the binary gathers stdin, the environment,
 //! the AWS config text and the clock, calls [`hook::handle`], and prints what comes back; for

@@ -136,12 +136,18 @@ pub fn analyse(command: &str, ctx: &Context<'_>) -> Analysis {
             );
         }
     }
-    // `[rules] "guard/…" = "off"` in stackwarden.toml turns a guard rule off like any other.
+    // `[rules] "guard/…" = "off"` in stackwarden.toml turns a guard rule off like any other,
+    // through the one pass that decides every rule's level (there is no `--select` in a hook).
     let mut verdicts = walker.verdicts;
+    let no_filter = stackwarden_core::RuleFilter::default();
     verdicts.retain(|v| {
-        ctx.config
-            .severity_for(v.rule, stackwarden_core::Severity::Error)
-            .is_some()
+        stackwarden_core::rule::level(
+            v.rule,
+            stackwarden_core::Severity::Error,
+            ctx.config,
+            &no_filter,
+        )
+        .is_some()
     });
     Analysis {
         judgement: Judgement { verdicts },
