@@ -251,20 +251,14 @@ mod tests {
 
     fn finding(rule: &'static str, path: &str, line: u32) -> Finding {
         Finding {
-            rule: stackwarden_agent::registry::find(rule).expect("rule"),
             severity: Severity::Error,
-            message: format!("{rule} at {line}"),
-            path: PathBuf::from(path),
-            line,
-            column: 1,
-            end_line: None,
-            end_column: None,
-            resource: None,
-            stack: None,
-            source: None,
-            help: "fix it".into(),
-            suggestion: None,
-            cause: None,
+            ..Finding::new(
+                stackwarden_agent::registry::find(rule).expect("rule"),
+                PathBuf::from(path),
+                stackwarden_core::Location::new(line, 1),
+                format!("{rule} at {line}"),
+                "fix it".into(),
+            )
         }
     }
 

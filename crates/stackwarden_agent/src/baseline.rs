@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
-use stackwarden_core::{Excerpts, Finding, RuleMeta, Severity};
+use stackwarden_core::{Excerpts, Finding, Location, RuleMeta, Severity};
 
 use stackwarden_core::finding::fnv1a;
 
@@ -153,30 +153,18 @@ impl Baseline {
             .filter(|&i| enabled(&self.entries[i].rule) && checked(&self.entries[i].path))
             .map(|i| {
                 let entry = &self.entries[i];
-                Finding {
-                    rule: &UNUSED_BASELINE,
-                    severity: UNUSED_BASELINE.severity,
-                    message: format!(
-                        "baseline entry for {} in {} matches no finding any more ({})",
-                        entry.rule,
-                        entry.path.display(),
-                        if entry.message.is_empty() { "no message" } else { &entry.message }
-                    ),
-                    path: self.path.clone(),
-                    line: self.lines.get(i).copied().unwrap_or(1),
-                    column: 1,
-                    end_line: None,
-                    end_column: None,
-                    resource: None,
-                    stack: None,
-                    source: None,
-                    help: format!(
-                        "the problem it accepted is gone: write the baseline again (`stackwarden check --write-baseline {}`) or delete the entry",
-                        self.path.display()
-                    ),
-                    suggestion: None,
-                    cause: None,
-                }
+                let message = format!(
+                    "baseline entry for {} in {} matches no finding any more ({})",
+                    entry.rule,
+                    entry.path.display(),
+                    if entry.message.is_empty() { "no message" } else { &entry.message }
+                );
+                let help = format!(
+                    "the problem it accepted is gone: write the baseline again (`stackwarden check --write-baseline {}`) or delete the entry",
+                    self.path.display()
+                );
+                let at = Location::new(self.lines.get(i).copied().unwrap_or(1), 1);
+                Finding::new(&UNUSED_BASELINE, self.path.clone(), at, message, help)
             })
             .collect()
     }

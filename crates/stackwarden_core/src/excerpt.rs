@@ -149,20 +149,14 @@ mod tests {
 
     fn at(line: u32, column: u32) -> Finding {
         Finding {
-            rule: &RULE,
             severity: Severity::Error,
-            message: String::new(),
-            path: PathBuf::from("t.json"),
-            line,
-            column,
-            end_line: None,
-            end_column: None,
-            resource: None,
-            stack: None,
-            source: None,
-            help: String::new(),
-            suggestion: None,
-            cause: None,
+            ..Finding::new(
+                &RULE,
+                PathBuf::from("t.json"),
+                crate::span::Location::new(line, column),
+                String::new(),
+                String::new(),
+            )
         }
     }
 

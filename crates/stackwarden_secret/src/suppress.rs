@@ -57,22 +57,14 @@ mod tests {
 
     /// Whether a finding of `rule` on `line` survives the suppressions written around it.
     fn is_suppressed(lines: &[&str], line: u32, rule: &'static RuleMeta) -> bool {
-        let mut findings = vec![Finding {
+        let at = stackwarden_core::Location::new(line, 1);
+        let mut findings = vec![Finding::new(
             rule,
-            severity: rule.severity,
-            message: String::new(),
-            path: "x".into(),
-            line,
-            column: 1,
-            end_line: None,
-            end_column: None,
-            resource: None,
-            stack: None,
-            source: None,
-            help: String::new(),
-            suggestion: None,
-            cause: None,
-        }];
+            "x".into(),
+            at,
+            String::new(),
+            String::new(),
+        )];
         let mut suppressions = collect(lines, std::iter::once(line));
         stackwarden_core::suppression::suppress(&mut findings, &mut suppressions);
         findings.is_empty()

@@ -71,7 +71,8 @@ pub fn runs_on_tests(rule: &str) -> bool {
     !HANDLER_RULES.contains(&rule)
 }
 
-/// The metadata of every rule this crate implements (the `meta/*` ones are listed by stackwarden_cfn).
+/// The metadata of every rule this crate implements (the `meta/*` ones are core's suppression
+/// pass).
 pub fn all_metas() -> impl Iterator<Item = &'static RuleMeta> {
     RULES.iter().map(|r| r.meta)
 }
