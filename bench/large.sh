@@ -42,17 +42,25 @@ while size <= 1_200_000 and templates:
     copy += 1
     size = len(json.dumps(resources, separators=(",", ":")))
 template = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}
-(work / "minified.template.json").write_text(json.dumps(template, separators=(",", ":")))
+minified = json.dumps(template, separators=(",", ":"))
+(work / "minified.template.json").write_text(minified)
 (work / "pretty.template.json").write_text(json.dumps(template, indent=2))
+# One character that is not ASCII makes every column a count of characters, not bytes; the same
+# text after a comment line is read by the YAML parsers (JSON is YAML's flow style).
+accented = json.dumps(dict(template, Description="Commandes é"), separators=(",", ":"), ensure_ascii=False)
+(work / "accented.template.json").write_text(accented, encoding="utf-8")
+(work / "accented-flow.template.yaml").write_text("# flow style\n" + accented, encoding="utf-8")
 PY
 mkdir -p "$work/corpus50"
 for i in $(seq 1 50); do cp -al "$corpus" "$work/corpus50/copy$i"; done
 
 # median wall seconds and peak KB of RUNS runs of: stackwarden check --format FORMAT TARGET
+# (a run is stopped after LIMIT seconds, default 120, and then counts as LIMIT)
+limit="${LIMIT:-120}"
 measure() {
   local format=$1 target=$2
   for _ in $(seq 1 "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$work/time" "$bin" check --format "$format" "$target" >/dev/null 2>"$work/err" || true
+    /usr/bin/time -f "%e %M" -o "$work/time" timeout "$limit" "$bin" check --format "$format" "$target" >/dev/null 2>"$work/err" || true
     tail -1 "$work/time"
   done | sort -n | awk -v n="$runs" '{ wall[NR] = $1; rss[NR] = $2 } END { m = int((n + 1) / 2); printf "%8.2f s %8.1f MB", wall[m], rss[m] / 1024 }'
 }
@@ -67,6 +75,8 @@ printf '%-34s %-6s %s\n' input format "wall, peak RSS (median of $runs)"
 for format in text json; do
   printf '%-34s %-6s %s\n' "large template, minified" "$format" "$(measure "$format" "$work/minified.template.json")"
   printf '%-34s %-6s %s\n' "large template, pretty-printed" "$format" "$(measure "$format" "$work/pretty.template.json")"
+  printf '%-34s %-6s %s\n' "minified, one non-ASCII character" "$format" "$(measure "$format" "$work/accented.template.json")"
+  printf '%-34s %-6s %s\n' "the same as one-line YAML" "$format" "$(measure "$format" "$work/accented-flow.template.yaml")"
 done
 files=$(find "$work/corpus50" -type f | wc -l)
 for format in json text; do

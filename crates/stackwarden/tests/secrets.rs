@@ -176,3 +176,44 @@ fn guard_output_never_prints_a_key_from_the_command() {
         assert_masked(format, &out);
     }
 }
+
+/// Found in review: a suppression of the key scanner's rule in TypeScript works (the key is not
+/// reported), and the code rules, which read the same comment, used to call it unused and say
+/// to delete it, which would bring the key's finding back.
+#[test]
+fn a_key_suppressed_in_typescript_is_neither_reported_nor_called_unused() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        dir.path().join("fixture.ts"),
+        format!("// stackwarden-ignore secret/aws-access-key: a revoked key kept as a test fixture\nexport const key = '{TS_ID}';\n"),
+    )
+    .expect("write");
+    let output = stackwarden_in(dir.path(), &["check", "--format", "json", "."]);
+    let report = json(&output);
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(
+        !rules.contains(&"secret/aws-access-key") && !rules.contains(&"meta/unused-suppression"),
+        "{rules:?}\n{}",
+        stdout(&output)
+    );
+    // Without the comment the key is found: the suppression is what hides it.
+    std::fs::write(
+        dir.path().join("fixture.ts"),
+        format!("export const key = '{TS_ID}';\n"),
+    )
+    .expect("write");
+    let report = json(&stackwarden_in(
+        dir.path(),
+        &["check", "--format", "json", "."],
+    ));
+    assert!(report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .any(|f| f["rule"] == "secret/aws-access-key"));
+}

@@ -145,8 +145,14 @@ fn check_template_text(
     }
     crate::policies::check(&ctx, options.filter, &mut findings);
     stackwarden_core::rule::configure(&mut findings, options.config, options.filter);
-    let about_suppressions =
-        suppression::apply(&mut findings, suppressions(&ctx), path, options, describe);
+    let about_suppressions = suppression::apply(
+        &mut findings,
+        suppressions(&ctx),
+        path,
+        options,
+        checks,
+        describe,
+    );
     findings.extend(about_suppressions);
     if let (Some(stack), Some(sources)) = (stack, sources) {
         for finding in &mut findings {
@@ -217,6 +223,13 @@ fn suppressions(ctx: &TemplateContext<'_>) -> Vec<Suppression> {
         }
     }
     found
+}
+
+/// Whether the rules run over a template check `id`: the template rules and the IAM rules of
+/// its policies. Another domain's rule named in `Metadata` (the permission rules judge a
+/// function's role from its code) is not this pass's to call unused.
+fn checks(id: &str) -> bool {
+    RULES.iter().any(|r| r.meta.id == id) || stackwarden_iam::all_metas().any(|m| m.id == id)
 }
 
 /// The message and help about a `Metadata` entry: said of its resource, fixed in the entry.

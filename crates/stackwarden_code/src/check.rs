@@ -13,7 +13,7 @@ use stackwarden_core::suppression::Suppression;
 use stackwarden_core::{Finding, InputError, LineIndex, Report};
 
 use crate::context::SourceContext;
-use crate::rules::{IAM_RULES, RULES};
+use crate::rules::{IAM_RULES, PACKAGE_RULES, RULES};
 use crate::suppress;
 
 /// Source files larger than this are not parsed: hand-written code is far smaller, and anything
@@ -165,6 +165,15 @@ pub(crate) fn finish(
         suppressions,
         path,
         options,
+        // The key scanner reads the same comments for `secret/aws-access-key`.
+        |id| {
+            RULES
+                .iter()
+                .chain(IAM_RULES)
+                .map(|r| r.meta)
+                .chain(PACKAGE_RULES.iter().map(|r| r.meta))
+                .any(|meta| meta.id == id)
+        },
         suppress::describe,
     );
     findings.extend(about_suppressions);

@@ -37,7 +37,7 @@ pub struct Dependency {
     /// `dependencies`, `devDependencies`, `peerDependencies` or `optionalDependencies`.
     pub section: &'static str,
     /// Where its name is written.
-    pub span: Location,
+    pub at: Location,
 }
 
 /// Reads the package.json at `path` (see [`parse_package_json`]).
@@ -86,7 +86,7 @@ pub fn parse_package_json(path: &Path, text: &str) -> Result<PackageJson, InputE
             package.dependencies.push(Dependency {
                 name: entry.name.as_str().to_string(),
                 section,
-                span: lines.position(text, entry.range.start),
+                at: lines.position(text, entry.range.start),
             });
         }
     }
@@ -115,13 +115,7 @@ impl PackageContext<'_> {
         message: String,
         help: impl Into<String>,
     ) -> Finding {
-        Finding::new(
-            meta,
-            self.path.to_path_buf(),
-            dep.span,
-            message,
-            help.into(),
-        )
+        Finding::new(meta, self.path.to_path_buf(), dep.at, message, help.into())
     }
 }
 
@@ -255,7 +249,7 @@ mod tests {
         let deps: Vec<(&str, &str, u32, u32)> = package
             .dependencies
             .iter()
-            .map(|d| (d.name.as_str(), d.section, d.span.line, d.span.column))
+            .map(|d| (d.name.as_str(), d.section, d.at.line, d.at.column))
             .collect();
         assert_eq!(
             deps,

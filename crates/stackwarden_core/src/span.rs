@@ -84,34 +84,71 @@ impl Location {
     }
 }
 
-/// Maps byte offsets to line and column; built once per file.
+/// How far apart, in bytes, the index keeps a character count on a line that is not plain ASCII.
+const CHECKPOINT: usize = 1024;
+
+/// Maps byte offsets to line and column and back; built once per file.
+///
+/// A line ends at `\n`, `\r\n` or a lone `\r`, as the YAML and JSON parsers and editors count
+/// lines. A column counts characters: on a plain ASCII line that is the byte count, and on any
+/// other line the index keeps the count every [`CHECKPOINT`] bytes, so that a conversion counts
+/// at most that many bytes, whatever the line's length. Counting from the line's start instead
+/// was quadratic on a minified template (one 1 MB line): 45 s for one that takes 0.06 s
+/// pretty-printed, and, with one `é` in it, as slow again for the YAML readers' positions.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     /// Byte offset of the start of each line.
     line_starts: Vec<usize>,
-    /// Whether each line is plain ASCII, where a column is a byte count. Without this, every
-    /// span on a minified template (one 1 MB line) counted characters from the line's start:
-    /// quadratic, 45 s for a 1.2 MB template that takes 0.06 s pretty-printed.
+    /// Whether each line is plain ASCII.
     ascii: Vec<bool>,
+    /// `(byte offset, 0-based column there)` on the long lines that are not plain ASCII, in
+    /// byte order; every offset is a character boundary.
+    checkpoints: Vec<(usize, usize)>,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
         let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
         let mut ascii = Vec::with_capacity(text.len() / 32 + 1);
+        let mut checkpoints = Vec::new();
         line_starts.push(0);
-        let mut line_ascii = true;
-        for (i, byte) in text.bytes().enumerate() {
-            if byte == b'\n' {
-                ascii.push(line_ascii);
-                line_starts.push(i + 1);
-                line_ascii = true;
-            } else if !byte.is_ascii() {
-                line_ascii = false;
+        let (mut line_start, mut line_ascii, mut column) = (0, true, 0);
+        let mut next_checkpoint = CHECKPOINT;
+        let mut line_checkpoints = 0;
+        let mut end_line = |ascii: &mut Vec<bool>, checkpoints: &mut Vec<_>, line_ascii: bool| {
+            ascii.push(line_ascii);
+            if line_ascii {
+                // Byte counts are columns there.
+                checkpoints.truncate(line_checkpoints);
             }
+            line_checkpoints = checkpoints.len();
+        };
+        for (i, &byte) in bytes.iter().enumerate() {
+            let line_break = byte == b'\n' || (byte == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+            if line_break {
+                end_line(&mut ascii, &mut checkpoints, line_ascii);
+                line_starts.push(i + 1);
+                (line_start, line_ascii, column) = (i + 1, true, 0);
+                next_checkpoint = CHECKPOINT;
+                continue;
+            }
+            // The first byte of a character (UTF-8 continuation bytes are 0b10xxxxxx).
+            if byte & 0xC0 != 0x80 {
+                if i - line_start >= next_checkpoint {
+                    checkpoints.push((i, column));
+                    next_checkpoint = i - line_start + CHECKPOINT;
+                }
+                column += 1;
+            }
+            line_ascii &= byte.is_ascii();
         }
-        ascii.push(line_ascii);
-        Self { line_starts, ascii }
+        end_line(&mut ascii, &mut checkpoints, line_ascii);
+        Self {
+            line_starts,
+            ascii,
+            checkpoints,
+        }
     }
 
     /// The line and column of a byte offset; offsets past the end clamp to the last position.
@@ -123,8 +160,17 @@ impl LineIndex {
         let column = if self.ascii.get(line).copied().unwrap_or(false) {
             offset - start
         } else {
-            text.get(start..offset)
-                .map_or(offset - start, |prefix| prefix.chars().count())
+            let (base, column) = self
+                .checkpoints
+                .partition_point(|&(at, _)| at <= offset)
+                .checked_sub(1)
+                .map(|k| self.checkpoints[k])
+                .filter(|&(at, _)| at >= start)
+                .unwrap_or((start, 0));
+            column
+                + text
+                    .get(base..offset)
+                    .map_or(offset - base, |between| between.chars().count())
         };
         Location::new(to_u32(line + 1), to_u32(column + 1))
     }
@@ -154,22 +200,34 @@ impl LineIndex {
     }
 
     /// The byte offset in its line of a 1-based character column (the line's length when the
-    /// column is past its end): constant time on an ASCII line, as a minified template's is.
+    /// column is past its end); `line_text` is that line as [`LineIndex::line_text`] gives it.
     pub fn column_offset(&self, line_text: &str, line: u32, column: u32) -> usize {
         let skip = column.saturating_sub(1) as usize;
-        let ascii = (line as usize)
+        let index = (line as usize).saturating_sub(1);
+        if self.ascii.get(index).copied().unwrap_or(false) {
+            return skip.min(line_text.len());
+        }
+        // From the last checkpoint of the line at or before the column.
+        let start = self.line_starts.get(index).copied().unwrap_or(0);
+        let end = start + line_text.len();
+        let first = self.checkpoints.partition_point(|&(at, _)| at < start);
+        let last = self.checkpoints.partition_point(|&(at, _)| at < end);
+        let on_line = &self.checkpoints[first..last.max(first)];
+        let (base, counted) = on_line
+            .partition_point(|&(_, counted)| counted <= skip)
             .checked_sub(1)
-            .and_then(|i| self.ascii.get(i))
-            .copied()
-            .unwrap_or(false);
-        if ascii {
-            skip.min(line_text.len())
-        } else {
-            line_text
+            .map_or((0, 0), |k| (on_line[k].0 - start, on_line[k].1));
+        let Some(rest) = line_text.get(base..) else {
+            // Not the line this index was built from: count from its start.
+            return line_text
                 .char_indices()
                 .nth(skip)
-                .map_or(line_text.len(), |(i, _)| i)
-        }
+                .map_or(line_text.len(), |(i, _)| i);
+        };
+        base + rest
+            .char_indices()
+            .nth(skip - counted)
+            .map_or(rest.len(), |(i, _)| i)
     }
 
     /// The text of a 1-based line, without its line ending.
@@ -182,7 +240,8 @@ impl LineIndex {
             .copied()
             .unwrap_or(text.len());
         text.get(start..end)
-            .map(|l| l.trim_end_matches(['\n', '\r']))
+            .map(|l| l.strip_suffix('\n').unwrap_or(l))
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
     }
 }
 
@@ -215,6 +274,57 @@ mod tests {
         assert_eq!(index.position(text, 999), Location::new(4, 2));
         assert_eq!(index.line_text(text, 2), Some("çd"));
         assert_eq!(index.line_text(text, 9), None);
+    }
+
+    /// Columns and offsets on a long line that is not plain ASCII, where the index counts from
+    /// its checkpoints, agree with counting every character from the line's start.
+    #[test]
+    fn long_lines_that_are_not_ascii_count_from_checkpoints() {
+        let line: String = (0..3000)
+            .map(|i| match i % 7 {
+                0 => "é",
+                3 => "日本",
+                _ => "ab",
+            })
+            .collect();
+        let text = format!("first\n{line}\nlast é");
+        let index = LineIndex::new(&text);
+        let start = text.find('\n').expect("line 1") + 1;
+        assert!(!index.checkpoints.is_empty(), "a long line has checkpoints");
+        for (column, (byte, _)) in line.char_indices().enumerate().step_by(97) {
+            let column = u32::try_from(column + 1).expect("small");
+            assert_eq!(
+                index.position(&text, start + byte),
+                Location::new(2, column),
+                "byte {byte}"
+            );
+            assert_eq!(
+                index.offset(&text, 2, column),
+                start + byte,
+                "column {column}"
+            );
+            assert_eq!(index.column_offset(&line, 2, column), byte);
+        }
+        // Past the line's end, and on the short line after it.
+        assert_eq!(index.offset(&text, 2, 999_999), start + line.len());
+        assert_eq!(index.position(&text, text.len()), Location::new(3, 7));
+        // A plain ASCII line, however long, needs none.
+        let ascii = "x".repeat(5000);
+        assert!(LineIndex::new(&ascii).checkpoints.is_empty());
+    }
+
+    /// A lone `\r` ends a line, as the YAML and JSON parsers (and editors) count lines; `\r\n`
+    /// is one line end.
+    #[test]
+    fn every_line_ending_ends_a_line() {
+        let text = "a\rbc\r\nd\ne";
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(text, 2), Location::new(2, 1));
+        assert_eq!(index.position(text, 6), Location::new(3, 1));
+        assert_eq!(index.position(text, 8), Location::new(4, 1));
+        assert_eq!(index.line_text(text, 1), Some("a"));
+        assert_eq!(index.line_text(text, 2), Some("bc"));
+        assert_eq!(index.offset(text, 2, 2), 3);
     }
 
     #[test]

@@ -57,8 +57,10 @@ pub const UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
     summary: "a suppression that suppresses nothing",
     docs: r#"## What it does
 Flags a suppression (with a reason) whose rule produced no finding on that resource or line, or
-that names no rule at all. Suppressions of rules that are turned off or not selected in this run
-are not reported.
+that names a rule stackwarden does not have (a typo). Suppressions of rules that are turned off
+or not selected in this run, or that another part of stackwarden checks (a
+`// stackwarden-ignore secret/aws-access-key` comment is the key scanner's, not the code rules'),
+are not reported. A suppression that names no rule is `meta/suppression-without-reason`'s.
 
 ## Why
 Stale suppressions hide the next real finding of the same rule and mislead readers about what is
@@ -176,14 +178,18 @@ pub fn suppress(findings: &mut Vec<Finding>, suppressions: &mut [Suppression]) {
 ///
 /// A suppression is reported when it names no rule or gives no reason
 /// (`meta/suppression-without-reason`), names a rule the tool does not know, or suppressed
-/// nothing although every rule it names is selected and on (`meta/unused-suppression`); a
-/// suppression of a rule turned off or not selected in this run is not stale, only idle. Nothing
-/// is reported when the meta rule itself does not run.
+/// nothing although every rule it names is selected, on and checked by this domain
+/// (`meta/unused-suppression`). A suppression of a rule turned off or not selected in this run
+/// is not stale, only idle; so is one of a rule `checks` says this domain does not check: the
+/// comment `// stackwarden-ignore secret/aws-access-key: …` above a key in TypeScript is read by
+/// the code rules and used by the key scanner, and the code rules cannot see whether it was.
+/// Nothing is reported when the meta rule itself does not run.
 pub fn apply(
     findings: &mut Vec<Finding>,
     mut suppressions: Vec<Suppression>,
     path: &Path,
     options: &Options<'_>,
+    checks: impl Fn(&str) -> bool,
     describe: impl Fn(&Suppression, Problem<'_>) -> (String, String),
 ) -> Vec<Finding> {
     suppress(findings, &mut suppressions);
@@ -209,7 +215,7 @@ pub fn apply(
             .find(|r| !options.known_rules.contains(&r.as_str()))
         {
             (&UNUSED_SUPPRESSION, Problem::UnknownRule { rule: unknown })
-        } else if !s.used && s.rules.iter().all(|r| active(r)) {
+        } else if !s.used && s.rules.iter().all(|r| active(r) && checks(r)) {
             (&UNUSED_SUPPRESSION, Problem::Unused { rules: &rules })
         } else {
             continue;
@@ -320,7 +326,7 @@ mod tests {
         let options = Options {
             config: &config,
             filter,
-            known_rules: &["cfn/s3-versioning", "cfn/naming"],
+            known_rules: &["cfn/s3-versioning", "cfn/naming", "secret/aws-access-key"],
             stage: None,
             today: "2026-11-25",
             verbose: false,
@@ -330,6 +336,7 @@ mod tests {
             suppressions,
             Path::new("t.yaml"),
             &options,
+            |id| id.starts_with("cfn/"),
             describe,
         )
         .into_iter()
@@ -457,6 +464,30 @@ mod tests {
             ignore: Vec::new(),
         };
         assert!(run(&mut Vec::new(), vec![stale()], &only_cfn).is_empty());
+    }
+
+    /// Found in review: `// stackwarden-ignore secret/aws-access-key: …` above a key in
+    /// TypeScript was called unused by the code rules, which never see the scanner's findings;
+    /// following its help ("delete the comment") brought the key's finding back.
+    #[test]
+    fn a_suppression_of_a_rule_another_domain_checks_is_not_called_unused() {
+        let elsewhere = suppression(
+            &["secret/aws-access-key"],
+            Some("documented test fixture"),
+            Scope::Lines { first: 3, last: 4 },
+            3,
+        );
+        assert!(run(&mut Vec::new(), vec![elsewhere], &RuleFilter::default()).is_empty());
+        // The same suppression of a rule this domain checks is stale.
+        let here = suppression(
+            &["cfn/naming"],
+            Some("old"),
+            Scope::Lines { first: 3, last: 4 },
+            3,
+        );
+        let about = run(&mut Vec::new(), vec![here], &RuleFilter::default());
+        assert_eq!(about.len(), 1);
+        assert_eq!(about[0].1, "unused:cfn/naming");
     }
 
     #[test]

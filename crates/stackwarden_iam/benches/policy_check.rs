@@ -12,7 +12,7 @@ fn main() {
 }
 
 fn string(text: &str, line: u32) -> Node {
-    Node::new(Span::new(line, 10), Value::String(text.into()))
+    Node::new(Span::at(line), Value::String(text.into()))
 }
 
 fn map(entries: Vec<(&str, Node)>, line: u32) -> Node {
@@ -22,13 +22,13 @@ fn map(entries: Vec<(&str, Node)>, line: u32) -> Node {
             (
                 Key {
                     name: k.into(),
-                    span: Span::new(line, 5),
+                    span: Span::at(line),
                 },
                 v,
             )
         })
         .collect();
-    Node::new(Span::new(line, 3), Value::Map(Map { entries }))
+    Node::new(Span::at(line), Value::Map(Map { entries }))
 }
 
 /// A policy shaped like CDK output: grants with literal actions, CDK grant patterns, `*`-only
@@ -60,7 +60,7 @@ fn policy(statements: u32) -> Node {
         .map(|i| {
             let line = 10 + i * 6;
             let action = Node::new(
-                Span::new(line, 1),
+                Span::at(line),
                 Value::Seq(
                     actions[i as usize % 5]
                         .iter()
@@ -72,11 +72,11 @@ fn policy(statements: u32) -> Node {
                 string("*", line + 2)
             } else {
                 let arg = Node::new(
-                    Span::new(line + 2, 20),
+                    Span::at(line + 2),
                     Value::Seq(vec![string("Table", line + 2), string("Arn", line + 2)]),
                 );
                 Node::new(
-                    Span::new(line + 2, 15),
+                    Span::at(line + 2),
                     Value::Intrinsic(Box::new(stackwarden_core::node::Intrinsic {
                         name: "Fn::GetAtt",
                         arg,
@@ -96,7 +96,7 @@ fn policy(statements: u32) -> Node {
     map(
         vec![
             ("Version", string("2012-10-17", 2)),
-            ("Statement", Node::new(Span::new(3, 1), Value::Seq(list))),
+            ("Statement", Node::new(Span::at(3), Value::Seq(list))),
         ],
         1,
     )

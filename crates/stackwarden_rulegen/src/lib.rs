@@ -24,11 +24,14 @@
 //! share an id.
 //!
 //! What is not generated, and so is declared in `mod.rs` by hand, is named in [`Registry`]:
-//! [`Registry::hand_listed`] files (declared and listed by `mod.rs` itself, such as the `meta/*`
-//! rules the engine applies) and [`Registry::helpers`] (modules in the rules folder that are not
+//! [`Registry::hand_listed`] files (declared and listed by `mod.rs` itself; no crate has one
+//! since the `meta/*` rules moved to core's suppression pass) and [`Registry::helpers`] (modules in the rules folder that are not
 //! rules: the generator declares them and lists them nowhere). Any other file without a `META`, or
 //! whose `META` fits no table, stops the build with the file's path and what to do, so a rule
 //! cannot be silently left out.
+//!
+//! A `check` that a file imports (`use super::shared::check;`) counts as its own. Files whose
+//! name starts with `.` (an editor's lock file, macOS's `._x.rs`) are skipped.
 //!
 //! `cargo:rerun-if-changed=src/rules` makes a new file (or a renamed `check`) picked up; the run
 //! is a syn parse of each rule file, a few milliseconds, and the output is only rewritten when it
@@ -338,9 +341,9 @@ fn read_rules(dir: &Path) -> Result<Vec<RuleFile>, Error> {
                 dir.display()
             )));
         }
-        if path.extension().is_some_and(|e| e == "rs")
-            && path.file_name() != Some("mod.rs".as_ref())
-        {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        // Editors' lock and backup files (`.#x.rs`, macOS's `._x.rs`) are nobody's rule.
+        if name.ends_with(".rs") && name != "mod.rs" && !name.starts_with('.') {
             paths.push(path);
         }
     }
@@ -377,7 +380,14 @@ fn read_rule(path: PathBuf) -> Result<RuleFile, Error> {
         match item {
             syn::Item::Const(c) if c.ident == "META" => file.has_meta = true,
             syn::Item::Static(s) if s.ident == "META" => file.has_meta = true,
-            syn::Item::Use(u) if use_names_meta(&u.tree) => file.has_meta = true,
+            syn::Item::Use(u) => {
+                // `use other::RULE as META;`, `use super::x::check;`: what a `use` brings in is
+                // declared here as much as what is written here.
+                let mut names = Vec::new();
+                use_names(&u.tree, &mut names);
+                file.has_meta |= names.iter().any(|n| n == "META");
+                file.fns.extend(names);
+            }
             syn::Item::Fn(f) => {
                 file.fns.insert(f.sig.ident.to_string());
             }
@@ -387,14 +397,14 @@ fn read_rule(path: PathBuf) -> Result<RuleFile, Error> {
     Ok(file)
 }
 
-/// Whether a `use` brings a `META` into the file (`use other::RULE as META;`, `use x::META;`).
-fn use_names_meta(tree: &syn::UseTree) -> bool {
+/// The names a `use` brings into the file (`use x::{META, check as check};` → `META`, `check`).
+fn use_names(tree: &syn::UseTree, names: &mut Vec<String>) {
     match tree {
-        syn::UseTree::Path(p) => use_names_meta(&p.tree),
-        syn::UseTree::Name(n) => n.ident == "META",
-        syn::UseTree::Rename(r) => r.rename == "META",
-        syn::UseTree::Glob(_) => false,
-        syn::UseTree::Group(g) => g.items.iter().any(use_names_meta),
+        syn::UseTree::Path(p) => use_names(&p.tree, names),
+        syn::UseTree::Name(n) => names.push(n.ident.to_string()),
+        syn::UseTree::Rename(r) => names.push(r.rename.to_string()),
+        syn::UseTree::Glob(_) => {}
+        syn::UseTree::Group(g) => g.items.iter().for_each(|item| use_names(item, names)),
     }
 }
 
@@ -442,6 +452,28 @@ mod tests {
     }
 
     const META: &str = "pub(crate) const META: RuleMeta = RuleMeta { id: \"x/y\" };\n";
+
+    /// Found in review: a rule whose `check` is imported was filed as a rule without a check,
+    /// listed but never run; an editor's lock file failed the build.
+    #[test]
+    fn an_imported_check_counts_and_editor_files_are_not_rules() {
+        let imported = format!("{META}pub(crate) use super::shared::{{check}};\n");
+        let dir = folder(&[
+            ("imported.rs", &imported),
+            (".#imported.rs", "lock"),
+            ("._imported.rs", "resource fork"),
+        ]);
+        let (code, _) = render(&registry(None, &[], &[]), dir.path()).expect("render");
+        let rules = &code[code.find("static RULES").expect("RULES")..];
+        assert!(
+            rules.contains("Rule { meta: &imported::META, check: imported::check }"),
+            "{code}"
+        );
+        assert!(
+            !code.contains("#imported") && !code.contains("._imported"),
+            "{code}"
+        );
+    }
 
     #[test]
     fn a_file_joins_the_tables_of_the_functions_it_declares() {

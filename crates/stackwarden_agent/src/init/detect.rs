@@ -6,8 +6,8 @@
 //! It sees the project as `check` does: the files of the check engine's walk
 //! ([`stackwarden_core::discover`]), the cloud assembly through the reader the template rules use
 //! ([`stackwarden_cfn::cdk`]), cdk.json through [`CdkJson`] and package.json through the package
-//! rules' reader. Read-only and bounded: generated and build folders are left out, text files up
-//! to 1 MB, at most a few thousand files. Every file is read with the parser of its kind
+//! rules' reader. Read-only and bounded: generated, build and hidden folders are left out, and
+//! of the files the walk yields, at most a few thousand are read, none over 1 MB. Every file is read with the parser of its kind
 //! (templates with the template loader, TypeScript/JavaScript with oxc, TOML and JSON with
 //! theirs): a value counts only when it is a whole value, and its key or variable name tells the
 //! stage an account belongs to (`prod: '222222222222'`).
@@ -201,7 +201,15 @@ pub fn detect(root: &Path) -> Detection {
 fn is_project_file(root: &Path, input: &Input) -> bool {
     let inside = input.path.strip_prefix(root).unwrap_or(&input.path);
     let folders = inside.parent().map(Path::components).into_iter().flatten();
-    if inside.components().count() > MAX_DEPTH
+    // Hidden files and folders (`.serverless/`, `.aws-sam/`, `.github/`, `.projenrc.ts`) are
+    // tools' output and configuration, not the project's own templates and code: what they
+    // hold (a deployed copy's runtime, a region) is not what the project says.
+    let hidden = inside
+        .components()
+        .filter_map(|c| c.as_os_str().to_str())
+        .any(|name| name.starts_with('.') && name != "." && name != "..");
+    if hidden
+        || inside.components().count() > MAX_DEPTH
         || folders
             .filter_map(|c| c.as_os_str().to_str())
             .any(|name| GENERATED_DIRS.contains(&name))
@@ -725,6 +733,18 @@ mod tests {
         // SAM's build copy and a bundle: generated from the project, not written in it.
         write(root, ".aws-sam/build/template.yaml", template);
         write(root, "dist/index.js", "const region = 'us-east-1';\n");
+        // Found in review: the Serverless Framework's deployed copy, in a hidden folder that
+        // the project does not gitignore, named a runtime and a region the project never wrote.
+        write(
+            root,
+            ".serverless/cloudformation-template-update-stack.json",
+            r#"{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"F": {"Type": "AWS::Lambda::Function", "Properties": {"Runtime": "nodejs16.x", "Environment": {"Variables": {"REGION": "ap-southeast-2"}}}}}}"#,
+        );
+        write(
+            root,
+            ".serverless/handler.js",
+            "const region = 'eu-central-1';\n",
+        );
         write(
             root,
             "package.json",
