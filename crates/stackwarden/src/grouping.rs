@@ -195,6 +195,40 @@ impl Held {
     }
 }
 
+/// The grouping of a streamed run, for the sinks that show each problem once (text, agent):
+/// the groups held until every input is checked, and the CDK apps' entry files that the help of
+/// a group written later names.
+#[derive(Default)]
+pub(crate) struct Stream {
+    held: Held,
+    app_entries: BTreeMap<PathBuf, PathBuf>,
+}
+
+impl Stream {
+    /// The groups of one chunk of findings that can be written now (see [`groups_now`]).
+    pub(crate) fn chunk(
+        &mut self,
+        findings: &[Finding],
+        excerpts: &Excerpts,
+        app_entries: &BTreeMap<PathBuf, PathBuf>,
+        frames: bool,
+    ) -> Vec<Group> {
+        self.app_entries
+            .extend(app_entries.iter().map(|(k, v)| (k.clone(), v.clone())));
+        groups_now(findings, excerpts, &mut self.held, frames)
+    }
+
+    /// The groups held until the end, once every input is checked.
+    pub(crate) fn rest(&mut self) -> Vec<Group> {
+        std::mem::take(&mut self.held).into_groups()
+    }
+
+    /// A group's help, naming the app entry where its fix is made.
+    pub(crate) fn help(&self, group: &Group) -> String {
+        group.help(&self.app_entries)
+    }
+}
+
 /// The groups of one input's findings that can be written now; the findings whose group may have
 /// occurrences in inputs not yet checked go to `held` instead. `frames`: keep each group's
 /// excerpt (text output shows it).

@@ -9,30 +9,26 @@ use std::path::PathBuf;
 
 use stackwarden_core::{Excerpts, Finding};
 
-use super::{position, End, Sink};
-use crate::grouping::{self, Group, Held};
+use super::{error_line, End, Sink};
+use crate::grouping::{Group, Stream};
 
 pub(super) struct Agent<'w> {
     out: Box<dyn Write + 'w>,
-    held: Held,
-    /// The CDK apps' entry files seen so far, for the help of groups written later.
-    app_entries: BTreeMap<PathBuf, PathBuf>,
+    groups: Stream,
 }
 
 impl<'w> Agent<'w> {
     pub(super) fn new(out: Box<dyn Write + 'w>) -> Self {
         Self {
             out,
-            held: Held::default(),
-            app_entries: BTreeMap::new(),
+            groups: Stream::default(),
         }
     }
 
     fn write_group(&mut self, group: &Group) -> io::Result<()> {
-        let line = group.shown.agent_line(
-            group.occurrences().as_deref(),
-            &group.help(&self.app_entries),
-        );
+        let line = group
+            .shown
+            .agent_line(group.occurrences().as_deref(), &self.groups.help(group));
         writeln!(self.out, "{line}")
     }
 }
@@ -44,25 +40,18 @@ impl Sink for Agent<'_> {
         excerpts: &Excerpts,
         app_entries: &BTreeMap<PathBuf, PathBuf>,
     ) -> io::Result<()> {
-        self.app_entries.extend(app_entries.clone());
-        for group in grouping::groups_now(findings, excerpts, &mut self.held, false) {
+        for group in self.groups.chunk(findings, excerpts, app_entries, false) {
             self.write_group(&group)?;
         }
         Ok(())
     }
 
     fn finish(&mut self, end: &End<'_>) -> io::Result<()> {
-        for group in std::mem::take(&mut self.held).into_groups() {
+        for group in self.groups.rest() {
             self.write_group(&group)?;
         }
-        for e in end.errors {
-            writeln!(
-                self.out,
-                "{}{}: error: {}",
-                e.path.display(),
-                position(e.line, e.column),
-                e.message
-            )?;
+        for error in end.errors {
+            writeln!(self.out, "{}", error_line(error))?;
         }
         self.out.flush()
     }

@@ -127,6 +127,16 @@ pub(crate) fn render(
     Ok(String::from_utf8(buffer)?)
 }
 
+/// An input error as the text and agent outputs write it: `path:line:col: error: message`.
+pub(crate) fn error_line(error: &stackwarden_core::InputError) -> String {
+    format!(
+        "{}{}: error: {}",
+        error.path.display(),
+        position(error.line, error.column),
+        error.message
+    )
+}
+
 /// `line:col` when known.
 pub(crate) fn position(line: Option<u32>, column: Option<u32>) -> String {
     match (line, column) {

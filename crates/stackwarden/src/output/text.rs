@@ -12,20 +12,17 @@ use std::path::PathBuf;
 use annotate_snippets::{AnnotationKind, Group as Frame, Level, Renderer, Snippet};
 use stackwarden_core::{Excerpt, Excerpts, Finding, Severity};
 
-use super::{position, End, Sink};
-use crate::grouping::{self, Group, Held};
+use super::{error_line, End, Sink};
+use crate::grouping::{Group, Stream};
 
 /// `quiet`: the findings and errors only, no summary line.
 pub(super) struct Text<'w> {
     out: Box<dyn Write + 'w>,
     renderer: Renderer,
     quiet: bool,
-    /// Groups that may have occurrences in files not yet checked.
-    held: Held,
+    groups: Stream,
     /// Problems shown (a group counts once).
     shown: usize,
-    /// The CDK apps' entry files seen so far, for the help of groups written later.
-    app_entries: BTreeMap<PathBuf, PathBuf>,
 }
 
 impl<'w> Text<'w> {
@@ -38,15 +35,14 @@ impl<'w> Text<'w> {
                 Renderer::plain()
             },
             quiet,
-            held: Held::default(),
+            groups: Stream::default(),
             shown: 0,
-            app_entries: BTreeMap::new(),
         }
     }
 
     fn write_group(&mut self, group: &Group) -> io::Result<()> {
         self.shown += 1;
-        let frame = frame(&self.renderer, group, &self.app_entries);
+        let frame = frame(&self.renderer, group, &self.groups.help(group));
         writeln!(self.out, "{frame}\n")
     }
 }
@@ -58,25 +54,18 @@ impl Sink for Text<'_> {
         excerpts: &Excerpts,
         app_entries: &BTreeMap<PathBuf, PathBuf>,
     ) -> io::Result<()> {
-        self.app_entries.extend(app_entries.clone());
-        for group in grouping::groups_now(findings, excerpts, &mut self.held, true) {
+        for group in self.groups.chunk(findings, excerpts, app_entries, true) {
             self.write_group(&group)?;
         }
         Ok(())
     }
 
     fn finish(&mut self, end: &End<'_>) -> io::Result<()> {
-        for group in std::mem::take(&mut self.held).into_groups() {
+        for group in self.groups.rest() {
             self.write_group(&group)?;
         }
         for error in end.errors {
-            writeln!(
-                self.out,
-                "{}{}: error: {}",
-                error.path.display(),
-                position(error.line, error.column),
-                error.message
-            )?;
+            writeln!(self.out, "{}", error_line(error))?;
         }
         if !self.quiet {
             write!(self.out, "{}", summary(end, self.shown))?;
@@ -85,7 +74,7 @@ impl Sink for Text<'_> {
     }
 }
 
-fn frame(renderer: &Renderer, group: &Group, app_entries: &BTreeMap<PathBuf, PathBuf>) -> String {
+fn frame(renderer: &Renderer, group: &Group, help: &str) -> String {
     let finding = &group.shown;
     let level = match finding.severity {
         Severity::Error => Level::ERROR,
@@ -121,8 +110,7 @@ fn frame(renderer: &Renderer, group: &Group, app_entries: &BTreeMap<PathBuf, Pat
     if let Some(occurrences) = group.occurrences() {
         main = main.element(Level::NOTE.message(occurrences));
     }
-    let help = group.help(app_entries);
-    main = main.element(Level::HELP.message(help.as_str()));
+    main = main.element(Level::HELP.message(help));
     if let Some(suggestion) = &finding.suggestion {
         main = main.element(Level::HELP.message(format!("suggestion: {suggestion}")));
     }
