@@ -10,13 +10,14 @@
 
 use std::collections::HashSet;
 use std::ffi::OsString;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use oxc::allocator::Allocator;
 use oxc::ast::ast::Expression;
 use oxc::ast::AstKind;
 use oxc::span::Span as OxcSpan;
 use stackwarden_core::config::Config;
+use stackwarden_core::files::lexical;
 
 use crate::check::{analyse, is_skipped, parse_clean, read_text};
 use crate::context::{module_loads, Binding, SourceContext};
@@ -261,24 +262,6 @@ pub(crate) fn resolve(from: &Path, specifier: &str) -> Option<PathBuf> {
     candidates
         .into_iter()
         .find(|p| p.is_file() && !is_skipped(p))
-}
-
-/// `a/./b/../c` → `a/c`, without touching the filesystem (so messages and the visited set see
-/// one spelling of each module; symlinks are not the concern here).
-fn lexical(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir
-                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
-            {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

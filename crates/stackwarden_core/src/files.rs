@@ -104,6 +104,27 @@ impl FileRules {
     }
 }
 
+/// `a/./b/../c` → `a/c` without touching the file system: the path as the project spells it
+/// (symlinks are not the concern). A `..` at the root stays at the root; one above a relative
+/// path's start is kept.
+pub fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// `path` relative to `root` (the folder of stackwarden.toml; the path as given without one),
 /// for the globs above and the test-folder check. Only when one of the two is relative and the
 /// other absolute are both taken from the working folder.
@@ -215,6 +236,18 @@ fn is_source_map_comment(line: &[u8]) -> bool {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_are_normalized_as_written() {
+        let lexical = |p: &str| lexical(Path::new(p));
+        assert_eq!(lexical("lib/../src/./x.ts"), PathBuf::from("src/x.ts"));
+        assert_eq!(lexical("../a/../../b"), PathBuf::from("../../b"));
+        assert_eq!(lexical("/../etc"), PathBuf::from("/etc"));
+        assert_eq!(
+            lexical("/work/p/.claude/../.claude/settings.json"),
+            PathBuf::from("/work/p/.claude/settings.json")
+        );
+    }
 
     fn rules(exclude: &[&str], per_file: &[(&str, &[&str])]) -> FileRules {
         let config = Config {

@@ -24,6 +24,8 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use stackwarden_core::files::lexical;
+
 use brush_parser::ast::{IoFileRedirectKind, IoFileRedirectTarget, IoRedirect};
 
 use crate::decision::{Decision, SELF_PROTECTION};
@@ -35,7 +37,7 @@ use crate::words::Arg;
 /// Whether `path` is one of the files that configure the guard. `.`, `..` and repeated slashes
 /// are resolved and letter case is ignored, so `/repo/.claude/./Settings.json` counts.
 pub fn is_guard_configuration(path: &str) -> bool {
-    is_configuration_path(&resolve(Path::new(path)))
+    is_configuration_path(&lexical(Path::new(path)))
 }
 
 fn is_configuration_path(path: &Path) -> bool {
@@ -52,29 +54,6 @@ fn is_configuration_path(path: &Path) -> bool {
 fn is_claude_folder(path: &Path) -> bool {
     path.file_name()
         .is_some_and(|name| name.to_string_lossy().eq_ignore_ascii_case(".claude"))
-}
-
-/// `.` and `..` removed without touching the file system; a `..` above a relative path's start
-/// is kept.
-fn resolve(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                let last = out.components().next_back();
-                match last {
-                    Some(Component::Normal(_)) => {
-                        out.pop();
-                    }
-                    Some(Component::RootDir) => {}
-                    _ => out.push(".."),
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// What the agent is told; the edit hook words its own subject the same way.
@@ -135,7 +114,7 @@ struct Paths<'w, 'c, 'a> {
 
 impl Paths<'_, '_, '_> {
     fn path(&self, text: &str) -> PathBuf {
-        resolve(&self.cwd.join(text))
+        lexical(&self.cwd.join(text))
     }
 
     fn exists(&self, path: &Path) -> bool {
@@ -703,7 +682,7 @@ pub(crate) fn check_command(
     let mut cwd = scope.cwd.clone();
     if name == "git" {
         if let Some(dir) = git_dir(&words) {
-            cwd = resolve(&cwd.join(dir));
+            cwd = lexical(&cwd.join(dir));
         }
     }
     if crate::interpreters::is_interpreter(name)

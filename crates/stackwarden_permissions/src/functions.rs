@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use stackwarden_cfn::cdk::CdkStack;
 use stackwarden_cfn::Template;
 use stackwarden_code::cdk_source::{cdk_source, SourcePath};
+use stackwarden_core::files::lexical;
 use stackwarden_core::{Node, SourceLocation};
 
 use crate::role::ref_target;
@@ -211,25 +212,6 @@ fn handler_from_source(
         )),
         variable,
     )
-}
-
-/// `lib/../src/x.ts` → `src/x.ts`, without touching the filesystem, so findings name the file
-/// as the project does.
-fn lexical(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir
-                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
-            {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// The file itself, or with a TypeScript/JavaScript extension.
