@@ -101,6 +101,18 @@ fn inputs() -> Vec<Input> {
         .collect()
 }
 
+/// What `check` passes a template check besides the text, with no stage and a fixed date.
+fn options<'a>(config: &'a Config, filter: &'a RuleFilter) -> Options<'a> {
+    Options {
+        config,
+        filter,
+        stage: None,
+        today: "2026-11-25",
+        known_rules: &[],
+        verbose: false,
+    }
+}
+
 /// YAML or JSON text to the spanned node tree (what every rule reads).
 #[divan::bench(args = inputs())]
 fn load_document(bencher: Bencher<'_, '_>, input: &Input) {
@@ -124,14 +136,7 @@ fn parse_template(bencher: Bencher<'_, '_>, input: &Input) {
 fn check_template(bencher: Bencher<'_, '_>, input: &Input) {
     let config = Config::default();
     let filter = RuleFilter::default();
-    let options = Options {
-        config: &config,
-        filter: &filter,
-        stage: None,
-        today: "2026-11-25",
-        known_rules: &[],
-        verbose: false,
-    };
+    let options = options(&config, &filter);
     // The embedded IAM action database is decoded once per process; keep it out of the loop.
     let _ = check_template_source(&input.path, &input.text, &options);
     bencher
@@ -163,14 +168,7 @@ fn check_one_rule(bencher: Bencher<'_, '_>, rule: &str) {
         select: vec![rule.to_string()],
         ..RuleFilter::default()
     };
-    let options = Options {
-        config: &config,
-        filter: &filter,
-        stage: None,
-        today: "2026-11-25",
-        known_rules: &[],
-        verbose: false,
-    };
+    let options = options(&config, &filter);
     let _ = check_template_source(&big.path, &big.text, &options);
     bencher.bench(|| check_template_source(&big.path, divan::black_box(&big.text), &options));
 }
